@@ -1,0 +1,34 @@
+package com.connectionkeeper.core.domain;
+
+import java.time.Instant;
+
+/**
+ * What we know of one connection (SnapTrade brokerage authorization) of one user.
+ *
+ * @param brokenSince        set exactly while the status is BROKEN: when it broke
+ * @param fixedAt            when it was last repaired (CONNECTION_FIXED, a sweep or the portal)
+ * @param verifyRequestedAt  set while the connection waits for the sweep to verify it (e.g. after CONNECTION_UPDATED)
+ * @param watermark          the newest event applied; anything not after it is stale
+ * @param lastEventType      the type of that event
+ * @param source             who reported that event
+ */
+public record ConnectionState(
+        String userId,
+        String connectionId,
+        ConnectionStatus status,
+        String brokerageId,
+        Instant brokenSince,
+        Instant fixedAt,
+        Instant verifyRequestedAt,
+        Watermark watermark,
+        String lastEventType,
+        Source source) {
+
+    public boolean needsVerification() {
+        return verifyRequestedAt != null;
+    }
+
+    public boolean needsReconnect() {
+        return status == ConnectionStatus.BROKEN;
+    }
+}

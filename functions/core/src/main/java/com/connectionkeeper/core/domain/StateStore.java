@@ -1,0 +1,40 @@
+package com.connectionkeeper.core.domain;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where connection, user and history state lives. Every write is a single-item conditional write that is safe to
+ * repeat: replaying the same change gives the same item, so a retried webhook completes what a crash interrupted.
+ */
+public interface StateStore {
+
+    /** Outcome of a conditional connection write. */
+    record ConnectionWrite(boolean applied, boolean created) {
+    }
+
+    /**
+     * Applies {@code change} unless the connection's watermark is after the change's. {@code created} is true when
+     * this write created the connection.
+     */
+    ConnectionWrite applyToConnection(String userId, String connectionId, ConnectionChange change);
+
+    /** Applies a registration, deletion or attempt event to the user unless stale; true if applied. */
+    boolean applyToUser(WebhookEvent event);
+
+    Optional<UserState> user(String userId);
+
+    Optional<ConnectionState> connection(String userId, String connectionId);
+
+    /** Every connection we know for the user, in connection-id order. */
+    List<ConnectionState> connections(String userId);
+
+    /**
+     * Keeps a delivery in history. Returns true the first time; a redelivery (same user, connection, event time and
+     * webhook id) only counts the extra delivery, keeps the first result, and returns false.
+     */
+    boolean recordDelivery(Delivery delivery);
+
+    /** The history of one connection (or, with a null connection id, of the user), oldest event first. */
+    List<Delivery> history(String userId, String connectionId);
+}

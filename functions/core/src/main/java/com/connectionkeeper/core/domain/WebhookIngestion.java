@@ -1,0 +1,62 @@
+package com.connectionkeeper.core.domain;
+
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * Turns one verified webhook into state: apply it by the rules, then record the delivery. State is written before
+ * history so that a crash in between leaves the delivery unrecorded, and SnapTrade's retry of the same webhook
+ * replays the (idempotent) state write and then records it — the retry is never mistaken for a duplicate.
+ */
+public final class WebhookIngestion {
+    private final StateStore store;
+    private final Clock clock;
+
+    public WebhookIngestion(StateStore store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    public IngestResult ingest(WebhookEvent event) {
+        IngestResult outcome = switch (event.type().effect()) {
+            case CONNECTION_STATUS -> event.connectionId() == null ? IngestResult.IGNORED : applyToConnection(event);
+            case USER_REGISTRATION, USER_ATTEMPT -> store.applyToUser(event) ? IngestResult.APPLIED : IngestResult.STALE;
+            case USER_DELETION -> deleteUser(event);
+            case RECORD_ONLY -> IngestResult.IGNORED;
+        };
+        boolean first = store.recordDelivery(Delivery.of(event, clock.instant(), outcome));
+        return first ? outcome : IngestResult.DUPLICATE;
+    }
+
+    private IngestResult applyToConnection(WebhookEvent event) {
+        ConnectionChange change = ConnectionRules.changeFor(event).orElseThrow();
+        StateStore.ConnectionWrite write = store.applyToConnection(event.userId(), event.connectionId(), change);
+        if (!write.applied()) {
+            return IngestResult.STALE;
+        }
+        if (write.created()) {
+            // First sight of this connection: a user deletion newer than the event outranks it.
+            Optional<UserState> user = store.user(event.userId());
+            Watermark deletion = user.map(UserState::deletionWatermark).orElse(null);
+            if (deletion != null && deletion.isAfter(change.watermark())) {
+                store.applyToConnection(event.userId(), event.connectionId(),
+                        ConnectionRules.userDeletion(deletion, user.get().deletedAt(), Source.WEBHOOK));
+                return IngestResult.STALE;
+            }
+        }
+        return IngestResult.APPLIED;
+    }
+
+    private IngestResult deleteUser(WebhookEvent event) {
+        if (!store.applyToUser(event)) {
+            return IngestResult.STALE;
+        }
+        // The user's deletion is written first: a connection created concurrently either shows up below or, on its
+        // first sight, finds the deletion on the user.
+        ConnectionChange change = ConnectionRules.userDeletion(event.watermark(), event.eventTime(), Source.WEBHOOK);
+        for (ConnectionState c : store.connections(event.userId())) {
+            store.applyToConnection(event.userId(), c.connectionId(), change);
+        }
+        return IngestResult.APPLIED;
+    }
+}

@@ -1,0 +1,267 @@
+package com.connectionkeeper.core.store;
+
+import com.connectionkeeper.core.domain.ConnectionAttempt;
+import com.connectionkeeper.core.domain.ConnectionChange;
+import com.connectionkeeper.core.domain.ConnectionState;
+import com.connectionkeeper.core.domain.ConnectionStatus;
+import com.connectionkeeper.core.domain.Delivery;
+import com.connectionkeeper.core.domain.IngestResult;
+import com.connectionkeeper.core.domain.Source;
+import com.connectionkeeper.core.domain.StateStore;
+import com.connectionkeeper.core.domain.UserState;
+import com.connectionkeeper.core.domain.UserStatus;
+import com.connectionkeeper.core.domain.Watermark;
+import com.connectionkeeper.core.domain.WebhookEvent;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
+
+/**
+ * The one DynamoDB adapter: the only class that knows keys, attribute names and conditions. Every write is one
+ * conditional UpdateItem (no transactions), and replaying a write gives the same item.
+ */
+public final class DynamoStateStore implements StateStore {
+    static final String ENTITY = "entity";
+    static final String CONNECTION_ENTITY = "CONNECTION";
+    static final String USER_ENTITY = "USER";
+    static final String HISTORY_ENTITY = "HISTORY";
+    /** sweepOrder of a user never verified: sorts before every timestamp. */
+    static final String NEVER_VERIFIED = "!";
+    /** Index of BROKEN connections by brokenSince (see template.yaml). */
+    public static final String BY_STATUS_INDEX = "ByStatus";
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+    private final Duration historyRetention;
+
+    public DynamoStateStore(DynamoDbClient dynamo, String table, Duration historyRetention) {
+        this.dynamo = dynamo;
+        this.table = table;
+        this.historyRetention = historyRetention;
+    }
+
+    @Override
+    public ConnectionWrite applyToConnection(String userId, String connectionId, ConnectionChange c) {
+        UpdateBuilder u = new UpdateBuilder()
+                .set(ENTITY, CONNECTION_ENTITY)
+                .set("userId", userId)
+                .set("connectionId", connectionId)
+                .set("watermark", c.watermark().encoded())
+                .set("lastEventType", c.eventType())
+                .set("source", c.source().wire())
+                .set("brokerageId", c.brokerageId())
+                .set("fixedAt", c.fixedAt() == null ? null : Watermark.timeKey(c.fixedAt()));
+        if (c.status() == null) {
+            u.setIfAbsent("status", UpdateBuilder.s(ConnectionStatus.ACTIVE.name()));
+        } else {
+            u.set("status", c.status().name());
+        }
+        if (c.status() == ConnectionStatus.BROKEN) {
+            u.setIfAbsent("brokenSince", UpdateBuilder.s(Watermark.timeKey(c.brokenAt())));
+        } else if (c.status() != null) {
+            u.remove("brokenSince");
+        }
+        switch (c.verification()) {
+            case REQUEST -> u.setIfAbsent("verifyRequestedAt", UpdateBuilder.s(Watermark.timeKey(c.eventTime())));
+            case CLEAR -> u.remove("verifyRequestedAt");
+            case KEEP -> { }
+        }
+        u.whenAbsentOrNotAfter("watermark", c.watermark().encoded());
+        UpdateItemRequest request = u.build(table, key(userId, Keys.connection(connectionId)), ReturnValue.UPDATED_OLD);
+        try {
+            UpdateItemResponse response = dynamo.updateItem(request);
+            return new ConnectionWrite(true, !response.hasAttributes() || response.attributes().isEmpty());
+        } catch (ConditionalCheckFailedException stale) {
+            return new ConnectionWrite(false, false);
+        }
+    }
+
+    @Override
+    public boolean applyToUser(WebhookEvent e) {
+        String t = Watermark.timeKey(e.eventTime());
+        String w = e.watermark().encoded();
+        UpdateBuilder u = new UpdateBuilder().set(ENTITY, USER_ENTITY).set("userId", e.userId());
+        switch (e.type()) {
+            case USER_REGISTERED -> u.set("status", UserStatus.ACTIVE.name())
+                    .set("registeredAt", t)
+                    .set("watermark", w)
+                    .setIfAbsent("sweepOrder", UpdateBuilder.s(NEVER_VERIFIED))
+                    .whenAbsentOrNotAfter("watermark", w);
+            case USER_DELETED -> u.set("status", UserStatus.DELETED.name())
+                    .set("deletedAt", t)
+                    .set("watermark", w)
+                    .set("deletionWatermark", w)
+                    .remove("sweepOrder")
+                    .whenAbsentOrNotAfter("watermark", w);
+            case CONNECTION_ATTEMPTED, CONNECTION_FAILED -> {
+                u.set("lastAttemptType", e.type().name())
+                        .set("lastAttemptAt", t)
+                        .set("attemptWatermark", w)
+                        .whenAbsentOrNotAfter("attemptWatermark", w);
+                setOrRemove(u, "lastAttemptResult", e.attemptResult());
+                setOrRemove(u, "lastAttemptBrokerageId", e.brokerageId());
+            }
+            default -> throw new IllegalArgumentException("not a user event: " + e.type());
+        }
+        try {
+            dynamo.updateItem(u.build(table, key(e.userId(), Keys.USER_SK), ReturnValue.NONE));
+            return true;
+        } catch (ConditionalCheckFailedException stale) {
+            return false;
+        }
+    }
+
+    private static void setOrRemove(UpdateBuilder u, String attribute, String value) {
+        if (value == null) {
+            u.remove(attribute);
+        } else {
+            u.set(attribute, value);
+        }
+    }
+
+    @Override
+    public Optional<UserState> user(String userId) {
+        Map<String, AttributeValue> item = get(userId, Keys.USER_SK);
+        if (item == null) {
+            return Optional.empty();
+        }
+        ConnectionAttempt attempt = item.containsKey("attemptWatermark")
+                ? new ConnectionAttempt(str(item, "lastAttemptType"), str(item, "lastAttemptResult"),
+                        str(item, "lastAttemptBrokerageId"), time(item, "lastAttemptAt"),
+                        watermark(item, "attemptWatermark"))
+                : null;
+        String status = str(item, "status");
+        return Optional.of(new UserState(userId, status == null ? null : UserStatus.valueOf(status),
+                time(item, "registeredAt"), time(item, "deletedAt"), watermark(item, "watermark"),
+                watermark(item, "deletionWatermark"), attempt));
+    }
+
+    @Override
+    public Optional<ConnectionState> connection(String userId, String connectionId) {
+        return Optional.ofNullable(get(userId, Keys.connection(connectionId))).map(DynamoStateStore::toConnection);
+    }
+
+    @Override
+    public List<ConnectionState> connections(String userId) {
+        return queryPartition(userId, Keys.CONNECTION_PREFIX).stream().map(DynamoStateStore::toConnection).toList();
+    }
+
+    @Override
+    public boolean recordDelivery(Delivery d) {
+        UpdateBuilder u = new UpdateBuilder()
+                .set(ENTITY, HISTORY_ENTITY)
+                .set("userId", d.userId())
+                .set("connectionId", d.connectionId())
+                .set("webhookId", d.webhookId())
+                .set("eventType", d.eventType())
+                .set("eventTime", Watermark.timeKey(d.eventTime()))
+                .set("source", d.source().wire())
+                .setIfAbsent("receivedAt", UpdateBuilder.s(Watermark.timeKey(d.receivedAt())))
+                .set("lastReceivedAt", Watermark.timeKey(d.receivedAt()))
+                .setIfAbsent("result", UpdateBuilder.s(d.result().wire()))
+                .setIfAbsent("payload", UpdateBuilder.s(d.recordedJson()))
+                .setIfAbsent("expiresAt", AttributeValue.fromN(
+                        Long.toString(d.receivedAt().plus(historyRetention).getEpochSecond())))
+                .add("deliveries", AttributeValue.fromN("1"));
+        UpdateItemResponse response = dynamo.updateItem(u.build(table,
+                key(d.userId(), Keys.history(d.connectionId(), d.eventTime(), d.webhookId(), d.eventType())),
+                ReturnValue.UPDATED_OLD));
+        return !response.hasAttributes() || !response.attributes().containsKey("deliveries");
+    }
+
+    @Override
+    public List<Delivery> history(String userId, String connectionId) {
+        return queryPartition(userId, Keys.historyPrefix(connectionId)).stream()
+                .map(item -> new Delivery(userId, str(item, "connectionId"), str(item, "webhookId"),
+                        str(item, "eventType"), time(item, "eventTime"), time(item, "receivedAt"),
+                        IngestResult.fromWire(str(item, "result")), str(item, "payload"),
+                        Source.fromWire(str(item, "source"))))
+                .toList();
+    }
+
+    /** How many times the webhook behind this history entry arrived (0 if never). */
+    public int deliveryCount(Delivery d) {
+        Map<String, AttributeValue> item = get(d.userId(),
+                Keys.history(d.connectionId(), d.eventTime(), d.webhookId(), d.eventType()));
+        return item == null ? 0 : Integer.parseInt(item.get("deliveries").n());
+    }
+
+    /** Every BROKEN connection, oldest break first (index {@value #BY_STATUS_INDEX}); for alarms and the sweep. */
+    public List<ConnectionState> brokenConnections() {
+        QueryRequest.Builder query = QueryRequest.builder()
+                .tableName(table)
+                .indexName(BY_STATUS_INDEX)
+                .keyConditionExpression("#s = :broken")
+                .expressionAttributeNames(Map.of("#s", "status"))
+                .expressionAttributeValues(Map.of(":broken", AttributeValue.fromS(ConnectionStatus.BROKEN.name())));
+        return dynamo.queryPaginator(query.build()).items().stream()
+                .map(item -> connection(str(item, "userId"), str(item, "connectionId")).orElse(null))
+                .filter(c -> c != null && c.status() == ConnectionStatus.BROKEN)
+                .toList();
+    }
+
+    private List<Map<String, AttributeValue>> queryPartition(String userId, String skPrefix) {
+        QueryRequest query = QueryRequest.builder()
+                .tableName(table)
+                .consistentRead(true)
+                .keyConditionExpression("#pk = :pk AND begins_with(#sk, :prefix)")
+                .expressionAttributeNames(Map.of("#pk", Keys.PK, "#sk", Keys.SK))
+                .expressionAttributeValues(Map.of(
+                        ":pk", AttributeValue.fromS(Keys.userPartition(userId)),
+                        ":prefix", AttributeValue.fromS(skPrefix)))
+                .build();
+        return dynamo.queryPaginator(query).items().stream().toList();
+    }
+
+    private Map<String, AttributeValue> get(String userId, String sk) {
+        Map<String, AttributeValue> item = dynamo.getItem(GetItemRequest.builder()
+                .tableName(table)
+                .key(key(userId, sk))
+                .consistentRead(true)
+                .build()).item();
+        return item == null || item.isEmpty() ? null : item;
+    }
+
+    private static Map<String, AttributeValue> key(String userId, String sk) {
+        return Map.of(Keys.PK, AttributeValue.fromS(Keys.userPartition(userId)), Keys.SK, AttributeValue.fromS(sk));
+    }
+
+    private static ConnectionState toConnection(Map<String, AttributeValue> item) {
+        return new ConnectionState(
+                str(item, "userId"),
+                str(item, "connectionId"),
+                ConnectionStatus.valueOf(str(item, "status")),
+                str(item, "brokerageId"),
+                time(item, "brokenSince"),
+                time(item, "fixedAt"),
+                time(item, "verifyRequestedAt"),
+                watermark(item, "watermark"),
+                str(item, "lastEventType"),
+                Source.fromWire(str(item, "source")));
+    }
+
+    private static String str(Map<String, AttributeValue> item, String name) {
+        AttributeValue v = item.get(name);
+        return v == null ? null : v.s();
+    }
+
+    private static Instant time(Map<String, AttributeValue> item, String name) {
+        String s = str(item, name);
+        return s == null ? null : Instant.parse(s);
+    }
+
+    private static Watermark watermark(Map<String, AttributeValue> item, String name) {
+        String s = str(item, name);
+        return s == null ? null : Watermark.parse(s);
+    }
+}

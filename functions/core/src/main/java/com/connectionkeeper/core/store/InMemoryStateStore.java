@@ -1,0 +1,111 @@
+package com.connectionkeeper.core.store;
+
+import com.connectionkeeper.core.domain.ConnectionChange;
+import com.connectionkeeper.core.domain.ConnectionRules;
+import com.connectionkeeper.core.domain.ConnectionState;
+import com.connectionkeeper.core.domain.Delivery;
+import com.connectionkeeper.core.domain.StateStore;
+import com.connectionkeeper.core.domain.UserRules;
+import com.connectionkeeper.core.domain.UserState;
+import com.connectionkeeper.core.domain.Watermark;
+import com.connectionkeeper.core.domain.WebhookEvent;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The state store as plain maps, applying exactly the pure rules: the reference the DynamoDB store is tested
+ * against, and the store behind the pure property tests.
+ */
+public final class InMemoryStateStore implements StateStore {
+    private final Map<String, UserState> users = new HashMap<>();
+    private final Map<String, TreeMap<String, ConnectionState>> connections = new HashMap<>();
+    private final Map<String, TreeMap<String, Recorded>> history = new HashMap<>();
+
+    @Override
+    public synchronized ConnectionWrite applyToConnection(String userId, String connectionId, ConnectionChange change) {
+        TreeMap<String, ConnectionState> ofUser =
+                connections.computeIfAbsent(userId, u -> new TreeMap<>(Watermark::compareCodePoints));
+        ConnectionState current = ofUser.get(connectionId);
+        if (!ConnectionRules.applies(current, change)) {
+            return new ConnectionWrite(false, false);
+        }
+        ofUser.put(connectionId, ConnectionRules.apply(userId, connectionId, current, change));
+        return new ConnectionWrite(true, current == null);
+    }
+
+    @Override
+    public synchronized boolean applyToUser(WebhookEvent event) {
+        UserState current = users.get(event.userId());
+        boolean applies = switch (event.type()) {
+            case CONNECTION_ATTEMPTED, CONNECTION_FAILED -> UserRules.attemptApplies(current, event);
+            default -> UserRules.registrationApplies(current, event);
+        };
+        if (applies) {
+            users.put(event.userId(), UserRules.apply(current, event));
+        }
+        return applies;
+    }
+
+    @Override
+    public synchronized Optional<UserState> user(String userId) {
+        return Optional.ofNullable(users.get(userId));
+    }
+
+    @Override
+    public synchronized Optional<ConnectionState> connection(String userId, String connectionId) {
+        return Optional.ofNullable(connections.getOrDefault(userId, new TreeMap<>()).get(connectionId));
+    }
+
+    @Override
+    public synchronized List<ConnectionState> connections(String userId) {
+        return new ArrayList<>(connections.getOrDefault(userId, new TreeMap<>()).values());
+    }
+
+    @Override
+    public synchronized boolean recordDelivery(Delivery d) {
+        TreeMap<String, Recorded> entries = history.computeIfAbsent(scope(d.userId(), d.connectionId()),
+                s -> new TreeMap<>(Watermark::compareCodePoints));
+        Recorded earlier = entries.get(entryKey(d));
+        if (earlier != null) {
+            earlier.count++;
+            return false;
+        }
+        entries.put(entryKey(d), new Recorded(d));
+        return true;
+    }
+
+    @Override
+    public synchronized List<Delivery> history(String userId, String connectionId) {
+        return history.getOrDefault(scope(userId, connectionId), new TreeMap<>()).values().stream()
+                .map(r -> r.delivery)
+                .toList();
+    }
+
+    /** How many times this delivery's webhook arrived (0 if never). */
+    public synchronized int deliveryCount(Delivery d) {
+        Recorded r = history.getOrDefault(scope(d.userId(), d.connectionId()), new TreeMap<>()).get(entryKey(d));
+        return r == null ? 0 : r.count;
+    }
+
+    private static String scope(String userId, String connectionId) {
+        return userId + '\u0000' + (connectionId == null ? "" : "C" + connectionId);
+    }
+
+    private static String entryKey(Delivery d) {
+        return Watermark.timeKey(d.eventTime()) + '\u0000' + d.webhookId() + '\u0000' + d.eventType();
+    }
+
+    /** A history entry and how often it was delivered. */
+    private static final class Recorded {
+        final Delivery delivery;
+        int count = 1;
+
+        Recorded(Delivery delivery) {
+            this.delivery = delivery;
+        }
+    }
+}

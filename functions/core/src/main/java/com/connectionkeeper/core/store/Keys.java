@@ -1,0 +1,46 @@
+package com.connectionkeeper.core.store;
+
+import com.connectionkeeper.core.domain.Watermark;
+import java.time.Instant;
+
+/**
+ * The table's key layout, in one place. Everything of a user lives in one partition, {@code USER#<userId>}:
+ * <pre>
+ *   sk = USER                                              the user
+ *   sk = CONN#<connectionId>                               one connection
+ *   sk = HIST#C#<connectionId>#<eventTime>#<webhookId>#<eventType>   a connection's history, in event-time order
+ *   sk = HIST#U#<eventTime>#<webhookId>#<eventType>                  history of events that name no connection
+ * </pre>
+ * Ids inside sort keys have {@code %} and {@code #} percent-escaped so that {@code #} always separates parts.
+ */
+final class Keys {
+    static final String PK = "pk";
+    static final String SK = "sk";
+    static final String USER_SK = "USER";
+    static final String CONNECTION_PREFIX = "CONN#";
+    static final String HISTORY_PREFIX = "HIST#";
+
+    private Keys() {
+    }
+
+    static String userPartition(String userId) {
+        return "USER#" + userId;
+    }
+
+    static String connection(String connectionId) {
+        return CONNECTION_PREFIX + escape(connectionId);
+    }
+
+    static String historyPrefix(String connectionId) {
+        return connectionId == null ? HISTORY_PREFIX + "U#" : HISTORY_PREFIX + "C#" + escape(connectionId) + "#";
+    }
+
+    static String history(String connectionId, Instant eventTime, String webhookId, String eventType) {
+        return historyPrefix(connectionId) + Watermark.timeKey(eventTime) + "#" + escape(webhookId) + "#"
+                + escape(eventType);
+    }
+
+    static String escape(String id) {
+        return id.replace("%", "%25").replace("#", "%23");
+    }
+}

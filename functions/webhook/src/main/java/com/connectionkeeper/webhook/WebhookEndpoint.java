@@ -1,0 +1,113 @@
+package com.connectionkeeper.webhook;
+
+import com.connectionkeeper.core.config.Config;
+import com.connectionkeeper.core.domain.IngestResult;
+import com.connectionkeeper.core.domain.WebhookEvent;
+import com.connectionkeeper.core.domain.WebhookIngestion;
+import com.connectionkeeper.core.log.JsonLog;
+import com.connectionkeeper.core.signature.WebhookVerifier;
+import com.connectionkeeper.core.store.DynamoClients;
+import com.connectionkeeper.core.store.DynamoStateStore;
+import com.connectionkeeper.core.webhook.InvalidWebhookException;
+import com.connectionkeeper.core.webhook.WebhookEventParser;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * POST /webhooks/snaptrade in HTTP terms: size limit, authenticity, parsing, ingestion, and the answer SnapTrade
+ * gets. Anything but 2xx makes SnapTrade retry (3 times, from 30 minutes on), so only failures worth a retry are 5xx.
+ */
+public final class WebhookEndpoint {
+    /** Largest body we accept (decoded), in bytes. */
+    public static final int MAX_BODY_BYTES = 256 * 1024;
+
+    private final WebhookVerifier verifier;
+    private final WebhookEventParser parser;
+    private final WebhookIngestion ingestion;
+    private final ObjectMapper json;
+
+    /** An HTTP answer: status and JSON body. */
+    public record Reply(int status, String body) {
+    }
+
+    public WebhookEndpoint(WebhookVerifier verifier, WebhookIngestion ingestion, ObjectMapper json) {
+        this.verifier = verifier;
+        this.parser = new WebhookEventParser(json);
+        this.ingestion = ingestion;
+        this.json = json;
+    }
+
+    /** Everything a production endpoint needs, built once from configuration. */
+    public static WebhookEndpoint fromConfig(Config config) {
+        ObjectMapper json = new ObjectMapper();
+        DynamoStateStore store = new DynamoStateStore(DynamoClients.create(config), config.tableName(),
+                Duration.ofDays(config.historyRetentionDays()));
+        return new WebhookEndpoint(new WebhookVerifier(config.snapTradeConsumerKey()),
+                new WebhookIngestion(store, Clock.systemUTC()), json);
+    }
+
+    public Reply handle(String body, boolean base64Encoded, String signature, String requestId) {
+        long started = System.nanoTime();
+        String raw = body == null ? "" : body;
+        // base64 inflates by 4/3: anything longer than this cannot decode to MAX_BODY_BYTES or less
+        if ((base64Encoded ? raw.length() / 4L * 3 - 2 : raw.length()) > MAX_BODY_BYTES) {
+            return reject(413, "body larger than " + MAX_BODY_BYTES + " bytes", requestId);
+        }
+        byte[] bytes;
+        try {
+            bytes = base64Encoded ? Base64.getDecoder().decode(raw) : raw.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return reject(400, "body is not valid base64", requestId);
+        }
+        if (bytes.length > MAX_BODY_BYTES) {
+            return reject(413, "body larger than " + MAX_BODY_BYTES + " bytes", requestId);
+        }
+        switch (verifier.verify(bytes, signature)) {
+            case MISSING_SIGNATURE -> {
+                return reject(401, "missing Signature header", requestId);
+            }
+            case MALFORMED_BODY -> {
+                return reject(400, "body is not valid JSON", requestId);
+            }
+            case INVALID_SIGNATURE -> {
+                return reject(401, "invalid Signature", requestId);
+            }
+            case VALID -> { }
+        }
+        WebhookEvent event;
+        try {
+            event = parser.parse(bytes);
+        } catch (InvalidWebhookException e) {
+            return reject(400, e.getMessage(), requestId);
+        }
+        IngestResult result;
+        try {
+            result = ingestion.ingest(event);
+        } catch (SdkException e) {
+            JsonLog.error("webhook.failed", "requestId", requestId, "webhookId", event.webhookId(),
+                    "userId", event.userId(), "connectionId", event.connectionId(), "eventType", event.wireType(),
+                    "error", e.getClass().getSimpleName());
+            return new Reply(500, error("state store unavailable; retry later"));
+        }
+        JsonLog.info("webhook.handled", "requestId", requestId, "webhookId", event.webhookId(),
+                "userId", event.userId(), "connectionId", event.connectionId(), "eventType", event.wireType(),
+                "result", result.wire(), "ms", (System.nanoTime() - started) / 1_000_000);
+        return new Reply(200, field("result", result.wire()));
+    }
+
+    private Reply reject(int status, String message, String requestId) {
+        JsonLog.warn("webhook.rejected", "requestId", requestId, "status", status, "reason", message);
+        return new Reply(status, error(message));
+    }
+
+    private String error(String message) {
+        return field("error", message);
+    }
+
+    private String field(String name, String value) {
+        return json.createObjectNode().put(name, value).toString();
+    }
+}
