@@ -1,0 +1,78 @@
+package com.connectionkeeper.webhook;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import com.connectionkeeper.core.config.EnvironmentConfig;
+import com.connectionkeeper.core.domain.ConnectionState;
+import com.connectionkeeper.core.store.DynamoStateStore;
+import com.connectionkeeper.testkit.Dynalite;
+import com.connectionkeeper.testkit.Fixtures;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+
+/**
+ * The webhook function wired exactly as in Lambda (from environment variables) against a fresh dynalite table,
+ * plus ways to read back what it wrote.
+ */
+final class LocalWebhook {
+    /** The consumer key the events/ fixtures are signed with (see events/README.md). */
+    static final String LOCAL_CONSUMER_KEY = "local-snaptrade-consumer-key";
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    final String table;
+    final WebhookHandler handler;
+    final DynamoStateStore store;
+
+    LocalWebhook(URI endpoint, String table) {
+        this.table = table;
+        this.handler = new WebhookHandler(WebhookEndpoint.fromConfig(new EnvironmentConfig(Map.of(
+                EnvironmentConfig.TABLE_NAME, table,
+                EnvironmentConfig.DYNAMODB_ENDPOINT, endpoint.toString(),
+                EnvironmentConfig.SNAPTRADE_CONSUMER_KEY, LOCAL_CONSUMER_KEY))));
+        this.store = new DynamoStateStore(Dynalite.client(), table, Duration.ofDays(1));
+    }
+
+    /** On the shared dynalite, with a table of its own. */
+    static LocalWebhook fresh() {
+        return new LocalWebhook(Dynalite.endpoint(), Dynalite.createTable());
+    }
+
+    static APIGatewayV2HTTPEvent event(String fixture) {
+        return EventLoader.loadApiGatewayHttpEvent(Fixtures.path(fixture).toString());
+    }
+
+    APIGatewayV2HTTPResponse invoke(APIGatewayV2HTTPEvent event) {
+        return handler.handleRequest(event, null);
+    }
+
+    APIGatewayV2HTTPResponse invoke(String fixture) {
+        return invoke(event(fixture));
+    }
+
+    /** The "result" of a 200 answer, or the "error" of any other. */
+    static String answer(APIGatewayV2HTTPResponse response) {
+        try {
+            JsonNode body = JSON.readTree(response.getBody());
+            return body.has("result") ? body.get("result").asText() : body.get("error").asText();
+        } catch (java.io.IOException e) {
+            throw new AssertionError("body is not JSON: " + response.getBody(), e);
+        }
+    }
+
+    ConnectionState connection(String userId, String connectionId) {
+        return store.connection(userId, connectionId)
+                .orElseThrow(() -> new AssertionError("no connection " + connectionId));
+    }
+
+    List<Map<String, AttributeValue>> scan() {
+        return Dynalite.client().scanPaginator(ScanRequest.builder().tableName(table).consistentRead(true).build())
+                .items().stream().toList();
+    }
+}
