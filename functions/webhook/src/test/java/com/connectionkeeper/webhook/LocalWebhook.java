@@ -14,6 +14,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 
@@ -29,19 +30,21 @@ final class LocalWebhook {
     final String table;
     final WebhookHandler handler;
     final DynamoStateStore store;
+    private final DynamoDbClient client;
 
-    LocalWebhook(URI endpoint, String table) {
+    LocalWebhook(URI endpoint, String table, DynamoDbClient client) {
         this.table = table;
         this.handler = new WebhookHandler(WebhookEndpoint.fromConfig(new EnvironmentConfig(Map.of(
                 EnvironmentConfig.TABLE_NAME, table,
                 EnvironmentConfig.DYNAMODB_ENDPOINT, endpoint.toString(),
                 EnvironmentConfig.SNAPTRADE_CONSUMER_KEY, LOCAL_CONSUMER_KEY))));
-        this.store = new DynamoStateStore(Dynalite.client(), table, Duration.ofDays(1));
+        this.client = client;
+        this.store = new DynamoStateStore(client, table, Duration.ofDays(1));
     }
 
     /** On the shared dynalite, with a table of its own. */
     static LocalWebhook fresh() {
-        return new LocalWebhook(Dynalite.endpoint(), Dynalite.createTable());
+        return new LocalWebhook(Dynalite.endpoint(), Dynalite.createTable(), Dynalite.client());
     }
 
     static APIGatewayV2HTTPEvent event(String fixture) {
@@ -72,7 +75,7 @@ final class LocalWebhook {
     }
 
     List<Map<String, AttributeValue>> scan() {
-        return Dynalite.client().scanPaginator(ScanRequest.builder().tableName(table).consistentRead(true).build())
+        return client.scanPaginator(ScanRequest.builder().tableName(table).consistentRead(true).build())
                 .items().stream().toList();
     }
 }

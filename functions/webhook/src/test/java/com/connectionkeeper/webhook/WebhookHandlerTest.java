@@ -34,9 +34,13 @@ class WebhookHandlerTest {
         webhook = LocalWebhook.fresh();
     }
 
+    /** The webhook payload inside a fixture. */
     static JsonNode payload(String fixture) {
         try {
-            return LocalWebhook.JSON.readTree(LocalWebhook.event(fixture).getBody());
+            APIGatewayV2HTTPEvent event = LocalWebhook.event(fixture);
+            return event.getIsBase64Encoded()
+                    ? LocalWebhook.JSON.readTree(java.util.Base64.getDecoder().decode(event.getBody()))
+                    : LocalWebhook.JSON.readTree(event.getBody());
         } catch (IOException e) {
             throw new AssertionError(e);
         }
