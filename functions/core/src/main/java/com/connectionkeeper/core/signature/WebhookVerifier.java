@@ -1,0 +1,90 @@
+package com.connectionkeeper.core.signature;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.Base64;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Checks SnapTrade's webhook {@code Signature} header, base64(HMAC-SHA256(consumer key, X)), where X is the canonical
+ * form of the body ({@link CanonicalJson}) or the raw body bytes. Thread-safe; built once per consumer key.
+ */
+public final class WebhookVerifier {
+    /** The outcome of a check. */
+    public enum Verdict {
+        VALID,
+        /** No Signature header, or an empty one. */
+        MISSING_SIGNATURE,
+        /** The header is not canonical base64, or matches neither the canonical form nor the raw body. */
+        INVALID_SIGNATURE,
+        /** The body is not JSON (so has no canonical form) and the header does not match its raw bytes either. */
+        MALFORMED_BODY
+    }
+
+    private static final String ALGORITHM = "HmacSHA256";
+
+    private final ThreadLocal<Mac> macs;
+
+    public WebhookVerifier(String consumerKey) {
+        if (consumerKey == null || consumerKey.isEmpty()) {
+            throw new IllegalArgumentException("consumer key must not be empty");
+        }
+        SecretKeySpec key = new SecretKeySpec(consumerKey.getBytes(StandardCharsets.UTF_8), ALGORITHM);
+        this.macs = ThreadLocal.withInitial(() -> newMac(key));
+        macs.get(); // fail now, not on the first webhook, if HMAC-SHA256 is unavailable
+    }
+
+    /** Checks a body against its {@code Signature} header; a null body counts as empty. */
+    public Verdict verify(byte[] rawBody, String signatureHeader) {
+        if (signatureHeader == null || signatureHeader.isBlank()) {
+            return Verdict.MISSING_SIGNATURE;
+        }
+        byte[] claimed = decodeCanonicalBase64(signatureHeader.strip());
+        if (claimed == null) {
+            return Verdict.INVALID_SIGNATURE;
+        }
+        byte[] raw = rawBody == null ? new byte[0] : rawBody;
+        boolean rawMatches = MessageDigest.isEqual(claimed, hmac(raw));
+        String canonical;
+        try {
+            canonical = CanonicalJson.canonicalize(raw);
+        } catch (MalformedJsonException e) {
+            return rawMatches ? Verdict.VALID : Verdict.MALFORMED_BODY;
+        }
+        boolean canonicalMatches = MessageDigest.isEqual(claimed, hmac(canonical.getBytes(StandardCharsets.US_ASCII)));
+        return rawMatches || canonicalMatches ? Verdict.VALID : Verdict.INVALID_SIGNATURE;
+    }
+
+    /** The {@code Signature} header value for a body (its canonical form, or raw text), HMAC'd as UTF-8. */
+    public String sign(String canonicalOrRaw) {
+        return Base64.getEncoder().encodeToString(hmac(canonicalOrRaw.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private byte[] hmac(byte[] message) {
+        return macs.get().doFinal(message);
+    }
+
+    /** The decoded bytes, or null unless {@code text} is exactly the padded standard base64 of those bytes. */
+    private static byte[] decodeCanonicalBase64(String text) {
+        byte[] decoded;
+        try {
+            decoded = Base64.getDecoder().decode(text);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        // the decoder ignores the unused low bits of the last character; re-encoding pins every character down
+        return Base64.getEncoder().encodeToString(decoded).equals(text) ? decoded : null;
+    }
+
+    private static Mac newMac(SecretKeySpec key) {
+        try {
+            Mac mac = Mac.getInstance(ALGORITHM);
+            mac.init(key);
+            return mac;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(ALGORITHM + " is not available", e);
+        }
+    }
+}

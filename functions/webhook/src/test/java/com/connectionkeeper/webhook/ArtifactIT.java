@@ -1,0 +1,44 @@
+package com.connectionkeeper.webhook;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.connectionkeeper.testkit.RepoPaths;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import org.junit.jupiter.api.Test;
+
+/** The deployment artifact template.yaml points at: Lambda's zip layout, small, and free of the SnapTrade SDK. */
+class ArtifactIT {
+    private static final Path ZIP = RepoPaths.root().resolve("functions/webhook/target/webhook.zip");
+
+    @Test
+    void theZipIsWhereTheTemplateSaysAndHasLambdasLayout() throws IOException {
+        assertTrue(Files.readString(RepoPaths.template()).contains("CodeUri: functions/webhook/target/webhook.zip"));
+        try (ZipFile zip = new ZipFile(ZIP.toFile())) {
+            assertTrue(zip.getEntry("com/connectionkeeper/webhook/WebhookHandler.class") != null, "handler at root");
+            assertTrue(zip.stream().anyMatch(e -> e.getName().matches("lib/ck-core-.*\\.jar")), "core in lib/");
+            assertTrue(zip.stream().anyMatch(e -> e.getName().matches("lib/url-connection-client-.*\\.jar")));
+        }
+    }
+
+    @Test
+    void theZipIsAtMostTenMegabytesAndCarriesNoSnapTradeSdkNorOtherHttpClients() throws IOException {
+        assertTrue(Files.size(ZIP) <= 10L * 1024 * 1024, "webhook.zip is " + Files.size(ZIP) + " bytes");
+        try (ZipFile zip = new ZipFile(ZIP.toFile())) {
+            List<String> forbidden = zip.stream().map(ZipEntry::getName)
+                    .map(n -> n.toLowerCase(Locale.ROOT))
+                    .filter(n -> n.startsWith("lib/") && (n.contains("okhttp") || n.contains("okio")
+                            || n.contains("gson") || n.contains("kotlin") || n.contains("snaptrade")
+                            || n.contains("apache-client") || n.contains("apache5-client") || n.contains("netty")
+                            || n.contains("httpclient") || n.contains("testkit") || n.contains("junit")))
+                    .toList();
+            assertEquals(List.of(), forbidden);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package com.connectionkeeper.webhook;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.connectionkeeper.testkit.Fixtures;
+import com.connectionkeeper.testkit.RepoPaths;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs after every module's unit and integration tests (failsafe, in the webhook module, last in the reactor) and
+ * reads everything they printed (surefire keeps each test class's output in target/surefire-reports/*-output.txt):
+ * no consumer key, no Signature value and no webhookSecret may appear — and the function's log lines are there and
+ * are one JSON object each.
+ */
+class LogHygieneIT {
+
+    @Test
+    void theWholeSuitesOutputHoldsNoSecret() throws IOException {
+        List<Path> outputs = outputs();
+        assertTrue(outputs.size() >= 3, "surefire output files found: " + outputs);
+        Set<String> secrets = secrets();
+        int functionLogLines = 0;
+        for (Path file : outputs) {
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            for (String secret : secrets) {
+                if (text.contains(secret)) {
+                    fail(file.getFileName() + " contains a secret (" + secret.length() + " chars, starts "
+                            + secret.substring(0, 3) + "…)");
+                }
+            }
+            for (String line : text.split("\n")) {
+                if (line.startsWith("{\"time\"")) {
+                    JsonNode json = LocalWebhook.JSON.readTree(line);
+                    assertTrue(json.isObject() && json.has("event") && json.has("level"), line);
+                    functionLogLines++;
+                }
+            }
+        }
+        assertTrue(functionLogLines > 50, "the function's JSON log lines were captured: " + functionLogLines);
+    }
+
+    @Test
+    void theSecretListIsNotEmpty() throws IOException {
+        Set<String> secrets = secrets();
+        assertTrue(secrets.contains(LocalWebhook.LOCAL_CONSUMER_KEY));
+        assertTrue(secrets.size() > 30, "signatures, webhook secrets and keys: " + secrets.size());
+    }
+
+    /** Every consumer key, Signature header and webhookSecret the suite uses. */
+    private static Set<String> secrets() throws IOException {
+        Set<String> secrets = new TreeSet<>(List.of(LocalWebhook.LOCAL_CONSUMER_KEY, "TEST_CONSUMER_KEY",
+                "some-other-consumer-key", "not-the-local-consumer-key"));
+        for (String name : Fixtures.jsonNames()) {
+            var event = LocalWebhook.event(name);
+            String signature = event.getHeaders() == null ? null : event.getHeaders().get("signature");
+            if (signature != null && signature.length() > 8) {
+                secrets.add(signature);
+            }
+            String body = event.getBody();
+            if (body != null && event.getIsBase64Encoded()) {
+                body = new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
+            }
+            try {
+                JsonNode payload = LocalWebhook.JSON.readTree(body);
+                if (payload != null && payload.has("webhookSecret")) {
+                    secrets.add(payload.get("webhookSecret").asText());
+                }
+            } catch (IOException notJson) {
+                // the malformed fixture: it has no secret to find
+            }
+        }
+        return secrets;
+    }
+
+    private static List<Path> outputs() throws IOException {
+        List<Path> found = new ArrayList<>();
+        for (String module : List.of("dev/testkit", "functions/core", "functions/webhook")) {
+            Path reports = RepoPaths.root().resolve(module).resolve("target/surefire-reports");
+            if (Files.isDirectory(reports)) {
+                try (Stream<Path> files = Files.list(reports)) {
+                    files.filter(p -> p.getFileName().toString().endsWith("-output.txt")).forEach(found::add);
+                }
+            }
+        }
+        assertEquals(found.size(), found.stream().distinct().count());
+        return found;
+    }
+}
