@@ -9,14 +9,14 @@ import java.util.Optional;
  */
 public interface StateStore {
 
-    /** Outcome of a conditional connection write. */
-    record ConnectionWrite(boolean applied, boolean created) {
+    /**
+     * Outcome of a conditional connection write: {@code applied} unless stale; {@code firstOrReplay} when the write
+     * created the connection or replayed the very change that set its watermark (a duplicate or a retry).
+     */
+    record ConnectionWrite(boolean applied, boolean firstOrReplay) {
     }
 
-    /**
-     * Applies {@code change} unless the connection's watermark is after the change's. {@code created} is true when
-     * this write created the connection.
-     */
+    /** Applies {@code change} unless the connection's watermark is after the change's. */
     ConnectionWrite applyToConnection(String userId, String connectionId, ConnectionChange change);
 
     /** Applies a registration, deletion or attempt event to the user unless stale; true if applied. */

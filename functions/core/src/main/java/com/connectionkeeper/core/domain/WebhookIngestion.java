@@ -34,8 +34,9 @@ public final class WebhookIngestion {
         if (!write.applied()) {
             return IngestResult.STALE;
         }
-        if (write.created()) {
-            // First sight of this connection: a user deletion newer than the event outranks it.
+        if (write.firstOrReplay()) {
+            // First sight of this connection (or a replay of it, which may be finishing a crashed first sight):
+            // a user deletion newer than the event outranks it.
             Optional<UserState> user = store.user(event.userId());
             Watermark deletion = user.map(UserState::deletionWatermark).orElse(null);
             if (deletion != null && deletion.isAfter(change.watermark())) {

@@ -23,6 +23,6 @@ final class PythonNumbers {
         if (Double.isInfinite(value)) {
             return value > 0 ? "Infinity" : "-Infinity";
         }
-        return PythonFloatRepr.repr(value);
+        return PythonFloatRepr.repr(value, token);
     }
 }

@@ -80,7 +80,8 @@ public final class DynamoStateStore implements StateStore {
         UpdateItemRequest request = u.build(table, key(userId, Keys.connection(connectionId)), ReturnValue.UPDATED_OLD);
         try {
             UpdateItemResponse response = dynamo.updateItem(request);
-            return new ConnectionWrite(true, !response.hasAttributes() || response.attributes().isEmpty());
+            AttributeValue old = response.hasAttributes() ? response.attributes().get("watermark") : null;
+            return new ConnectionWrite(true, old == null || old.s().equals(c.watermark().encoded()));
         } catch (ConditionalCheckFailedException stale) {
             return new ConnectionWrite(false, false);
         }

@@ -34,7 +34,8 @@ public final class InMemoryStateStore implements StateStore {
             return new ConnectionWrite(false, false);
         }
         ofUser.put(connectionId, ConnectionRules.apply(userId, connectionId, current, change));
-        return new ConnectionWrite(true, current == null);
+        boolean firstOrReplay = current == null || current.watermark().equals(change.watermark());
+        return new ConnectionWrite(true, firstOrReplay);
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -65,7 +66,26 @@ class CrashRetryPropertiesTest {
         });
     }
 
-    @Property(tries = 1)
+    @Example
+    void aCrashRightAfterCreatingAConnectionOfADeletedUserIsFinishedByTheRetry() {
+        DynamoStateStore store = new DynamoStateStore(Dynalite.client(), table, Duration.ofDays(30));
+        String user = "crash-example-" + RUN.incrementAndGet();
+        WebhookEvent deletion = new WebhookEvent("w1", user, EventType.USER_DELETED, "USER_DELETED",
+                Histories.T0.plusSeconds(5), null, null, null, "{}");
+        WebhookEvent olderAdd = new WebhookEvent("w2", user, EventType.CONNECTION_ADDED, "CONNECTION_ADDED",
+                Histories.T0, "c1", "b1", null, "{}");
+        WebhookIngestion clean = new WebhookIngestion(store, IngestionPropertiesTest.CLOCK);
+        assertEquals(IngestResult.APPLIED, clean.ingest(deletion));
+        // the first delivery creates the connection, then dies before writing the deletion onto it
+        assertThrows(CrashingStore.Crash.class, () ->
+                new WebhookIngestion(new CrashingStore(store, 1), IngestionPropertiesTest.CLOCK).ingest(olderAdd));
+        assertEquals(ConnectionStatus.ACTIVE, store.connection(user, "c1").orElseThrow().status());
+
+        assertEquals(IngestResult.STALE, clean.ingest(olderAdd));
+        assertEquals(ConnectionStatus.DELETED, store.connection(user, "c1").orElseThrow().status());
+    }
+
+    @Example
     void theCrashingStoreReallyCrashes() {
         CrashingStore s = new CrashingStore(new com.connectionkeeper.core.store.InMemoryStateStore(), 0);
         WebhookEvent e = new WebhookEvent("w", "u", EventType.USER_REGISTERED, "USER_REGISTERED", Histories.T0,

@@ -51,7 +51,7 @@ final class JsonTrees {
         if (depth == 0) {
             return leaf;
         }
-        Arbitrary<Node> child = Arbitraries.lazy(() -> node(depth - 1));
+        Arbitrary<Node> child = node(depth - 1);
         Arbitrary<Node> array = child.list().ofMaxSize(5).map(Arr::new);
         Arbitrary<Node> object = Arbitraries.maps(strings(), child).ofMaxSize(5)
                 .map(m -> new Obj(new LinkedHashMap<>(m)));
