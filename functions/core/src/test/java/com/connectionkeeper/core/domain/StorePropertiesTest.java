@@ -53,7 +53,7 @@ class StorePropertiesTest {
         IngestionPropertiesTest.assertSameState(model, store, deliveries);
     }
 
-    @Property(tries = 60)
+    @Property(tries = 100)
     void concurrentDeliveriesOfTheSameHistoryConverge(@ForAll("deliveries") List<WebhookEvent> deliveries)
             throws Exception {
         DynamoStateStore store = store();
@@ -61,7 +61,7 @@ class StorePropertiesTest {
         Model model = new Model();
         deliveries.forEach(model::deliver);
         List<Future<?>> senders = new ArrayList<>();
-        for (int t = 0; t < 3; t++) {
+        for (int t = 0; t < 4; t++) {
             senders.add(threads.submit(() -> deliveries.forEach(ingestion::ingest)));
         }
         for (Future<?> f : senders) {
