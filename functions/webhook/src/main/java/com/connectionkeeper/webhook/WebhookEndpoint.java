@@ -11,6 +11,7 @@ import com.connectionkeeper.core.store.DynamoStateStore;
 import com.connectionkeeper.core.webhook.InvalidWebhookException;
 import com.connectionkeeper.core.webhook.WebhookEventParser;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
@@ -58,7 +59,7 @@ public final class WebhookEndpoint {
         }
         byte[] bytes;
         try {
-            bytes = base64Encoded ? Base64.getDecoder().decode(raw) : raw.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            bytes = base64Encoded ? Base64.getDecoder().decode(raw) : raw.getBytes(StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             return reject(400, "body is not valid base64", requestId);
         }
@@ -86,11 +87,13 @@ public final class WebhookEndpoint {
         IngestResult result;
         try {
             result = ingestion.ingest(event);
-        } catch (SdkException e) {
+        } catch (RuntimeException e) {
+            // DynamoDB down or throttled (SdkException), or a bug: 500, so SnapTrade retries the webhook later
             JsonLog.error("webhook.failed", "requestId", requestId, "webhookId", event.webhookId(),
                     "userId", event.userId(), "connectionId", event.connectionId(), "eventType", event.wireType(),
                     "error", e.getClass().getSimpleName());
-            return new Reply(500, error("state store unavailable; retry later"));
+            return new Reply(500, error(e instanceof SdkException
+                    ? "state store unavailable; retry later" : "internal error; retry later"));
         }
         JsonLog.info("webhook.handled", "requestId", requestId, "webhookId", event.webhookId(),
                 "userId", event.userId(), "connectionId", event.connectionId(), "eventType", event.wireType(),

@@ -108,6 +108,22 @@ class DynamoFailureTest {
     }
 
     @Test
+    void anUnexpectedFailureIsAJson500SoSnapTradeRetries() {
+        StateStore broken = (StateStore) Proxy.newProxyInstance(StateStore.class.getClassLoader(),
+                new Class<?>[] {StateStore.class}, (proxy, method, args) -> {
+                    throw new IllegalStateException("bug");
+                });
+        WebhookHandler handler = new WebhookHandler(new WebhookEndpoint(
+                new WebhookVerifier(LocalWebhook.LOCAL_CONSUMER_KEY), new WebhookIngestion(broken, Clock.systemUTC()),
+                LocalWebhook.JSON));
+
+        var response = handler.handleRequest(LocalWebhook.event(FIXTURE), null);
+
+        assertEquals(500, response.getStatusCode());
+        assertEquals("internal error; retry later", LocalWebhook.answer(response));
+    }
+
+    @Test
     void theProductionClientGivesUpWithinItsTimeBudget() {
         dynamo.stop();
         var client = DynamoClients.create(new EnvironmentConfig(Map.of(EnvironmentConfig.TABLE_NAME, table,
