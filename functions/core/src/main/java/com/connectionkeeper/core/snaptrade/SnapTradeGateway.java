@@ -1,0 +1,25 @@
+package com.connectionkeeper.core.snaptrade;
+
+import java.util.List;
+
+/**
+ * Everything the project asks of SnapTrade, in domain terms. The one implementation (module functions/snaptrade)
+ * adds timeouts, retries with backoff, a shared rate limit, and maps every failure to a {@link SnapTradeException}.
+ */
+public interface SnapTradeGateway {
+
+    /** All of the user's connections (SnapTrade: listBrokerageAuthorizations). */
+    List<BrokerageConnection> listConnections(UserCredentials user);
+
+    /** One connection (SnapTrade: detailBrokerageAuthorization); {@link SnapTradeException.Kind#NOT_FOUND} if unknown. */
+    BrokerageConnection connection(UserCredentials user, String connectionId);
+
+    /** A Connection Portal link that repairs {@code request.connectionId()} in reconnect mode (loginSnapTradeUser). */
+    LoginLink reconnectLink(UserCredentials user, ReconnectRequest request);
+
+    /** Registers a user at SnapTrade and returns its secret (registerSnapTradeUser). */
+    UserCredentials registerUser(String userId);
+
+    /** Deletes the user at SnapTrade (asynchronous there; USER_DELETED follows by webhook). */
+    void deleteUser(String userId);
+}
