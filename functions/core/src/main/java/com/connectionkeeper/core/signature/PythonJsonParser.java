@@ -17,7 +17,7 @@ final class PythonJsonParser {
     private final int end;
     private int pos;
     private int depth;
-    private int[] chars = new int[64];
+    private int[] stringBuffer = new int[64];
 
     private PythonJsonParser(PyStr text) {
         this.text = text;
@@ -54,7 +54,7 @@ final class PythonJsonParser {
     }
 
     private PyValue object() {
-        enter();
+        openNested();
         TreeMap<PyStr, PyValue> members = new TreeMap<>();
         skipWhitespace();
         if (pos < end && at(pos) == '}') {
@@ -83,7 +83,7 @@ final class PythonJsonParser {
     }
 
     private PyValue array() {
-        enter();
+        openNested();
         List<PyValue> items = new ArrayList<>();
         skipWhitespace();
         if (pos < end && at(pos) == ']') {
@@ -114,17 +114,17 @@ final class PythonJsonParser {
             }
             int c = at(pos++);
             if (c == '"') {
-                return new PyStr(Arrays.copyOf(chars, n), n);
+                return new PyStr(Arrays.copyOf(stringBuffer, n), n);
             }
             if (c == '\\') {
                 c = escape(start);
             } else if (c <= 0x1F) {
                 throw error("Invalid control character", pos - 1);
             }
-            if (n == chars.length) {
-                chars = Arrays.copyOf(chars, n * 2);
+            if (n == stringBuffer.length) {
+                stringBuffer = Arrays.copyOf(stringBuffer, n * 2);
             }
-            chars[n++] = c;
+            stringBuffer[n++] = c;
         }
     }
 
@@ -242,7 +242,8 @@ final class PythonJsonParser {
         pos++;
     }
 
-    private void enter() {
+    /** Steps over an opening bracket, one level deeper. */
+    private void openNested() {
         if (++depth > MAX_DEPTH) {
             throw error("Nested deeper than " + MAX_DEPTH + " levels", pos);
         }

@@ -12,7 +12,6 @@ import java.util.Random;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
-import net.jqwik.api.Tuple;
 
 /**
  * Random JSON trees for property tests, and two serializations of the same tree: compact (insertion order, raw
@@ -44,27 +43,24 @@ final class JsonTrees {
     private JsonTrees() {
     }
 
-    /** Without edge cases: jqwik would combine the edge cases of every nested arbitrary, which explodes. */
+    /** Trees up to four levels deep; without edge cases, which jqwik would combine across all nested levels. */
     static Arbitrary<Node> trees() {
-        return node(4).withoutEdgeCases();
+        return Arbitraries.recursive(JsonTrees::leaf, JsonTrees::container, 1, 4).withoutEdgeCases();
     }
 
-    private static Arbitrary<Node> node(int depth) {
-        Arbitrary<Node> leaf = Arbitraries.frequencyOf(
-                Tuple.of(3, strings().map(Str::new)), Tuple.of(2, integers()), Tuple.of(3, doubles()),
-                Tuple.of(1, Arbitraries.of("true", "false", "null").map(Lit::new)));
-        if (depth == 0) {
-            return leaf;
-        }
-        Arbitrary<Node> child = node(depth - 1).withoutEdgeCases();
-        Arbitrary<Node> array = child.list().ofMaxSize(5).map(Arr::new);
-        Arbitrary<Node> object = Combinators.combine(strings(), child).as(Map::entry).list().ofMaxSize(5)
-                .map(entries -> {
-                    Map<String, Node> members = new LinkedHashMap<>(); // a repeated key keeps its first place
-                    entries.forEach(e -> members.put(e.getKey(), e.getValue()));
-                    return new Obj(members);
-                });
-        return Arbitraries.frequencyOf(Tuple.of(2, leaf), Tuple.of(1, array), Tuple.of(2, object));
+    private static Arbitrary<Node> leaf() {
+        return Arbitraries.oneOf(strings().map(Str::new), integers(), doubles(),
+                Arbitraries.of("true", "false", "null").map(Lit::new));
+    }
+
+    private static Arbitrary<Node> container(Arbitrary<Node> child) {
+        return Arbitraries.oneOf(leaf(), child.list().ofMaxSize(5).map(Arr::new),
+                Combinators.combine(strings(), child).as(Map::entry).list().ofMaxSize(5)
+                        .map(entries -> {
+                            Map<String, Node> members = new LinkedHashMap<>();
+                            entries.forEach(e -> members.put(e.getKey(), e.getValue()));
+                            return new Obj(members);
+                        }));
     }
 
     /** Strings mixing every class of code point that escapes or sorts differently, lone surrogates included. */

@@ -24,7 +24,8 @@ class PythonCanonicalCasesTest {
     private static final JsonNode TABLE = load();
 
     private static JsonNode load() {
-        try (InputStream in = PythonCanonicalCasesTest.class.getResourceAsStream("/signature/python-canonical-cases.json")) {
+        try (InputStream in = PythonCanonicalCasesTest.class.getResourceAsStream(
+                "/signature/python-canonical-cases.json")) {
             return new ObjectMapper().readTree(in);
         } catch (IOException e) {
             throw new IllegalStateException(e);
