@@ -10,7 +10,9 @@ import com.connectionkeeper.core.store.DynamoClients;
 import com.connectionkeeper.core.store.DynamoStateStore;
 import com.connectionkeeper.core.webhook.InvalidWebhookException;
 import com.connectionkeeper.core.webhook.WebhookEventParser;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -43,7 +45,8 @@ public final class WebhookEndpoint {
 
     /** Everything a production endpoint needs, built once from configuration. */
     public static WebhookEndpoint fromConfig(Config config) {
-        ObjectMapper json = new ObjectMapper();
+        // Python's json (SnapTrade's side) reads and writes NaN/Infinity: accept what the signature check accepts
+        ObjectMapper json = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
         DynamoStateStore store = new DynamoStateStore(DynamoClients.create(config), config.tableName(),
                 Duration.ofDays(config.historyRetentionDays()));
         return new WebhookEndpoint(new WebhookVerifier(config.snapTradeConsumerKey()),

@@ -158,6 +158,18 @@ class BadRequestsTest {
     }
 
     @Test
+    void pythonsNonFiniteNumbersAreNotBadInput() {
+        LocalWebhook other = LocalWebhook.fresh();
+        String body = withField("details", "{\"total_value\":NaN,\"cap\":Infinity}");
+        APIGatewayV2HTTPEvent event = LocalWebhook.event("webhook-connection-broken.json");
+        Map<String, String> headers = new HashMap<>(event.getHeaders());
+        headers.put("signature", signed(body));
+        event.setHeaders(headers);
+        event.setBody(body);
+        assertEquals("applied", LocalWebhook.answer(other.invoke(event)));
+    }
+
+    @Test
     void theGoodBodyItselfIsAccepted() {
         // the control: the same body, correctly signed, applies (in a table of its own)
         LocalWebhook other = LocalWebhook.fresh();
