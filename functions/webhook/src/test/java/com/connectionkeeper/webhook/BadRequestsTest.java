@@ -135,10 +135,8 @@ class BadRequestsTest {
         return s.substring(0, index) + c + s.substring(index + 1);
     }
 
-    @ParameterizedTest(name = "{0} -> {4}")
-    @MethodSource("badRequests")
-    void isRejectedWithAClearError(String name, String body, String signature, boolean base64, int status) {
-        assertTrue(seen.add(name), "duplicate case name");
+    /** The webhook route's event with this body and Signature header (none when null). */
+    private static APIGatewayV2HTTPEvent event(String body, String signature, boolean base64) {
         APIGatewayV2HTTPEvent event = LocalWebhook.event("webhook-connection-broken.json");
         Map<String, String> headers = new HashMap<>(event.getHeaders());
         headers.remove("signature");
@@ -148,8 +146,15 @@ class BadRequestsTest {
         event.setHeaders(headers);
         event.setBody(body);
         event.setIsBase64Encoded(base64);
+        return event;
+    }
 
-        APIGatewayV2HTTPResponse response = webhook.invoke(event);
+    @ParameterizedTest(name = "{0} -> {4}")
+    @MethodSource("badRequests")
+    void isRejectedWithAClearError(String name, String body, String signature, boolean base64, int status) {
+        assertTrue(seen.add(name), "duplicate case name");
+
+        APIGatewayV2HTTPResponse response = webhook.invoke(event(body, signature, base64));
 
         assertEquals(status, response.getStatusCode(), response.getBody());
         String error = LocalWebhook.answer(response);
@@ -159,26 +164,15 @@ class BadRequestsTest {
 
     @Test
     void pythonsNonFiniteNumbersAreNotBadInput() {
-        LocalWebhook other = LocalWebhook.fresh();
         String body = withField("details", "{\"total_value\":NaN,\"cap\":Infinity}");
-        APIGatewayV2HTTPEvent event = LocalWebhook.event("webhook-connection-broken.json");
-        Map<String, String> headers = new HashMap<>(event.getHeaders());
-        headers.put("signature", signed(body));
-        event.setHeaders(headers);
-        event.setBody(body);
-        assertEquals("applied", LocalWebhook.answer(other.invoke(event)));
+        assertEquals("applied", LocalWebhook.answer(LocalWebhook.fresh().invoke(event(body, signed(body), false))));
     }
 
     @Test
     void theGoodBodyItselfIsAccepted() {
         // the control: the same body, correctly signed, applies (in a table of its own)
         LocalWebhook other = LocalWebhook.fresh();
-        APIGatewayV2HTTPEvent event = LocalWebhook.event("webhook-connection-broken.json");
-        Map<String, String> headers = new HashMap<>(event.getHeaders());
-        headers.put("signature", signed(GOOD));
-        event.setHeaders(headers);
-        event.setBody(GOOD);
-        assertEquals("applied", LocalWebhook.answer(other.invoke(event)));
+        assertEquals("applied", LocalWebhook.answer(other.invoke(event(GOOD, signed(GOOD), false))));
         assertEquals(1, other.store.connections("bad-request-user").size());
     }
 }

@@ -58,12 +58,7 @@ class CrashRetryPropertiesTest {
 
     @Provide
     Arbitrary<List<WebhookEvent>> deliveries() {
-        return Histories.deliveries("").map(list -> {
-            String prefix = "crash" + RUN.incrementAndGet() + "-";
-            return list.stream().map(e -> new WebhookEvent(e.webhookId(), prefix + e.userId(), e.type(),
-                    e.wireType(), e.eventTime(), e.connectionId(), e.brokerageId(), e.attemptResult(),
-                    e.recordedJson())).toList();
-        });
+        return Histories.deliveriesForFreshUsers("crash");
     }
 
     @Example

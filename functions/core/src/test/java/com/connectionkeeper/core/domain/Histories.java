@@ -3,6 +3,7 @@ package com.connectionkeeper.core.domain;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -16,6 +17,18 @@ final class Histories {
     private static final List<EventType> TYPES = List.of(EventType.values());
 
     private Histories() {
+    }
+
+    private static final AtomicInteger FRESH = new AtomicInteger();
+
+    /** Like {@link #deliveries(String)}, with user ids no earlier try used: each try starts on an empty table slice. */
+    static Arbitrary<List<WebhookEvent>> deliveriesForFreshUsers(String tag) {
+        return deliveries("").map(list -> {
+            String prefix = tag + FRESH.incrementAndGet() + "-";
+            return list.stream().map(e -> new WebhookEvent(e.webhookId(), prefix + e.userId(), e.type(),
+                    e.wireType(), e.eventTime(), e.connectionId(), e.brokerageId(), e.attemptResult(),
+                    e.recordedJson())).toList();
+        });
     }
 
     /** A delivery sequence: each event of a random history, some several times, in a random order. */

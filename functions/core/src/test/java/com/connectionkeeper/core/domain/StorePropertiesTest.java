@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -23,7 +22,6 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * history delivered concurrently from several threads, end in the model's state.
  */
 class StorePropertiesTest {
-    private static final AtomicInteger RUN = new AtomicInteger();
     private static String table;
     private static ExecutorService threads;
 
@@ -72,12 +70,6 @@ class StorePropertiesTest {
 
     @Provide
     Arbitrary<List<WebhookEvent>> deliveries() {
-        // fresh user ids per try: every try starts from an empty slice of the shared table
-        return Histories.deliveries("").map(list -> {
-            String prefix = "run" + RUN.incrementAndGet() + "-";
-            return list.stream().map(e -> new WebhookEvent(e.webhookId(), prefix + e.userId(), e.type(),
-                    e.wireType(), e.eventTime(), e.connectionId(), e.brokerageId(), e.attemptResult(),
-                    e.recordedJson())).toList();
-        });
+        return Histories.deliveriesForFreshUsers("run");
     }
 }
