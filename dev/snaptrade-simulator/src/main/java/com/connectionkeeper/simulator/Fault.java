@@ -1,0 +1,123 @@
+package com.connectionkeeper.simulator;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * A misbehaviour of one endpoint: what happens ({@link Kind}) and when (every call, the next n calls, or a fraction of
+ * calls). Immutable; {@link #times(int)} and {@link #fraction(double)} return a copy.
+ */
+public final class Fault {
+    /** What the endpoint does instead of (or, for latency, before) answering normally. */
+    public enum Kind {
+        /** Waits {@code delay}, then answers normally. */
+        LATENCY,
+        /** Answers {@code status} (5xx) with SnapTrade's 500 error body. */
+        SERVER_ERROR,
+        /** Hangs for {@code delay} (longer than the client's read timeout), then closes without an answer. */
+        TIMEOUT,
+        /** Answers 200 with a truncated, unparsable JSON body. */
+        MALFORMED_JSON,
+        /** Answers 200 with well-formed JSON the SDK cannot map (keys it needs missing, or of the wrong type). */
+        WRONG_SHAPE,
+        /** Answers 429 with SnapTrade's throttle body, {@code X-RateLimit-Reset} = {@code delay} in seconds. */
+        RATE_LIMITED
+    }
+
+    private final Kind kind;
+    private final int status;
+    private final Duration delay;
+    private final int times;
+    private final double fraction;
+
+    private Fault(Kind kind, int status, Duration delay, int times, double fraction) {
+        this.kind = kind;
+        this.status = status;
+        this.delay = delay;
+        this.times = times;
+        this.fraction = fraction;
+    }
+
+    public static Fault latency(Duration delay) {
+        return new Fault(Kind.LATENCY, 0, positive(delay), -1, 1.0);
+    }
+
+    /** A 5xx answer, e.g. 500, 502, 503. */
+    public static Fault serverError(int status) {
+        if (status < 500 || status > 599) {
+            throw new IllegalArgumentException("a server error is 5xx, not " + status);
+        }
+        return new Fault(Kind.SERVER_ERROR, status, Duration.ZERO, -1, 1.0);
+    }
+
+    /** No answer for {@code hang}; pick it longer than the client's read timeout. */
+    public static Fault timeout(Duration hang) {
+        return new Fault(Kind.TIMEOUT, 0, positive(hang), -1, 1.0);
+    }
+
+    public static Fault malformedJson() {
+        return new Fault(Kind.MALFORMED_JSON, 200, Duration.ZERO, -1, 1.0);
+    }
+
+    public static Fault wrongShape() {
+        return new Fault(Kind.WRONG_SHAPE, 200, Duration.ZERO, -1, 1.0);
+    }
+
+    /** A 429 whose {@code X-RateLimit-Reset} and body say to wait {@code reset} (whole seconds, at least 1). */
+    public static Fault rateLimited(Duration reset) {
+        return new Fault(Kind.RATE_LIMITED, 429, positive(reset), -1, 1.0);
+    }
+
+    /** Only the next {@code n} calls of the endpoint (then it is spent). */
+    public Fault times(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("times must be >= 1");
+        }
+        return new Fault(kind, status, delay, n, 1.0);
+    }
+
+    /** Each call with probability {@code p} (0 < p <= 1), until cleared. */
+    public Fault fraction(double p) {
+        if (!(p > 0 && p <= 1)) {
+            throw new IllegalArgumentException("fraction must be in (0, 1]");
+        }
+        return new Fault(kind, status, delay, -1, p);
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** The HTTP status it answers with, or 0 for latency and timeout. */
+    public int status() {
+        return status;
+    }
+
+    /** Latency, hang time or rate-limit reset; zero for the others. */
+    public Duration delay() {
+        return delay;
+    }
+
+    /** How many calls it affects, or -1 for every call (subject to {@link #fraction()}). */
+    public int times() {
+        return times;
+    }
+
+    public double fraction() {
+        return fraction;
+    }
+
+    @Override
+    public String toString() {
+        return kind + (status > 0 ? " " + status : "") + (delay.isZero() ? "" : " " + delay)
+                + (times > 0 ? " x" + times : fraction < 1 ? " p=" + fraction : " always");
+    }
+
+    private static Duration positive(Duration d) {
+        Objects.requireNonNull(d, "duration");
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException("duration must be positive");
+        }
+        return d;
+    }
+}

@@ -1,0 +1,109 @@
+package com.connectionkeeper.simulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import java.util.Map;
+import java.util.Optional;
+
+/** What each SnapTrade endpoint does once a call is authenticated and not faulted. */
+final class Operations {
+    private final SimulatorState state;
+    private final WebhookSender webhooks;
+    private final PortalSessions portal;
+
+    Operations(SimulatorState state, WebhookSender webhooks, PortalSessions portal) {
+        this.state = state;
+        this.webhooks = webhooks;
+        this.portal = portal;
+    }
+
+    ApiResponse call(Endpoint.Match match, Map<String, String> query, JsonNode body) {
+        return switch (match.endpoint()) {
+            case LIST_USERS -> listUsers();
+            case REGISTER_USER -> registerUser(body);
+            case DELETE_USER -> deleteUser(query.get("userId"));
+            case LIST_AUTHORIZATIONS, DETAIL_AUTHORIZATION, DISABLE_AUTHORIZATION, LOGIN ->
+                    state.authenticates(query.get("userId"), query.get("userSecret"))
+                            ? userCall(match, query.get("userId"), body) : ApiResponse.badUser();
+        };
+    }
+
+    private ApiResponse userCall(Endpoint.Match match, String userId, JsonNode body) {
+        return switch (match.endpoint()) {
+            case LIST_AUTHORIZATIONS -> listAuthorizations(userId);
+            case DETAIL_AUTHORIZATION -> owned(userId, match.pathParam())
+                    .map(c -> ApiResponse.ok(AuthorizationJson.of(c))).orElseGet(ApiResponse::notFound);
+            case DISABLE_AUTHORIZATION -> owned(userId, match.pathParam())
+                    .map(this::disable).orElseGet(ApiResponse::notFound);
+            case LOGIN -> login(userId, body);
+            default -> throw new IllegalArgumentException(match.endpoint() + " is not a user call");
+        };
+    }
+
+    private ApiResponse listUsers() {
+        ArrayNode ids = Json.MAPPER.createArrayNode();
+        state.users().forEach(ids::add);
+        return ApiResponse.ok(ids);
+    }
+
+    private ApiResponse registerUser(JsonNode body) {
+        String userId = text(body, "userId");
+        if (userId == null || userId.isBlank()) {
+            return ApiResponse.error(400, "userId is required", "1011");
+        }
+        Optional<String> secret = state.registerUser(userId);
+        if (secret.isEmpty()) {
+            return ApiResponse.error(400, "User with the given userId already exists", "1010");
+        }
+        webhooks.send(WebhookEvent.user("USER_REGISTERED", userId));
+        return ApiResponse.ok(Json.object().put("userId", userId).put("userSecret", secret.get()));
+    }
+
+    private ApiResponse deleteUser(String userId) {
+        if (userId == null || !state.deleteUser(userId)) {
+            return ApiResponse.notFound();
+        }
+        webhooks.send(WebhookEvent.user("USER_DELETED", userId));
+        return ApiResponse.ok(Json.object().put("status", "deleted")
+                .put("detail", "User queued for deletion; please wait for webhook for confirmation.")
+                .put("userId", userId));
+    }
+
+    private ApiResponse listAuthorizations(String userId) {
+        ArrayNode list = Json.MAPPER.createArrayNode();
+        state.connections(userId).forEach(c -> list.add(AuthorizationJson.of(c)));
+        return ApiResponse.ok(list);
+    }
+
+    private ApiResponse disable(SimulatedConnection connection) {
+        Optional<SimulatedConnection> broken = state.breakConnection(connection.id());
+        if (broken.isEmpty()) {
+            return ApiResponse.error(402, "This connection is already disabled.", "3011");
+        }
+        webhooks.send(WebhookEvent.connection("CONNECTION_BROKEN", broken.get()));
+        return ApiResponse.ok(Json.object().put("detail", "Connection " + connection.id() + " has been disabled"));
+    }
+
+    private ApiResponse login(String userId, JsonNode body) {
+        String reconnect = text(body, "reconnect");
+        String type = Optional.ofNullable(text(body, "connectionType")).orElse("read");
+        if (!"read".equals(type) && !"trade".equals(type)) {
+            return ApiResponse.error(400, "connectionType must be read or trade", "1011");
+        }
+        if (reconnect != null && owned(userId, reconnect).isEmpty()) {
+            return ApiResponse.notFound();
+        }
+        PortalSession session = portal.open(userId, reconnect, type, text(body, "broker"),
+                text(body, "customRedirect"));
+        return ApiResponse.ok(Json.object().put("redirectURI", portal.url(session)).put("sessionId", session.id()));
+    }
+
+    private Optional<SimulatedConnection> owned(String userId, String connectionId) {
+        return state.connection(connectionId).filter(c -> c.userId().equals(userId));
+    }
+
+    private static String text(JsonNode body, String field) {
+        JsonNode value = body == null ? null : body.get(field);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+}
