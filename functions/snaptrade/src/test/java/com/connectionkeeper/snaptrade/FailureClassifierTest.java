@@ -1,0 +1,105 @@
+package com.connectionkeeper.snaptrade;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.connectionkeeper.core.snaptrade.SnapTradeException.Kind;
+import com.snaptrade.client.ApiException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** SnapTrade's codes and statuses to kinds, and where "retry after" comes from. */
+class FailureClassifierTest {
+
+    @Test
+    void signatureAndUserSecretCodesAreRejectedCredentialsWhateverTheStatus() {
+        assertEquals(Kind.CREDENTIALS_REJECTED, kind(401, "1076"));
+        assertEquals(Kind.CREDENTIALS_REJECTED, kind(400, "1083"));
+        assertEquals(Kind.CREDENTIALS_REJECTED, kind(403, null));
+        assertEquals(Kind.CREDENTIALS_REJECTED, kind(401, null));
+    }
+
+    @Test
+    void missingResourcesAreNotFound() {
+        assertEquals(Kind.NOT_FOUND, kind(404, "1011"));
+        assertEquals(Kind.NOT_FOUND, kind(404, null));
+    }
+
+    @Test
+    void otherClientErrorsAreBadResponsesAndFinal() {
+        Failure failure = classify(error(402, "3003", Map.of()), Operation.LIST_CONNECTIONS);
+        assertEquals(Kind.BAD_RESPONSE, failure.kind());
+        assertFalse(failure.retryable());
+        assertEquals(Kind.BAD_RESPONSE, kind(400, "1010"));
+    }
+
+    @Test
+    void serverErrorsAreUnavailableAndRetryable() {
+        Failure failure = classify(error(502, "1000", Map.of()), Operation.REGISTER_USER);
+        assertEquals(Kind.UNAVAILABLE, failure.kind());
+        assertTrue(failure.retryable());
+    }
+
+    @Test
+    void a429WaitsTheLongerOfTheResetHeaderAndTheBodysEstimate() {
+        assertEquals(Optional.of(Duration.ofSeconds(9)),
+                classify(throttled(7, "9"), Operation.LIST_CONNECTIONS).retryAfter());
+        assertEquals(Optional.of(Duration.ofSeconds(7)),
+                classify(throttled(7, null), Operation.LIST_CONNECTIONS).retryAfter());
+        Failure failure = classify(throttled(7, "3"), Operation.LIST_CONNECTIONS);
+        assertEquals(Kind.RATE_LIMITED, failure.kind());
+        assertTrue(failure.retryable());
+        assertEquals(Optional.of(Duration.ofSeconds(7)), failure.retryAfter());
+    }
+
+    @Test
+    void a429WithoutHintsHasNoRetryAfter() {
+        ApiException e = new ApiException(429, Map.of(), "not json");
+        assertEquals(Optional.empty(), classify(e, Operation.LIST_CONNECTIONS).retryAfter());
+    }
+
+    @Test
+    void noAnswerIsUnavailableAndRetriedOnlyWhenRepeatingIsHarmless() {
+        ApiException timeout = new ApiException(new SocketTimeoutException("timeout"));
+        assertTrue(classify(timeout, Operation.LIST_CONNECTIONS).retryable());
+        assertFalse(classify(timeout, Operation.REGISTER_USER).retryable());
+        ApiException refused = new ApiException(new ConnectException("refused"));
+        assertTrue(classify(refused, Operation.REGISTER_USER).retryable());
+        assertEquals(Kind.UNAVAILABLE, classify(new ApiException(new IOException("reset")), Operation.CONNECTION).kind());
+    }
+
+    @Test
+    void anSdkFailureOnAnAnswerIsABadResponse() {
+        Failure failure = FailureClassifier.unreadable(new NullPointerException());
+        assertEquals(Kind.BAD_RESPONSE, failure.kind());
+        assertFalse(failure.retryable());
+    }
+
+    private static Kind kind(int status, String code) {
+        return classify(error(status, code, Map.of()), Operation.LIST_CONNECTIONS).kind();
+    }
+
+    private static Failure classify(ApiException e, Operation operation) {
+        return FailureClassifier.classify(e, operation);
+    }
+
+    private static ApiException throttled(int bodySeconds, String resetHeader) {
+        Map<String, List<String>> headers = resetHeader == null ? Map.of()
+                : Map.of("x-ratelimit-reset", List.of(resetHeader));
+        return new ApiException(429, headers, "{\"detail\":\"Request was throttled. Expected available in "
+                + bodySeconds + " seconds.\",\"status_code\":429,\"code\":\"0000\"}");
+    }
+
+    private static ApiException error(int status, String code, Map<String, List<String>> headers) {
+        String body = "{\"detail\":\"something\",\"status_code\":" + status
+                + (code == null ? "" : ",\"code\":\"" + code + "\"") + "}";
+        return new ApiException(status, headers, body);
+    }
+}
