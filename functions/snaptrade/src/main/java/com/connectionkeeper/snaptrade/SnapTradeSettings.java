@@ -1,9 +1,9 @@
 package com.connectionkeeper.snaptrade;
 
 import java.time.Duration;
+import com.connectionkeeper.core.config.EnvironmentVariables;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * How the gateway reaches SnapTrade: credentials, base URL, HTTP timeouts, the client-wide rate limit and the retry
@@ -72,14 +72,15 @@ public record SnapTradeSettings(String clientId, String consumerKey, String base
     }
 
     /** From environment variables; a missing required one or an unreadable number fails with the variable's name. */
-    public static SnapTradeSettings fromEnvironment(Map<String, String> env) {
-        SnapTradeSettings settings = of(value(env, ENV_CLIENT_ID).orElse(null),
-                value(env, ENV_CONSUMER_KEY).orElse(null));
+    public static SnapTradeSettings fromEnvironment(Map<String, String> variables) {
+        EnvironmentVariables env = new EnvironmentVariables(variables);
+        SnapTradeSettings settings = of(env.optional(ENV_CLIENT_ID).orElse(null),
+                env.optional(ENV_CONSUMER_KEY).orElse(null));
         return settings
-                .withBaseUrl(value(env, ENV_BASE_URL).orElse(DEFAULT_BASE_URL))
-                .withRateLimit(positiveInt(env, ENV_REQUESTS_PER_MINUTE, DEFAULT_REQUESTS_PER_MINUTE), MINUTE)
+                .withBaseUrl(env.optional(ENV_BASE_URL).orElse(DEFAULT_BASE_URL))
+                .withRateLimit(env.positiveInt(ENV_REQUESTS_PER_MINUTE, DEFAULT_REQUESTS_PER_MINUTE), MINUTE)
                 .withRetryBudget(Duration.ofSeconds(
-                        positiveInt(env, ENV_RETRY_BUDGET_SECONDS, (int) DEFAULT_RETRY_BUDGET.toSeconds())));
+                        env.positiveInt(ENV_RETRY_BUDGET_SECONDS, (int) DEFAULT_RETRY_BUDGET.toSeconds())));
     }
 
     public SnapTradeSettings withBaseUrl(String url) {
@@ -113,26 +114,6 @@ public record SnapTradeSettings(String clientId, String consumerKey, String base
                 + ", timeouts(connect/read/write)=" + connectTimeout + "/" + readTimeout + "/" + writeTimeout
                 + ", rateLimit=" + requestsPerWindow + " per " + window + ", retryBudget=" + retryBudget
                 + ", backoff=" + initialBackoff + ".." + maxBackoff + "]";
-    }
-
-    private static Optional<String> value(Map<String, String> env, String name) {
-        return Optional.ofNullable(env.get(name)).map(String::trim).filter(v -> !v.isEmpty());
-    }
-
-    private static int positiveInt(Map<String, String> env, String name, int fallback) {
-        Optional<String> text = value(env, name);
-        if (text.isEmpty()) {
-            return fallback;
-        }
-        try {
-            int n = Integer.parseInt(text.get());
-            if (n > 0) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new IllegalStateException(name + " must be a positive whole number");
     }
 
     private static void requireText(String value, String name) {

@@ -14,10 +14,10 @@ public final class EnvironmentConfig implements Config {
     static final String DEFAULT_REGION = "us-east-1";
     static final int DEFAULT_HISTORY_RETENTION_DAYS = 400;
 
-    private final Map<String, String> env;
+    private final EnvironmentVariables env;
 
     public EnvironmentConfig(Map<String, String> env) {
-        this.env = Map.copyOf(env);
+        this.env = new EnvironmentVariables(env);
     }
 
     public static EnvironmentConfig fromSystem() {
@@ -26,47 +26,26 @@ public final class EnvironmentConfig implements Config {
 
     @Override
     public String tableName() {
-        return required(TABLE_NAME);
+        return env.required(TABLE_NAME);
     }
 
     @Override
     public String region() {
-        return optional(AWS_REGION).orElse(DEFAULT_REGION);
+        return env.optional(AWS_REGION).orElse(DEFAULT_REGION);
     }
 
     @Override
     public Optional<URI> dynamoDbEndpoint() {
-        return optional(DYNAMODB_ENDPOINT).map(URI::create);
+        return env.optional(DYNAMODB_ENDPOINT).map(URI::create);
     }
 
     @Override
     public String snapTradeConsumerKey() {
-        return required(SNAPTRADE_CONSUMER_KEY);
+        return env.required(SNAPTRADE_CONSUMER_KEY);
     }
 
     @Override
     public int historyRetentionDays() {
-        String days = optional(HISTORY_RETENTION_DAYS).orElse(null);
-        if (days == null) {
-            return DEFAULT_HISTORY_RETENTION_DAYS;
-        }
-        try {
-            int n = Integer.parseInt(days.trim());
-            if (n > 0) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new IllegalStateException(HISTORY_RETENTION_DAYS + " must be a positive number of days");
-    }
-
-    private Optional<String> optional(String name) {
-        return Optional.ofNullable(env.get(name)).map(String::trim).filter(v -> !v.isEmpty());
-    }
-
-    private String required(String name) {
-        return optional(name).orElseThrow(
-                () -> new IllegalStateException("environment variable " + name + " is not set"));
+        return env.positiveInt(HISTORY_RETENTION_DAYS, DEFAULT_HISTORY_RETENTION_DAYS);
     }
 }
