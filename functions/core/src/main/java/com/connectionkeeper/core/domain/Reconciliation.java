@@ -1,0 +1,79 @@
+package com.connectionkeeper.core.domain;
+
+import com.connectionkeeper.core.domain.ConnectionChange.Verification;
+import com.connectionkeeper.core.snaptrade.BrokerageConnection;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The sweep's rules: what SnapTrade's list of a user's connections, seen at one instant, does to what we store.
+ * Every connection on either side becomes one observation, applied under the same watermark rules as webhooks, so
+ * an observation never overrides a newer webhook and wins over an older one.
+ */
+public final class Reconciliation {
+    /** A sweep observation loses an exact tie with a webhook: SnapTrade's own event is the better witness. */
+    static final int OBSERVATION_PRECEDENCE = 0;
+
+    private Reconciliation() {
+    }
+
+    /** What one sweep saw of one connection. */
+    public enum Seen {
+        /** Listed with {@code disabled == true}. */
+        BROKEN,
+        /** Listed and enabled. */
+        ACTIVE,
+        /** Known to us (not deleted) but not listed by SnapTrade. */
+        ABSENT;
+
+        /** The event type recorded on the connection and in history. */
+        public String eventType() {
+            return "SWEEP_OBSERVED_" + name();
+        }
+    }
+
+    /** One observation: the connection, what was seen, and the change it makes. */
+    public record Observation(String connectionId, Seen seen, String brokerageId, ConnectionChange change) {
+    }
+
+    /**
+     * The observations of one user's sweep.
+     *
+     * @param stored       our connections of the user (any status)
+     * @param listed       SnapTrade's answer to listBrokerageAuthorizations
+     * @param observedAt   when the list was requested: anything SnapTrade learned later is newer than the observation
+     * @param observationId unique per sweep run, the observation's tie-breaker and history id
+     */
+    public static List<Observation> observe(List<ConnectionState> stored, List<BrokerageConnection> listed,
+                                            Instant observedAt, String observationId) {
+        Map<String, ConnectionState> ours = new LinkedHashMap<>();
+        stored.forEach(c -> ours.put(c.connectionId(), c));
+        Watermark w = Watermark.of(observedAt, OBSERVATION_PRECEDENCE, observationId);
+        List<Observation> out = new ArrayList<>();
+        for (BrokerageConnection c : listed) {
+            ConnectionState known = ours.remove(c.id());
+            if (c.disabled()) {
+                Instant since = c.disabledDate() != null ? c.disabledDate() : observedAt;
+                out.add(new Observation(c.id(), Seen.BROKEN, c.brokerageId(), new ConnectionChange(w,
+                        ConnectionStatus.BROKEN, c.brokerageId(), since, null, Verification.CLEAR, observedAt,
+                        Seen.BROKEN.eventType(), Source.SWEEP)));
+            } else {
+                boolean repaired = known != null && known.status() == ConnectionStatus.BROKEN;
+                out.add(new Observation(c.id(), Seen.ACTIVE, c.brokerageId(), new ConnectionChange(w,
+                        ConnectionStatus.ACTIVE, c.brokerageId(), null, repaired ? observedAt : null,
+                        Verification.CLEAR, observedAt, Seen.ACTIVE.eventType(), Source.SWEEP)));
+            }
+        }
+        for (ConnectionState gone : ours.values()) {
+            if (gone.status() != ConnectionStatus.DELETED) {
+                out.add(new Observation(gone.connectionId(), Seen.ABSENT, null, new ConnectionChange(w,
+                        ConnectionStatus.DELETED, null, null, null, Verification.CLEAR, observedAt,
+                        Seen.ABSENT.eventType(), Source.SWEEP)));
+            }
+        }
+        return out;
+    }
+}
