@@ -8,6 +8,7 @@ import com.connectionkeeper.core.domain.Delivery;
 import com.connectionkeeper.core.domain.IngestResult;
 import com.connectionkeeper.core.domain.Source;
 import com.connectionkeeper.core.domain.StateStore;
+import com.connectionkeeper.core.domain.SweepQueue;
 import com.connectionkeeper.core.domain.UserState;
 import com.connectionkeeper.core.domain.UserStatus;
 import com.connectionkeeper.core.domain.Watermark;
@@ -17,9 +18,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
@@ -30,7 +33,7 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
  * The one DynamoDB adapter: the only class that knows keys, attribute names and conditions. Every write is one
  * conditional UpdateItem (no transactions), and replaying a write gives the same item.
  */
-public final class DynamoStateStore implements StateStore {
+public final class DynamoStateStore implements StateStore, SweepQueue {
     static final String ENTITY = "entity";
     static final String CONNECTION_ENTITY = "CONNECTION";
     static final String USER_ENTITY = "USER";
@@ -39,6 +42,13 @@ public final class DynamoStateStore implements StateStore {
     static final String NEVER_VERIFIED = "!";
     /** Index of BROKEN connections by brokenSince (see template.yaml). */
     public static final String BY_STATUS_INDEX = "ByStatus";
+    /** Index of connections flagged for verification, by flag time. */
+    static final String BY_VERIFY_REQUEST_INDEX = "ByVerifyRequest";
+    /** Index of users by sweepOrder. */
+    static final String BY_SWEEP_ORDER_INDEX = "BySweepOrder";
+    /** The sweep lease: one item outside every user partition. */
+    static final String LEASE_PK = "SWEEP";
+    static final String LEASE_SK = "LEASE";
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -209,6 +219,88 @@ public final class DynamoStateStore implements StateStore {
                 .map(item -> connection(str(item, "userId"), str(item, "connectionId")).orElse(null))
                 .filter(c -> c != null && c.status() == ConnectionStatus.BROKEN)
                 .toList();
+    }
+
+    @Override
+    public Stream<String> usersWithBrokenConnections() {
+        return indexQuery(BY_STATUS_INDEX, "status", ConnectionStatus.BROKEN.name());
+    }
+
+    @Override
+    public Stream<String> usersWithFlaggedConnections() {
+        return indexQuery(BY_VERIFY_REQUEST_INDEX, ENTITY, CONNECTION_ENTITY);
+    }
+
+    @Override
+    public Stream<String> usersInSweepOrder() {
+        return indexQuery(BY_SWEEP_ORDER_INDEX, ENTITY, USER_ENTITY);
+    }
+
+    /** The userId of each item of one index partition, in the index's order, read page by page as consumed. */
+    private Stream<String> indexQuery(String index, String hashAttribute, String hashValue) {
+        QueryRequest query = QueryRequest.builder()
+                .tableName(table)
+                .indexName(index)
+                .keyConditionExpression("#h = :h")
+                .expressionAttributeNames(Map.of("#h", hashAttribute))
+                .expressionAttributeValues(Map.of(":h", AttributeValue.fromS(hashValue)))
+                .build();
+        return dynamo.queryPaginator(query).items().stream().map(item -> str(item, "userId"));
+    }
+
+    @Override
+    public Optional<Instant> lastVerified(String userId) {
+        Map<String, AttributeValue> item = get(userId, Keys.USER_SK);
+        return item == null ? Optional.empty() : Optional.ofNullable(time(item, "lastVerifiedAt"));
+    }
+
+    @Override
+    public void markVerified(String userId, Instant at) {
+        String t = Watermark.timeKey(at);
+        UpdateBuilder u = new UpdateBuilder().set("lastVerifiedAt", t).set("sweepOrder", t);
+        String status = u.name("status");
+        u.when("attribute_exists(" + u.name(Keys.PK) + ") AND (attribute_not_exists(" + status + ") OR " + status
+                + " <> " + u.value(AttributeValue.fromS(UserStatus.DELETED.name())) + ")");
+        try {
+            dynamo.updateItem(u.build(table, key(userId, Keys.USER_SK), ReturnValue.NONE));
+        } catch (ConditionalCheckFailedException deletedOrUnknown) {
+            // a deleted user is not swept again; an unknown one has nothing to order
+        }
+    }
+
+    @Override
+    public boolean tryLease(String owner, Instant now, Duration ttl) {
+        UpdateBuilder u = new UpdateBuilder().set("owner", owner)
+                .set("expiresAt", AttributeValue.fromN(Long.toString(now.plus(ttl).getEpochSecond())));
+        String ownerName = u.name("owner");
+        String expires = u.name("expiresAt");
+        u.when("attribute_not_exists(" + ownerName + ") OR " + ownerName + " = " + u.value(AttributeValue.fromS(owner))
+                + " OR " + expires + " < " + u.value(AttributeValue.fromN(Long.toString(now.getEpochSecond()))));
+        try {
+            dynamo.updateItem(u.build(table, leaseKey(), ReturnValue.NONE));
+            return true;
+        } catch (ConditionalCheckFailedException held) {
+            return false;
+        }
+    }
+
+    @Override
+    public void releaseLease(String owner) {
+        try {
+            dynamo.deleteItem(DeleteItemRequest.builder()
+                    .tableName(table)
+                    .key(leaseKey())
+                    .conditionExpression("#o = :o")
+                    .expressionAttributeNames(Map.of("#o", "owner"))
+                    .expressionAttributeValues(Map.of(":o", AttributeValue.fromS(owner)))
+                    .build());
+        } catch (ConditionalCheckFailedException notOurs) {
+            // expired and taken by another run: theirs now
+        }
+    }
+
+    private static Map<String, AttributeValue> leaseKey() {
+        return Map.of(Keys.PK, AttributeValue.fromS(LEASE_PK), Keys.SK, AttributeValue.fromS(LEASE_SK));
     }
 
     private List<Map<String, AttributeValue>> queryPartition(String userId, String skPrefix) {

@@ -66,6 +66,12 @@ final class UpdateBuilder {
         return this;
     }
 
+    /** Any condition, written with this builder's {@link #name} and {@link #value} placeholders. */
+    UpdateBuilder when(String conditionExpression) {
+        condition = conditionExpression;
+        return this;
+    }
+
     UpdateItemRequest build(String table, Map<String, AttributeValue> key, ReturnValue returnValue) {
         StringBuilder expression = new StringBuilder("SET ").append(String.join(", ", sets));
         if (!removes.isEmpty()) {

@@ -1,0 +1,79 @@
+package com.connectionkeeper.core.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.connectionkeeper.core.domain.EventType;
+import com.connectionkeeper.core.domain.WebhookEvent;
+import com.connectionkeeper.core.domain.WebhookIngestion;
+import com.connectionkeeper.testkit.Dynalite;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The sweep's reads and writes on dynalite: priority queues from the indexes, verification order, the lease. */
+class SweepQueueTest {
+    private static final Instant T = Instant.parse("2024-06-01T12:00:00Z");
+    private DynamoStateStore store;
+    private WebhookIngestion webhooks;
+
+    @BeforeEach
+    void freshTable() {
+        store = new DynamoStateStore(Dynalite.client(), Dynalite.createTable(), Duration.ofDays(1));
+        webhooks = new WebhookIngestion(store, Clock.systemUTC());
+    }
+
+    private void send(EventType type, String user, String connection, Instant at) {
+        webhooks.ingest(new WebhookEvent(type + user + connection + at, user, type, type.name(), at, connection,
+                null, null, "{}"));
+    }
+
+    @Test
+    void brokenAndFlaggedConnectionsComeOldestFirst() {
+        send(EventType.CONNECTION_BROKEN, "late", "c1", T.plusSeconds(20));
+        send(EventType.CONNECTION_BROKEN, "early", "c2", T.plusSeconds(10));
+        send(EventType.CONNECTION_BROKEN, "fixed", "c3", T);
+        send(EventType.CONNECTION_FIXED, "fixed", "c3", T.plusSeconds(1));
+        send(EventType.CONNECTION_UPDATED, "flag-b", "c4", T.plusSeconds(5));
+        send(EventType.CONNECTION_UPDATED, "flag-a", "c5", T.plusSeconds(4));
+
+        assertEquals(List.of("early", "late"), store.usersWithBrokenConnections().toList());
+        assertEquals(List.of("flag-a", "flag-b"), store.usersWithFlaggedConnections().toList());
+    }
+
+    @Test
+    void neverVerifiedFirstThenLeastRecentlyVerifiedAndDeletedUsersDropOut() {
+        for (String u : List.of("a", "b", "c", "d")) {
+            send(EventType.USER_REGISTERED, u, null, T);
+        }
+        store.markVerified("a", T.plusSeconds(30));
+        store.markVerified("c", T.plusSeconds(10));
+        assertEquals(List.of("b", "d", "c", "a"), store.usersInSweepOrder().toList());
+        assertEquals(Optional.of(T.plusSeconds(30)), store.lastVerified("a"));
+        assertEquals(Optional.empty(), store.lastVerified("b"));
+
+        send(EventType.USER_DELETED, "d", null, T.plusSeconds(1));
+        store.markVerified("d", T.plusSeconds(40));
+        store.markVerified("nobody", T.plusSeconds(40));
+        assertEquals(List.of("b", "c", "a"), store.usersInSweepOrder().toList());
+        assertTrue(store.user("nobody").isEmpty(), "verifying an unknown user creates nothing");
+    }
+
+    @Test
+    void oneLeaseHolderAtATimeUntilReleaseOrExpiry() {
+        Duration ttl = Duration.ofMinutes(15);
+        assertTrue(store.tryLease("run-1", T, ttl));
+        assertTrue(store.tryLease("run-1", T.plusSeconds(1), ttl), "the holder may renew");
+        assertFalse(store.tryLease("run-2", T.plusSeconds(2), ttl), "an overlapping run is refused");
+        store.releaseLease("run-2");
+        assertFalse(store.tryLease("run-2", T.plusSeconds(3), ttl), "a stranger cannot release it");
+        store.releaseLease("run-1");
+        assertTrue(store.tryLease("run-2", T.plusSeconds(4), ttl));
+        assertTrue(store.tryLease("run-3", T.plusSeconds(4).plus(ttl).plusSeconds(1), ttl), "an expired lease is free");
+    }
+}
