@@ -1,5 +1,6 @@
 package com.connectionkeeper.core.domain;
 
+import com.connectionkeeper.core.snaptrade.UserCredentials;
 import java.util.List;
 import java.util.Optional;
 
@@ -34,6 +35,15 @@ public interface StateStore {
      * webhook id) only counts the extra delivery, keeps the first result, and returns false.
      */
     boolean recordDelivery(Delivery delivery);
+
+    /** Stores the user's SnapTrade secret (registration or import): the user becomes sweepable, any flag is cleared. */
+    void saveUserSecret(String userId, String userSecret);
+
+    /** The user's id and secret, when we have a secret that SnapTrade has not rejected. */
+    Optional<UserCredentials> credentials(String userId);
+
+    /** Takes the user out of the sweep until its secret is saved again (e.g. SnapTrade rejected the secret). */
+    void flagUser(String userId, String problem);
 
     /** The history of one connection (or, with a null connection id, of the user), oldest event first. */
     List<Delivery> history(String userId, String connectionId);

@@ -18,13 +18,26 @@ public interface SweepQueue {
     /** Users with a connection flagged for verification, oldest flag first; a user may repeat. */
     Stream<String> usersWithFlaggedConnections();
 
+    /** A user in sweep order, with its last verification (null: never). */
+    record SweepEntry(String userId, Instant lastVerified) {
+    }
+
     /** Every user to sweep: never verified first, then least recently verified. */
-    Stream<String> usersInSweepOrder();
+    Stream<SweepEntry> usersInSweepOrder();
+
+    /** When the current pass over all users began (every user is verified once per pass); empty before the first. */
+    Optional<Instant> passStart();
+
+    /** Begins a new pass. */
+    void startPass(Instant at);
 
     /** When the sweep last verified the user (empty: never, or unknown user). */
     Optional<Instant> lastVerified(String userId);
 
-    /** Records a verification: the user moves to the end of the sweep order. A deleted user stays out of it. */
+    /**
+     * Records a verification: the user moves to the end of the sweep order. A deleted user stays out of it; a flagged
+     * one (see {@link StateStore#flagUser}) only has the time recorded.
+     */
     void markVerified(String userId, Instant at);
 
     /** Takes the sweep lease unless another owner holds an unexpired one; true if taken (or already ours). */

@@ -13,6 +13,7 @@ import com.connectionkeeper.core.domain.UserState;
 import com.connectionkeeper.core.domain.UserStatus;
 import com.connectionkeeper.core.domain.Watermark;
 import com.connectionkeeper.core.domain.WebhookEvent;
+import com.connectionkeeper.core.snaptrade.UserCredentials;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -47,8 +48,8 @@ public final class DynamoStateStore implements StateStore, SweepQueue {
     /** Index of users by sweepOrder. */
     static final String BY_SWEEP_ORDER_INDEX = "BySweepOrder";
     /** The sweep lease: one item outside every user partition. */
-    static final String LEASE_PK = "SWEEP";
     static final String LEASE_SK = "LEASE";
+    static final String PASS_SK = "PASS";
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -232,12 +233,53 @@ public final class DynamoStateStore implements StateStore, SweepQueue {
     }
 
     @Override
-    public Stream<String> usersInSweepOrder() {
-        return indexQuery(BY_SWEEP_ORDER_INDEX, ENTITY, USER_ENTITY);
+    public Stream<SweepEntry> usersInSweepOrder() {
+        return indexItems(BY_SWEEP_ORDER_INDEX, ENTITY, USER_ENTITY).map(item -> new SweepEntry(str(item, "userId"),
+                NEVER_VERIFIED.equals(str(item, "sweepOrder")) ? null : time(item, "sweepOrder")));
     }
 
-    /** The userId of each item of one index partition, in the index's order, read page by page as consumed. */
+    @Override
+    public Optional<Instant> passStart() {
+        return Optional.ofNullable(get(sweepKey(PASS_SK))).map(item -> time(item, "startedAt"));
+    }
+
+    @Override
+    public void startPass(Instant at) {
+        dynamo.updateItem(new UpdateBuilder().set("startedAt", Watermark.timeKey(at))
+                .build(table, sweepKey(PASS_SK), ReturnValue.NONE));
+    }
+
+    @Override
+    public void saveUserSecret(String userId, String userSecret) {
+        dynamo.updateItem(new UpdateBuilder().set(ENTITY, USER_ENTITY).set("userId", userId)
+                .set("userSecret", userSecret)
+                .setIfAbsent("sweepOrder", UpdateBuilder.s(NEVER_VERIFIED))
+                .remove("problem")
+                .build(table, key(userId, Keys.USER_SK), ReturnValue.NONE));
+    }
+
+    @Override
+    public Optional<UserCredentials> credentials(String userId) {
+        Map<String, AttributeValue> item = get(userId, Keys.USER_SK);
+        if (item == null || str(item, "userSecret") == null || item.containsKey("problem")) {
+            return Optional.empty();
+        }
+        return Optional.of(new UserCredentials(userId, str(item, "userSecret")));
+    }
+
+    @Override
+    public void flagUser(String userId, String problem) {
+        dynamo.updateItem(new UpdateBuilder().set(ENTITY, USER_ENTITY).set("userId", userId).set("problem", problem)
+                .remove("sweepOrder")
+                .build(table, key(userId, Keys.USER_SK), ReturnValue.NONE));
+    }
+
     private Stream<String> indexQuery(String index, String hashAttribute, String hashValue) {
+        return indexItems(index, hashAttribute, hashValue).map(item -> str(item, "userId"));
+    }
+
+    /** The items of one index partition, in the index's order, read page by page as consumed. */
+    private Stream<Map<String, AttributeValue>> indexItems(String index, String hashAttribute, String hashValue) {
         QueryRequest query = QueryRequest.builder()
                 .tableName(table)
                 .indexName(index)
@@ -245,7 +287,7 @@ public final class DynamoStateStore implements StateStore, SweepQueue {
                 .expressionAttributeNames(Map.of("#h", hashAttribute))
                 .expressionAttributeValues(Map.of(":h", AttributeValue.fromS(hashValue)))
                 .build();
-        return dynamo.queryPaginator(query).items().stream().map(item -> str(item, "userId"));
+        return dynamo.queryPaginator(query).items().stream();
     }
 
     @Override
@@ -259,12 +301,20 @@ public final class DynamoStateStore implements StateStore, SweepQueue {
         String t = Watermark.timeKey(at);
         UpdateBuilder u = new UpdateBuilder().set("lastVerifiedAt", t).set("sweepOrder", t);
         String status = u.name("status");
-        u.when("attribute_exists(" + u.name(Keys.PK) + ") AND (attribute_not_exists(" + status + ") OR " + status
-                + " <> " + u.value(AttributeValue.fromS(UserStatus.DELETED.name())) + ")");
+        u.when("attribute_exists(" + u.name(Keys.PK) + ") AND attribute_not_exists(" + u.name("problem") + ") AND ("
+                + "attribute_not_exists(" + status + ") OR " + status + " <> "
+                + u.value(AttributeValue.fromS(UserStatus.DELETED.name())) + ")");
         try {
             dynamo.updateItem(u.build(table, key(userId, Keys.USER_SK), ReturnValue.NONE));
-        } catch (ConditionalCheckFailedException deletedOrUnknown) {
-            // a deleted user is not swept again; an unknown one has nothing to order
+        } catch (ConditionalCheckFailedException notInTheSweep) {
+            // deleted, unknown, or flagged: a flagged user's check still counts, but it stays out of the sweep order
+            UpdateBuilder flagged = new UpdateBuilder().set("lastVerifiedAt", t);
+            flagged.when("attribute_exists(" + flagged.name("problem") + ")");
+            try {
+                dynamo.updateItem(flagged.build(table, key(userId, Keys.USER_SK), ReturnValue.NONE));
+            } catch (ConditionalCheckFailedException deletedOrUnknown) {
+                // nothing to record
+            }
         }
     }
 
@@ -300,7 +350,12 @@ public final class DynamoStateStore implements StateStore, SweepQueue {
     }
 
     private static Map<String, AttributeValue> leaseKey() {
-        return Map.of(Keys.PK, AttributeValue.fromS(LEASE_PK), Keys.SK, AttributeValue.fromS(LEASE_SK));
+        return sweepKey(LEASE_SK);
+    }
+
+    /** The sweep's own items live in one partition outside every user's. */
+    private static Map<String, AttributeValue> sweepKey(String sk) {
+        return Map.of(Keys.PK, AttributeValue.fromS(Keys.SWEEP_PARTITION), Keys.SK, AttributeValue.fromS(sk));
     }
 
     private List<Map<String, AttributeValue>> queryPartition(String userId, String skPrefix) {
@@ -317,9 +372,13 @@ public final class DynamoStateStore implements StateStore, SweepQueue {
     }
 
     private Map<String, AttributeValue> get(String userId, String sk) {
+        return get(key(userId, sk));
+    }
+
+    private Map<String, AttributeValue> get(Map<String, AttributeValue> key) {
         Map<String, AttributeValue> item = dynamo.getItem(GetItemRequest.builder()
                 .tableName(table)
-                .key(key(userId, sk))
+                .key(key)
                 .consistentRead(true)
                 .build()).item();
         return item == null || item.isEmpty() ? null : item;

@@ -9,6 +9,7 @@ import com.connectionkeeper.core.domain.UserRules;
 import com.connectionkeeper.core.domain.UserState;
 import com.connectionkeeper.core.domain.Watermark;
 import com.connectionkeeper.core.domain.WebhookEvent;
+import com.connectionkeeper.core.snaptrade.UserCredentials;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,6 +23,7 @@ import java.util.TreeMap;
  */
 public final class InMemoryStateStore implements StateStore {
     private final Map<String, UserState> users = new HashMap<>();
+    private final Map<String, String> secrets = new HashMap<>();
     private final Map<String, TreeMap<String, ConnectionState>> connections = new HashMap<>();
     private final Map<String, TreeMap<String, Recorded>> history = new HashMap<>();
 
@@ -84,6 +86,21 @@ public final class InMemoryStateStore implements StateStore {
         return history.getOrDefault(scope(userId, connectionId), new TreeMap<>()).values().stream()
                 .map(r -> r.delivery)
                 .toList();
+    }
+
+    @Override
+    public synchronized void saveUserSecret(String userId, String userSecret) {
+        secrets.put(userId, userSecret);
+    }
+
+    @Override
+    public synchronized Optional<UserCredentials> credentials(String userId) {
+        return Optional.ofNullable(secrets.get(userId)).map(secret -> new UserCredentials(userId, secret));
+    }
+
+    @Override
+    public synchronized void flagUser(String userId, String problem) {
+        secrets.remove(userId);
     }
 
     /** How many times this delivery's webhook arrived (0 if never). */

@@ -19,6 +19,8 @@ final class Keys {
     static final String USER_SK = "USER";
     static final String CONNECTION_PREFIX = "CONN#";
     static final String HISTORY_PREFIX = "HIST#";
+    /** The sweep's lease and pass items: a partition no user id can produce (user partitions start "USER#"). */
+    static final String SWEEP_PARTITION = "SWEEP";
 
     private Keys() {
     }

@@ -1,5 +1,6 @@
 package com.connectionkeeper.core.domain;
 
+import com.connectionkeeper.core.snaptrade.UserCredentials;
 import java.util.List;
 import java.util.Optional;
 
@@ -45,6 +46,23 @@ final class CrashingStore implements StateStore {
     public boolean recordDelivery(Delivery delivery) {
         write();
         return delegate.recordDelivery(delivery);
+    }
+
+    @Override
+    public void saveUserSecret(String userId, String userSecret) {
+        write();
+        delegate.saveUserSecret(userId, userSecret);
+    }
+
+    @Override
+    public void flagUser(String userId, String problem) {
+        write();
+        delegate.flagUser(userId, problem);
+    }
+
+    @Override
+    public Optional<UserCredentials> credentials(String userId) {
+        return delegate.credentials(userId);
     }
 
     @Override

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.connectionkeeper.core.domain.EventType;
+import com.connectionkeeper.core.domain.SweepQueue;
 import com.connectionkeeper.core.domain.WebhookEvent;
 import com.connectionkeeper.core.domain.WebhookIngestion;
 import com.connectionkeeper.testkit.Dynalite;
@@ -53,14 +54,14 @@ class SweepQueueTest {
         }
         store.markVerified("a", T.plusSeconds(30));
         store.markVerified("c", T.plusSeconds(10));
-        assertEquals(List.of("b", "d", "c", "a"), store.usersInSweepOrder().toList());
+        assertEquals(List.of("b", "d", "c", "a"), store.usersInSweepOrder().map(SweepQueue.SweepEntry::userId).toList());
         assertEquals(Optional.of(T.plusSeconds(30)), store.lastVerified("a"));
         assertEquals(Optional.empty(), store.lastVerified("b"));
 
         send(EventType.USER_DELETED, "d", null, T.plusSeconds(1));
         store.markVerified("d", T.plusSeconds(40));
         store.markVerified("nobody", T.plusSeconds(40));
-        assertEquals(List.of("b", "c", "a"), store.usersInSweepOrder().toList());
+        assertEquals(List.of("b", "c", "a"), store.usersInSweepOrder().map(SweepQueue.SweepEntry::userId).toList());
         assertTrue(store.user("nobody").isEmpty(), "verifying an unknown user creates nothing");
     }
 

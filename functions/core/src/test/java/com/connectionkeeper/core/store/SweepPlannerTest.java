@@ -1,0 +1,101 @@
+package com.connectionkeeper.core.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.connectionkeeper.core.domain.EventType;
+import com.connectionkeeper.core.domain.SweepPlanner;
+import com.connectionkeeper.core.domain.WebhookEvent;
+import com.connectionkeeper.core.domain.WebhookIngestion;
+import com.connectionkeeper.testkit.Dynalite;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The sweep's choice of users on dynalite: priority order within a pass, and no starvation across runs. */
+class SweepPlannerTest {
+    private static final Instant T = Instant.parse("2024-06-01T12:00:00Z");
+    private DynamoStateStore store;
+    private SweepPlanner planner;
+
+    @BeforeEach
+    void freshTable() {
+        store = new DynamoStateStore(Dynalite.client(), Dynalite.createTable(), Duration.ofDays(1));
+        planner = new SweepPlanner(store);
+    }
+
+    private void webhook(EventType type, String user, String connection, Instant at) {
+        new WebhookIngestion(store, Clock.systemUTC()).ingest(new WebhookEvent(
+                type + user + at, user, type, type.name(), at, connection, null, null, "{}"));
+    }
+
+    private List<String> users(int n) {
+        List<String> users = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            users.add("user-" + i);
+            store.saveUserSecret("user-" + i, "secret-" + i);
+        }
+        return users;
+    }
+
+    /** One run: plan, then verify everyone planned; returns who was checked. */
+    private List<String> run(int capacity, Instant at) {
+        List<String> planned = planner.plan(capacity, at);
+        planned.forEach(u -> store.markVerified(u, at));
+        return planned;
+    }
+
+    @Test
+    void brokenThenFlaggedThenNeverVerifiedThenLeastRecentlyVerified() {
+        List<String> users = users(6);
+        store.markVerified("user-0", T.minusSeconds(50));
+        store.markVerified("user-1", T.minusSeconds(60));
+        webhook(EventType.CONNECTION_UPDATED, "user-5", "c", T.minusSeconds(30));
+        webhook(EventType.CONNECTION_BROKEN, "user-4", "c", T.minusSeconds(20));
+        store.startPass(T.minusSeconds(10)); // a pass in progress, nobody verified in it yet
+
+        List<String> plan = planner.plan(10, T);
+        assertEquals(List.of("user-4", "user-5"), plan.subList(0, 2), "broken, then flagged");
+        assertEquals(Set.of("user-2", "user-3"), Set.copyOf(plan.subList(2, 4)), "never verified");
+        assertEquals(List.of("user-1", "user-0"), plan.subList(4, 6), "least recently verified first");
+        assertEquals(List.of("user-4", "user-5"), planner.plan(2, T));
+        assertEquals(6, users.size());
+    }
+
+    @Test
+    void everyUserIsVerifiedOncePerPassOfCeilNOverCRuns() {
+        int n = 10;
+        int capacity = 3;
+        int runsPerPass = (n + capacity - 1) / capacity;
+        users(n);
+        webhook(EventType.CONNECTION_BROKEN, "user-7", "c", T.minusSeconds(5)); // stays broken: priority every pass
+        Map<String, Integer> checks = new HashMap<>();
+        Instant now = T;
+        for (int pass = 1; pass <= 3; pass++) {
+            for (int r = 0; r < runsPerPass; r++) {
+                now = now.plusSeconds(60);
+                run(capacity, now).forEach(u -> checks.merge(u, 1, Integer::sum));
+            }
+            for (int i = 0; i < n; i++) {
+                assertEquals(pass, checks.getOrDefault("user-" + i, 0), "user-" + i + " after pass " + pass);
+            }
+        }
+    }
+
+    @Test
+    void aFreshPassBeginsOnlyWhenEveryoneIsDone() {
+        users(3);
+        assertEquals(2, run(2, T).size());
+        assertEquals(List.of("user-2"), run(2, T.plusSeconds(60)), "the first pass ends with the one left");
+        assertEquals(T, store.passStart().orElseThrow());
+
+        assertEquals(2, run(2, T.plusSeconds(120)).size());
+        assertEquals(T.plusSeconds(120), store.passStart().orElseThrow(), "then a new pass began");
+    }
+}
