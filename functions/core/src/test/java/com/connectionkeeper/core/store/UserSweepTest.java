@@ -1,0 +1,126 @@
+package com.connectionkeeper.core.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.connectionkeeper.core.domain.ConnectionStatus;
+import com.connectionkeeper.core.domain.Delivery;
+import com.connectionkeeper.core.domain.Transition;
+import com.connectionkeeper.core.domain.UserSweep;
+import com.connectionkeeper.core.domain.UserSweep.Failure;
+import com.connectionkeeper.core.snaptrade.BrokerageConnection;
+import com.connectionkeeper.core.snaptrade.ConnectionType;
+import com.connectionkeeper.core.snaptrade.LoginLink;
+import com.connectionkeeper.core.snaptrade.ReconnectRequest;
+import com.connectionkeeper.core.snaptrade.SnapTradeException;
+import com.connectionkeeper.core.snaptrade.SnapTradeGateway;
+import com.connectionkeeper.core.snaptrade.UserCredentials;
+import com.connectionkeeper.testkit.Dynalite;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One user's check on dynalite, with a scripted SnapTrade answer (the sweep module's tests run it against the
+ * simulator through the real gateway).
+ */
+class UserSweepTest {
+    private static final Instant T = Instant.parse("2024-06-01T12:00:00Z");
+    private DynamoStateStore store;
+    private final List<Object> answers = new ArrayList<>();
+    private UserSweep sweep;
+
+    /** SnapTrade answering listConnections with the next scripted list or failure. */
+    private final SnapTradeGateway scripted = new SnapTradeGateway() {
+        @Override
+        @SuppressWarnings("unchecked")
+        public List<BrokerageConnection> listConnections(UserCredentials user) {
+            Object next = answers.remove(0);
+            if (next instanceof SnapTradeException e) {
+                throw e;
+            }
+            return (List<BrokerageConnection>) next;
+        }
+
+        @Override
+        public BrokerageConnection connection(UserCredentials user, String connectionId) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public LoginLink reconnectLink(UserCredentials user, ReconnectRequest request) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public UserCredentials registerUser(String userId) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void deleteUser(String userId) {
+            throw new UnsupportedOperationException();
+        }
+    };
+
+    @BeforeEach
+    void setUp() {
+        store = new DynamoStateStore(Dynalite.client(), Dynalite.createTable(), Duration.ofDays(1));
+        sweep = new UserSweep(store, store, scripted, Clock.fixed(T, ZoneOffset.UTC));
+    }
+
+    private static BrokerageConnection listed(String id, boolean disabled) {
+        return new BrokerageConnection(id, "b", "ALPACA", "Alpaca", null, ConnectionType.READ, disabled,
+                disabled ? T.minusSeconds(30) : null, null, null);
+    }
+
+    private static SnapTradeException failure(SnapTradeException.Kind kind) {
+        return new SnapTradeException(kind, 500, null, kind.name(), null);
+    }
+
+    @Test
+    void reconcilesRecordsAndMarksVerified() {
+        store.saveUserSecret("u", "s");
+        answers.add(List.of(listed("a", false), listed("b", true)));
+
+        UserSweep.Outcome outcome = sweep.check("u", "run-1");
+
+        assertEquals(Optional.empty(), outcome.failure());
+        assertEquals(Map.of(Transition.ADDED, 2), outcome.transitions());
+        assertEquals(ConnectionStatus.BROKEN, store.connection("u", "b").orElseThrow().status());
+        List<Delivery> history = store.history("u", "b");
+        assertEquals("SWEEP_OBSERVED_BROKEN", history.get(0).eventType());
+        assertEquals(Optional.of(T), store.lastVerified("u"));
+
+        answers.add(List.of(listed("b", false)));
+        UserSweep.Outcome second = new UserSweep(store, store, scripted, Clock.fixed(T.plusSeconds(60),
+                ZoneOffset.UTC)).check("u", "run-2");
+        assertEquals(Map.of(Transition.FIXED, 1, Transition.DELETED, 1), second.transitions());
+    }
+
+    @Test
+    void failuresAreReportedAndIsolated() {
+        store.saveUserSecret("rejected", "s");
+        store.saveUserSecret("down", "s");
+        answers.add(failure(SnapTradeException.Kind.CREDENTIALS_REJECTED));
+        answers.add(failure(SnapTradeException.Kind.UNAVAILABLE));
+
+        assertEquals(Optional.of(Failure.CREDENTIALS_REJECTED), sweep.check("rejected", "r").failure());
+        assertEquals(Optional.of(Failure.UNAVAILABLE), sweep.check("down", "r").failure());
+        assertEquals(Optional.of(Failure.NO_SECRET), sweep.check("webhook-only", "r").failure());
+
+        assertTrue(store.credentials("rejected").isEmpty(), "skipped until its secret is saved again");
+        assertEquals(List.of("down"), store.usersInSweepOrder().map(e -> e.userId()).toList(),
+                "the rejected user left the sweep order; the unavailable one waits for the next run");
+        assertEquals(Optional.empty(), store.lastVerified("down"));
+        store.saveUserSecret("rejected", "new secret");
+        assertTrue(store.credentials("rejected").isPresent());
+    }
+}
