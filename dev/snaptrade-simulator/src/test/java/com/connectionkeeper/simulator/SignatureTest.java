@@ -56,13 +56,13 @@ class SignatureTest {
 
     @Test
     void aStaleTimestampIsRefused() throws Exception {
-        String query = "clientId=" + Sdk.CLIENT_ID + "&timestamp=" + (Instant.now().getEpochSecond() - 301);
+        String query = "clientId=" + Sdk.CLIENT_ID + "&timestamp=" + (Instant.now().getEpochSecond() - 330);
         assertRefused(api.send("GET", PATH, query, "", RawApi.sign(Sdk.CONSUMER_KEY, PATH, query, "")));
     }
 
     @Test
     void aTimestampFromTheFutureIsRefused() throws Exception {
-        String query = "clientId=" + Sdk.CLIENT_ID + "&timestamp=" + (Instant.now().getEpochSecond() + 301);
+        String query = "clientId=" + Sdk.CLIENT_ID + "&timestamp=" + (Instant.now().getEpochSecond() + 330);
         assertRefused(api.send("GET", PATH, query, "", RawApi.sign(Sdk.CONSUMER_KEY, PATH, query, "")));
     }
 

@@ -1,0 +1,60 @@
+package com.connectionkeeper.sweep;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import com.connectionkeeper.core.config.EnvironmentConfig;
+import com.connectionkeeper.core.domain.SweepPlanner;
+import com.connectionkeeper.core.domain.UserSweep;
+import com.connectionkeeper.core.store.DynamoClients;
+import com.connectionkeeper.core.store.DynamoStateStore;
+import com.connectionkeeper.snaptrade.SnapTradeSdkGateway;
+import com.connectionkeeper.snaptrade.SnapTradeSettings;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.LongSupplier;
+
+/** Lambda entry of the scheduled sweep (EventBridge): one {@link SweepRun} per event; answers its summary. */
+public final class SweepHandler implements RequestHandler<ScheduledEvent, Map<String, Object>> {
+    private final SweepRun sweep;
+
+    /** Used by Lambda: builds the DynamoDB client and the SnapTrade gateway once, from the environment. */
+    public SweepHandler() {
+        this(fromEnvironment(System.getenv()));
+    }
+
+    public SweepHandler(SweepRun sweep) {
+        this.sweep = sweep;
+    }
+
+    /** The production wiring: table from {@link EnvironmentConfig}, gateway from {@link SnapTradeSettings}. */
+    public static SweepRun fromEnvironment(Map<String, String> env) {
+        EnvironmentConfig config = new EnvironmentConfig(env);
+        DynamoStateStore store = new DynamoStateStore(DynamoClients.create(config), config.tableName(),
+                Duration.ofDays(config.historyRetentionDays()));
+        SnapTradeSettings snaptrade = SnapTradeSettings.fromEnvironment(env);
+        Clock clock = Clock.systemUTC();
+        return new SweepRun(store, new SweepPlanner(store),
+                new UserSweep(store, store, SnapTradeSdkGateway.create(snaptrade), clock), clock,
+                SweepSettings.fromEnvironment(env, snaptrade.retryBudget()));
+    }
+
+    @Override
+    public Map<String, Object> handleRequest(ScheduledEvent event, Context context) {
+        LongSupplier remaining = context == null ? () -> Long.MAX_VALUE : () -> context.getRemainingTimeInMillis();
+        return sweep.run(runId(event, context), remaining).toMap();
+    }
+
+    /** Lambda's request id (unique per invocation), else the event's id, else a fresh one. */
+    private static String runId(ScheduledEvent event, Context context) {
+        if (context != null && context.getAwsRequestId() != null) {
+            return context.getAwsRequestId();
+        }
+        if (event != null && event.getId() != null) {
+            return event.getId();
+        }
+        return UUID.randomUUID().toString();
+    }
+}

@@ -1,0 +1,174 @@
+package com.connectionkeeper.sweep;
+
+import com.connectionkeeper.core.domain.SweepPlanner;
+import com.connectionkeeper.core.domain.SweepQueue;
+import com.connectionkeeper.core.domain.Transition;
+import com.connectionkeeper.core.domain.UserSweep;
+import com.connectionkeeper.core.log.JsonLog;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+
+/**
+ * One sweep run: takes the lease (or skips, calling nobody), plans the users to check, checks them through one gateway
+ * with bounded concurrency until the plan, the request budget or the time budget runs out, waits for the checks in
+ * flight, gives the lease back and logs its summary. A user is checked whole or not at all.
+ */
+public final class SweepRun {
+    /** Failure kind of a check that threw (e.g. DynamoDB unavailable): the user waits for the next run. */
+    public static final String ERROR = "ERROR";
+    /** The lease outlives the run's own time by this much, then a crashed run no longer blocks the next. */
+    private static final Duration LEASE_SLACK = Duration.ofSeconds(30);
+    /** No run holds the lease longer than Lambda's longest timeout (a local run without a Context has no limit). */
+    private static final long LONGEST_RUN_MILLIS = Duration.ofMinutes(15).toMillis();
+
+    private final SweepQueue queue;
+    private final SweepPlanner planner;
+    private final UserSweep users;
+    private final Clock clock;
+    private final SweepSettings settings;
+
+    public SweepRun(SweepQueue queue, SweepPlanner planner, UserSweep users, Clock clock, SweepSettings settings) {
+        this.queue = queue;
+        this.planner = planner;
+        this.users = users;
+        this.clock = clock;
+        this.settings = settings;
+    }
+
+    /**
+     * Runs the sweep once.
+     *
+     * @param runId           unique per run: the lease owner and the observations' id
+     * @param remainingMillis time left before the Lambda timeout (Context.getRemainingTimeInMillis)
+     */
+    public SweepSummary run(String runId, LongSupplier remainingMillis) {
+        long started = System.nanoTime();
+        Instant now = clock.instant();
+        long runMillis = Math.min(Math.max(0, remainingMillis.getAsLong()), LONGEST_RUN_MILLIS);
+        Duration ttl = Duration.ofMillis(runMillis).plus(LEASE_SLACK);
+        if (!queue.tryLease(runId, now, ttl)) {
+            SweepSummary skipped = SweepSummary.skipped(runId, settings.requestsPerRun(), millisSince(started));
+            skipped.log();
+            return skipped;
+        }
+        try {
+            List<String> plan = planner.plan(settings.requestsPerRun(), now);
+            Tally tally = checkAll(plan, runId, remainingMillis);
+            SweepSummary summary = new SweepSummary(runId, false, plan.size(), tally.checked, tally.transitions,
+                    tally.failures, tally.requests, settings.requestsPerRun(), millisSince(started),
+                    plan.size() - tally.checked);
+            summary.log();
+            return summary;
+        } finally {
+            queue.releaseLease(runId);
+        }
+    }
+
+    private Tally checkAll(List<String> plan, String runId, LongSupplier remainingMillis) {
+        Tally tally = new Tally();
+        int concurrency = settings.concurrency();
+        Semaphore slots = new Semaphore(concurrency);
+        AtomicInteger inFlight = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(concurrency, SweepRun::daemon);
+        try {
+            for (String userId : plan) {
+                slots.acquire();
+                if (!mayStart(remainingMillis, tally, inFlight.get())) {
+                    slots.release();
+                    break;
+                }
+                inFlight.incrementAndGet();
+                pool.execute(() -> {
+                    try {
+                        tally.add(users.check(userId, runId));
+                    } catch (RuntimeException e) {
+                        JsonLog.error("sweep_user_error", "runId", runId, "userId", userId,
+                                "error", e.getClass().getSimpleName());
+                        tally.error();
+                    } finally {
+                        inFlight.decrementAndGet();
+                        slots.release();
+                    }
+                });
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            pool.shutdown();
+            awaitInFlight(pool, remainingMillis);
+        }
+        return tally.snapshot();
+    }
+
+    /** Time left above the margin, and requests left for at least one more check beyond those in flight. */
+    private boolean mayStart(LongSupplier remainingMillis, Tally tally, int inFlight) {
+        return remainingMillis.getAsLong() >= settings.safetyMargin().toMillis()
+                && tally.requests() + inFlight < settings.requestsPerRun();
+    }
+
+    /** Waits for the checks in flight, at most the remaining time (Lambda ends the run after that anyway). */
+    private static void awaitInFlight(ExecutorService pool, LongSupplier remainingMillis) {
+        try {
+            if (!pool.awaitTermination(Math.max(1, remainingMillis.getAsLong()), TimeUnit.MILLISECONDS)) {
+                pool.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            pool.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static long millisSince(long nanoTime) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - nanoTime);
+    }
+
+    private static Thread daemon(Runnable task) {
+        Thread thread = new Thread(task, "sweep-check");
+        thread.setDaemon(true);
+        return thread;
+    }
+
+    /** The counts of the checks that finished; thread-safe. */
+    private static final class Tally {
+        private final Map<Transition, Integer> transitions = new EnumMap<>(Transition.class);
+        private final Map<String, Integer> failures = new TreeMap<>();
+        private int checked;
+        private int requests;
+
+        synchronized void add(UserSweep.Outcome outcome) {
+            checked++;
+            requests += outcome.requests();
+            outcome.transitions().forEach((kind, n) -> transitions.merge(kind, n, Integer::sum));
+            outcome.failure().ifPresent(f -> failures.merge(f.name(), 1, Integer::sum));
+        }
+
+        synchronized void error() {
+            checked++;
+            failures.merge(ERROR, 1, Integer::sum);
+        }
+
+        synchronized int requests() {
+            return requests;
+        }
+
+        synchronized Tally snapshot() {
+            Tally copy = new Tally();
+            copy.transitions.putAll(transitions);
+            copy.failures.putAll(failures);
+            copy.checked = checked;
+            copy.requests = requests;
+            return copy;
+        }
+    }
+}

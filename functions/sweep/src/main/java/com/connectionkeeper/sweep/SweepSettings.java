@@ -1,0 +1,34 @@
+package com.connectionkeeper.sweep;
+
+import com.connectionkeeper.core.config.EnvironmentVariables;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * A sweep run's budgets: SnapTrade requests it may spend, users it checks at once, and how much remaining Lambda
+ * time it keeps in hand (no new user starts below it, so every started user finishes before the timeout).
+ */
+public record SweepSettings(int requestsPerRun, int concurrency, Duration safetyMargin) {
+    public static final String ENV_REQUESTS_PER_RUN = "SWEEP_REQUESTS_PER_RUN";
+    public static final String ENV_CONCURRENCY = "SWEEP_CONCURRENCY";
+    public static final int DEFAULT_REQUESTS_PER_RUN = 150;
+    public static final int DEFAULT_CONCURRENCY = 8;
+
+    public SweepSettings {
+        if (requestsPerRun < 1 || concurrency < 1 || safetyMargin.isNegative()) {
+            throw new IllegalArgumentException("requestsPerRun and concurrency must be >= 1, safetyMargin >= 0");
+        }
+    }
+
+    /** The margin for a gateway whose calls retry for at most {@code retryBudget}: twice that, plus 5 s. */
+    public static Duration marginFor(Duration retryBudget) {
+        return retryBudget.multipliedBy(2).plusSeconds(5);
+    }
+
+    /** From {@value #ENV_REQUESTS_PER_RUN} and {@value #ENV_CONCURRENCY}, with the margin for the gateway's retries. */
+    public static SweepSettings fromEnvironment(Map<String, String> variables, Duration retryBudget) {
+        EnvironmentVariables env = new EnvironmentVariables(variables);
+        return new SweepSettings(env.positiveInt(ENV_REQUESTS_PER_RUN, DEFAULT_REQUESTS_PER_RUN),
+                env.positiveInt(ENV_CONCURRENCY, DEFAULT_CONCURRENCY), marginFor(retryBudget));
+    }
+}

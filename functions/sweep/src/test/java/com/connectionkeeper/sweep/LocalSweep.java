@@ -1,0 +1,116 @@
+package com.connectionkeeper.sweep;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.connectionkeeper.core.domain.ConnectionState;
+import com.connectionkeeper.core.domain.ConnectionStatus;
+import com.connectionkeeper.core.domain.SweepPlanner;
+import com.connectionkeeper.core.domain.UserSweep;
+import com.connectionkeeper.core.store.DynamoStateStore;
+import com.connectionkeeper.simulator.Endpoint;
+import com.connectionkeeper.simulator.RecordedRequest;
+import com.connectionkeeper.simulator.SimulatedConnection;
+import com.connectionkeeper.simulator.SimulatorConfig;
+import com.connectionkeeper.simulator.SnapTradeSimulator;
+import com.connectionkeeper.snaptrade.SnapTradeSdkGateway;
+import com.connectionkeeper.snaptrade.SnapTradeSettings;
+import com.connectionkeeper.snaptrade.Sleeper;
+import com.connectionkeeper.testkit.Dynalite;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
+
+/**
+ * A sweep against a fresh dynalite table and a simulated SnapTrade (no rate limit to speak of, short timeouts and
+ * backoffs), with ways to seed users and compare the table with the simulator's truth; close after use.
+ */
+final class LocalSweep implements AutoCloseable {
+    static final String CLIENT_ID = "CK-SWEEP-TEST-CLIENT";
+    static final String CONSUMER_KEY = "ck-sweep-test-consumer-key-8d2e";
+    static final LongSupplier PLENTY_OF_TIME = () -> Duration.ofMinutes(10).toMillis();
+
+    final SnapTradeSimulator simulator;
+    final SnapTradeSettings settings;
+    final String table;
+    final DynamoStateStore store;
+    final UserSweep users;
+
+    LocalSweep() {
+        this.simulator = SnapTradeSimulator.start(SimulatorConfig.builder(CLIENT_ID, CONSUMER_KEY)
+                .rateLimit(1_000_000).build());
+        this.settings = SnapTradeSettings.of(CLIENT_ID, CONSUMER_KEY).withBaseUrl(simulator.baseUrl())
+                .withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(500), Duration.ofSeconds(2))
+                .withBackoff(Duration.ofMillis(20), Duration.ofMillis(200))
+                .withRetryBudget(Duration.ofSeconds(3))
+                .withRateLimit(1_000_000, Duration.ofMinutes(1));
+        this.table = Dynalite.createTable();
+        this.store = new DynamoStateStore(Dynalite.client(), table, Duration.ofDays(1));
+        SnapTradeSdkGateway gateway = new SnapTradeSdkGateway(settings, Sleeper.SYSTEM, () -> 1.0, line -> { });
+        this.users = new UserSweep(store, store, gateway, Clock.systemUTC());
+    }
+
+    /** A run with this request budget and concurrency, and the margin the test's gateway needs. */
+    SweepRun run(int requestsPerRun, int concurrency) {
+        return run(new SweepSettings(requestsPerRun, concurrency, SweepSettings.marginFor(settings.retryBudget())));
+    }
+
+    SweepRun run(SweepSettings sweep) {
+        return new SweepRun(store, new SweepPlanner(store), users, Clock.systemUTC(), sweep);
+    }
+
+    static String runId() {
+        return "run-" + UUID.randomUUID();
+    }
+
+    /** A user at SnapTrade whose secret we store. */
+    String seedUser(String userId) {
+        store.saveUserSecret(userId, simulator.control().seedUser(userId));
+        return userId;
+    }
+
+    String addConnection(String userId) {
+        return simulator.control().addConnection(userId, "ALPACA", "read");
+    }
+
+    /** SnapTrade's truth for the user: connection id to BROKEN or ACTIVE. */
+    Map<String, ConnectionStatus> truth(String userId) {
+        return simulator.control().connections(userId).stream().collect(Collectors.toMap(SimulatedConnection::id,
+                c -> c.disabled() ? ConnectionStatus.BROKEN : ConnectionStatus.ACTIVE, (a, b) -> a, TreeMap::new));
+    }
+
+    /** Our connections of the user that are not deleted: connection id to status. */
+    Map<String, ConnectionStatus> live(String userId) {
+        return store.connections(userId).stream().filter(c -> c.status() != ConnectionStatus.DELETED)
+                .collect(Collectors.toMap(ConnectionState::connectionId, ConnectionState::status, (a, b) -> a,
+                        TreeMap::new));
+    }
+
+    /** The table holds exactly SnapTrade's connections of the user; every other one it knows is DELETED. */
+    void assertMatchesTruth(String userId) {
+        assertEquals(truth(userId), live(userId), userId);
+    }
+
+    /** The users whose connections the simulator was asked to list, one entry per request. */
+    List<String> listedUsers() {
+        return simulator.requests().of(Endpoint.LIST_AUTHORIZATIONS).stream()
+                .map(r -> r.queryParam("userId")).toList();
+    }
+
+    int listRequests() {
+        return simulator.requests().count(Endpoint.LIST_AUTHORIZATIONS);
+    }
+
+    List<RecordedRequest> allRequests() {
+        return simulator.requests().all();
+    }
+
+    @Override
+    public void close() {
+        simulator.close();
+    }
+}

@@ -1,0 +1,99 @@
+package com.connectionkeeper.sweep;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import com.connectionkeeper.core.config.EnvironmentConfig;
+import com.connectionkeeper.snaptrade.SnapTradeSettings;
+import com.connectionkeeper.testkit.Dynalite;
+import com.connectionkeeper.testkit.Fixtures;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The sweep function wired from environment variables as in Lambda, invoked with events/sweep-scheduled.json. */
+class SweepHandlerTest {
+    private LocalSweep sweep;
+
+    @BeforeEach
+    void start() {
+        sweep = new LocalSweep();
+    }
+
+    @AfterEach
+    void stop() {
+        sweep.close();
+    }
+
+    private Map<String, String> environment() {
+        return Map.of(
+                EnvironmentConfig.TABLE_NAME, sweep.table,
+                EnvironmentConfig.DYNAMODB_ENDPOINT, Dynalite.endpoint().toString(),
+                SnapTradeSettings.ENV_CLIENT_ID, LocalSweep.CLIENT_ID,
+                SnapTradeSettings.ENV_CONSUMER_KEY, LocalSweep.CONSUMER_KEY,
+                SnapTradeSettings.ENV_BASE_URL, sweep.simulator.baseUrl(),
+                SweepSettings.ENV_REQUESTS_PER_RUN, "3");
+    }
+
+    @Test
+    void theScheduledEventFixtureRunsOneSweepAndAnswersItsSummary() {
+        List<String> users = List.of(sweep.seedUser("handler-a"), sweep.seedUser("handler-b"),
+                sweep.seedUser("handler-c"), sweep.seedUser("handler-d"));
+        users.forEach(sweep::addConnection);
+        sweep.simulator.control().breakConnection(sweep.addConnection("handler-a"));
+        ScheduledEvent event = EventLoader.loadScheduledEvent(Fixtures.path("sweep-scheduled.json").toString());
+        SweepHandler handler = new SweepHandler(SweepHandler.fromEnvironment(environment()));
+
+        Map<String, Object> summary = handler.handleRequest(event, null);
+
+        assertEquals(false, summary.get("skipped"));
+        assertEquals(3, summary.get("usersPlanned"));
+        assertEquals(3, summary.get("usersChecked"));
+        assertEquals(3, summary.get("requestsUsed"));
+        assertEquals(3, summary.get("requestBudget"));
+        assertEquals(0, summary.get("usersLeft"));
+        assertEquals(Map.of(), summary.get("failures"));
+        assertEquals(3, sweep.listRequests());
+        sweep.assertMatchesTruth("handler-a");
+
+        Map<String, Object> next = handler.handleRequest(event, null);
+        assertEquals(1, next.get("usersChecked"), "the next run takes the user left");
+        users.forEach(sweep::assertMatchesTruth);
+    }
+
+    @Test
+    void lessRemainingTimeThanTheMarginStartsNoUserAndGivesTheLeaseBack() {
+        sweep.seedUser("late-a");
+        sweep.addConnection("late-a");
+        ScheduledEvent event = EventLoader.loadScheduledEvent(Fixtures.path("sweep-scheduled.json").toString());
+        SweepHandler handler = new SweepHandler(SweepHandler.fromEnvironment(environment()));
+
+        Map<String, Object> summary = handler.handleRequest(event, new FixedContext("late-request", 1_000));
+
+        assertEquals("late-request", summary.get("runId"));
+        assertEquals(false, summary.get("skipped"));
+        assertEquals(1, summary.get("usersPlanned"));
+        assertEquals(0, summary.get("usersChecked"));
+        assertEquals(1, summary.get("usersLeft"));
+        assertEquals(List.of(), sweep.allRequests(), "no SnapTrade call");
+        assertTrue(sweep.store.tryLease("next-run", Instant.now(), Duration.ofMinutes(1)), "the lease was given back");
+    }
+
+    @Test
+    void settingsComeFromTheEnvironmentWithTheMarginOfTheGatewaysRetryBudget() {
+        SweepSettings defaults = SweepSettings.fromEnvironment(Map.of(), Duration.ofSeconds(20));
+        assertEquals(new SweepSettings(150, 8, Duration.ofSeconds(45)), defaults);
+        assertEquals(new SweepSettings(40, 2, Duration.ofSeconds(11)), SweepSettings.fromEnvironment(
+                Map.of(SweepSettings.ENV_REQUESTS_PER_RUN, "40", SweepSettings.ENV_CONCURRENCY, "2"),
+                Duration.ofSeconds(3)));
+        assertThrows(IllegalStateException.class, () -> SweepSettings.fromEnvironment(
+                Map.of(SweepSettings.ENV_CONCURRENCY, "0"), Duration.ofSeconds(3)));
+    }
+}
