@@ -39,7 +39,7 @@ public final class DynamoStateStore implements StateStore, SweepQueue {
     static final String CONNECTION_ENTITY = "CONNECTION";
     static final String USER_ENTITY = "USER";
     static final String HISTORY_ENTITY = "HISTORY";
-    /** sweepOrder of a user never verified: sorts before every timestamp. */
+    /** sweepOrder prefix of a user never verified: sorts before every timestamp. */
     static final String NEVER_VERIFIED = "!";
     /** Index of BROKEN connections by brokenSince (see template.yaml). */
     public static final String BY_STATUS_INDEX = "ByStatus";
@@ -107,7 +107,7 @@ public final class DynamoStateStore implements StateStore, SweepQueue {
             case USER_REGISTERED -> u.set("status", UserStatus.ACTIVE.name())
                     .set("registeredAt", t)
                     .set("watermark", w)
-                    .setIfAbsent("sweepOrder", UpdateBuilder.s(NEVER_VERIFIED))
+                    .setIfAbsent("sweepOrder", UpdateBuilder.s(sweepOrder(null, e.userId())))
                     .whenAbsentOrNotAfter("watermark", w);
             case USER_DELETED -> u.set("status", UserStatus.DELETED.name())
                     .set("deletedAt", t)
@@ -235,7 +235,20 @@ public final class DynamoStateStore implements StateStore, SweepQueue {
     @Override
     public Stream<SweepEntry> usersInSweepOrder() {
         return indexItems(BY_SWEEP_ORDER_INDEX, ENTITY, USER_ENTITY).map(item -> new SweepEntry(str(item, "userId"),
-                NEVER_VERIFIED.equals(str(item, "sweepOrder")) ? null : time(item, "sweepOrder")));
+                verifiedAt(str(item, "sweepOrder"))));
+    }
+
+    /**
+     * A user's place in the sweep order: its last verification time (or {@value #NEVER_VERIFIED}, before every time),
+     * then its id, so no two users share a sort key (ties at an index's page boundary are not safe to rely on).
+     */
+    static String sweepOrder(Instant verifiedAt, String userId) {
+        return (verifiedAt == null ? NEVER_VERIFIED : Watermark.timeKey(verifiedAt)) + "#" + userId;
+    }
+
+    private static Instant verifiedAt(String sweepOrder) {
+        return sweepOrder.startsWith(NEVER_VERIFIED) ? null
+                : Instant.parse(sweepOrder.substring(0, sweepOrder.indexOf('#')));
     }
 
     @Override
@@ -253,7 +266,7 @@ public final class DynamoStateStore implements StateStore, SweepQueue {
     public void saveUserSecret(String userId, String userSecret) {
         dynamo.updateItem(new UpdateBuilder().set(ENTITY, USER_ENTITY).set("userId", userId)
                 .set("userSecret", userSecret)
-                .setIfAbsent("sweepOrder", UpdateBuilder.s(NEVER_VERIFIED))
+                .setIfAbsent("sweepOrder", UpdateBuilder.s(sweepOrder(null, userId)))
                 .remove("problem")
                 .build(table, key(userId, Keys.USER_SK), ReturnValue.NONE));
     }
@@ -299,7 +312,7 @@ public final class DynamoStateStore implements StateStore, SweepQueue {
     @Override
     public void markVerified(String userId, Instant at) {
         String t = Watermark.timeKey(at);
-        UpdateBuilder u = new UpdateBuilder().set("lastVerifiedAt", t).set("sweepOrder", t);
+        UpdateBuilder u = new UpdateBuilder().set("lastVerifiedAt", t).set("sweepOrder", sweepOrder(at, userId));
         String status = u.name("status");
         u.when("attribute_exists(" + u.name(Keys.PK) + ") AND attribute_not_exists(" + u.name("problem") + ") AND ("
                 + "attribute_not_exists(" + status + ") OR " + status + " <> "
