@@ -35,8 +35,13 @@ public final class Reconciliation {
         }
     }
 
-    /** One observation: the connection, what was seen, and the change it makes. */
-    public record Observation(String connectionId, Seen seen, String brokerageId, ConnectionChange change) {
+    /** One observation: the connection, its status before (null: unknown to us), what was seen, the change. */
+    public record Observation(String connectionId, ConnectionStatus before, Seen seen, ConnectionChange change) {
+
+        /** The transition this observation makes when applied. */
+        public Transition transition() {
+            return Transition.of(before, change.status());
+        }
     }
 
     /**
@@ -55,21 +60,22 @@ public final class Reconciliation {
         List<Observation> out = new ArrayList<>();
         for (BrokerageConnection c : listed) {
             ConnectionState known = ours.remove(c.id());
+            ConnectionStatus before = known == null ? null : known.status();
             if (c.disabled()) {
                 Instant since = c.disabledDate() != null ? c.disabledDate() : observedAt;
-                out.add(new Observation(c.id(), Seen.BROKEN, c.brokerageId(), new ConnectionChange(w,
+                out.add(new Observation(c.id(), before, Seen.BROKEN, new ConnectionChange(w,
                         ConnectionStatus.BROKEN, c.brokerageId(), since, null, Verification.CLEAR, observedAt,
                         Seen.BROKEN.eventType(), Source.SWEEP)));
             } else {
-                boolean repaired = known != null && known.status() == ConnectionStatus.BROKEN;
-                out.add(new Observation(c.id(), Seen.ACTIVE, c.brokerageId(), new ConnectionChange(w,
+                boolean repaired = before == ConnectionStatus.BROKEN;
+                out.add(new Observation(c.id(), before, Seen.ACTIVE, new ConnectionChange(w,
                         ConnectionStatus.ACTIVE, c.brokerageId(), null, repaired ? observedAt : null,
                         Verification.CLEAR, observedAt, Seen.ACTIVE.eventType(), Source.SWEEP)));
             }
         }
         for (ConnectionState gone : ours.values()) {
             if (gone.status() != ConnectionStatus.DELETED) {
-                out.add(new Observation(gone.connectionId(), Seen.ABSENT, null, new ConnectionChange(w,
+                out.add(new Observation(gone.connectionId(), gone.status(), Seen.ABSENT, new ConnectionChange(w,
                         ConnectionStatus.DELETED, null, null, null, Verification.CLEAR, observedAt,
                         Seen.ABSENT.eventType(), Source.SWEEP)));
             }

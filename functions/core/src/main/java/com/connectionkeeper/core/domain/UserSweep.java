@@ -8,7 +8,6 @@ import com.connectionkeeper.core.snaptrade.UserCredentials;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -65,16 +64,10 @@ public final class UserSweep {
         } catch (SnapTradeException e) {
             return failedAtSnapTrade(userId, runId, observedAt, e);
         }
-        Map<String, ConnectionState> before = new HashMap<>();
-        List<ConnectionState> stored = store.connections(userId);
-        stored.forEach(c -> before.put(c.connectionId(), c));
         Map<Transition, Integer> transitions = new EnumMap<>(Transition.class);
-        for (Observation o : Reconciliation.observe(stored, listed, observedAt, runId)) {
+        for (Observation o : Reconciliation.observe(store.connections(userId), listed, observedAt, runId)) {
             boolean applied = store.applyToConnection(userId, o.connectionId(), o.change()).applied();
-            ConnectionState old = before.get(o.connectionId());
-            Transition t = applied ? Transition.of(old == null ? null : old.status(), o.change().status())
-                    : Transition.NONE;
-            transitions.merge(t, 1, Integer::sum);
+            transitions.merge(applied ? o.transition() : Transition.NONE, 1, Integer::sum);
             store.recordDelivery(new Delivery(userId, o.connectionId(), runId, o.seen().eventType(), observedAt,
                     clock.instant(), applied ? IngestResult.APPLIED : IngestResult.STALE,
                     "{\"seen\":\"" + o.seen() + "\"}", Source.SWEEP));
@@ -86,14 +79,10 @@ public final class UserSweep {
     private Outcome failedAtSnapTrade(String userId, String runId, Instant at, SnapTradeException e) {
         switch (e.kind()) {
             case CREDENTIALS_REJECTED -> {
-                store.flagUser(userId, Failure.CREDENTIALS_REJECTED.name());
-                queue.markVerified(userId, at);
-                return failed(userId, Failure.CREDENTIALS_REJECTED, 1);
+                return flagged(userId, Failure.CREDENTIALS_REJECTED, at);
             }
             case NOT_FOUND -> {
-                store.flagUser(userId, Failure.USER_UNKNOWN.name());
-                queue.markVerified(userId, at);
-                return failed(userId, Failure.USER_UNKNOWN, 1);
+                return flagged(userId, Failure.USER_UNKNOWN, at);
             }
             case BAD_RESPONSE -> {
                 store.recordDelivery(new Delivery(userId, null, runId, "SWEEP_BAD_RESPONSE", at, clock.instant(),
@@ -108,6 +97,13 @@ public final class UserSweep {
                 return failed(userId, Failure.UNAVAILABLE, 1);
             }
         }
+    }
+
+    /** Takes the user out of the sweep until its secret is saved again; its check still counts as done. */
+    private Outcome flagged(String userId, Failure failure, Instant at) {
+        store.flagUser(userId, failure.name());
+        queue.markVerified(userId, at);
+        return failed(userId, failure, 1);
     }
 
     private static Outcome failed(String userId, Failure failure, int requests) {

@@ -210,13 +210,7 @@ public final class DynamoStateStore implements StateStore, SweepQueue {
 
     /** Every BROKEN connection, oldest break first (index {@value #BY_STATUS_INDEX}); for alarms and the sweep. */
     public List<ConnectionState> brokenConnections() {
-        QueryRequest.Builder query = QueryRequest.builder()
-                .tableName(table)
-                .indexName(BY_STATUS_INDEX)
-                .keyConditionExpression("#s = :broken")
-                .expressionAttributeNames(Map.of("#s", "status"))
-                .expressionAttributeValues(Map.of(":broken", AttributeValue.fromS(ConnectionStatus.BROKEN.name())));
-        return dynamo.queryPaginator(query.build()).items().stream()
+        return indexItems(BY_STATUS_INDEX, "status", ConnectionStatus.BROKEN.name())
                 .map(item -> connection(str(item, "userId"), str(item, "connectionId")).orElse(null))
                 .filter(c -> c != null && c.status() == ConnectionStatus.BROKEN)
                 .toList();
