@@ -50,6 +50,11 @@ public final class DynamoStateStore implements StateStore, SweepQueue {
     /** The sweep lease: one item outside every user partition. */
     static final String LEASE_SK = "LEASE";
     static final String PASS_SK = "PASS";
+    /**
+     * Items per index page. Without a limit a page is up to 1 MB (thousands of users), so memory would grow with the
+     * number of users; with it, a sweep holds at most a page per open index query whatever the table size.
+     */
+    static final int INDEX_PAGE_SIZE = 100;
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -290,6 +295,7 @@ public final class DynamoStateStore implements StateStore, SweepQueue {
         QueryRequest query = QueryRequest.builder()
                 .tableName(table)
                 .indexName(index)
+                .limit(INDEX_PAGE_SIZE)
                 .keyConditionExpression("#h = :h")
                 .expressionAttributeNames(Map.of("#h", hashAttribute))
                 .expressionAttributeValues(Map.of(":h", AttributeValue.fromS(hashValue)))
