@@ -5,6 +5,7 @@ import com.connectionkeeper.core.snaptrade.SnapTradeException.Kind;
 import com.snaptrade.client.ApiException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs one gateway operation: a rate-limit slot per attempt, retries with backoff on 429, 5xx and lost answers within
@@ -16,6 +17,7 @@ final class CallRunner {
     private final Sleeper sleeper;
     private final CallLog log;
     private final Duration budget;
+    private final AtomicLong attempts = new AtomicLong();
 
     CallRunner(RollingWindowLimiter limiter, Backoff backoff, Sleeper sleeper, CallLog log, Duration budget) {
         this.limiter = limiter;
@@ -35,6 +37,7 @@ final class CallRunner {
                     throw giveUp(operation, userId, noSlot(last), attempt - 1, start);
                 }
                 try {
+                    attempts.incrementAndGet();
                     return call.execute();
                 } catch (ApiException e) {
                     last = FailureClassifier.classify(e, operation);
@@ -57,6 +60,11 @@ final class CallRunner {
             Thread.currentThread().interrupt();
             throw new SnapTradeException(Kind.UNAVAILABLE, 0, null, operation.logName() + " interrupted", e);
         }
+    }
+
+    /** Requests sent so far (every attempt), from all threads. */
+    long attempts() {
+        return attempts.get();
     }
 
     private Duration remaining(long start) {

@@ -111,4 +111,9 @@ public final class SnapTradeSdkGateway implements SnapTradeGateway {
             throw new SnapTradeException(Kind.NOT_FOUND, 0, null, "connection id is not a UUID", e);
         }
     }
+
+    @Override
+    public long requestsSent() {
+        return runner.attempts();
+    }
 }

@@ -37,7 +37,8 @@ public final class SweepHandler implements RequestHandler<ScheduledEvent, Map<St
         SnapTradeSettings snaptrade = SnapTradeSettings.fromEnvironment(env);
         Clock clock = Clock.systemUTC();
         return new SweepRun(store, new SweepPlanner(store),
-                new UserSweep(store, store, SnapTradeSdkGateway.create(snaptrade), clock), clock,
+                new UserSweep(store, store, SnapTradeSdkGateway.create(snaptrade), clock,
+                        SweepSettings.retryBackoff(env)), clock,
                 SweepSettings.fromEnvironment(env, snaptrade.retryBudget()));
     }
 

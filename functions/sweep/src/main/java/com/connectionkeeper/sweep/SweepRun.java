@@ -16,7 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -64,9 +64,11 @@ public final class SweepRun {
         }
         try {
             List<String> plan = planner.plan(settings.requestsPerRun(), now);
-            Tally tally = checkAll(plan, runId, remainingMillis);
+            long sentBefore = users.requestsSent();
+            IntSupplier requestsUsed = () -> (int) (users.requestsSent() - sentBefore);
+            Tally tally = checkAll(plan, runId, remainingMillis, requestsUsed);
             SweepSummary summary = new SweepSummary(runId, false, plan.size(), tally.checked, tally.transitions,
-                    tally.failures, tally.requests, settings.requestsPerRun(), millisSince(started),
+                    tally.failures, requestsUsed.getAsInt(), settings.requestsPerRun(), millisSince(started),
                     plan.size() - tally.checked);
             summary.log();
             return summary;
@@ -75,20 +77,20 @@ public final class SweepRun {
         }
     }
 
-    private Tally checkAll(List<String> plan, String runId, LongSupplier remainingMillis) {
+    private Tally checkAll(List<String> plan, String runId, LongSupplier remainingMillis, IntSupplier requestsUsed) {
         Tally tally = new Tally();
         int concurrency = settings.concurrency();
         Semaphore slots = new Semaphore(concurrency);
-        AtomicInteger inFlight = new AtomicInteger();
+        int started = 0;
         ExecutorService pool = Executors.newFixedThreadPool(concurrency, SweepRun::daemon);
         try {
             for (String userId : plan) {
                 slots.acquire();
-                if (!mayStart(remainingMillis, tally, inFlight.get())) {
+                if (!mayStart(remainingMillis, requestsUsed.getAsInt(), started)) {
                     slots.release();
                     break;
                 }
-                inFlight.incrementAndGet();
+                started++;
                 pool.execute(() -> {
                     try {
                         tally.add(users.check(userId, runId));
@@ -97,7 +99,6 @@ public final class SweepRun {
                                 "error", e.getClass().getSimpleName());
                         tally.error();
                     } finally {
-                        inFlight.decrementAndGet();
                         slots.release();
                     }
                 });
@@ -111,10 +112,13 @@ public final class SweepRun {
         return tally.snapshot();
     }
 
-    /** Time left above the margin, and requests left for at least one more check beyond those in flight. */
-    private boolean mayStart(LongSupplier remainingMillis, Tally tally, int inFlight) {
+    /**
+     * Time left above the margin, and requests left for one more check: every check started costs at least one
+     * request, and retries count once the gateway has sent them, so the larger of the two is what is spent already.
+     */
+    private boolean mayStart(LongSupplier remainingMillis, int requestsSent, int checksStarted) {
         return remainingMillis.getAsLong() >= settings.safetyMargin().toMillis()
-                && tally.requests() + inFlight < settings.requestsPerRun();
+                && Math.max(requestsSent, checksStarted) < settings.requestsPerRun();
     }
 
     /** Waits for the checks in flight, at most the remaining time (Lambda ends the run after that anyway). */
@@ -144,11 +148,9 @@ public final class SweepRun {
         private final Map<Transition, Integer> transitions = new EnumMap<>(Transition.class);
         private final Map<String, Integer> failures = new TreeMap<>();
         private int checked;
-        private int requests;
 
         synchronized void add(UserSweep.Outcome outcome) {
             checked++;
-            requests += outcome.requests();
             outcome.transitions().forEach((kind, n) -> transitions.merge(kind, n, Integer::sum));
             outcome.failure().ifPresent(f -> failures.merge(f.name(), 1, Integer::sum));
         }
@@ -158,16 +160,11 @@ public final class SweepRun {
             failures.merge(ERROR, 1, Integer::sum);
         }
 
-        synchronized int requests() {
-            return requests;
-        }
-
         synchronized Tally snapshot() {
             Tally copy = new Tally();
             copy.transitions.putAll(transitions);
             copy.failures.putAll(failures);
             copy.checked = checked;
-            copy.requests = requests;
             return copy;
         }
     }

@@ -1,6 +1,7 @@
 package com.connectionkeeper.sweep;
 
 import com.connectionkeeper.core.config.EnvironmentVariables;
+import com.connectionkeeper.core.domain.RetryBackoff;
 import java.time.Duration;
 import java.util.Map;
 
@@ -13,6 +14,8 @@ public record SweepSettings(int requestsPerRun, int concurrency, Duration safety
     public static final String ENV_CONCURRENCY = "SWEEP_CONCURRENCY";
     public static final int DEFAULT_REQUESTS_PER_RUN = 150;
     public static final int DEFAULT_CONCURRENCY = 8;
+    public static final String ENV_RETRY_BASE_SECONDS = "SWEEP_RETRY_BASE_SECONDS";
+    public static final String ENV_RETRY_MAX_SECONDS = "SWEEP_RETRY_MAX_SECONDS";
 
     public SweepSettings {
         if (requestsPerRun < 1 || concurrency < 1 || safetyMargin.isNegative()) {
@@ -30,5 +33,17 @@ public record SweepSettings(int requestsPerRun, int concurrency, Duration safety
         EnvironmentVariables env = new EnvironmentVariables(variables);
         return new SweepSettings(env.positiveInt(ENV_REQUESTS_PER_RUN, DEFAULT_REQUESTS_PER_RUN),
                 env.positiveInt(ENV_CONCURRENCY, DEFAULT_CONCURRENCY), marginFor(retryBudget));
+    }
+
+    /**
+     * How long a user that failed with 429/5xx is left alone: {@value #ENV_RETRY_BASE_SECONDS} (default 60) doubled
+     * per consecutive failure, at most {@value #ENV_RETRY_MAX_SECONDS} (default 3600).
+     */
+    public static RetryBackoff retryBackoff(Map<String, String> variables) {
+        EnvironmentVariables env = new EnvironmentVariables(variables);
+        RetryBackoff defaults = RetryBackoff.DEFAULT;
+        return new RetryBackoff(
+                Duration.ofSeconds(env.positiveInt(ENV_RETRY_BASE_SECONDS, (int) defaults.base().toSeconds())),
+                Duration.ofSeconds(env.positiveInt(ENV_RETRY_MAX_SECONDS, (int) defaults.max().toSeconds())));
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.connectionkeeper.core.domain.ConnectionState;
 import com.connectionkeeper.core.domain.ConnectionStatus;
+import com.connectionkeeper.core.domain.RetryBackoff;
 import com.connectionkeeper.core.domain.SweepPlanner;
 import com.connectionkeeper.core.domain.UserSweep;
 import com.connectionkeeper.core.store.DynamoStateStore;
@@ -51,7 +52,7 @@ final class LocalSweep implements AutoCloseable {
         this.table = Dynalite.createTable();
         this.store = new DynamoStateStore(Dynalite.client(), table, Duration.ofDays(1));
         SnapTradeSdkGateway gateway = new SnapTradeSdkGateway(settings, Sleeper.SYSTEM, () -> 1.0, line -> { });
-        this.users = new UserSweep(store, store, gateway, Clock.systemUTC());
+        this.users = new UserSweep(store, store, gateway, Clock.systemUTC(), RetryBackoff.DEFAULT);
     }
 
     /** A run with this request budget and concurrency, and the margin the test's gateway needs. */

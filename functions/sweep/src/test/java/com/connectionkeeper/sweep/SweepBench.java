@@ -1,5 +1,6 @@
 package com.connectionkeeper.sweep;
 
+import com.connectionkeeper.core.domain.RetryBackoff;
 import com.connectionkeeper.core.domain.SweepPlanner;
 import com.connectionkeeper.core.domain.UserSweep;
 import com.connectionkeeper.core.store.DynamoStateStore;
@@ -49,7 +50,7 @@ public final class SweepBench {
                     .withBaseUrl(sim.baseUrl()).withRateLimit(LIMIT, WINDOW);
             SnapTradeSdkGateway gateway = new SnapTradeSdkGateway(settings, Sleeper.SYSTEM,
                     () -> ThreadLocalRandom.current().nextDouble(), line -> { });
-            UserSweep check = new UserSweep(store, store, gateway, Clock.systemUTC());
+            UserSweep check = new UserSweep(store, store, gateway, Clock.systemUTC(), RetryBackoff.DEFAULT);
             SweepRun run = new SweepRun(store, new SweepPlanner(store), check, Clock.systemUTC(),
                     new SweepSettings(LIMIT, 16, SweepSettings.marginFor(settings.retryBudget())));
             sim.requests().clear();

@@ -17,6 +17,7 @@ import java.util.Objects;
  * @param eventTime     the event time (used as the flag time when verification is requested)
  * @param eventType     recorded as the connection's last event type
  * @param source        recorded as the source of the last change
+ * @param observed      what SnapTrade said of the connection (observations only), or null to keep what is stored
  */
 public record ConnectionChange(
         Watermark watermark,
@@ -27,7 +28,15 @@ public record ConnectionChange(
         Verification verification,
         Instant eventTime,
         String eventType,
-        Source source) {
+        Source source,
+        Observed observed) {
+
+    /** A change that brings no word from SnapTrade itself (a webhook, a deletion). */
+    public ConnectionChange(Watermark watermark, ConnectionStatus status, String brokerageId, Instant brokenAt,
+                            Instant fixedAt, Verification verification, Instant eventTime, String eventType,
+                            Source source) {
+        this(watermark, status, brokerageId, brokenAt, fixedAt, verification, eventTime, eventType, source, null);
+    }
 
     /** The "needs verification" flag: keep it, raise it (keeping an earlier flag time), or clear it. */
     public enum Verification { KEEP, REQUEST, CLEAR }

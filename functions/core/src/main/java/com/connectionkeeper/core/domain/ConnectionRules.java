@@ -83,6 +83,7 @@ public final class ConnectionRules {
                 verifyRequestedAt,
                 change.watermark(),
                 change.eventType(),
-                change.source());
+                change.source(),
+                change.observed() != null ? change.observed() : current == null ? null : current.observed());
     }
 }

@@ -11,6 +11,7 @@ import java.time.Instant;
  * @param watermark          the newest event applied; anything not after it is stale
  * @param lastEventType      the type of that event
  * @param source             who reported that event
+ * @param observed           what SnapTrade itself last said of it (brokerage, type, when), or null if never asked
  */
 public record ConnectionState(
         String userId,
@@ -22,7 +23,16 @@ public record ConnectionState(
         Instant verifyRequestedAt,
         Watermark watermark,
         String lastEventType,
-        Source source) {
+        Source source,
+        Observed observed) {
+
+    /** A connection SnapTrade has not been asked about. */
+    public ConnectionState(String userId, String connectionId, ConnectionStatus status, String brokerageId,
+                           Instant brokenSince, Instant fixedAt, Instant verifyRequestedAt, Watermark watermark,
+                           String lastEventType, Source source) {
+        this(userId, connectionId, status, brokerageId, brokenSince, fixedAt, verifyRequestedAt, watermark,
+                lastEventType, source, null);
+    }
 
     public boolean needsVerification() {
         return verifyRequestedAt != null;

@@ -45,41 +45,62 @@ public final class Reconciliation {
     }
 
     /**
-     * The observations of one user's sweep.
+     * The observations of one user's sweep (or import: {@code source}).
      *
-     * @param stored       our connections of the user (any status)
-     * @param listed       SnapTrade's answer to listBrokerageAuthorizations
-     * @param observedAt   when the list was requested: anything SnapTrade learned later is newer than the observation
-     * @param observationId unique per sweep run, the observation's tie-breaker and history id
+     * @param stored        our connections of the user (any status)
+     * @param listed        SnapTrade's answer to listBrokerageAuthorizations
+     * @param observedAt    when the list was requested: anything SnapTrade learned later is newer than the observation
+     * @param observationId unique per sweep run (or request), the observation's tie-breaker and history id
      */
     public static List<Observation> observe(List<ConnectionState> stored, List<BrokerageConnection> listed,
-                                            Instant observedAt, String observationId) {
+                                            Instant observedAt, String observationId, Source source) {
         Map<String, ConnectionState> ours = new LinkedHashMap<>();
         stored.forEach(c -> ours.put(c.connectionId(), c));
         Watermark w = Watermark.of(observedAt, OBSERVATION_PRECEDENCE, observationId);
         List<Observation> out = new ArrayList<>();
         for (BrokerageConnection c : listed) {
             ConnectionState known = ours.remove(c.id());
-            ConnectionStatus before = known == null ? null : known.status();
-            if (c.disabled()) {
-                Instant since = c.disabledDate() != null ? c.disabledDate() : observedAt;
-                out.add(new Observation(c.id(), before, Seen.BROKEN, new ConnectionChange(w,
-                        ConnectionStatus.BROKEN, c.brokerageId(), since, null, Verification.CLEAR, observedAt,
-                        Seen.BROKEN.eventType(), Source.SWEEP)));
-            } else {
-                boolean repaired = before == ConnectionStatus.BROKEN;
-                out.add(new Observation(c.id(), before, Seen.ACTIVE, new ConnectionChange(w,
-                        ConnectionStatus.ACTIVE, c.brokerageId(), null, repaired ? observedAt : null,
-                        Verification.CLEAR, observedAt, Seen.ACTIVE.eventType(), Source.SWEEP)));
-            }
+            out.add(seen(known == null ? null : known.status(), c, w, observedAt, source));
         }
         for (ConnectionState gone : ours.values()) {
             if (gone.status() != ConnectionStatus.DELETED) {
                 out.add(new Observation(gone.connectionId(), gone.status(), Seen.ABSENT, new ConnectionChange(w,
                         ConnectionStatus.DELETED, null, null, null, Verification.CLEAR, observedAt,
-                        Seen.ABSENT.eventType(), Source.SWEEP)));
+                        Seen.ABSENT.eventType(), source)));
             }
         }
         return out;
+    }
+
+    /** The sweep's observations ({@link Source#SWEEP}). */
+    public static List<Observation> observe(List<ConnectionState> stored, List<BrokerageConnection> listed,
+                                            Instant observedAt, String observationId) {
+        return observe(stored, listed, observedAt, observationId, Source.SWEEP);
+    }
+
+    /**
+     * One connection as SnapTrade's detail answer shows it (e.g. when the user returns from the portal).
+     *
+     * @param before our status of it (null: unknown to us)
+     */
+    public static Observation observeOne(ConnectionStatus before, BrokerageConnection detail, Instant observedAt,
+                                         String observationId, Source source) {
+        return seen(before, detail, Watermark.of(observedAt, OBSERVATION_PRECEDENCE, observationId), observedAt,
+                source);
+    }
+
+    private static Observation seen(ConnectionStatus before, BrokerageConnection c, Watermark w, Instant observedAt,
+                                    Source source) {
+        Observed observed = new Observed(c.brokerageSlug(), c.brokerageName(), c.type(), observedAt);
+        if (c.disabled()) {
+            Instant since = c.disabledDate() != null ? c.disabledDate() : observedAt;
+            return new Observation(c.id(), before, Seen.BROKEN, new ConnectionChange(w, ConnectionStatus.BROKEN,
+                    c.brokerageId(), since, null, Verification.CLEAR, observedAt, Seen.BROKEN.eventType(), source,
+                    observed));
+        }
+        boolean repaired = before == ConnectionStatus.BROKEN;
+        return new Observation(c.id(), before, Seen.ACTIVE, new ConnectionChange(w, ConnectionStatus.ACTIVE,
+                c.brokerageId(), null, repaired ? observedAt : null, Verification.CLEAR, observedAt,
+                Seen.ACTIVE.eventType(), source, observed));
     }
 }

@@ -2,9 +2,12 @@ package com.connectionkeeper.core.domain;
 
 import java.util.Locale;
 
-/** What told us about a change: a SnapTrade webhook, our sweep of SnapTrade, or the user's return from the portal. */
+/**
+ * What told us about a change: a SnapTrade webhook, our sweep of SnapTrade, the user's return from the portal, or a
+ * call to our HTTP API (a user's import or deletion).
+ */
 public enum Source {
-    WEBHOOK, SWEEP, PORTAL;
+    WEBHOOK, SWEEP, PORTAL, API;
 
     public String wire() {
         return name().toLowerCase(Locale.ROOT);

@@ -13,8 +13,10 @@ import java.util.stream.Stream;
  * Chooses whom one sweep run checks. The sweep works in passes: every user is verified exactly once per pass, so
  * with N users and C checks per run a pass takes ceil(N / C) runs and no user starves. Within a pass the order is:
  * users with a BROKEN connection (oldest break first, to catch fixes), users with a connection flagged for
- * verification, users never verified, then the least recently verified. Everything is read page by page from the
- * table's indexes; nothing proportional to the number of users is held.
+ * verification, users whose retry after a transient failure is due (a failed check counts as the user's check in
+ * the pass, so one failing user never holds a pass open; its retries follow its own backoff), users never checked,
+ * then the least recently checked. Everything is read page by page from the table's indexes; nothing proportional to
+ * the number of users is held.
  */
 public final class SweepPlanner {
     private final SweepQueue queue;
@@ -29,12 +31,13 @@ public final class SweepPlanner {
         Set<String> chosen = new LinkedHashSet<>();
         takePriority(queue.usersWithBrokenConnections(), pass, capacity, chosen);
         takePriority(queue.usersWithFlaggedConnections(), pass, capacity, chosen);
+        takeRetries(queue.usersDueForRetry(now), capacity, chosen);
         try (Stream<SweepQueue.SweepEntry> order = queue.usersInSweepOrder()) {
             Iterator<SweepQueue.SweepEntry> it = order.iterator();
             while (chosen.size() < capacity && it.hasNext()) {
                 SweepQueue.SweepEntry e = it.next();
-                if (!dueIn(e.lastVerified(), pass)) {
-                    break; // the order is by last verification: everyone after this one is done too
+                if (!dueIn(e.lastChecked(), pass)) {
+                    break; // the order is by last check: everyone after this one is done too
                 }
                 chosen.add(e.userId());
             }
@@ -47,7 +50,7 @@ public final class SweepPlanner {
         Optional<Instant> pass = queue.passStart();
         boolean someoneDue;
         try (Stream<SweepQueue.SweepEntry> order = queue.usersInSweepOrder()) {
-            someoneDue = order.findFirst().map(e -> pass.isEmpty() || dueIn(e.lastVerified(), pass.get()))
+            someoneDue = order.findFirst().map(e -> pass.isEmpty() || dueIn(e.lastChecked(), pass.get()))
                     .orElse(false);
         }
         if (pass.isPresent() && someoneDue) {
@@ -62,14 +65,24 @@ public final class SweepPlanner {
             Iterator<String> it = users.iterator();
             while (chosen.size() < capacity && it.hasNext()) {
                 String user = it.next();
-                if (!chosen.contains(user) && dueIn(queue.lastVerified(user).orElse(null), pass)) {
+                if (!chosen.contains(user) && dueIn(queue.lastChecked(user).orElse(null), pass)) {
                     chosen.add(user);
                 }
             }
         }
     }
 
-    private static boolean dueIn(Instant lastVerified, Instant pass) {
-        return lastVerified == null || lastVerified.isBefore(pass);
+    /** Users whose retry time has come, whether or not they were checked in this pass. */
+    private static void takeRetries(Stream<String> users, int capacity, Set<String> chosen) {
+        try (users) {
+            Iterator<String> it = users.iterator();
+            while (chosen.size() < capacity && it.hasNext()) {
+                chosen.add(it.next());
+            }
+        }
+    }
+
+    private static boolean dueIn(Instant lastChecked, Instant pass) {
+        return lastChecked == null || lastChecked.isBefore(pass);
     }
 }

@@ -1,13 +1,11 @@
 package com.connectionkeeper.core.domain;
 
-import com.connectionkeeper.core.domain.Reconciliation.Observation;
 import com.connectionkeeper.core.snaptrade.BrokerageConnection;
 import com.connectionkeeper.core.snaptrade.SnapTradeException;
 import com.connectionkeeper.core.snaptrade.SnapTradeGateway;
 import com.connectionkeeper.core.snaptrade.UserCredentials;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,43 +18,52 @@ import java.util.Optional;
 public final class UserSweep {
     /** Why a user could not be verified. */
     public enum Failure {
-        /** Known only from a webhook: no secret stored (skipped, moved to the end of the order). */
+        /** Known only from a webhook: no secret stored (reported, moved to the end of the order). */
         NO_SECRET,
         /** SnapTrade rejected the secret: flagged, skipped until the secret is saved again. */
         CREDENTIALS_REJECTED,
         /** SnapTrade does not know the user: flagged like a rejected secret. */
         USER_UNKNOWN,
-        /** Rate limited after the gateway's retries: left for the next run. */
+        /** Rate limited after the gateway's retries: retried in a later run, with backoff. */
         RATE_LIMITED,
-        /** SnapTrade down or timing out after the gateway's retries: left for the next run. */
+        /** SnapTrade down or timing out after the gateway's retries: retried in a later run, with backoff. */
         UNAVAILABLE,
         /** An answer we could not read: recorded in the user's history, moved to the end of the order. */
         BAD_RESPONSE
     }
 
-    /** What checking one user did: transitions applied, or why it failed; SnapTrade calls made. */
-    public record Outcome(String userId, Map<Transition, Integer> transitions, Optional<Failure> failure,
-                          int requests) {
+    /** What checking one user did: transitions applied, or why it failed. */
+    public record Outcome(String userId, Map<Transition, Integer> transitions, Optional<Failure> failure) {
     }
 
     private final StateStore store;
     private final SweepQueue queue;
     private final SnapTradeGateway gateway;
     private final Clock clock;
+    private final RetryBackoff backoff;
+    private final Reconciler reconciler;
 
-    public UserSweep(StateStore store, SweepQueue queue, SnapTradeGateway gateway, Clock clock) {
+    public UserSweep(StateStore store, SweepQueue queue, SnapTradeGateway gateway, Clock clock,
+                     RetryBackoff backoff) {
         this.store = store;
         this.queue = queue;
         this.gateway = gateway;
         this.clock = clock;
+        this.backoff = backoff;
+        this.reconciler = new Reconciler(store, clock);
+    }
+
+    /** HTTP requests sent to SnapTrade so far through this sweep's gateway, retries included. */
+    public long requestsSent() {
+        return gateway.requestsSent();
     }
 
     public Outcome check(String userId, String runId) {
         Instant observedAt = clock.instant();
         Optional<UserCredentials> credentials = store.credentials(userId);
         if (credentials.isEmpty()) {
-            queue.markVerified(userId, observedAt);
-            return failed(userId, Failure.NO_SECRET, 0);
+            queue.markChecked(userId, observedAt);
+            return failed(userId, Failure.NO_SECRET);
         }
         List<BrokerageConnection> listed;
         try {
@@ -64,16 +71,9 @@ public final class UserSweep {
         } catch (SnapTradeException e) {
             return failedAtSnapTrade(userId, runId, observedAt, e);
         }
-        Map<Transition, Integer> transitions = new EnumMap<>(Transition.class);
-        for (Observation o : Reconciliation.observe(store.connections(userId), listed, observedAt, runId)) {
-            boolean applied = store.applyToConnection(userId, o.connectionId(), o.change()).applied();
-            transitions.merge(applied ? o.transition() : Transition.NONE, 1, Integer::sum);
-            store.recordDelivery(new Delivery(userId, o.connectionId(), runId, o.seen().eventType(), observedAt,
-                    clock.instant(), applied ? IngestResult.APPLIED : IngestResult.STALE,
-                    "{\"seen\":\"" + o.seen() + "\"}", Source.SWEEP));
-        }
+        Map<Transition, Integer> transitions = reconciler.reconcile(userId, listed, observedAt, runId, Source.SWEEP);
         queue.markVerified(userId, observedAt);
-        return new Outcome(userId, transitions, Optional.empty(), 1);
+        return new Outcome(userId, transitions, Optional.empty());
     }
 
     private Outcome failedAtSnapTrade(String userId, String runId, Instant at, SnapTradeException e) {
@@ -87,14 +87,16 @@ public final class UserSweep {
             case BAD_RESPONSE -> {
                 store.recordDelivery(new Delivery(userId, null, runId, "SWEEP_BAD_RESPONSE", at, clock.instant(),
                         IngestResult.IGNORED, "{\"httpStatus\":" + e.httpStatus() + "}", Source.SWEEP));
-                queue.markVerified(userId, at);
-                return failed(userId, Failure.BAD_RESPONSE, 1);
+                queue.markChecked(userId, at);
+                return failed(userId, Failure.BAD_RESPONSE);
             }
             case RATE_LIMITED -> {
-                return failed(userId, Failure.RATE_LIMITED, 1);
+                queue.scheduleRetry(userId, at, backoff);
+                return failed(userId, Failure.RATE_LIMITED);
             }
             default -> {
-                return failed(userId, Failure.UNAVAILABLE, 1);
+                queue.scheduleRetry(userId, at, backoff);
+                return failed(userId, Failure.UNAVAILABLE);
             }
         }
     }
@@ -102,11 +104,11 @@ public final class UserSweep {
     /** Takes the user out of the sweep until its secret is saved again; its check still counts as done. */
     private Outcome flagged(String userId, Failure failure, Instant at) {
         store.flagUser(userId, failure.name());
-        queue.markVerified(userId, at);
-        return failed(userId, failure, 1);
+        queue.markChecked(userId, at);
+        return failed(userId, failure);
     }
 
-    private static Outcome failed(String userId, Failure failure, int requests) {
-        return new Outcome(userId, Map.of(), Optional.of(failure), requests);
+    private static Outcome failed(String userId, Failure failure) {
+        return new Outcome(userId, Map.of(), Optional.of(failure));
     }
 }

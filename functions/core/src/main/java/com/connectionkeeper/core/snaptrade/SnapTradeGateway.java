@@ -22,4 +22,7 @@ public interface SnapTradeGateway {
 
     /** Deletes the user at SnapTrade (asynchronous there; USER_DELETED follows by webhook). */
     void deleteUser(String userId);
+
+    /** HTTP requests this gateway has sent to SnapTrade so far, every attempt and retry included. */
+    long requestsSent();
 }

@@ -1,11 +1,14 @@
 package com.connectionkeeper.core.store;
 
+import com.connectionkeeper.core.domain.AccountStore;
 import com.connectionkeeper.core.domain.ConnectionAttempt;
 import com.connectionkeeper.core.domain.ConnectionChange;
 import com.connectionkeeper.core.domain.ConnectionState;
 import com.connectionkeeper.core.domain.ConnectionStatus;
 import com.connectionkeeper.core.domain.Delivery;
 import com.connectionkeeper.core.domain.IngestResult;
+import com.connectionkeeper.core.domain.Observed;
+import com.connectionkeeper.core.domain.RetryBackoff;
 import com.connectionkeeper.core.domain.Source;
 import com.connectionkeeper.core.domain.StateStore;
 import com.connectionkeeper.core.domain.SweepQueue;
@@ -13,6 +16,7 @@ import com.connectionkeeper.core.domain.UserState;
 import com.connectionkeeper.core.domain.UserStatus;
 import com.connectionkeeper.core.domain.Watermark;
 import com.connectionkeeper.core.domain.WebhookEvent;
+import com.connectionkeeper.core.snaptrade.ConnectionType;
 import com.connectionkeeper.core.snaptrade.UserCredentials;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,11 +38,12 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
  * The one DynamoDB adapter: the only class that knows keys, attribute names and conditions. Every write is one
  * conditional UpdateItem (no transactions), and replaying a write gives the same item.
  */
-public final class DynamoStateStore implements StateStore, SweepQueue {
+public final class DynamoStateStore implements StateStore, SweepQueue, AccountStore {
     static final String ENTITY = "entity";
     static final String CONNECTION_ENTITY = "CONNECTION";
     static final String USER_ENTITY = "USER";
     static final String HISTORY_ENTITY = "HISTORY";
+    static final String LINK_ENTITY = "LINK";
     /** sweepOrder prefix of a user never verified: sorts before every timestamp. */
     static final String NEVER_VERIFIED = "!";
     /** Index of BROKEN connections by brokenSince (see template.yaml). */
@@ -47,6 +52,8 @@ public final class DynamoStateStore implements StateStore, SweepQueue {
     static final String BY_VERIFY_REQUEST_INDEX = "ByVerifyRequest";
     /** Index of users by sweepOrder. */
     static final String BY_SWEEP_ORDER_INDEX = "BySweepOrder";
+    /** Index of users waiting for a retry after a transient failure, by retryAt. */
+    static final String BY_RETRY_INDEX = "ByRetry";
     /** The sweep lease: one item outside every user partition. */
     static final String LEASE_SK = "LEASE";
     static final String PASS_SK = "PASS";
@@ -87,6 +94,13 @@ public final class DynamoStateStore implements StateStore, SweepQueue {
         } else if (c.status() != null) {
             u.remove("brokenSince");
         }
+        if (c.observed() != null) {
+            Observed o = c.observed();
+            setOrRemove(u, "brokerageSlug", o.brokerageSlug());
+            setOrRemove(u, "brokerageName", o.brokerageName());
+            setOrRemove(u, "type", o.type() == null ? null : o.type().wire());
+            u.set("lastVerifiedAt", Watermark.timeKey(o.verifiedAt()));
+        }
         switch (c.verification()) {
             case REQUEST -> u.setIfAbsent("verifyRequestedAt", UpdateBuilder.s(Watermark.timeKey(c.eventTime())));
             case CLEAR -> u.remove("verifyRequestedAt");
@@ -118,7 +132,7 @@ public final class DynamoStateStore implements StateStore, SweepQueue {
                     .set("deletedAt", t)
                     .set("watermark", w)
                     .set("deletionWatermark", w)
-                    .remove("sweepOrder")
+                    .remove("sweepOrder").remove("retryAt").remove("sweepFailures")
                     .whenAbsentOrNotAfter("watermark", w);
             case CONNECTION_ATTEMPTED, CONNECTION_FAILED -> {
                 u.set("lastAttemptType", e.type().name())
@@ -232,20 +246,27 @@ public final class DynamoStateStore implements StateStore, SweepQueue {
     }
 
     @Override
+    public Stream<String> usersDueForRetry(Instant now) {
+        // retryAt is "<fixed-width time>#<userId>": everything due sorts below "<now>$" ('$' follows '#')
+        return indexItems(BY_RETRY_INDEX, ENTITY, USER_ENTITY, "retryAt", Watermark.timeKey(now) + "$")
+                .map(item -> str(item, "userId"));
+    }
+
+    @Override
     public Stream<SweepEntry> usersInSweepOrder() {
         return indexItems(BY_SWEEP_ORDER_INDEX, ENTITY, USER_ENTITY).map(item -> new SweepEntry(str(item, "userId"),
-                verifiedAt(str(item, "sweepOrder"))));
+                checkedAt(str(item, "sweepOrder"))));
     }
 
     /**
-     * A user's place in the sweep order: its last verification time (or {@value #NEVER_VERIFIED}, before every time),
-     * then its id, so no two users share a sort key (ties at an index's page boundary are not safe to rely on).
+     * A user's place in the sweep order: its last check (or {@value #NEVER_VERIFIED}, before every time), then its
+     * id, so no two users share a sort key (ties at an index's page boundary are not safe to rely on).
      */
-    static String sweepOrder(Instant verifiedAt, String userId) {
-        return (verifiedAt == null ? NEVER_VERIFIED : Watermark.timeKey(verifiedAt)) + "#" + userId;
+    static String sweepOrder(Instant checkedAt, String userId) {
+        return (checkedAt == null ? NEVER_VERIFIED : Watermark.timeKey(checkedAt)) + "#" + userId;
     }
 
-    private static Instant verifiedAt(String sweepOrder) {
+    private static Instant checkedAt(String sweepOrder) {
         return sweepOrder.startsWith(NEVER_VERIFIED) ? null
                 : Instant.parse(sweepOrder.substring(0, sweepOrder.indexOf('#')));
     }
@@ -266,7 +287,7 @@ public final class DynamoStateStore implements StateStore, SweepQueue {
         dynamo.updateItem(new UpdateBuilder().set(ENTITY, USER_ENTITY).set("userId", userId)
                 .set("userSecret", userSecret)
                 .setIfAbsent("sweepOrder", UpdateBuilder.s(sweepOrder(null, userId)))
-                .remove("problem")
+                .remove("problem").remove("retryAt").remove("sweepFailures")
                 .build(table, key(userId, Keys.USER_SK), ReturnValue.NONE));
     }
 
@@ -282,7 +303,7 @@ public final class DynamoStateStore implements StateStore, SweepQueue {
     @Override
     public void flagUser(String userId, String problem) {
         dynamo.updateItem(new UpdateBuilder().set(ENTITY, USER_ENTITY).set("userId", userId).set("problem", problem)
-                .remove("sweepOrder")
+                .remove("sweepOrder").remove("retryAt").remove("sweepFailures")
                 .build(table, key(userId, Keys.USER_SK), ReturnValue.NONE));
     }
 
@@ -292,42 +313,165 @@ public final class DynamoStateStore implements StateStore, SweepQueue {
 
     /** The items of one index partition, in the index's order, read page by page as consumed. */
     private Stream<Map<String, AttributeValue>> indexItems(String index, String hashAttribute, String hashValue) {
-        QueryRequest query = QueryRequest.builder()
-                .tableName(table)
-                .indexName(index)
-                .limit(INDEX_PAGE_SIZE)
+        return indexItems(QueryRequest.builder()
                 .keyConditionExpression("#h = :h")
                 .expressionAttributeNames(Map.of("#h", hashAttribute))
-                .expressionAttributeValues(Map.of(":h", AttributeValue.fromS(hashValue)))
-                .build();
-        return dynamo.queryPaginator(query).items().stream();
+                .expressionAttributeValues(Map.of(":h", AttributeValue.fromS(hashValue))), index);
     }
 
-    @Override
+    /** Like {@link #indexItems(String, String, String)}, only the items whose sort key is below {@code bound}. */
+    private Stream<Map<String, AttributeValue>> indexItems(String index, String hashAttribute, String hashValue,
+                                                           String rangeAttribute, String bound) {
+        return indexItems(QueryRequest.builder()
+                .keyConditionExpression("#h = :h AND #r < :bound")
+                .expressionAttributeNames(Map.of("#h", hashAttribute, "#r", rangeAttribute))
+                .expressionAttributeValues(Map.of(":h", AttributeValue.fromS(hashValue),
+                        ":bound", AttributeValue.fromS(bound))), index);
+    }
+
+    private Stream<Map<String, AttributeValue>> indexItems(QueryRequest.Builder query, String index) {
+        return dynamo.queryPaginator(query.tableName(table).indexName(index).limit(INDEX_PAGE_SIZE).build())
+                .items().stream();
+    }
+
+    /** When the sweep last verified the user at SnapTrade (empty: never, or unknown user). */
     public Optional<Instant> lastVerified(String userId) {
         Map<String, AttributeValue> item = get(userId, Keys.USER_SK);
         return item == null ? Optional.empty() : Optional.ofNullable(time(item, "lastVerifiedAt"));
     }
 
     @Override
+    public Optional<Instant> lastChecked(String userId) {
+        Map<String, AttributeValue> item = get(userId, Keys.USER_SK);
+        return item == null ? Optional.empty() : Optional.ofNullable(time(item, "lastCheckedAt"));
+    }
+
+    @Override
     public void markVerified(String userId, Instant at) {
+        checked(userId, at, true);
+    }
+
+    @Override
+    public void markChecked(String userId, Instant at) {
+        checked(userId, at, false);
+    }
+
+    private void checked(String userId, Instant at, boolean verified) {
         String t = Watermark.timeKey(at);
-        UpdateBuilder u = new UpdateBuilder().set("lastVerifiedAt", t).set("sweepOrder", sweepOrder(at, userId));
-        String status = u.name("status");
-        u.when("attribute_exists(" + u.name(Keys.PK) + ") AND attribute_not_exists(" + u.name("problem") + ") AND ("
-                + "attribute_not_exists(" + status + ") OR " + status + " <> "
-                + u.value(AttributeValue.fromS(UserStatus.DELETED.name())) + ")");
-        try {
-            dynamo.updateItem(u.build(table, key(userId, Keys.USER_SK), ReturnValue.NONE));
-        } catch (ConditionalCheckFailedException notInTheSweep) {
+        UpdateBuilder u = new UpdateBuilder().set("lastCheckedAt", t).set("sweepOrder", sweepOrder(at, userId))
+                .remove("retryAt").remove("sweepFailures");
+        if (verified) {
+            u.set("lastVerifiedAt", t);
+        }
+        if (!updateInSweep(u, userId, ReturnValue.NONE).isPresent()) {
             // deleted, unknown, or flagged: a flagged user's check still counts, but it stays out of the sweep order
-            UpdateBuilder flagged = new UpdateBuilder().set("lastVerifiedAt", t);
+            UpdateBuilder flagged = new UpdateBuilder().set("lastCheckedAt", t);
             flagged.when("attribute_exists(" + flagged.name("problem") + ")");
             try {
                 dynamo.updateItem(flagged.build(table, key(userId, Keys.USER_SK), ReturnValue.NONE));
             } catch (ConditionalCheckFailedException deletedOrUnknown) {
                 // nothing to record
             }
+        }
+    }
+
+    @Override
+    public int scheduleRetry(String userId, Instant at, RetryBackoff backoff) {
+        UpdateBuilder u = new UpdateBuilder().set("lastCheckedAt", Watermark.timeKey(at))
+                .set("sweepOrder", sweepOrder(at, userId)).add("sweepFailures", AttributeValue.fromN("1"));
+        Optional<UpdateItemResponse> counted = updateInSweep(u, userId, ReturnValue.UPDATED_NEW);
+        if (counted.isEmpty()) {
+            return 0;
+        }
+        int failures = Integer.parseInt(counted.get().attributes().get("sweepFailures").n());
+        UpdateBuilder retry = new UpdateBuilder().set("retryAt",
+                Watermark.timeKey(at.plus(backoff.delayAfter(failures))) + "#" + userId);
+        retry.when(retry.name("sweepFailures") + " = " + retry.value(AttributeValue.fromN(Integer.toString(failures))));
+        try {
+            dynamo.updateItem(retry.build(table, key(userId, Keys.USER_SK), ReturnValue.NONE));
+        } catch (ConditionalCheckFailedException overtaken) {
+            // verified, flagged, deleted or failed again in between: that write decides
+        }
+        return failures;
+    }
+
+    /** Applies {@code u} if the user is in the sweep (exists, not deleted, not flagged); empty if not. */
+    private Optional<UpdateItemResponse> updateInSweep(UpdateBuilder u, String userId, ReturnValue returnValue) {
+        String status = u.name("status");
+        u.when("attribute_exists(" + u.name(Keys.PK) + ") AND attribute_not_exists(" + u.name("problem") + ") AND ("
+                + "attribute_not_exists(" + status + ") OR " + status + " <> "
+                + u.value(AttributeValue.fromS(UserStatus.DELETED.name())) + ")");
+        try {
+            return Optional.of(dynamo.updateItem(u.build(table, key(userId, Keys.USER_SK), returnValue)));
+        } catch (ConditionalCheckFailedException notInTheSweep) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public Optional<Account> account(String userId) {
+        Map<String, AttributeValue> item = get(userId, Keys.USER_SK);
+        if (item == null) {
+            return Optional.empty();
+        }
+        String status = str(item, "status");
+        return Optional.of(new Account(userId, status == null ? null : UserStatus.valueOf(status),
+                item.containsKey("userSecret"), str(item, "problem"), time(item, "lastVerifiedAt")));
+    }
+
+    @Override
+    public boolean createUser(String userId, String userSecret, Instant at, String requestId) {
+        Watermark registration = Watermark.of(at, 0, requestId);
+        UpdateBuilder u = new UpdateBuilder().set(ENTITY, USER_ENTITY).set("userId", userId)
+                .set("status", UserStatus.ACTIVE.name())
+                .set("registeredAt", Watermark.timeKey(at))
+                .set("watermark", registration.encoded())
+                .set("userSecret", userSecret)
+                .set("sweepOrder", sweepOrder(null, userId))
+                .remove("deletedAt").remove("problem").remove("retryAt").remove("sweepFailures");
+        String status = u.name("status");
+        u.when("attribute_not_exists(" + status + ") OR " + status + " = "
+                + u.value(AttributeValue.fromS(UserStatus.DELETED.name())));
+        try {
+            dynamo.updateItem(u.build(table, key(userId, Keys.USER_SK), ReturnValue.NONE));
+            return true;
+        } catch (ConditionalCheckFailedException exists) {
+            return false;
+        }
+    }
+
+    @Override
+    public void forgetSecret(String userId) {
+        UpdateBuilder u = new UpdateBuilder().remove("userSecret");
+        u.when("attribute_exists(" + u.name(Keys.PK) + ")");
+        try {
+            dynamo.updateItem(u.build(table, key(userId, Keys.USER_SK), ReturnValue.NONE));
+        } catch (ConditionalCheckFailedException unknown) {
+            // nothing stored
+        }
+    }
+
+    @Override
+    public void recordLink(IssuedLink link) {
+        dynamo.updateItem(new UpdateBuilder().set(ENTITY, LINK_ENTITY).set("userId", link.userId())
+                .set("connectionId", link.connectionId())
+                .set("issuedAt", Watermark.timeKey(link.issuedAt()))
+                .set("validUntil", Watermark.timeKey(link.expiresAt()))
+                .set("expiresAt", AttributeValue.fromN(Long.toString(link.expiresAt().getEpochSecond() + 86_400)))
+                .build(table, key(link.userId(), Keys.link(link.nonce())), ReturnValue.NONE));
+    }
+
+    @Override
+    public boolean consumeLink(String userId, String connectionId, String nonce, Instant at) {
+        UpdateBuilder u = new UpdateBuilder().set("consumedAt", Watermark.timeKey(at));
+        u.when("attribute_exists(" + u.name(Keys.PK) + ") AND attribute_not_exists(" + u.name("consumedAt") + ") AND "
+                + u.name("connectionId") + " = " + u.value(AttributeValue.fromS(connectionId)) + " AND "
+                + u.name("validUntil") + " > " + u.value(AttributeValue.fromS(Watermark.timeKey(at))));
+        try {
+            dynamo.updateItem(u.build(table, key(userId, Keys.link(nonce)), ReturnValue.NONE));
+            return true;
+        } catch (ConditionalCheckFailedException usedUnknownOrExpired) {
+            return false;
         }
     }
 
@@ -412,7 +556,10 @@ public final class DynamoStateStore implements StateStore, SweepQueue {
                 time(item, "verifyRequestedAt"),
                 watermark(item, "watermark"),
                 str(item, "lastEventType"),
-                Source.fromWire(str(item, "source")));
+                Source.fromWire(str(item, "source")),
+                item.containsKey("lastVerifiedAt") ? new Observed(str(item, "brokerageSlug"),
+                        str(item, "brokerageName"), item.containsKey("type") ? ConnectionType.fromWire(str(item, "type")) : null,
+                        time(item, "lastVerifiedAt")) : null);
     }
 
     private static String str(Map<String, AttributeValue> item, String name) {

@@ -19,6 +19,7 @@ final class Keys {
     static final String USER_SK = "USER";
     static final String CONNECTION_PREFIX = "CONN#";
     static final String HISTORY_PREFIX = "HIST#";
+    static final String LINK_PREFIX = "LINK#";
     /** The sweep's lease and pass items: a partition no user id can produce (user partitions start "USER#"). */
     static final String SWEEP_PARTITION = "SWEEP";
 
@@ -31,6 +32,11 @@ final class Keys {
 
     static String connection(String connectionId) {
         return CONNECTION_PREFIX + escape(connectionId);
+    }
+
+    /** A minted reconnect link, by its state token's nonce. */
+    static String link(String nonce) {
+        return LINK_PREFIX + escape(nonce);
     }
 
     static String historyPrefix(String connectionId) {

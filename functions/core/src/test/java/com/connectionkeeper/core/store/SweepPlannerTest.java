@@ -3,6 +3,7 @@ package com.connectionkeeper.core.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.connectionkeeper.core.domain.EventType;
+import com.connectionkeeper.core.domain.RetryBackoff;
 import com.connectionkeeper.core.domain.SweepPlanner;
 import com.connectionkeeper.core.domain.WebhookEvent;
 import com.connectionkeeper.core.domain.WebhookIngestion;
@@ -97,5 +98,32 @@ class SweepPlannerTest {
 
         assertEquals(2, run(2, T.plusSeconds(120)).size());
         assertEquals(T.plusSeconds(120), store.passStart().orElseThrow(), "then a new pass began");
+    }
+
+    @Test
+    void aUserThatKeepsFailingIsRetriedOnItsBackoffAndNeverHoldsThePassOpen() {
+        users(4);
+        RetryBackoff backoff = new RetryBackoff(Duration.ofSeconds(60), Duration.ofMinutes(10));
+        Set<String> failing = Set.of("user-0");
+        List<List<String>> plans = new ArrayList<>();
+        for (int r = 0; r < 4; r++) {
+            Instant at = T.plusSeconds(60L * r);
+            List<String> planned = planner.plan(2, at);
+            plans.add(planned);
+            planned.forEach(u -> {
+                if (failing.contains(u)) {
+                    store.scheduleRetry(u, at, backoff);
+                } else {
+                    store.markVerified(u, at);
+                }
+            });
+        }
+        assertEquals(List.of(
+                List.of("user-0", "user-1"),  // T: user-0 fails, retry at T+60
+                List.of("user-0", "user-2"),  // T+60: its retry first, then the pass goes on; next retry at T+180
+                List.of("user-3"),            // T+120: no retry due, the rest of the pass
+                List.of("user-0", "user-1")), // T+180: a new pass (everyone checked), and user-0's retry
+                plans);
+        assertEquals(T.plusSeconds(180), store.passStart().orElseThrow());
     }
 }

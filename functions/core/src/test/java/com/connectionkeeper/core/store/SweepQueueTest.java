@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.connectionkeeper.core.domain.EventType;
+import com.connectionkeeper.core.domain.RetryBackoff;
 import com.connectionkeeper.core.domain.SweepQueue;
 import com.connectionkeeper.core.domain.WebhookEvent;
 import com.connectionkeeper.core.domain.WebhookIngestion;
@@ -86,5 +87,28 @@ class SweepQueueTest {
         store.releaseLease("run-1");
         assertTrue(store.tryLease("run-2", T.plusSeconds(4), ttl));
         assertTrue(store.tryLease("run-3", T.plusSeconds(4).plus(ttl).plusSeconds(1), ttl), "an expired lease is free");
+    }
+
+    @Test
+    void retriesAreListedEarliestFirstAcrossPagesAndEndWithTheUser() {
+        RetryBackoff backoff = new RetryBackoff(Duration.ofSeconds(10), Duration.ofMinutes(1));
+        for (int i = 0; i < 250; i++) {
+            store.saveUserSecret("r-" + i, "s");
+            assertEquals(1, store.scheduleRetry("r-" + i, T.plusMillis(i), backoff));
+        }
+        List<String> due = store.usersDueForRetry(T.plusSeconds(20)).toList();
+        assertEquals(250, due.size(), "more than two index pages");
+        assertEquals("r-0", due.get(0));
+        assertEquals("r-249", due.get(249));
+        assertEquals(100, store.usersDueForRetry(T.plusSeconds(10).plusMillis(99)).count(), "due ones only");
+
+        assertEquals(2, store.scheduleRetry("r-0", T.plusSeconds(10), backoff));
+        send(EventType.USER_DELETED, "r-1", null, T.plusSeconds(11));
+        store.flagUser("r-2", "CREDENTIALS_REJECTED");
+        assertEquals(0, store.scheduleRetry("r-1", T.plusSeconds(12), backoff), "a deleted user is not retried");
+        List<String> stillDue = store.usersDueForRetry(T.plusSeconds(29)).toList();
+        assertFalse(stillDue.contains("r-1") || stillDue.contains("r-2"), "deleted and flagged users drop out");
+        assertEquals(247, stillDue.size(), "r-0 waits 20 s after its second failure");
+        assertEquals("r-0", store.usersDueForRetry(T.plusSeconds(30)).toList().get(247));
     }
 }

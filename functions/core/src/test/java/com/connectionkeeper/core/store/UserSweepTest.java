@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.connectionkeeper.core.domain.ConnectionStatus;
 import com.connectionkeeper.core.domain.Delivery;
+import com.connectionkeeper.core.domain.RetryBackoff;
 import com.connectionkeeper.core.domain.Transition;
 import com.connectionkeeper.core.domain.UserSweep;
 import com.connectionkeeper.core.domain.UserSweep.Failure;
@@ -33,15 +34,18 @@ import org.junit.jupiter.api.Test;
  */
 class UserSweepTest {
     private static final Instant T = Instant.parse("2024-06-01T12:00:00Z");
+    private static final RetryBackoff BACKOFF = new RetryBackoff(Duration.ofMinutes(1), Duration.ofMinutes(5));
     private DynamoStateStore store;
     private final List<Object> answers = new ArrayList<>();
     private UserSweep sweep;
+    private int requests;
 
     /** SnapTrade answering listConnections with the next scripted list or failure. */
     private final SnapTradeGateway scripted = new SnapTradeGateway() {
         @Override
         @SuppressWarnings("unchecked")
         public List<BrokerageConnection> listConnections(UserCredentials user) {
+            requests++;
             Object next = answers.remove(0);
             if (next instanceof SnapTradeException e) {
                 throw e;
@@ -68,12 +72,21 @@ class UserSweepTest {
         public void deleteUser(String userId) {
             throw new UnsupportedOperationException();
         }
+
+        @Override
+        public long requestsSent() {
+            return requests;
+        }
     };
 
     @BeforeEach
     void setUp() {
         store = new DynamoStateStore(Dynalite.client(), Dynalite.createTable(), Duration.ofDays(1));
-        sweep = new UserSweep(store, store, scripted, Clock.fixed(T, ZoneOffset.UTC));
+        sweep = at(T);
+    }
+
+    private UserSweep at(Instant now) {
+        return new UserSweep(store, store, scripted, Clock.fixed(now, ZoneOffset.UTC), BACKOFF);
     }
 
     private static BrokerageConnection listed(String id, boolean disabled) {
@@ -100,8 +113,7 @@ class UserSweepTest {
         assertEquals(Optional.of(T), store.lastVerified("u"));
 
         answers.add(List.of(listed("b", false)));
-        UserSweep.Outcome second = new UserSweep(store, store, scripted, Clock.fixed(T.plusSeconds(60),
-                ZoneOffset.UTC)).check("u", "run-2");
+        UserSweep.Outcome second = at(T.plusSeconds(60)).check("u", "run-2");
         assertEquals(Map.of(Transition.FIXED, 1, Transition.DELETED, 1), second.transitions());
     }
 
@@ -118,9 +130,41 @@ class UserSweepTest {
 
         assertTrue(store.credentials("rejected").isEmpty(), "skipped until its secret is saved again");
         assertEquals(List.of("down"), store.usersInSweepOrder().map(e -> e.userId()).toList(),
-                "the rejected user left the sweep order; the unavailable one waits for the next run");
+                "the rejected user left the sweep order; the unavailable one moved to its end");
         assertEquals(Optional.empty(), store.lastVerified("down"));
+        assertEquals(Optional.of(T), store.lastChecked("down"));
+        assertEquals(List.of(), store.usersDueForRetry(T.plusSeconds(59)).toList());
+        assertEquals(List.of("down"), store.usersDueForRetry(T.plusSeconds(60)).toList());
+        assertEquals(2, requests, "one list per user with a secret, none for the webhook-only user");
         store.saveUserSecret("rejected", "new secret");
         assertTrue(store.credentials("rejected").isPresent());
+    }
+
+    @Test
+    void transientFailuresBackOffUntilAVerificationClearsThem() {
+        store.saveUserSecret("flaky", "s");
+        store.saveUserSecret("steady", "s");
+        Instant now = T;
+        for (Duration expected : List.of(Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofMinutes(4),
+                Duration.ofMinutes(5), Duration.ofMinutes(5))) {
+            answers.add(failure(SnapTradeException.Kind.RATE_LIMITED));
+            assertEquals(Optional.of(Failure.RATE_LIMITED), at(now).check("flaky", "r").failure());
+            Instant retry = now.plus(expected);
+            assertEquals(List.of(), store.usersDueForRetry(retry.minusMillis(1)).toList(), "not before " + retry);
+            assertEquals(List.of("flaky"), store.usersDueForRetry(retry).toList());
+            now = retry;
+        }
+        answers.add(List.of(listed("a", false)));
+        assertEquals(Optional.empty(), at(now).check("flaky", "r").failure());
+        assertEquals(List.of(), store.usersDueForRetry(now.plus(Duration.ofDays(1))).toList());
+        assertEquals(Optional.of(now), store.lastVerified("flaky"));
+
+        answers.add(failure(SnapTradeException.Kind.UNAVAILABLE));
+        at(now).check("flaky", "r");
+        assertEquals(List.of("flaky"), store.usersDueForRetry(now.plus(Duration.ofMinutes(1))).toList(),
+                "the count of consecutive failures starts again after a verification");
+        store.saveUserSecret("flaky", "re-imported");
+        assertEquals(List.of(), store.usersDueForRetry(now.plus(Duration.ofDays(1))).toList(),
+                "a re-imported secret drops the pending retry");
     }
 }
