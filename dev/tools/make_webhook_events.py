@@ -439,6 +439,9 @@ sam local invoke WebhookFunction -e events/webhook-connection-broken.json --env-
 `dev/sam-local-env.json` has to set `SNAPTRADE_CONSUMER_KEY` to `{key}` for `WebhookFunction`, or every event
 gets 401.
 
+The HTTP API's events (`api-*.json`, one per route of `ApiFunction`) are written by
+`dev/tools/make_api_events.py` and described in the top-level README ("API").
+
 ## About the samples
 
 - openapi.yaml has no example per webhook type (every `Webhooks_*` operation shares `WebhookBase`). The

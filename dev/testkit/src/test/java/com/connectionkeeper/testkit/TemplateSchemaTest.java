@@ -55,11 +55,11 @@ class TemplateSchemaTest {
     @Test
     void unknownOrMissingResourceTypesAreRejected() {
         ObjectNode broken = (ObjectNode) CloudFormationTemplate.load().tree();
-        ((ObjectNode) broken.path("Resources").path("HttpApi")).put("Type", "AWS::Serverless::HttpAPI");
+        ((ObjectNode) broken.path("Resources").path("SweepFunction")).put("Type", "AWS::Serverless::Functon");
         ((ObjectNode) broken.path("Resources").path("WebhookFunctionLogGroup")).remove("Type");
 
         assertEquals(List.of(
-                "/Resources/HttpApi/Type enum", "/Resources/HttpApi/Type pattern",
+                "/Resources/SweepFunction/Type enum", "/Resources/SweepFunction/Type pattern",
                 "/Resources/WebhookFunctionLogGroup required"),
                 errors(broken).stream().map(error -> error.substring(0, error.indexOf(':'))).toList());
     }

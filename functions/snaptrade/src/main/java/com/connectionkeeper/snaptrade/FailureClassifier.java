@@ -59,12 +59,18 @@ final class FailureClassifier {
                 "no answer: " + cause.getClass().getSimpleName(), e);
     }
 
+    /** SnapTrade's code for "User with the given userId already exists" (400) on registerUser. */
+    static final String USER_EXISTS_CODE = "1010";
+
     private static Kind kindOf(int status, String code) {
         if (code != null && CREDENTIAL_CODES.contains(code)) {
             return Kind.CREDENTIALS_REJECTED;
         }
         if (code != null && NOT_FOUND_CODES.contains(code)) {
             return Kind.NOT_FOUND;
+        }
+        if (status == 409 || (status == 400 && USER_EXISTS_CODE.equals(code))) {
+            return Kind.CONFLICT;
         }
         if (status == 401 || status == 403) {
             return Kind.CREDENTIALS_REJECTED;

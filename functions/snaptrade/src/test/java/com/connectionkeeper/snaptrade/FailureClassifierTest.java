@@ -37,7 +37,14 @@ class FailureClassifierTest {
         Failure failure = classify(error(402, "3003", Map.of()), Operation.LIST_CONNECTIONS);
         assertEquals(Kind.BAD_RESPONSE, failure.kind());
         assertFalse(failure.retryable());
-        assertEquals(Kind.BAD_RESPONSE, kind(400, "1010"));
+        assertEquals(Kind.BAD_RESPONSE, kind(400, "1000"));
+    }
+
+    @Test
+    void anExistingUserIsAConflict() {
+        assertEquals(Kind.CONFLICT, kind(400, "1010"));
+        assertEquals(Kind.CONFLICT, kind(409, null));
+        assertFalse(classify(error(400, "1010", Map.of()), Operation.REGISTER_USER).retryable());
     }
 
     @Test

@@ -29,9 +29,20 @@ public final class Reconciliation {
         /** Known to us (not deleted) but not listed by SnapTrade. */
         ABSENT;
 
-        /** The event type recorded on the connection and in history. */
+        /** The event type recorded on the connection and in history, for a sweep's observation. */
         public String eventType() {
-            return "SWEEP_OBSERVED_" + name();
+            return eventType(Source.SWEEP);
+        }
+
+        /** The event type for an observation from {@code source}: SWEEP_, PORTAL_ or IMPORT_OBSERVED_... */
+        public String eventType(Source source) {
+            String prefix = switch (source) {
+                case SWEEP -> "SWEEP";
+                case PORTAL -> "PORTAL";
+                case API -> "IMPORT";
+                case WEBHOOK -> throw new IllegalArgumentException("a webhook is not an observation");
+            };
+            return prefix + "_OBSERVED_" + name();
         }
     }
 
@@ -66,7 +77,7 @@ public final class Reconciliation {
             if (gone.status() != ConnectionStatus.DELETED) {
                 out.add(new Observation(gone.connectionId(), gone.status(), Seen.ABSENT, new ConnectionChange(w,
                         ConnectionStatus.DELETED, null, null, null, Verification.CLEAR, observedAt,
-                        Seen.ABSENT.eventType(), source)));
+                        Seen.ABSENT.eventType(source), source)));
             }
         }
         return out;
@@ -95,12 +106,12 @@ public final class Reconciliation {
         if (c.disabled()) {
             Instant since = c.disabledDate() != null ? c.disabledDate() : observedAt;
             return new Observation(c.id(), before, Seen.BROKEN, new ConnectionChange(w, ConnectionStatus.BROKEN,
-                    c.brokerageId(), since, null, Verification.CLEAR, observedAt, Seen.BROKEN.eventType(), source,
+                    c.brokerageId(), since, null, Verification.CLEAR, observedAt, Seen.BROKEN.eventType(source), source,
                     observed));
         }
         boolean repaired = before == ConnectionStatus.BROKEN;
         return new Observation(c.id(), before, Seen.ACTIVE, new ConnectionChange(w, ConnectionStatus.ACTIVE,
                 c.brokerageId(), null, repaired ? observedAt : null, Verification.CLEAR, observedAt,
-                Seen.ACTIVE.eventType(), source, observed));
+                Seen.ACTIVE.eventType(source), source, observed));
     }
 }

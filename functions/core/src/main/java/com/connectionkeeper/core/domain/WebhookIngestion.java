@@ -21,7 +21,7 @@ public final class WebhookIngestion {
         IngestResult outcome = switch (event.type().effect()) {
             case CONNECTION_STATUS -> event.connectionId() == null ? IngestResult.IGNORED : applyToConnection(event);
             case USER_REGISTRATION, USER_ATTEMPT -> store.applyToUser(event) ? IngestResult.APPLIED : IngestResult.STALE;
-            case USER_DELETION -> deleteUser(event);
+            case USER_DELETION -> UserDeletion.apply(store, event, Source.WEBHOOK).result();
             case RECORD_ONLY -> IngestResult.IGNORED;
         };
         boolean first = store.recordDelivery(Delivery.of(event, clock.instant(), outcome));
@@ -44,19 +44,6 @@ public final class WebhookIngestion {
                         ConnectionRules.userDeletion(deletion, user.get().deletedAt(), Source.WEBHOOK));
                 return IngestResult.STALE;
             }
-        }
-        return IngestResult.APPLIED;
-    }
-
-    private IngestResult deleteUser(WebhookEvent event) {
-        if (!store.applyToUser(event)) {
-            return IngestResult.STALE;
-        }
-        // The user's deletion is written first: a connection created concurrently either shows up below or, on its
-        // first sight, finds the deletion on the user.
-        ConnectionChange change = ConnectionRules.userDeletion(event.watermark(), event.eventTime(), Source.WEBHOOK);
-        for (ConnectionState c : store.connections(event.userId())) {
-            store.applyToConnection(event.userId(), c.connectionId(), change);
         }
         return IngestResult.APPLIED;
     }

@@ -16,7 +16,8 @@ import java.util.Objects;
  *
  * @param userId       the SnapTrade user whose connection is being reconnected
  * @param connectionId the connection (brokerage authorization) being reconnected
- * @param returnUrl    where the landing sends the browser afterwards; checked against the allow-list by the caller
+ * @param returnUrl    where the landing sends the browser afterwards, checked against the allow-list by the caller;
+ *                     empty when the app gave none (the landing then shows the outcome itself)
  * @param nonce        random text that makes each token unique ({@link #randomNonce()})
  * @param expiresAt    the first instant at which the token is no longer accepted
  */
@@ -27,10 +28,18 @@ public record ReturnState(String userId, String connectionId, String returnUrl, 
     public ReturnState {
         requireText(userId, "userId");
         requireText(connectionId, "connectionId");
-        requireText(returnUrl, "returnUrl");
+        Objects.requireNonNull(returnUrl, "returnUrl");
+        if (!returnUrl.isEmpty()) {
+            requireText(returnUrl, "returnUrl");
+        }
         requireText(nonce, "nonce");
         Objects.requireNonNull(expiresAt, "expiresAt");
         expiresAt = expiresAt.truncatedTo(ChronoUnit.SECONDS);
+    }
+
+    /** Whether the app asked to get the browser back (else the landing shows the outcome itself). */
+    public boolean hasReturnUrl() {
+        return !returnUrl.isEmpty();
     }
 
     /** A fresh nonce: 128 random bits as unpadded base64url (22 characters). */

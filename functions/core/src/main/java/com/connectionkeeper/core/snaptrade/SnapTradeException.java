@@ -17,6 +17,8 @@ public final class SnapTradeException extends RuntimeException {
         RATE_LIMITED,
         /** 5xx, timeouts, connection failures after the gateway's retries. */
         UNAVAILABLE,
+        /** The thing to create exists already (registerUser: a user with that id). */
+        CONFLICT,
         /** A 2xx answer we cannot read, or a 4xx we did not expect. */
         BAD_RESPONSE
     }

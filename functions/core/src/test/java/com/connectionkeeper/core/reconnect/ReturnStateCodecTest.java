@@ -305,6 +305,9 @@ class ReturnStateCodecTest {
         assertEquals("nonce must not be blank",
                 assertThrows(IllegalArgumentException.class, () -> new ReturnState("u", "c", "r", "", EXPIRY))
                         .getMessage());
+        ReturnState noReturnUrl = new ReturnState("u", "c", "", "n", EXPIRY);
+        assertFalse(noReturnUrl.hasReturnUrl(), "empty means: the app gave no return URL");
+        assertEquals(new Verification.Valid(noReturnUrl), CODEC.verify(CODEC.sign(noReturnUrl), EXPIRY.minusSeconds(1)));
         assertEquals("userId has an unpaired surrogate at index 1",
                 assertThrows(IllegalArgumentException.class, () -> new ReturnState("a\uD83D", "c", "r", "n", EXPIRY))
                         .getMessage());

@@ -1,0 +1,76 @@
+package com.connectionkeeper.api;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent.RequestContext;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.connectionkeeper.api.ApiRequest.Caller;
+import com.connectionkeeper.core.config.EnvironmentConfig;
+import com.connectionkeeper.core.store.DynamoClients;
+import com.connectionkeeper.core.store.DynamoStateStore;
+import com.connectionkeeper.snaptrade.SnapTradeSdkGateway;
+import com.connectionkeeper.snaptrade.SnapTradeSettings;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.UUID;
+
+/** Lambda entry for the HTTP API's routes (API Gateway HTTP API, payload 2.0): event in, {@link Api}, response out. */
+public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+    private final Api api;
+
+    /** Used by Lambda: builds the store, the gateway and the state codec once, from the environment. */
+    public ApiHandler() {
+        this(fromEnvironment(System.getenv(), Clock.systemUTC()));
+    }
+
+    public ApiHandler(Api api) {
+        this.api = api;
+    }
+
+    /** The production wiring (tests use it too, with the simulator's and dynalite's addresses in {@code env}). */
+    public static Api fromEnvironment(Map<String, String> env, Clock clock) {
+        EnvironmentConfig config = new EnvironmentConfig(env);
+        DynamoStateStore store = new DynamoStateStore(DynamoClients.create(config), config.tableName(),
+                Duration.ofDays(config.historyRetentionDays()));
+        SnapTradeSdkGateway snaptrade = SnapTradeSdkGateway.create(SnapTradeSettings.fromEnvironment(env));
+        ApiSettings settings = ApiSettings.fromEnvironment(env);
+        return new Api(new UserService(store, store, store, snaptrade, clock),
+                new ReconnectService(store, store, snaptrade, settings, clock), settings.access());
+    }
+
+    @Override
+    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        RequestContext rc = event.getRequestContext();
+        String requestId = rc != null && rc.getRequestId() != null ? rc.getRequestId()
+                : context != null ? context.getAwsRequestId() : UUID.randomUUID().toString();
+        String method = rc != null && rc.getHttp() != null ? rc.getHttp().getMethod() : null;
+        String body = event.getBody();
+        if (body != null && event.getIsBase64Encoded()) {
+            body = new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
+        }
+        ApiResponse r = api.handle(new ApiRequest(method, event.getRawPath(),
+                event.getQueryStringParameters() == null ? Map.of() : event.getQueryStringParameters(), body,
+                caller(rc), requestId, rc == null ? null : rc.getDomainName()));
+        return APIGatewayV2HTTPResponse.builder().withStatusCode(r.status()).withHeaders(r.headers())
+                .withBody(r.body()).build();
+    }
+
+    /** What API Gateway's authorizer established: IAM, JWT claims, or nothing (a public route). */
+    static Caller caller(RequestContext rc) {
+        if (rc == null || rc.getAuthorizer() == null) {
+            return Caller.NONE;
+        }
+        if (rc.getAuthorizer().getJwt() != null) {
+            Map<String, String> claims = rc.getAuthorizer().getJwt().getClaims();
+            return new Caller(Caller.Kind.JWT, claims == null ? Map.of() : claims);
+        }
+        if (rc.getAuthorizer().getIam() != null) {
+            return new Caller(Caller.Kind.IAM, Map.of());
+        }
+        return Caller.NONE;
+    }
+}

@@ -1,0 +1,45 @@
+package com.connectionkeeper.api;
+
+import com.connectionkeeper.core.config.EnvironmentVariables;
+import com.connectionkeeper.core.reconnect.ReturnStateCodec;
+import com.connectionkeeper.core.reconnect.ReturnUrlAllowList;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The API's own settings, read once at init.
+ *
+ * @param access           who may act for which user ({@code AUTH_MODE} IAM or JWT, {@code JWT_USER_CLAIM})
+ * @param allowList        the app's return URLs a reconnect link may send the browser back to
+ * @param stateCodec       signs and verifies the {@code state} of reconnect links ({@code RECONNECT_STATE_KEY})
+ * @param returnLandingUrl where SnapTrade's portal sends the browser back to us; empty: {@code https://<host of the
+ *                         request>/reconnect/return} ({@code RETURN_LANDING_URL} overrides, e.g. a custom domain)
+ * @param stateTtl         how long a reconnect link's state is accepted at the landing
+ */
+record ApiSettings(Access access, ReturnUrlAllowList allowList, ReturnStateCodec stateCodec,
+                   Optional<String> returnLandingUrl, Duration stateTtl) {
+    static final String ENV_AUTH_MODE = "AUTH_MODE";
+    static final String ENV_JWT_USER_CLAIM = "JWT_USER_CLAIM";
+    static final String ENV_ALLOW_LIST = "RETURN_URL_ALLOW_LIST";
+    static final String ENV_STATE_KEY = "RECONNECT_STATE_KEY";
+    static final String ENV_LANDING_URL = "RETURN_LANDING_URL";
+    static final String ENV_STATE_TTL_MINUTES = "RECONNECT_STATE_TTL_MINUTES";
+    static final String LANDING_PATH = "/reconnect/return";
+
+    static ApiSettings fromEnvironment(Map<String, String> variables) {
+        EnvironmentVariables env = new EnvironmentVariables(variables);
+        Access access = new Access(Access.Mode.parse(env.optional(ENV_AUTH_MODE).orElse("IAM")),
+                env.optional(ENV_JWT_USER_CLAIM).orElse("sub"));
+        return new ApiSettings(access,
+                ReturnUrlAllowList.parse(env.optional(ENV_ALLOW_LIST).orElse("")),
+                ReturnStateCodec.fromSecret(env.required(ENV_STATE_KEY)),
+                env.optional(ENV_LANDING_URL),
+                Duration.ofMinutes(env.positiveInt(ENV_STATE_TTL_MINUTES, 60)));
+    }
+
+    /** The landing URL for a request that came to {@code host}. */
+    String landingUrl(String host) {
+        return returnLandingUrl.orElseGet(() -> "https://" + host + LANDING_PATH);
+    }
+}

@@ -1,0 +1,217 @@
+package com.connectionkeeper.api;
+
+import com.connectionkeeper.core.domain.AccountStore;
+import com.connectionkeeper.core.domain.AccountStore.IssuedLink;
+import com.connectionkeeper.core.domain.ConnectionState;
+import com.connectionkeeper.core.domain.ConnectionStatus;
+import com.connectionkeeper.core.domain.Delivery;
+import com.connectionkeeper.core.domain.IngestResult;
+import com.connectionkeeper.core.domain.Reconciler;
+import com.connectionkeeper.core.domain.Reconciliation;
+import com.connectionkeeper.core.domain.Source;
+import com.connectionkeeper.core.domain.StateStore;
+import com.connectionkeeper.core.reconnect.ReturnState;
+import com.connectionkeeper.core.reconnect.ReturnUrls;
+import com.connectionkeeper.core.reconnect.Verification;
+import com.connectionkeeper.core.snaptrade.BrokerageConnection;
+import com.connectionkeeper.core.snaptrade.ConnectionType;
+import com.connectionkeeper.core.snaptrade.LoginLink;
+import com.connectionkeeper.core.snaptrade.ReconnectRequest;
+import com.connectionkeeper.core.snaptrade.SnapTradeException;
+import com.connectionkeeper.core.snaptrade.SnapTradeGateway;
+import com.connectionkeeper.core.snaptrade.UserCredentials;
+import com.connectionkeeper.core.log.JsonLog;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reconnect links and the return from SnapTrade's Connection Portal. A link puts the user into reconnect mode for
+ * that one connection with its own access type, and carries a signed, one-use {@code state} to our landing; there
+ * the connection is checked with SnapTrade at once, so the fix is known before SnapTrade's webhook arrives.
+ */
+final class ReconnectService {
+    /** SnapTrade's login links are valid about five minutes. */
+    static final Duration LINK_VALIDITY = Duration.ofMinutes(5);
+    static final Set<String> PORTAL_STATUSES = Set.of("SUCCESS", "ERROR", "ABANDONED");
+
+    private final StateStore store;
+    private final AccountStore accounts;
+    private final SnapTradeGateway snaptrade;
+    private final ApiSettings settings;
+    private final Reconciler reconciler;
+    private final Clock clock;
+
+    ReconnectService(StateStore store, AccountStore accounts, SnapTradeGateway snaptrade, ApiSettings settings,
+                     Clock clock) {
+        this.store = store;
+        this.accounts = accounts;
+        this.snaptrade = snaptrade;
+        this.settings = settings;
+        this.reconciler = new Reconciler(store, clock);
+        this.clock = clock;
+    }
+
+    /** What the app may ask of a link. */
+    record LinkOptions(Optional<String> redirectUrl, Optional<Boolean> immediateRedirect,
+                       Optional<Boolean> darkMode, boolean force) {
+    }
+
+    /** POST /users/{userId}/connections/{connectionId}/reconnect-link. */
+    ObjectNode issue(String userId, String connectionId, LinkOptions options, String requestId, String host) {
+        ConnectionState connection = store.connection(userId, connectionId).orElseThrow(
+                () -> ApiException.notFound("user '" + userId + "' has no connection '" + connectionId + "'"));
+        if (connection.status() == ConnectionStatus.DELETED) {
+            throw new ApiException(410, "this connection was deleted; create a new connection");
+        }
+        if (connection.status() != ConnectionStatus.BROKEN && !options.force()) {
+            throw ApiException.conflict("connection '" + connectionId + "' is not broken (status "
+                    + connection.status() + "); pass \"force\": true for a reconnect link anyway");
+        }
+        String returnUrl = options.redirectUrl().orElse("");
+        if (!returnUrl.isEmpty() && !settings.allowList().allows(returnUrl)) {
+            throw ApiException.badRequest("redirectUrl is not on the allow-list of return URLs (ReturnUrlAllowList)");
+        }
+        UserCredentials credentials = credentials(userId);
+        ConnectionType type = typeOf(connection, credentials);
+        Instant now = clock.instant();
+        String nonce = ReturnState.randomNonce();
+        Instant stateExpires = now.plus(settings.stateTtl());
+        String state = settings.stateCodec().sign(new ReturnState(userId, connectionId, returnUrl, nonce,
+                stateExpires));
+        String landing = settings.landingUrl(host) + "?state=" + URLEncoder.encode(state, StandardCharsets.UTF_8);
+        LoginLink link = withCredentials(userId, () -> snaptrade.reconnectLink(credentials, new ReconnectRequest(
+                connectionId, type, landing, options.immediateRedirect().orElse(null),
+                options.darkMode().orElse(null))));
+        accounts.recordLink(new IssuedLink(userId, connectionId, nonce, now, stateExpires));
+        store.recordDelivery(new Delivery(userId, connectionId, requestId, "RECONNECT_LINK_ISSUED", now, now,
+                IngestResult.IGNORED, "{\"type\":\"" + type.wire() + "\",\"force\":" + options.force() + "}",
+                Source.API));
+        return ApiResponse.MAPPER.createObjectNode()
+                .put("redirectURI", link.redirectUri())
+                .put("sessionId", link.sessionId())
+                .put("expiresAt", now.plus(LINK_VALIDITY).toString())
+                .put("connectionId", connectionId)
+                .put("type", type.wire());
+    }
+
+    /** GET /reconnect/return: the browser back from the portal. */
+    ApiResponse land(ApiRequest request) {
+        Instant now = clock.instant();
+        Verification verified = settings.stateCodec().verify(request.queryParam("state"), now);
+        if (!(verified instanceof Verification.Valid valid)) {
+            JsonLog.warn("reconnect_return_refused", "requestId", request.requestId(), "reason",
+                    ((Verification.Invalid) verified).reason().name());
+            return LandingPage.refused("This reconnect link is not valid or has expired.");
+        }
+        ReturnState state = valid.state();
+        if (state.hasReturnUrl() && !settings.allowList().allows(state.returnUrl())) {
+            return LandingPage.refused("This reconnect link's return address is no longer allowed.");
+        }
+        if (!accounts.consumeLink(state.userId(), state.connectionId(), state.nonce(), now)) {
+            JsonLog.warn("reconnect_return_refused", "requestId", request.requestId(), "userId", state.userId(),
+                    "connectionId", state.connectionId(), "reason", "USED_OR_UNKNOWN");
+            return LandingPage.refused("This reconnect link was already used.");
+        }
+        String portal = Optional.ofNullable(request.queryParam("status")).map(s -> s.toUpperCase(Locale.ROOT))
+                .filter(PORTAL_STATUSES::contains).orElse("ERROR");
+        Outcome outcome = "SUCCESS".equals(portal) ? confirm(state, request.queryParam("connection_id"), now)
+                : new Outcome(portal, null);
+        Map<String, String> recorded = new LinkedHashMap<>();
+        recorded.put("portalStatus", portal);
+        recorded.put("outcome", outcome.status());
+        if (outcome.reason() != null) {
+            recorded.put("reason", outcome.reason());
+        }
+        store.recordDelivery(new Delivery(state.userId(), state.connectionId(), "return-" + state.nonce(),
+                "RECONNECT_RETURNED", now, now, IngestResult.IGNORED,
+                ApiResponse.MAPPER.valueToTree(recorded).toString(), Source.PORTAL));
+        JsonLog.info("reconnect_return", "requestId", request.requestId(), "userId", state.userId(),
+                "connectionId", state.connectionId(), "portalStatus", portal, "outcome", outcome.status());
+        if (!state.hasReturnUrl()) {
+            return LandingPage.outcome(outcome.status(), outcome.reason());
+        }
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("status", outcome.status());
+        params.put("connectionId", state.connectionId());
+        if (outcome.reason() != null) {
+            params.put("reason", outcome.reason());
+        }
+        return ApiResponse.redirect(ReturnUrls.withOutcome(state.returnUrl(), params));
+    }
+
+    /** The landing's answer to the app: SUCCESS, ERROR or ABANDONED, and why when it is not what the portal said. */
+    record Outcome(String status, String reason) {
+    }
+
+    /** The portal said SUCCESS: ask SnapTrade and record what it says (source {@code portal}). */
+    private Outcome confirm(ReturnState state, String returnedConnection, Instant now) {
+        if (returnedConnection != null && !returnedConnection.equals(state.connectionId())) {
+            return new Outcome("ERROR", "DIFFERENT_CONNECTION");
+        }
+        Optional<UserCredentials> credentials = store.credentials(state.userId());
+        if (credentials.isEmpty()) {
+            return new Outcome("SUCCESS", "NOT_VERIFIED");
+        }
+        BrokerageConnection detail;
+        try {
+            detail = snaptrade.connection(credentials.get(), state.connectionId());
+        } catch (SnapTradeException e) {
+            JsonLog.warn("reconnect_return_unverified", "userId", state.userId(), "connectionId",
+                    state.connectionId(), "kind", e.kind().name());
+            return new Outcome("SUCCESS", "NOT_VERIFIED");
+        }
+        ConnectionStatus before = store.connection(state.userId(), state.connectionId())
+                .map(ConnectionState::status).orElse(null);
+        reconciler.apply(state.userId(), Reconciliation.observeOne(before, detail, now, "portal-" + state.nonce(),
+                Source.PORTAL), "portal-" + state.nonce(), now);
+        return detail.disabled() ? new Outcome("ERROR", "STILL_BROKEN") : new Outcome("SUCCESS", null);
+    }
+
+    private UserCredentials credentials(String userId) {
+        return store.credentials(userId).orElseThrow(() -> {
+            boolean rejected = accounts.account(userId).map(a -> a.problem() != null).orElse(false);
+            return rejected
+                    ? new ApiException(422, "SnapTrade rejected the stored secret of user '" + userId
+                            + "'; import it again with PUT /users/{userId}/secret")
+                    : ApiException.conflict("no secret stored for user '" + userId
+                            + "'; import it with PUT /users/{userId}/secret");
+        });
+    }
+
+    /** The connection's own access type: what SnapTrade last said, else ask SnapTrade now. */
+    private ConnectionType typeOf(ConnectionState connection, UserCredentials credentials) {
+        if (connection.observed() != null && connection.observed().type() != null) {
+            return connection.observed().type();
+        }
+        try {
+            return withCredentials(credentials.userId(),
+                    () -> snaptrade.connection(credentials, connection.connectionId())).type();
+        } catch (SnapTradeException e) {
+            if (e.kind() == SnapTradeException.Kind.NOT_FOUND) {
+                throw ApiException.notFound("SnapTrade has no connection '" + connection.connectionId() + "'");
+            }
+            throw e;
+        }
+    }
+
+    /** Runs a SnapTrade call with the user's secret; a rejected secret flags the user out of the sweep. */
+    private <T> T withCredentials(String userId, java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (SnapTradeException e) {
+            if (e.kind() == SnapTradeException.Kind.CREDENTIALS_REJECTED) {
+                store.flagUser(userId, "CREDENTIALS_REJECTED");
+            }
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package com.connectionkeeper.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.connectionkeeper.core.config.EnvironmentConfig;
+import com.connectionkeeper.core.domain.ConnectionState;
+import com.connectionkeeper.core.domain.ConnectionStatus;
+import com.connectionkeeper.core.domain.Source;
+import com.connectionkeeper.simulator.Endpoint;
+import com.connectionkeeper.simulator.RecordedRequest;
+import com.connectionkeeper.simulator.WebhookDelivery;
+import com.connectionkeeper.testkit.Dynalite;
+import com.connectionkeeper.webhook.WebhookEndpoint;
+import com.connectionkeeper.webhook.WebhookHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole story on dynalite and the simulator: SnapTrade breaks a connection, its webhook arrives, the app sees
+ * {@code needsReconnect}, asks for a reconnect link, the user completes the simulator's portal and lands on our
+ * return landing — the connection is ACTIVE before SnapTrade's FIXED webhook arrives, which then changes nothing.
+ * SnapTrade's webhooks are taken from the simulator (signed) and handed to the real webhook handler in the order
+ * the test chooses, so the FIXED one can be held back as a slow delivery would be.
+ */
+class ReconnectStoryTest {
+    private static final HttpClient BROWSER = HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NEVER).build();
+
+    private LocalApi api;
+    private WebhookHandler webhooks;
+
+    @BeforeEach
+    void start() {
+        api = new LocalApi();
+        webhooks = new WebhookHandler(WebhookEndpoint.fromConfig(new EnvironmentConfig(Map.of(
+                EnvironmentConfig.TABLE_NAME, api.table,
+                EnvironmentConfig.DYNAMODB_ENDPOINT, Dynalite.endpoint().toString(),
+                EnvironmentConfig.SNAPTRADE_CONSUMER_KEY, LocalApi.CONSUMER_KEY))));
+    }
+
+    @AfterEach
+    void stop() {
+        api.close();
+    }
+
+    /** Hands SnapTrade's signed webhook to our webhook function; its answer's "result". */
+    private String deliver(WebhookDelivery webhook) {
+        APIGatewayV2HTTPEvent event = LocalApi.event("webhook-connection-broken.json");
+        Map<String, String> headers = new HashMap<>(event.getHeaders());
+        headers.put("signature", webhook.signature());
+        headers.remove("content-length");
+        event.setHeaders(headers);
+        event.setBody(webhook.payload());
+        APIGatewayV2HTTPResponse response = webhooks.handleRequest(event, null);
+        assertEquals(200, response.getStatusCode(), response.getBody());
+        return LocalApi.body(response).path("result").asText();
+    }
+
+    private WebhookDelivery only(String eventType, String connectionId) {
+        List<WebhookDelivery> found = api.simulator.webhooks().ofType(eventType).stream()
+                .filter(w -> connectionId.equals(w.connectionId())).toList();
+        assertEquals(1, found.size(), eventType + " webhooks for " + connectionId);
+        return found.get(0);
+    }
+
+    private ConnectionState connection(String userId, String connectionId) {
+        return api.store.connection(userId, connectionId).orElseThrow();
+    }
+
+    private static HttpResponse<String> browse(String url, String form) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url));
+        if (form != null) {
+            request.header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(form));
+        }
+        return BROWSER.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void brokenByWebhookRepairedThroughThePortalConfirmedAtTheLandingBeforeTheFixedWebhook() throws Exception {
+        assertEquals(201, api.register("alice").getStatusCode());
+        String c = api.simulator.control().addConnection("alice", "ALPACA", "trade");
+        assertEquals("applied", deliver(only("CONNECTION_ADDED", c)));
+
+        // SnapTrade breaks it; its webhook reaches us
+        api.simulator.control().breakConnection(c);
+        assertEquals("applied", deliver(only("CONNECTION_BROKEN", c)));
+        JsonNode listed = LocalApi.body(api.connections("alice")).path("connections").get(0);
+        assertEquals(c, listed.path("connectionId").asText());
+        assertEquals("BROKEN", listed.path("status").asText());
+        assertTrue(listed.path("needsReconnect").asBoolean());
+        assertEquals("webhook", listed.path("source").asText());
+
+        // the app asks for the link; SnapTrade is asked for reconnect mode on that connection, keeping its type
+        APIGatewayV2HTTPResponse linkResponse = api.reconnectLink("alice", c,
+                "{\"redirectUrl\":\"" + LocalApi.APP_RETURN + "?tab=brokerages\"}");
+        assertEquals(200, linkResponse.getStatusCode(), linkResponse.getBody());
+        JsonNode link = LocalApi.body(linkResponse);
+        assertEquals("trade", link.path("type").asText());
+        RecordedRequest login = api.simulator.requests().of(Endpoint.LOGIN).get(0);
+        assertEquals(c, login.bodyField("reconnect"));
+        assertEquals("trade", login.bodyField("connectionType"));
+        assertTrue(login.bodyField("customRedirect").startsWith(LocalApi.LANDING + "?state="));
+        assertEquals(link.path("sessionId").asText(), link.path("sessionId").asText());
+
+        // the user completes the portal; the browser is sent to our landing
+        assertEquals(200, browse(link.path("redirectURI").asText(), null).statusCode());
+        HttpResponse<String> portal = browse(link.path("redirectURI").asText(), "outcome=SUCCESS");
+        assertEquals(302, portal.statusCode(), portal.body());
+        String landing = portal.headers().firstValue("location").orElseThrow();
+        APIGatewayV2HTTPResponse back = api.landAt(landing);
+
+        assertEquals(302, back.getStatusCode(), back.getBody());
+        assertEquals(LocalApi.APP_RETURN + "?tab=brokerages&status=SUCCESS&connectionId=" + c,
+                back.getHeaders().get("location"));
+        ConnectionState repaired = connection("alice", c);
+        assertEquals(ConnectionStatus.ACTIVE, repaired.status());
+        assertEquals(Source.PORTAL, repaired.source());
+        assertEquals(c, api.simulator.control().connections("alice").get(0).id(), "the same connection, no new one");
+        assertEquals(1, api.simulator.control().connections("alice").size());
+        assertFalse(LocalApi.body(api.connections("alice")).path("connections").get(0).path("needsReconnect")
+                .asBoolean());
+
+        // SnapTrade's FIXED webhook arrives late and changes nothing
+        var before = api.scan().stream().filter(i -> i.get("sk").s().startsWith("CONN#")).toList();
+        assertEquals("stale", deliver(only("CONNECTION_FIXED", c)));
+        assertEquals(before, api.scan().stream().filter(i -> i.get("sk").s().startsWith("CONN#")).toList());
+
+        // the same landing again is refused and changes nothing
+        var all = api.scan();
+        APIGatewayV2HTTPResponse replay = api.landAt(landing);
+        assertEquals(400, replay.getStatusCode());
+        assertEquals(null, replay.getHeaders().get("location"));
+        assertEquals(all, api.scan());
+    }
+}
