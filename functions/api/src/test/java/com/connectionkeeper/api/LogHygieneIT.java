@@ -1,6 +1,7 @@
-package com.connectionkeeper.webhook;
+package com.connectionkeeper.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -20,12 +21,18 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs after every module's unit tests (failsafe, in the webhook module, last in the reactor) and
- * reads everything they printed (surefire keeps each test class's output in target/surefire-reports/*-output.txt):
- * no consumer key, no Signature value and no webhookSecret may appear — and the function's log lines are there and
- * are one JSON object each.
+ * Runs after every module's unit tests (failsafe, in the API module, last in the reactor) and reads everything they
+ * printed (surefire keeps each test class's output in target/surefire-reports/*-output.txt): no consumer key, state
+ * key, Signature value or webhookSecret may appear, no log line carries a secret-named field — and the functions'
+ * log lines are there and are one JSON object each.
  */
 class LogHygieneIT {
+    /** The consumer key the events/ fixtures are signed with (see events/README.md). */
+    private static final String LOCAL_CONSUMER_KEY = "local-snaptrade-consumer-key";
+
+    /** Field names that would carry a secret (user secrets are random per test: no value list can hold them). */
+    private static final List<String> SECRET_FIELDS = List.of("userSecret", "consumerKey", "signature",
+            "webhookSecret", "state");
 
     @Test
     void theWholeSuitesOutputHoldsNoSecret() throws IOException {
@@ -43,8 +50,11 @@ class LogHygieneIT {
             }
             for (String line : text.split("\n")) {
                 if (line.startsWith("{\"time\"")) {
-                    JsonNode json = LocalWebhook.JSON.readTree(line);
+                    JsonNode json = LocalApi.JSON.readTree(line);
                     assertTrue(json.isObject() && json.has("event") && json.has("level"), line);
+                    for (String field : SECRET_FIELDS) {
+                        assertFalse(json.has(field), field + " in a log line of " + file.getFileName());
+                    }
                     functionLogLines++;
                 }
             }
@@ -55,22 +65,24 @@ class LogHygieneIT {
     @Test
     void theSecretListIsNotEmpty() throws IOException {
         Set<String> secrets = secrets();
-        assertTrue(secrets.contains(LocalWebhook.LOCAL_CONSUMER_KEY));
+        assertTrue(secrets.contains(LOCAL_CONSUMER_KEY));
         assertTrue(secrets.size() > 30, "signatures, webhook secrets and keys: " + secrets.size());
     }
 
     /** Every consumer key, Signature header and webhookSecret the suite uses. */
     private static Set<String> secrets() throws IOException {
-        Set<String> secrets = new TreeSet<>(List.of(LocalWebhook.LOCAL_CONSUMER_KEY, "TEST_CONSUMER_KEY",
+        Set<String> secrets = new TreeSet<>(List.of(LOCAL_CONSUMER_KEY, "TEST_CONSUMER_KEY",
                 "some-other-consumer-key", "not-the-local-consumer-key",
-                // the consumer keys of the simulator's, the gateway's and the sweep's suites
+                // the consumer keys of the simulator's, the gateway's, the sweep's and the API's suites
                 "simulator-test-consumer-key", "ck-gateway-test-consumer-key-5f1c", "settings-test-key",
-                "ck-sweep-test-consumer-key-8d2e"));
+                "ck-sweep-test-consumer-key-8d2e", LocalApi.CONSUMER_KEY,
+                // the reconnect state key of the API's suite
+                LocalApi.STATE_KEY));
         for (String name : Fixtures.jsonNames()) {
             if (!name.startsWith("webhook-")) {
                 continue; // e.g. the sweep's scheduled event: no signature, no body
             }
-            var event = LocalWebhook.event(name);
+            var event = LocalApi.event(name);
             String signature = event.getHeaders() == null ? null : event.getHeaders().get("signature");
             if (signature != null && signature.length() > 8) {
                 secrets.add(signature);
@@ -80,7 +92,7 @@ class LogHygieneIT {
                 body = new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
             }
             try {
-                JsonNode payload = LocalWebhook.JSON.readTree(body);
+                JsonNode payload = LocalApi.JSON.readTree(body);
                 if (payload != null && payload.has("webhookSecret")) {
                     secrets.add(payload.get("webhookSecret").asText());
                 }
