@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -27,10 +28,17 @@ public final class SweepPlanner {
 
     /** At most {@code capacity} distinct users, in the order to check them. */
     public List<String> plan(int capacity, Instant now) {
-        Instant pass = currentPass(now);
+        SweepQueue.Pass current = currentPass(now);
+        Instant pass = current.startedAt();
         Set<String> chosen = new LinkedHashSet<>();
-        takePriority(queue.usersWithBrokenConnections(), pass, capacity, chosen);
-        takePriority(queue.usersWithFlaggedConnections(), pass, capacity, chosen);
+        String brokenAfter = takePriority(queue.usersWithBrokenConnections(current.brokenAfter()),
+                current.brokenAfter(), pass, capacity, chosen);
+        String flaggedAfter = takePriority(queue.usersWithFlaggedConnections(current.flaggedAfter()),
+                current.flaggedAfter(), pass, capacity, chosen);
+        if (!Objects.equals(brokenAfter, current.brokenAfter()) || !Objects.equals(flaggedAfter,
+                current.flaggedAfter())) {
+            queue.advancePass(new SweepQueue.Pass(pass, brokenAfter, flaggedAfter));
+        }
         takeRetries(queue.usersDueForRetry(now), capacity, chosen);
         try (Stream<SweepQueue.SweepEntry> order = queue.usersInSweepOrder()) {
             Iterator<SweepQueue.SweepEntry> it = order.iterator();
@@ -45,31 +53,41 @@ public final class SweepPlanner {
         return new ArrayList<>(chosen);
     }
 
-    /** The pass in progress, or a new one when every user has been verified since the last began. */
-    private Instant currentPass(Instant now) {
-        Optional<Instant> pass = queue.passStart();
+    /** The pass in progress, or a new one when every user has been checked since the last began. */
+    private SweepQueue.Pass currentPass(Instant now) {
+        Optional<SweepQueue.Pass> pass = queue.pass();
         boolean someoneDue;
         try (Stream<SweepQueue.SweepEntry> order = queue.usersInSweepOrder()) {
-            someoneDue = order.findFirst().map(e -> pass.isEmpty() || dueIn(e.lastChecked(), pass.get()))
+            someoneDue = order.findFirst()
+                    .map(e -> pass.isEmpty() || dueIn(e.lastChecked(), pass.get().startedAt()))
                     .orElse(false);
         }
         if (pass.isPresent() && someoneDue) {
             return pass.get();
         }
         queue.startPass(now);
-        return now;
+        return new SweepQueue.Pass(now, null, null);
     }
 
-    private void takePriority(Stream<String> users, Instant pass, int capacity, Set<String> chosen) {
+    /**
+     * Takes users from a priority list, read from where the pass left it, skipping those checked in this pass;
+     * returns the position after the last entry read (a user taken but then left unchecked by a run that ran out of
+     * time is still checked in the pass, in sweep order).
+     */
+    private String takePriority(Stream<SweepQueue.Ranked> users, String after, Instant pass, int capacity,
+                                Set<String> chosen) {
+        String position = after;
         try (users) {
-            Iterator<String> it = users.iterator();
+            Iterator<SweepQueue.Ranked> it = users.iterator();
             while (chosen.size() < capacity && it.hasNext()) {
-                String user = it.next();
-                if (!chosen.contains(user) && dueIn(queue.lastChecked(user).orElse(null), pass)) {
-                    chosen.add(user);
+                SweepQueue.Ranked next = it.next();
+                position = next.position();
+                if (!chosen.contains(next.userId()) && dueIn(queue.lastChecked(next.userId()).orElse(null), pass)) {
+                    chosen.add(next.userId());
                 }
             }
         }
+        return position;
     }
 
     /** Users whose retry time has come, whether or not they were checked in this pass. */

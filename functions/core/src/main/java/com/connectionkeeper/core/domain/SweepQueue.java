@@ -12,11 +12,28 @@ import java.util.stream.Stream;
  */
 public interface SweepQueue {
 
-    /** Users with a BROKEN connection, oldest break first; a user may repeat (one entry per broken connection). */
-    Stream<String> usersWithBrokenConnections();
+    /** A user met in a priority index, and the index position right after it (where to resume a later read). */
+    record Ranked(String userId, String position) {
+    }
 
-    /** Users with a connection flagged for verification, oldest flag first; a user may repeat. */
-    Stream<String> usersWithFlaggedConnections();
+    /**
+     * Users with a BROKEN connection, oldest break first, from just after {@code after} (null: from the start); a
+     * user may repeat (one entry per broken connection).
+     */
+    Stream<Ranked> usersWithBrokenConnections(String after);
+
+    /** Users with a connection flagged for verification, oldest flag first, from after {@code after}; may repeat. */
+    Stream<Ranked> usersWithFlaggedConnections(String after);
+
+    /** Every user with a BROKEN connection, oldest break first. */
+    default Stream<String> usersWithBrokenConnections() {
+        return usersWithBrokenConnections(null).map(Ranked::userId);
+    }
+
+    /** Every user with a flagged connection, oldest flag first. */
+    default Stream<String> usersWithFlaggedConnections() {
+        return usersWithFlaggedConnections(null).map(Ranked::userId);
+    }
 
     /** Users whose retry after a transient failure is due at {@code now}, earliest first. */
     Stream<String> usersDueForRetry(Instant now);
@@ -28,11 +45,26 @@ public interface SweepQueue {
     /** Every user to sweep: never checked first, then least recently checked. */
     Stream<SweepEntry> usersInSweepOrder();
 
-    /** When the current pass over all users began (every user is verified once per pass); empty before the first. */
-    Optional<Instant> passStart();
+    /**
+     * The pass over all users in progress: when it began, and how far the planner has read the broken and flagged
+     * lists in it (so a run does not read again, from the start, entries an earlier run of the pass has taken).
+     */
+    record Pass(Instant startedAt, String brokenAfter, String flaggedAfter) {
+    }
 
-    /** Begins a new pass. */
+    /** The current pass; empty before the first. */
+    Optional<Pass> pass();
+
+    /** When the current pass began (every user is checked once per pass); empty before the first. */
+    default Optional<Instant> passStart() {
+        return pass().map(Pass::startedAt);
+    }
+
+    /** Begins a new pass, reading the priority lists from their start again. */
     void startPass(Instant at);
+
+    /** Records how far the current pass has read its priority lists (ignored if another pass has begun since). */
+    void advancePass(Pass pass);
 
     /** When the sweep last checked the user, whatever the outcome (empty: never, or unknown user). */
     Optional<Instant> lastChecked(String userId);

@@ -236,13 +236,33 @@ public final class DynamoStateStore implements StateStore, SweepQueue, AccountSt
     }
 
     @Override
-    public Stream<String> usersWithBrokenConnections() {
-        return indexQuery(BY_STATUS_INDEX, "status", ConnectionStatus.BROKEN.name());
+    public Stream<Ranked> usersWithBrokenConnections(String after) {
+        return ranked(BY_STATUS_INDEX, "status", ConnectionStatus.BROKEN.name(), "brokenSince", after);
     }
 
     @Override
-    public Stream<String> usersWithFlaggedConnections() {
-        return indexQuery(BY_VERIFY_REQUEST_INDEX, ENTITY, CONNECTION_ENTITY);
+    public Stream<Ranked> usersWithFlaggedConnections(String after) {
+        return ranked(BY_VERIFY_REQUEST_INDEX, ENTITY, CONNECTION_ENTITY, "verifyRequestedAt", after);
+    }
+
+    /**
+     * An index partition read from just after {@code after}: each item as its user and its position, the item's
+     * index sort key and table key (what DynamoDB's ExclusiveStartKey needs), as a JSON array.
+     */
+    private Stream<Ranked> ranked(String index, String hashAttribute, String hashValue, String rangeAttribute,
+                                  String after) {
+        QueryRequest.Builder query = QueryRequest.builder()
+                .keyConditionExpression("#h = :h")
+                .expressionAttributeNames(Map.of("#h", hashAttribute))
+                .expressionAttributeValues(Map.of(":h", AttributeValue.fromS(hashValue)));
+        if (after != null) {
+            List<String> p = Positions.decode(after);
+            query.exclusiveStartKey(Map.of(hashAttribute, AttributeValue.fromS(hashValue),
+                    rangeAttribute, AttributeValue.fromS(p.get(0)),
+                    Keys.PK, AttributeValue.fromS(p.get(1)), Keys.SK, AttributeValue.fromS(p.get(2))));
+        }
+        return indexItems(query, index).map(item -> new Ranked(str(item, "userId"),
+                Positions.encode(str(item, rangeAttribute), str(item, Keys.PK), str(item, Keys.SK))));
     }
 
     @Override
@@ -272,14 +292,29 @@ public final class DynamoStateStore implements StateStore, SweepQueue, AccountSt
     }
 
     @Override
-    public Optional<Instant> passStart() {
-        return Optional.ofNullable(get(sweepKey(PASS_SK))).map(item -> time(item, "startedAt"));
+    public Optional<Pass> pass() {
+        return Optional.ofNullable(get(sweepKey(PASS_SK))).map(item -> new Pass(time(item, "startedAt"),
+                str(item, "brokenAfter"), str(item, "flaggedAfter")));
     }
 
     @Override
     public void startPass(Instant at) {
         dynamo.updateItem(new UpdateBuilder().set("startedAt", Watermark.timeKey(at))
+                .remove("brokenAfter").remove("flaggedAfter")
                 .build(table, sweepKey(PASS_SK), ReturnValue.NONE));
+    }
+
+    @Override
+    public void advancePass(Pass pass) {
+        UpdateBuilder u = new UpdateBuilder();
+        setOrRemove(u, "brokenAfter", pass.brokenAfter());
+        setOrRemove(u, "flaggedAfter", pass.flaggedAfter());
+        u.when(u.name("startedAt") + " = " + u.value(AttributeValue.fromS(Watermark.timeKey(pass.startedAt()))));
+        try {
+            dynamo.updateItem(u.build(table, sweepKey(PASS_SK), ReturnValue.NONE));
+        } catch (ConditionalCheckFailedException anotherPass) {
+            // a new pass began meanwhile: it reads its lists from the start
+        }
     }
 
     @Override
@@ -305,10 +340,6 @@ public final class DynamoStateStore implements StateStore, SweepQueue, AccountSt
         dynamo.updateItem(new UpdateBuilder().set(ENTITY, USER_ENTITY).set("userId", userId).set("problem", problem)
                 .remove("sweepOrder").remove("retryAt").remove("sweepFailures")
                 .build(table, key(userId, Keys.USER_SK), ReturnValue.NONE));
-    }
-
-    private Stream<String> indexQuery(String index, String hashAttribute, String hashValue) {
-        return indexItems(index, hashAttribute, hashValue).map(item -> str(item, "userId"));
     }
 
     /** The items of one index partition, in the index's order, read page by page as consumed. */

@@ -1,6 +1,7 @@
 package com.connectionkeeper.core.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.connectionkeeper.core.domain.EventType;
 import com.connectionkeeper.core.domain.RetryBackoff;
@@ -8,6 +9,7 @@ import com.connectionkeeper.core.domain.SweepPlanner;
 import com.connectionkeeper.core.domain.WebhookEvent;
 import com.connectionkeeper.core.domain.WebhookIngestion;
 import com.connectionkeeper.testkit.Dynalite;
+import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,8 +18,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** The sweep's choice of users on dynalite: priority order within a pass, and no starvation across runs. */
 class SweepPlannerTest {
@@ -65,7 +69,6 @@ class SweepPlannerTest {
         assertEquals(List.of("user-4", "user-5"), plan.subList(0, 2), "broken, then flagged");
         assertEquals(Set.of("user-2", "user-3"), Set.copyOf(plan.subList(2, 4)), "never verified");
         assertEquals(List.of("user-1", "user-0"), plan.subList(4, 6), "least recently verified first");
-        assertEquals(List.of("user-4", "user-5"), planner.plan(2, T));
         assertEquals(6, users.size());
     }
 
@@ -125,5 +128,47 @@ class SweepPlannerTest {
                 List.of("user-0", "user-1")), // T+180: a new pass (everyone checked), and user-0's retry
                 plans);
         assertEquals(T.plusSeconds(180), store.passStart().orElseThrow());
+    }
+
+    @Test
+    void thePassResumesItsPriorityListsWhereTheLastRunLeftThem() {
+        // 100 users with a broken connection, 10 checked per run: without a resumable position every run would
+        // read the broken list from its start again and look up every user already checked (10 + 20 + ... + 100)
+        AtomicInteger userReads = new AtomicInteger();
+        DynamoDbClient counting = (DynamoDbClient) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {DynamoDbClient.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getItem")) {
+                        userReads.incrementAndGet();
+                    }
+                    try {
+                        return method.invoke(Dynalite.client(), args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        String table = Dynalite.createTable();
+        DynamoStateStore counted = new DynamoStateStore(counting, table, Duration.ofDays(1));
+        SweepPlanner resuming = new SweepPlanner(counted);
+        WebhookIngestion webhooks = new WebhookIngestion(counted, Clock.systemUTC());
+        for (int i = 0; i < 100; i++) {
+            counted.saveUserSecret(String.format("b-%03d", i), "s");
+            webhooks.ingest(new WebhookEvent("w" + i, String.format("b-%03d", i), EventType.CONNECTION_BROKEN,
+                    "CONNECTION_BROKEN", T.minusSeconds(1000 - i), "c", null, null, "{}"));
+        }
+        userReads.set(0);
+        List<String> order = new ArrayList<>();
+        for (int r = 0; r < 10; r++) {
+            Instant at = T.plusSeconds(r);
+            List<String> planned = resuming.plan(10, at);
+            order.addAll(planned);
+            planned.forEach(u -> counted.markVerified(u, at));
+        }
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            expected.add(String.format("b-%03d", i));
+        }
+        assertEquals(expected, order, "oldest break first, each once in the pass");
+        // per run: the pass item, one lookup per broken entry taken (10); a few more for the sweep order
+        assertTrue(userReads.get() <= 10 * 15, "user lookups over 10 runs: " + userReads.get());
     }
 }
