@@ -2,6 +2,7 @@ package com.connectionkeeper.api;
 
 import com.connectionkeeper.core.log.JsonLog;
 import com.connectionkeeper.core.snaptrade.SnapTradeException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -14,7 +15,8 @@ import java.util.concurrent.TimeUnit;
  * clear status with {@code {"error": …}}; one JSON log line per request (never a secret).
  */
 public final class Api {
-    static final int MAX_BODY_CHARS = 64 * 1024;
+    /** The largest body served, in bytes of UTF-8 (64 KiB). */
+    static final int MAX_BODY_BYTES = 64 * 1024;
     private static final Set<String> USER_FIELDS = Set.of("userId");
     private static final Set<String> SECRET_FIELDS = Set.of("userSecret");
     private static final Set<String> LINK_FIELDS = Set.of("redirectUrl", "immediateRedirect", "darkMode", "force");
@@ -34,8 +36,9 @@ public final class Api {
         String[] ids = new String[2];
         ApiResponse response;
         try {
-            if (r.body() != null && r.body().length() > MAX_BODY_CHARS) {
-                throw new ApiException(413, "the body is larger than " + MAX_BODY_CHARS + " characters");
+            if (r.body() != null && (r.body().length() > MAX_BODY_BYTES
+                    || r.body().getBytes(StandardCharsets.UTF_8).length > MAX_BODY_BYTES)) {
+                throw new ApiException(413, "the body is larger than " + MAX_BODY_BYTES + " bytes");
             }
             response = route(r, ids);
         } catch (ApiException e) {

@@ -1,7 +1,10 @@
 package com.connectionkeeper.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Iterator;
 import java.util.Optional;
@@ -9,6 +12,14 @@ import java.util.Set;
 
 /** A request's JSON body: an object with known fields only, each of the right type; anything else is a 400. */
 final class Body {
+    /**
+     * One JSON value and nothing after it ({@code {"userId":"a"} {"userId":"b"}} is not JSON), and no field twice
+     * (which of two userIds would be meant?).
+     */
+    private static final ObjectReader READER = ApiResponse.MAPPER.reader()
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+
     private final ObjectNode node;
 
     private Body(ObjectNode node) {
@@ -25,9 +36,11 @@ final class Body {
         }
         JsonNode parsed;
         try {
-            parsed = ApiResponse.MAPPER.readTree(text);
+            parsed = READER.readTree(text);
         } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("the body is not valid JSON");
+            String message = e.getOriginalMessage();
+            throw ApiException.badRequest(message != null && message.startsWith("Duplicate field")
+                    ? "the body names a field twice" : "the body is not valid JSON");
         }
         if (!(parsed instanceof ObjectNode object)) {
             throw ApiException.badRequest("the body must be a JSON object");

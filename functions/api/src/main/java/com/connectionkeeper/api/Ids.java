@@ -45,10 +45,13 @@ final class Ids {
         }
     }
 
-    /** 1..255 characters, no control characters, no '/'. */
+    /** 1..255 characters, not only whitespace, no control characters, no '/'. */
     static String check(String id, String what) {
         if (id == null || id.isEmpty()) {
             throw ApiException.badRequest(what + " is required");
+        }
+        if (id.isBlank()) {
+            throw ApiException.badRequest(what + " must not be only whitespace");
         }
         if (id.length() > MAX_LENGTH) {
             throw ApiException.badRequest(what + " is longer than " + MAX_LENGTH + " characters");

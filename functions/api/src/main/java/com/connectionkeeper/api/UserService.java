@@ -90,9 +90,12 @@ final class UserService {
 
     /** DELETE /users/{userId}: deletes at SnapTrade, then the user and its connections here; the secret is dropped. */
     ObjectNode delete(String userId, String requestId) {
-        Account account = accounts.account(userId).orElseThrow(() -> noUser(userId));
+        Optional<Account> account = accounts.account(userId);
+        if (account.isEmpty() && store.connections(userId).isEmpty()) {
+            throw noUser(userId); // as GET: a user known only from connection webhooks is known
+        }
         int deleted = 0;
-        if (!account.deleted()) {
+        if (!account.map(Account::deleted).orElse(false)) {
             try {
                 snaptrade.deleteUser(userId);
             } catch (SnapTradeException e) {

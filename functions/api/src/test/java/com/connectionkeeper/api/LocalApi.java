@@ -6,22 +6,32 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.connectionkeeper.core.config.EnvironmentConfig;
 import com.connectionkeeper.core.store.DynamoStateStore;
+import com.connectionkeeper.simulator.Endpoint;
 import com.connectionkeeper.simulator.SimulatorConfig;
 import com.connectionkeeper.simulator.SnapTradeSimulator;
+import com.connectionkeeper.simulator.WebhookDelivery;
 import com.connectionkeeper.testkit.Dynalite;
 import com.connectionkeeper.testkit.Fixtures;
+import com.connectionkeeper.webhook.WebhookEndpoint;
+import com.connectionkeeper.webhook.WebhookHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.UnaryOperator;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
@@ -42,7 +52,10 @@ final class LocalApi implements AutoCloseable {
     final String table;
     final DynamoStateStore store;
     final Map<String, String> env;
+    /** The function's clock (the simulator and dynalite keep real time): move it to expire a reconnect state. */
+    final MutableClock clock = new MutableClock();
     private ApiHandler handler;
+    private WebhookHandler webhooks;
 
     LocalApi() {
         this(UnaryOperator.identity(), Map.of());
@@ -66,7 +79,7 @@ final class LocalApi implements AutoCloseable {
         e.put(ApiSettings.ENV_LANDING_URL, LANDING);
         e.putAll(extraEnv);
         this.env = Map.copyOf(e);
-        this.handler = new ApiHandler(ApiHandler.fromEnvironment(env, Clock.systemUTC()));
+        this.handler = new ApiHandler(ApiHandler.fromEnvironment(env, clock));
     }
 
     static APIGatewayV2HTTPEvent event(String fixture) {
@@ -81,6 +94,14 @@ final class LocalApi implements AutoCloseable {
         if (body != null) {
             e.setBody(body);
         }
+        return e;
+    }
+
+    /** The fixture with another method, path and body (null: no body at all). */
+    static APIGatewayV2HTTPEvent request(String fixture, String method, String path, String body) {
+        APIGatewayV2HTTPEvent e = event(fixture, path, null);
+        e.getRequestContext().getHttp().setMethod(method);
+        e.setBody(body);
         return e;
     }
 
@@ -100,9 +121,14 @@ final class LocalApi implements AutoCloseable {
 
     /** Switches the function to JWT authorization (claim {@code sub}), built again from the environment. */
     void useJwt() {
+        reconfigure(Map.of(ApiSettings.ENV_AUTH_MODE, "JWT"));
+    }
+
+    /** Builds the function again from the environment with these variables changed (same table, simulator, clock). */
+    void reconfigure(Map<String, String> changes) {
         Map<String, String> e = new HashMap<>(env);
-        e.put(ApiSettings.ENV_AUTH_MODE, "JWT");
-        handler = new ApiHandler(ApiHandler.fromEnvironment(e, Clock.systemUTC()));
+        e.putAll(changes);
+        handler = new ApiHandler(ApiHandler.fromEnvironment(e, clock));
     }
 
     APIGatewayV2HTTPResponse invoke(APIGatewayV2HTTPEvent event) {
@@ -184,6 +210,146 @@ final class LocalApi implements AutoCloseable {
     List<Map<String, AttributeValue>> scan() {
         return Dynalite.client().scanPaginator(ScanRequest.builder().tableName(table).consistentRead(true).build())
                 .items().stream().toList();
+    }
+
+    /** The table's items in key order (pk, sk), so two snapshots compare equal exactly when nothing changed. */
+    List<Map<String, AttributeValue>> snapshot() {
+        return scan().stream().sorted(Comparator.comparing((Map<String, AttributeValue> i) -> i.get("pk").s())
+                .thenComparing(i -> i.get("sk").s())).toList();
+    }
+
+    /** The items whose sort key starts with {@code prefix} (e.g. "LINK#", "HIST#", "CONN#"). */
+    List<Map<String, AttributeValue>> items(String userId, String skPrefix) {
+        return snapshot().stream().filter(i -> i.get("pk").s().equals("USER#" + userId)
+                && i.get("sk").s().startsWith(skPrefix)).toList();
+    }
+
+    // ---- scenery: users and connections at SnapTrade, known here ----
+
+    /**
+     * A user registered at SnapTrade by someone else (the simulator), with one connection per {@code slug:type}
+     * (a leading '!' breaks it), imported here with its secret; returns the connection ids in order.
+     */
+    List<String> importedUser(String userId, String... connections) {
+        String secret = simulator.control().seedUser(userId);
+        List<String> ids = new ArrayList<>();
+        for (String spec : connections) {
+            boolean broken = spec.startsWith("!");
+            String[] parts = (broken ? spec.substring(1) : spec).split(":");
+            String id = simulator.control().addConnection(userId, parts[0], parts[1]);
+            if (broken) {
+                simulator.control().breakConnection(id);
+            }
+            ids.add(id);
+        }
+        APIGatewayV2HTTPResponse imported = importSecret(userId, secret);
+        if (imported.getStatusCode() != 200) {
+            throw new AssertionError("import failed: " + imported.getStatusCode() + " " + imported.getBody());
+        }
+        return ids;
+    }
+
+    String secretAtSnapTrade(String userId) {
+        return simulator.control().userSecret(userId).orElseThrow();
+    }
+
+    /** Hands each of SnapTrade's webhooks of this type for this connection to the real webhook function. */
+    void deliver(String eventType, String connectionId) {
+        if (webhooks == null) {
+            webhooks = new WebhookHandler(WebhookEndpoint.fromConfig(new EnvironmentConfig(Map.of(
+                    EnvironmentConfig.TABLE_NAME, table,
+                    EnvironmentConfig.DYNAMODB_ENDPOINT, Dynalite.endpoint().toString(),
+                    EnvironmentConfig.SNAPTRADE_CONSUMER_KEY, CONSUMER_KEY))));
+        }
+        List<WebhookDelivery> found = simulator.webhooks().ofType(eventType).stream()
+                .filter(w -> Objects.equals(connectionId, w.connectionId())).toList();
+        if (found.isEmpty()) {
+            throw new AssertionError("SnapTrade sent no " + eventType + " for " + connectionId);
+        }
+        for (WebhookDelivery webhook : found) {
+            APIGatewayV2HTTPEvent event = event("webhook-connection-broken.json");
+            Map<String, String> headers = new HashMap<>(event.getHeaders());
+            headers.put("signature", webhook.signature());
+            headers.remove("content-length");
+            event.setHeaders(headers);
+            event.setBody(webhook.payload());
+            APIGatewayV2HTTPResponse response = webhooks.handleRequest(event, null);
+            if (response.getStatusCode() != 200) {
+                throw new AssertionError("webhook refused: " + response.getBody());
+            }
+        }
+    }
+
+    // ---- the browser: SnapTrade's portal and our landing ----
+
+    private static final HttpClient BROWSER = HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NEVER).build();
+
+    /**
+     * Opens the portal page of a link and submits {@code outcome} (SUCCESS, ERROR, ABANDONED, DIFFERENT_ACCOUNT);
+     * returns where the portal sends the browser (our landing with its query).
+     */
+    static String completePortal(String redirectUri, String outcome) {
+        try {
+            HttpResponse<String> page = BROWSER.send(HttpRequest.newBuilder(URI.create(redirectUri)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (page.statusCode() != 200) {
+                throw new AssertionError("portal page: " + page.statusCode() + " " + page.body());
+            }
+            HttpResponse<String> done = BROWSER.send(HttpRequest.newBuilder(URI.create(redirectUri))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("outcome=" + outcome)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (done.statusCode() != 302) {
+                throw new AssertionError("portal answer: " + done.statusCode() + " " + done.body());
+            }
+            return done.headers().firstValue("location").orElseThrow();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The state token of the most recent link: from the landing URL SnapTrade was given as customRedirect. */
+    String lastState() {
+        String landing = simulator.requests().last(Endpoint.LOGIN).orElseThrow().bodyField("customRedirect");
+        if (!landing.startsWith(LANDING + "?state=")) {
+            throw new AssertionError("the link does not return to our landing: " + landing);
+        }
+        return query(URI.create(landing).getRawQuery()).get("state");
+    }
+
+    /** The landing as the portal would call it back, with this state, portal status and connection. */
+    APIGatewayV2HTTPResponse land(String state, String status, String connectionId) {
+        Map<String, String> q = new LinkedHashMap<>();
+        if (state != null) {
+            q.put("state", state);
+        }
+        if (status != null) {
+            q.put("status", status);
+        }
+        if (connectionId != null) {
+            q.put("connection_id", connectionId);
+        }
+        return land(q);
+    }
+
+    /** Every secret the suite knows of: no response may contain one. */
+    void assertNoSecret(APIGatewayV2HTTPResponse response, String... moreSecrets) {
+        List<String> secrets = new ArrayList<>(List.of(CONSUMER_KEY, STATE_KEY));
+        for (String user : simulator.control().users()) {
+            simulator.control().userSecret(user).ifPresent(secrets::add);
+        }
+        secrets.addAll(List.of(moreSecrets));
+        String everything = response.getBody() + " " + response.getHeaders();
+        for (String secret : secrets) {
+            if (everything.contains(secret)) {
+                throw new AssertionError("the response holds a secret (" + secret.length() + " chars): "
+                        + response.getBody());
+            }
+        }
     }
 
     @Override

@@ -200,9 +200,9 @@ class GatewayContractTest {
     }
 
     @Test
-    void registeringAnExistingUserIsABadResponse() {
+    void registeringAnExistingUserIsAConflict() {
         UserCredentials user = snapTrade.newUser();
-        SnapTradeException e = assertKind(Kind.BAD_RESPONSE, () -> gateway.registerUser(user.userId()));
+        SnapTradeException e = assertKind(Kind.CONFLICT, () -> gateway.registerUser(user.userId()));
         assertEquals(400, e.httpStatus());
     }
 

@@ -72,21 +72,28 @@ final class UpdateBuilder {
         return this;
     }
 
+    /**
+     * The request. A clause without actions is left out, and so are the values when there are none: DynamoDB
+     * rejects an empty {@code SET} and an empty ExpressionAttributeValues (e.g. a REMOVE-only update).
+     */
     UpdateItemRequest build(String table, Map<String, AttributeValue> key, ReturnValue returnValue) {
-        StringBuilder expression = new StringBuilder("SET ").append(String.join(", ", sets));
+        List<String> clauses = new ArrayList<>();
+        if (!sets.isEmpty()) {
+            clauses.add("SET " + String.join(", ", sets));
+        }
         if (!removes.isEmpty()) {
-            expression.append(" REMOVE ").append(String.join(", ", removes));
+            clauses.add("REMOVE " + String.join(", ", removes));
         }
         if (!adds.isEmpty()) {
-            expression.append(" ADD ").append(String.join(", ", adds));
+            clauses.add("ADD " + String.join(", ", adds));
         }
         return UpdateItemRequest.builder()
                 .tableName(table)
                 .key(key)
-                .updateExpression(expression.toString())
+                .updateExpression(String.join(" ", clauses))
                 .conditionExpression(condition)
                 .expressionAttributeNames(names)
-                .expressionAttributeValues(values)
+                .expressionAttributeValues(values.isEmpty() ? null : values)
                 .returnValues(returnValue)
                 .build();
     }

@@ -1,0 +1,189 @@
+package com.connectionkeeper.api;
+
+import static com.connectionkeeper.api.LocalApi.body;
+import static com.connectionkeeper.api.LocalApi.error;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.connectionkeeper.core.domain.ConnectionStatus;
+import com.connectionkeeper.simulator.Endpoint;
+import com.connectionkeeper.simulator.Fault;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * SnapTrade misbehaving under each route that calls it: unavailable (5xx after the gateway's retries) and unreadable
+ * answers are a 502, an exhausted rate limit a 503 with Retry-After; in every case nothing is written here, and the
+ * answer holds no secret. A single 5xx is absorbed by the gateway's retry.
+ */
+class SnapTradeFailuresTest {
+    private LocalApi api;
+    private String brokenTrade;
+    private String webhookOnly;
+
+    /** One route that calls SnapTrade: its call, the endpoint it reaches, and what must not have happened. */
+    record Route(String name, Endpoint endpoint, Function<SnapTradeFailuresTest, APIGatewayV2HTTPResponse> call,
+                 Consumer<SnapTradeFailuresTest> nothingHappened) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<Route> routes() {
+        return Stream.of(
+                new Route("POST /users", Endpoint.REGISTER_USER, t -> t.api.register("carol"), t -> {
+                    assertFalse(t.api.simulator.control().users().contains("carol"));
+                    assertTrue(t.api.store.account("carol").isEmpty());
+                }),
+                new Route("PUT /users/{userId}/secret", Endpoint.LIST_AUTHORIZATIONS,
+                        t -> t.api.importSecret("dave", t.api.secretAtSnapTrade("dave")),
+                        t -> assertTrue(t.api.store.credentials("dave").isEmpty())),
+                new Route("DELETE /users/{userId}", Endpoint.DELETE_USER, t -> t.api.delete("alice"), t -> {
+                    assertTrue(t.api.simulator.control().users().contains("alice"), "still at SnapTrade");
+                    assertFalse(t.api.store.account("alice").orElseThrow().deleted(), "not deleted here either");
+                    assertEquals(ConnectionStatus.BROKEN,
+                            t.api.store.connection("alice", t.brokenTrade).orElseThrow().status());
+                    assertTrue(t.api.store.credentials("alice").isPresent());
+                }),
+                new Route("POST …/reconnect-link (login)", Endpoint.LOGIN,
+                        t -> t.api.reconnectLink("alice", t.brokenTrade, null), t -> {
+                            assertEquals(List.of(), t.api.items("alice", "LINK#"));
+                            assertNull(t.api.store.account("alice").orElseThrow().problem(), "not flagged");
+                        }),
+                new Route("POST …/reconnect-link (type lookup)", Endpoint.DETAIL_AUTHORIZATION,
+                        t -> t.api.reconnectLink("alice", t.webhookOnly, null), t -> {
+                            assertEquals(0, t.api.simulator.requests().count(Endpoint.LOGIN), "no link asked for");
+                            assertEquals(List.of(), t.api.items("alice", "LINK#"));
+                        }));
+    }
+
+    @BeforeEach
+    void start() {
+        api = new LocalApi();
+        brokenTrade = api.importedUser("alice", "!ALPACA:trade").get(0);
+        webhookOnly = api.simulator.control().addConnection("alice", "ROBINHOOD", "trade");
+        api.deliver("CONNECTION_ADDED", webhookOnly);
+        api.simulator.control().breakConnection(webhookOnly);
+        api.deliver("CONNECTION_BROKEN", webhookOnly);
+        api.simulator.control().seedUser("dave");
+        api.simulator.control().addConnection("dave", "ALPACA", "read");
+        api.simulator.requests().clear();
+    }
+
+    @AfterEach
+    void stop() {
+        api.close();
+    }
+
+    private void assertFailedCleanly(Route route, APIGatewayV2HTTPResponse r, List<?> before) {
+        assertEquals("application/json", r.getHeaders().get("content-type"));
+        assertEquals(1, body(r).size(), r.getBody());
+        assertEquals(before, api.snapshot(), "the table is unchanged");
+        route.nothingHappened().accept(this);
+        api.assertNoSecret(r);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("routes")
+    void snapTradeUnavailableIs502AfterRetries(Route route) {
+        api.simulator.faults().inject(route.endpoint(), Fault.serverError(500));
+        var before = api.snapshot();
+
+        APIGatewayV2HTTPResponse r = route.call().apply(this);
+
+        assertEquals(502, r.getStatusCode(), r.getBody());
+        assertEquals("SnapTrade is unavailable; retry later", error(r));
+        assertNull(r.getHeaders().get("retry-after"));
+        assertTrue(api.simulator.requests().count(route.endpoint()) > 1, "the gateway retried");
+        assertFailedCleanly(route, r, before);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("routes")
+    void anUnreadableAnswerIs502WithoutRetry(Route route) {
+        api.simulator.faults().inject(route.endpoint(), Fault.malformedJson());
+        var before = api.snapshot();
+
+        APIGatewayV2HTTPResponse r = route.call().apply(this);
+
+        assertEquals(502, r.getStatusCode(), r.getBody());
+        assertEquals("SnapTrade gave an answer we could not read; retry later", error(r));
+        assertEquals(1, api.simulator.requests().count(route.endpoint()));
+        assertFailedCleanly(route, r, before);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("routes")
+    void anExhaustedRateLimitIs503WithRetryAfterAndHoldsBackTheNextCall(Route route) {
+        api.simulator.faults().inject(route.endpoint(), Fault.rateLimited(Duration.ofSeconds(30)));
+        var before = api.snapshot();
+
+        APIGatewayV2HTTPResponse r = route.call().apply(this);
+
+        assertEquals(503, r.getStatusCode(), r.getBody());
+        assertEquals("SnapTrade's rate limit is exhausted; retry later", error(r));
+        assertEquals("30", r.getHeaders().get("retry-after"), "SnapTrade's reset, in whole seconds");
+        assertEquals(1, api.simulator.requests().count(route.endpoint()), "not retried within the budget");
+        assertFailedCleanly(route, r, before);
+
+        int sent = api.simulator.requests().all().size();
+        APIGatewayV2HTTPResponse next = route.call().apply(this);
+
+        assertEquals(503, next.getStatusCode(), next.getBody());
+        long retryAfter = Long.parseLong(next.getHeaders().get("retry-after"));
+        assertTrue(retryAfter >= 25 && retryAfter <= 30, "the rest of SnapTrade's reset: " + retryAfter);
+        assertEquals(sent, api.simulator.requests().all().size(), "held back without asking SnapTrade");
+        assertFailedCleanly(route, next, before);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("routes")
+    void oneServerErrorIsAbsorbedByARetry(Route route) {
+        api.simulator.faults().inject(route.endpoint(), Fault.serverError(503).times(1));
+
+        APIGatewayV2HTTPResponse r = route.call().apply(this);
+
+        assertTrue(r.getStatusCode() == 200 || r.getStatusCode() == 201, r.getStatusCode() + " " + r.getBody());
+        assertEquals(2, api.simulator.requests().count(route.endpoint()));
+        api.assertNoSecret(r);
+    }
+
+    @Test
+    void aRejectedSecretDuringImportIs422NotARetry() {
+        APIGatewayV2HTTPResponse r = api.importSecret("dave", "not-daves-secret-5150");
+
+        assertEquals(422, r.getStatusCode());
+        assertEquals(1, api.simulator.requests().count(Endpoint.LIST_AUTHORIZATIONS));
+        api.assertNoSecret(r, "not-daves-secret-5150");
+    }
+
+    @Test
+    void snapTradeFailingAtTheLandingLeavesTheConnectionForTheWebhookOrTheSweep() {
+        APIGatewayV2HTTPResponse link = api.reconnectLink("alice", brokenTrade,
+                "{\"redirectUrl\":\"" + LocalApi.APP_RETURN + "\"}");
+        String landing = LocalApi.completePortal(body(link).path("redirectURI").asText(), "SUCCESS");
+        api.simulator.faults().inject(Endpoint.DETAIL_AUTHORIZATION, Fault.rateLimited(Duration.ofSeconds(30)));
+        var connectionBefore = api.items("alice", "CONN#");
+
+        APIGatewayV2HTTPResponse r = api.landAt(landing);
+
+        assertEquals(302, r.getStatusCode(), r.getBody());
+        assertEquals(LocalApi.APP_RETURN + "?status=SUCCESS&connectionId=" + brokenTrade + "&reason=NOT_VERIFIED",
+                r.getHeaders().get("location"));
+        assertEquals(connectionBefore, api.items("alice", "CONN#"));
+        assertEquals(ConnectionStatus.BROKEN, api.store.connection("alice", brokenTrade).orElseThrow().status());
+        assertEquals(400, api.landAt(landing).getStatusCode(), "the link is used up all the same");
+    }
+}
