@@ -1,0 +1,81 @@
+package com.connectionkeeper.core.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.connectionkeeper.core.domain.AccountStore.IssuedLink;
+import com.connectionkeeper.core.domain.EventType;
+import com.connectionkeeper.core.domain.UserStatus;
+import com.connectionkeeper.core.domain.WebhookEvent;
+import com.connectionkeeper.core.domain.WebhookIngestion;
+import com.connectionkeeper.testkit.Dynalite;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The API's part of the store on dynalite: users it creates, secrets it drops, links usable once. */
+class AccountStoreTest {
+    private static final Instant T = Instant.parse("2026-01-01T00:00:00Z");
+    private DynamoStateStore store;
+
+    @BeforeEach
+    void freshTable() {
+        store = new DynamoStateStore(Dynalite.client(), Dynalite.createTable(), Duration.ofDays(1));
+    }
+
+    private void webhook(EventType type, String user, Instant at) {
+        new WebhookIngestion(store, Clock.systemUTC()).ingest(new WebhookEvent(type + "-" + at, user, type,
+                type.name(), at, null, null, null, "{}"));
+    }
+
+    @Test
+    void aUserIsCreatedOnceAndAgainOnlyAfterItsDeletion() {
+        assertTrue(store.createUser("u", "s1", T, "req-1"));
+        assertFalse(store.createUser("u", "s2", T.plusSeconds(1), "req-2"), "exists");
+        assertEquals("s1", store.credentials("u").orElseThrow().userSecret());
+        assertEquals(UserStatus.ACTIVE, store.account("u").orElseThrow().status());
+
+        webhook(EventType.USER_DELETED, "u", T.plusSeconds(10));
+        assertTrue(store.account("u").orElseThrow().deleted());
+        assertTrue(store.createUser("u", "s3", T.plusSeconds(20), "req-3"), "a deleted user may come back");
+        assertEquals("s3", store.credentials("u").orElseThrow().userSecret());
+
+        webhook(EventType.USER_DELETED, "u", T.plusSeconds(15));
+        assertEquals(UserStatus.ACTIVE, store.account("u").orElseThrow().status(),
+                "a deletion older than the new registration is stale");
+    }
+
+    @Test
+    void aUserKnownOnlyFromAttemptsCanBeCreated() {
+        webhook(EventType.CONNECTION_ATTEMPTED, "u", T);
+        assertTrue(store.account("u").isPresent());
+        assertTrue(store.createUser("u", "s", T.plusSeconds(1), "req"));
+    }
+
+    @Test
+    void forgettingTheSecretRemovesOnlyTheSecret() {
+        store.createUser("u", "s", T, "req");
+        store.forgetSecret("u");
+        assertTrue(store.credentials("u").isEmpty());
+        assertFalse(store.account("u").orElseThrow().hasSecret());
+        assertEquals(UserStatus.ACTIVE, store.account("u").orElseThrow().status());
+        store.forgetSecret("nobody");
+        assertTrue(store.account("nobody").isEmpty(), "creates nothing");
+    }
+
+    @Test
+    void aLinkIsUsedOnceForItsConnectionBeforeItExpires() {
+        store.recordLink(new IssuedLink("u", "c", "n1", T, T.plusSeconds(60)));
+        assertFalse(store.consumeLink("u", "other", "n1", T.plusSeconds(1)), "another connection");
+        assertFalse(store.consumeLink("v", "c", "n1", T.plusSeconds(1)), "another user");
+        assertFalse(store.consumeLink("u", "c", "n2", T.plusSeconds(1)), "unknown nonce");
+        assertTrue(store.consumeLink("u", "c", "n1", T.plusSeconds(1)));
+        assertFalse(store.consumeLink("u", "c", "n1", T.plusSeconds(2)), "a replay");
+
+        store.recordLink(new IssuedLink("u", "c", "n3", T, T.plusSeconds(60)));
+        assertFalse(store.consumeLink("u", "c", "n3", T.plusSeconds(60)), "expired at its expiry");
+    }
+}
