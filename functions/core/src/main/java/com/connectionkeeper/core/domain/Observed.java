@@ -5,8 +5,8 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * What SnapTrade itself last said about a connection (its list or detail answer, read by the sweep, an import or the
- * return from the portal): the brokerage, the access type — which a reconnect link must keep — and when it was said.
+ * What SnapTrade itself last said about a connection (its list or detail answer, read by the sweep, an import or
+ * the return from the portal): the brokerage, the access type — which a reconnect link must keep — and when.
  * Webhooks do not carry these, so a connection known only from webhooks has none yet.
  *
  * @param brokerageSlug  e.g. "ALPACA", or null

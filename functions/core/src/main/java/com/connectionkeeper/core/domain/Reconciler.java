@@ -36,7 +36,8 @@ public final class Reconciler {
     /** Applies one observation and records it; the transition it made ({@link Transition#NONE} when stale). */
     public Transition apply(String userId, Observation o, String observationId, Instant observedAt) {
         boolean applied = store.applyToConnection(userId, o.connectionId(), o.change()).applied();
-        store.recordDelivery(new Delivery(userId, o.connectionId(), observationId, o.seen().eventType(o.change().source()), observedAt,
+        String eventType = o.seen().eventType(o.change().source());
+        store.recordDelivery(new Delivery(userId, o.connectionId(), observationId, eventType, observedAt,
                 clock.instant(), applied ? IngestResult.APPLIED : IngestResult.STALE,
                 "{\"seen\":\"" + o.seen() + "\"}", o.change().source()));
         return applied ? o.transition() : Transition.NONE;

@@ -588,9 +588,13 @@ public final class DynamoStateStore implements StateStore, SweepQueue, AccountSt
                 watermark(item, "watermark"),
                 str(item, "lastEventType"),
                 Source.fromWire(str(item, "source")),
-                item.containsKey("lastVerifiedAt") ? new Observed(str(item, "brokerageSlug"),
-                        str(item, "brokerageName"), item.containsKey("type") ? ConnectionType.fromWire(str(item, "type")) : null,
-                        time(item, "lastVerifiedAt")) : null);
+                item.containsKey("lastVerifiedAt") ? observed(item) : null);
+    }
+
+    private static Observed observed(Map<String, AttributeValue> item) {
+        return new Observed(str(item, "brokerageSlug"), str(item, "brokerageName"),
+                item.containsKey("type") ? ConnectionType.fromWire(str(item, "type")) : null,
+                time(item, "lastVerifiedAt"));
     }
 
     private static String str(Map<String, AttributeValue> item, String name) {
