@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.connectionkeeper.testkit.MutableClock;
 import com.snaptrade.client.ApiException;
 import com.snaptrade.client.Snaptrade;
 import com.snaptrade.client.api.AuthenticationApi;

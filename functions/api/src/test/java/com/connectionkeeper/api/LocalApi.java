@@ -14,6 +14,7 @@ import com.connectionkeeper.testkit.Dynalite;
 import com.connectionkeeper.testkit.Fixtures;
 import com.connectionkeeper.webhook.WebhookEndpoint;
 import com.connectionkeeper.webhook.WebhookHandler;
+import com.connectionkeeper.testkit.MutableClock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -253,8 +254,11 @@ final class LocalApi implements AutoCloseable {
         return simulator.control().userSecret(userId).orElseThrow();
     }
 
-    /** Hands each of SnapTrade's webhooks of this type for this connection to the real webhook function. */
-    void deliver(String eventType, String connectionId) {
+    /**
+     * Hands each of SnapTrade's webhooks of this type for this connection to the real webhook function; the
+     * {@code result} of each answer ("applied", "stale", ...).
+     */
+    List<String> deliver(String eventType, String connectionId) {
         if (webhooks == null) {
             webhooks = new WebhookHandler(WebhookEndpoint.fromConfig(new EnvironmentConfig(Map.of(
                     EnvironmentConfig.TABLE_NAME, table,
@@ -266,6 +270,7 @@ final class LocalApi implements AutoCloseable {
         if (found.isEmpty()) {
             throw new AssertionError("SnapTrade sent no " + eventType + " for " + connectionId);
         }
+        List<String> results = new ArrayList<>();
         for (WebhookDelivery webhook : found) {
             APIGatewayV2HTTPEvent event = event("webhook-connection-broken.json");
             Map<String, String> headers = new HashMap<>(event.getHeaders());
@@ -277,7 +282,9 @@ final class LocalApi implements AutoCloseable {
             if (response.getStatusCode() != 200) {
                 throw new AssertionError("webhook refused: " + response.getBody());
             }
+            results.add(body(response).path("result").asText());
         }
+        return results;
     }
 
     // ---- the browser: SnapTrade's portal and our landing ----

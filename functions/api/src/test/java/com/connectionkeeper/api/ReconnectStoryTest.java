@@ -4,27 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.connectionkeeper.core.config.EnvironmentConfig;
 import com.connectionkeeper.core.domain.ConnectionState;
 import com.connectionkeeper.core.domain.ConnectionStatus;
 import com.connectionkeeper.core.domain.Source;
 import com.connectionkeeper.simulator.Endpoint;
 import com.connectionkeeper.simulator.RecordedRequest;
-import com.connectionkeeper.simulator.WebhookDelivery;
-import com.connectionkeeper.testkit.Dynalite;
-import com.connectionkeeper.webhook.WebhookEndpoint;
-import com.connectionkeeper.webhook.WebhookHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,15 +33,10 @@ class ReconnectStoryTest {
             .followRedirects(HttpClient.Redirect.NEVER).build();
 
     private LocalApi api;
-    private WebhookHandler webhooks;
 
     @BeforeEach
     void start() {
         api = new LocalApi();
-        webhooks = new WebhookHandler(WebhookEndpoint.fromConfig(new EnvironmentConfig(Map.of(
-                EnvironmentConfig.TABLE_NAME, api.table,
-                EnvironmentConfig.DYNAMODB_ENDPOINT, Dynalite.endpoint().toString(),
-                EnvironmentConfig.SNAPTRADE_CONSUMER_KEY, LocalApi.CONSUMER_KEY))));
     }
 
     @AfterEach
@@ -57,24 +44,11 @@ class ReconnectStoryTest {
         api.close();
     }
 
-    /** Hands SnapTrade's signed webhook to our webhook function; its answer's "result". */
-    private String deliver(WebhookDelivery webhook) {
-        APIGatewayV2HTTPEvent event = LocalApi.event("webhook-connection-broken.json");
-        Map<String, String> headers = new HashMap<>(event.getHeaders());
-        headers.put("signature", webhook.signature());
-        headers.remove("content-length");
-        event.setHeaders(headers);
-        event.setBody(webhook.payload());
-        APIGatewayV2HTTPResponse response = webhooks.handleRequest(event, null);
-        assertEquals(200, response.getStatusCode(), response.getBody());
-        return LocalApi.body(response).path("result").asText();
-    }
-
-    private WebhookDelivery only(String eventType, String connectionId) {
-        List<WebhookDelivery> found = api.simulator.webhooks().ofType(eventType).stream()
-                .filter(w -> connectionId.equals(w.connectionId())).toList();
-        assertEquals(1, found.size(), eventType + " webhooks for " + connectionId);
-        return found.get(0);
+    /** Hands SnapTrade's one webhook of this type for the connection to our webhook function; its result. */
+    private String deliver(String eventType, String connectionId) {
+        List<String> results = api.deliver(eventType, connectionId);
+        assertEquals(1, results.size(), eventType + " webhooks for " + connectionId);
+        return results.get(0);
     }
 
     private ConnectionState connection(String userId, String connectionId) {
@@ -94,11 +68,11 @@ class ReconnectStoryTest {
     void brokenByWebhookRepairedThroughThePortalConfirmedAtTheLandingBeforeTheFixedWebhook() throws Exception {
         assertEquals(201, api.register("alice").getStatusCode());
         String c = api.simulator.control().addConnection("alice", "ALPACA", "trade");
-        assertEquals("applied", deliver(only("CONNECTION_ADDED", c)));
+        assertEquals("applied", deliver("CONNECTION_ADDED", c));
 
         // SnapTrade breaks it; its webhook reaches us
         api.simulator.control().breakConnection(c);
-        assertEquals("applied", deliver(only("CONNECTION_BROKEN", c)));
+        assertEquals("applied", deliver("CONNECTION_BROKEN", c));
         JsonNode listed = LocalApi.body(api.connections("alice")).path("connections").get(0);
         assertEquals(c, listed.path("connectionId").asText());
         assertEquals("BROKEN", listed.path("status").asText());
@@ -137,7 +111,7 @@ class ReconnectStoryTest {
 
         // SnapTrade's FIXED webhook arrives late and changes nothing
         var before = api.scan().stream().filter(i -> i.get("sk").s().startsWith("CONN#")).toList();
-        assertEquals("stale", deliver(only("CONNECTION_FIXED", c)));
+        assertEquals("stale", deliver("CONNECTION_FIXED", c));
         assertEquals(before, api.scan().stream().filter(i -> i.get("sk").s().startsWith("CONN#")).toList());
 
         // the same landing again is refused and changes nothing

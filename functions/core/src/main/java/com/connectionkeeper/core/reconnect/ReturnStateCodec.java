@@ -3,6 +3,7 @@ package com.connectionkeeper.core.reconnect;
 import com.connectionkeeper.core.reconnect.Verification.Invalid;
 import com.connectionkeeper.core.reconnect.Verification.Reason;
 import com.connectionkeeper.core.reconnect.Verification.Valid;
+import com.connectionkeeper.core.signature.HmacSha256;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -12,12 +13,10 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Objects;
-import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
@@ -29,7 +28,7 @@ import javax.crypto.spec.SecretKeySpec;
  * and are at most {@value #MAX_TOKEN_LENGTH} characters.
  *
  * <p>{@link #verify} never throws on any token: it checks shape, then the signature (in constant time, before the
- * payload is read), then the payload, then the expiry. Thread-safe (a fresh {@link Mac} per call). Never logs.
+ * payload is read), then the payload, then the expiry. Thread-safe (a fresh {@code Mac} per call). Never logs.
  */
 public final class ReturnStateCodec {
     /** Longest token accepted (and produced); longer input is {@link Reason#MALFORMED} without further work. */
@@ -38,7 +37,6 @@ public final class ReturnStateCodec {
     public static final int MIN_KEY_BYTES = 32;
 
     private static final String VERSION_PREFIX = "v1.";
-    private static final String ALGORITHM = "HmacSHA256";
     private static final int SIGNATURE_BYTES = 32;
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
@@ -56,8 +54,8 @@ public final class ReturnStateCodec {
             throw new IllegalArgumentException("the return-state signing key must be at least " + MIN_KEY_BYTES
                     + " bytes, got " + key.length);
         }
-        this.key = new SecretKeySpec(key, ALGORITHM);
-        newMac(); // fail now, not on the first request, if HMAC-SHA256 is unavailable
+        this.key = HmacSha256.key(key);
+        HmacSha256.newMac(this.key); // fail now, not on the first request, if HMAC-SHA256 is unavailable
     }
 
     /**
@@ -190,16 +188,7 @@ public final class ReturnStateCodec {
     }
 
     private byte[] hmac(String signed) {
-        return newMac().doFinal(signed.getBytes(StandardCharsets.US_ASCII));
+        return HmacSha256.newMac(key).doFinal(signed.getBytes(StandardCharsets.US_ASCII));
     }
 
-    private Mac newMac() {
-        try {
-            Mac mac = Mac.getInstance(ALGORITHM);
-            mac.init(key);
-            return mac;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(ALGORITHM + " is not available", e);
-        }
-    }
 }

@@ -1,7 +1,6 @@
 package com.connectionkeeper.core.signature;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Base64;
 import javax.crypto.Mac;
@@ -23,7 +22,6 @@ public final class WebhookVerifier {
         MALFORMED_BODY
     }
 
-    private static final String ALGORITHM = "HmacSHA256";
 
     private final ThreadLocal<Mac> macs;
 
@@ -31,8 +29,8 @@ public final class WebhookVerifier {
         if (consumerKey == null || consumerKey.isEmpty()) {
             throw new IllegalArgumentException("consumer key must not be empty");
         }
-        SecretKeySpec key = new SecretKeySpec(consumerKey.getBytes(StandardCharsets.UTF_8), ALGORITHM);
-        this.macs = ThreadLocal.withInitial(() -> newMac(key));
+        SecretKeySpec key = HmacSha256.key(consumerKey.getBytes(StandardCharsets.UTF_8));
+        this.macs = ThreadLocal.withInitial(() -> HmacSha256.newMac(key));
         macs.get(); // fail now, not on the first webhook, if HMAC-SHA256 is unavailable
     }
 
@@ -78,13 +76,4 @@ public final class WebhookVerifier {
         return Base64.getEncoder().encodeToString(decoded).equals(text) ? decoded : null;
     }
 
-    private static Mac newMac(SecretKeySpec key) {
-        try {
-            Mac mac = Mac.getInstance(ALGORITHM);
-            mac.init(key);
-            return mac;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(ALGORITHM + " is not available", e);
-        }
-    }
 }

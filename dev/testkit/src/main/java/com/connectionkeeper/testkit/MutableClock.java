@@ -1,4 +1,4 @@
-package com.connectionkeeper.simulator;
+package com.connectionkeeper.testkit;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,11 +6,11 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** System time plus an offset that a test moves forward. */
-final class MutableClock extends Clock {
+/** System time plus an offset that a test moves forward (e.g. past a token's expiry). */
+public final class MutableClock extends Clock {
     private volatile Duration offset = Duration.ZERO;
 
-    void advance(Duration by) {
+    public void advance(Duration by) {
         offset = offset.plus(by);
     }
 
