@@ -141,6 +141,8 @@ public final class Api {
                     + "again with PUT /users/{userId}/secret", Map.of());
             case RATE_LIMITED -> ApiResponse.error(503, "SnapTrade's rate limit is exhausted; retry later",
                     Map.of("retry-after", Long.toString(retryAfterSeconds(e))));
+            case CLIENT_REJECTED -> ApiResponse.error(502, "SnapTrade refused this deployment's client credentials "
+                    + "(SnapTradeClientId, consumer key) or its clock; nothing was changed", Map.of());
             case NOT_FOUND -> ApiResponse.error(404, "SnapTrade does not know this user or connection", Map.of());
             case CONFLICT -> ApiResponse.error(409, "SnapTrade says this exists already", Map.of());
             case UNAVAILABLE -> ApiResponse.error(502, "SnapTrade is unavailable; retry later", Map.of());

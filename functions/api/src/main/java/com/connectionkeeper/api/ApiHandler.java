@@ -50,11 +50,19 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
         String method = rc != null && rc.getHttp() != null ? rc.getHttp().getMethod() : null;
         String body = event.getBody();
         if (body != null && event.getIsBase64Encoded()) {
-            body = new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
+            try {
+                body = new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException notBase64) {
+                return respond(ApiResponse.error(400, "the body is flagged base64 but is not", Map.of()));
+            }
         }
         ApiResponse r = api.handle(new ApiRequest(method, event.getRawPath(),
                 event.getQueryStringParameters() == null ? Map.of() : event.getQueryStringParameters(), body,
                 caller(rc), requestId, rc == null ? null : rc.getDomainName()));
+        return respond(r);
+    }
+
+    private static APIGatewayV2HTTPResponse respond(ApiResponse r) {
         return APIGatewayV2HTTPResponse.builder().withStatusCode(r.status()).withHeaders(r.headers())
                 .withBody(r.body()).build();
     }

@@ -22,6 +22,7 @@ import com.connectionkeeper.core.snaptrade.SnapTradeGateway;
 import com.connectionkeeper.core.snaptrade.UserCredentials;
 import com.connectionkeeper.core.log.JsonLog;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -104,7 +105,8 @@ final class ReconnectService {
     }
 
     /** GET /reconnect/return: the browser back from the portal. */
-    ApiResponse land(ApiRequest request) {
+    ApiResponse land(ApiRequest original) {
+        ApiRequest request = portalQueryAfterState(original);
         Instant now = clock.instant();
         Verification verified = settings.stateCodec().verify(request.queryParam("state"), now);
         if (!(verified instanceof Verification.Valid valid)) {
@@ -146,6 +148,31 @@ final class ReconnectService {
             params.put("reason", outcome.reason());
         }
         return ApiResponse.redirect(ReturnUrls.withOutcome(state.returnUrl(), params));
+    }
+
+    /**
+     * Our landing URL already carries {@code ?state=…}; SnapTrade is documented to append its own parameters, and
+     * should it append them with a second {@code ?} they arrive inside {@code state}
+     * ({@code state=TOKEN?status=SUCCESS}): split them off rather than refuse every return. A token never holds '?'.
+     */
+    static ApiRequest portalQueryAfterState(ApiRequest request) {
+        String state = request.queryParam("state");
+        int q = state == null ? -1 : state.indexOf('?');
+        if (q < 0) {
+            return request;
+        }
+        Map<String, String> query = new LinkedHashMap<>(request.query());
+        query.put("state", state.substring(0, q));
+        for (String pair : state.substring(q + 1).split("&")) {
+            int eq = pair.indexOf('=');
+            String name = eq < 0 ? pair : pair.substring(0, eq);
+            if (!name.isEmpty()) {
+                query.putIfAbsent(URLDecoder.decode(name, StandardCharsets.UTF_8),
+                        eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return new ApiRequest(request.method(), request.path(), query, request.body(), request.caller(),
+                request.requestId(), request.host());
     }
 
     /** The landing's answer to the app: SUCCESS, ERROR or ABANDONED, and why when it is not what the portal said. */
@@ -193,8 +220,14 @@ final class ReconnectService {
             return connection.observed().type();
         }
         try {
-            return withCredentials(credentials.userId(),
+            ConnectionType said = withCredentials(credentials.userId(),
                     () -> snaptrade.connection(credentials, connection.connectionId())).type();
+            if (said == null) {
+                JsonLog.warn("reconnect_type_unknown", "userId", credentials.userId(), "connectionId",
+                        connection.connectionId(), "assumed", ConnectionType.READ.wire());
+                return ConnectionType.READ;
+            }
+            return said;
         } catch (SnapTradeException e) {
             if (e.kind() == SnapTradeException.Kind.NOT_FOUND) {
                 throw ApiException.notFound("SnapTrade has no connection '" + connection.connectionId() + "'");

@@ -43,7 +43,7 @@ final class UserService {
     /** POST /users: registers at SnapTrade and stores the secret; 409 if we or SnapTrade know the user already. */
     ObjectNode register(String userId, String requestId) {
         Optional<Account> known = accounts.account(userId);
-        if (known.isPresent() && !known.get().deleted() && (known.get().status() != null || known.get().hasSecret())) {
+        if (known.isPresent() && !known.get().deleted() && known.get().hasSecret()) {
             throw ApiException.conflict("user '" + userId + "' already exists");
         }
         UserCredentials registered;
@@ -82,7 +82,9 @@ final class UserService {
                 default -> throw e;
             }
         }
-        store.saveUserSecret(userId, userSecret);
+        if (!store.saveUserSecret(userId, userSecret)) {
+            throw ApiException.conflict("user '" + userId + "' was deleted; register it again with POST /users");
+        }
         reconciler.reconcile(userId, listed, observedAt, requestId, Source.API);
         sweep.markVerified(userId, observedAt);
         return connections(userId);

@@ -348,4 +348,15 @@ class BadRequestsTest {
         assertEquals(413, tooBig.getStatusCode());
         assertTrue(api.simulator.control().users().stream().noneMatch("erin"::equals));
     }
+
+    @Test
+    void aBodyFlaggedBase64ThatIsNotIsRefused() {
+        APIGatewayV2HTTPEvent e = request("api-register-user.json", "POST", "/users", "{\"userId\":\"mallory\"}");
+        e.setIsBase64Encoded(true);
+        var before = api.snapshot();
+
+        APIGatewayV2HTTPResponse r = api.invoke(e);
+
+        assertRefused(r, 400, "the body is flagged base64 but is not", before);
+    }
 }

@@ -131,6 +131,20 @@ class ReturnLandingTest {
     }
 
     @Test
+    void portalParametersAppendedWithASecondQuestionMarkAreReadToo() {
+        linkBackToTheApp();
+        String state = api.lastState();
+        api.simulator.control().fixConnection(c);
+
+        // as if SnapTrade appended "?status=…" to our "…/reconnect/return?state=…"
+        APIGatewayV2HTTPResponse r = api.land(Map.of("state", state + "?status=SUCCESS", "connection_id", c));
+
+        assertEquals(302, r.getStatusCode(), r.getBody());
+        assertEquals(LocalApi.APP_RETURN + "?status=SUCCESS&connectionId=" + c, r.getHeaders().get("location"));
+        assertEquals(ConnectionStatus.ACTIVE, connection().status());
+    }
+
+    @Test
     void withoutAnAppUrlTheLandingShowsTheOutcomeItself() {
         String portal = link(null);
 

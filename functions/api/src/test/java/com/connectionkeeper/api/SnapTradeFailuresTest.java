@@ -8,11 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.connectionkeeper.core.config.EnvironmentConfig;
 import com.connectionkeeper.core.domain.ConnectionStatus;
 import com.connectionkeeper.simulator.Endpoint;
 import com.connectionkeeper.simulator.Fault;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -107,6 +109,21 @@ class SnapTradeFailuresTest {
         assertEquals("SnapTrade is unavailable; retry later", error(r));
         assertNull(r.getHeaders().get("retry-after"));
         assertTrue(api.simulator.requests().count(route.endpoint()) > 1, "the gateway retried");
+        assertFailedCleanly(route, r, before);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("routes")
+    void aClientSnapTradeRefusesIs502AndNoUserIsBlamed(Route route) {
+        api.reconfigure(Map.of(EnvironmentConfig.SNAPTRADE_CONSUMER_KEY, "not-the-consumer-key"));
+        var before = api.snapshot();
+
+        APIGatewayV2HTTPResponse r = route.call().apply(this);
+
+        assertEquals(502, r.getStatusCode(), r.getBody());
+        assertEquals("SnapTrade refused this deployment's client credentials (SnapTradeClientId, consumer key) or "
+                + "its clock; nothing was changed", error(r));
+        assertEquals(1, api.simulator.requests().count(route.endpoint()), "refused at once, not retried");
         assertFailedCleanly(route, r, before);
     }
 

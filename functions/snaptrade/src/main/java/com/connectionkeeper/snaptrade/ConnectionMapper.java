@@ -26,7 +26,7 @@ final class ConnectionMapper {
                 brokerage == null ? null : brokerage.getSlug(),
                 brokerage == null ? null : displayName(brokerage),
                 authorization.getName(),
-                ConnectionType.fromWire(authorization.getType()),
+                authorization.getType() == null ? null : ConnectionType.fromWire(authorization.getType()),
                 Boolean.TRUE.equals(authorization.getDisabled()),
                 instant(authorization.getDisabledDate()),
                 instant(authorization.getCreatedDate()),

@@ -17,8 +17,10 @@ import java.util.regex.Pattern;
 
 /** Turns what the SDK threw into a {@link Failure}: SnapTrade's error codes first, then the HTTP status. */
 final class FailureClassifier {
-    /** Signature (1076), user id or secret (1083), permission (1066). */
-    private static final Set<String> CREDENTIAL_CODES = Set.of("1076", "1083", "1066");
+    /** The user's id or secret (1083): that user's problem, not ours. */
+    private static final Set<String> CREDENTIAL_CODES = Set.of("1083");
+    /** Our client's signature (1076: consumer key or clock) and permission (1066): every call fails alike. */
+    private static final Set<String> CLIENT_CODES = Set.of("1076", "1066");
     /** The requested resource does not exist. */
     private static final Set<String> NOT_FOUND_CODES = Set.of("1011");
     private static final Pattern EXPECTED_IN = Pattern.compile("Expected available in (\\d+) seconds?");
@@ -66,6 +68,9 @@ final class FailureClassifier {
         if (code != null && CREDENTIAL_CODES.contains(code)) {
             return Kind.CREDENTIALS_REJECTED;
         }
+        if (code != null && CLIENT_CODES.contains(code)) {
+            return Kind.CLIENT_REJECTED;
+        }
         if (code != null && NOT_FOUND_CODES.contains(code)) {
             return Kind.NOT_FOUND;
         }
@@ -73,7 +78,8 @@ final class FailureClassifier {
             return Kind.CONFLICT;
         }
         if (status == 401 || status == 403) {
-            return Kind.CREDENTIALS_REJECTED;
+            // without a code we cannot tell whose credentials: not blaming (and flagging) the user is the safe side
+            return Kind.CLIENT_REJECTED;
         }
         if (status == 404) {
             return Kind.NOT_FOUND;

@@ -31,6 +31,9 @@ public record SnapTradeSettings(String clientId, String consumerKey, String base
     public static final String ENV_BASE_URL = "SNAPTRADE_BASE_URL";
     public static final String ENV_REQUESTS_PER_MINUTE = "SNAPTRADE_REQUESTS_PER_MINUTE";
     public static final String ENV_RETRY_BUDGET_SECONDS = "SNAPTRADE_RETRY_BUDGET_SECONDS";
+    public static final String ENV_CONNECT_TIMEOUT_SECONDS = "SNAPTRADE_CONNECT_TIMEOUT_SECONDS";
+    public static final String ENV_READ_TIMEOUT_SECONDS = "SNAPTRADE_READ_TIMEOUT_SECONDS";
+    public static final String ENV_WRITE_TIMEOUT_SECONDS = "SNAPTRADE_WRITE_TIMEOUT_SECONDS";
 
     public static final String DEFAULT_BASE_URL = "https://api.snaptrade.com/api/v1";
     /** Below SnapTrade's 250 per minute, leaving room for other processes sharing the client id. */
@@ -80,7 +83,14 @@ public record SnapTradeSettings(String clientId, String consumerKey, String base
                 .withBaseUrl(env.optional(ENV_BASE_URL).orElse(DEFAULT_BASE_URL))
                 .withRateLimit(env.positiveInt(ENV_REQUESTS_PER_MINUTE, DEFAULT_REQUESTS_PER_MINUTE), MINUTE)
                 .withRetryBudget(Duration.ofSeconds(
-                        env.positiveInt(ENV_RETRY_BUDGET_SECONDS, (int) DEFAULT_RETRY_BUDGET.toSeconds())));
+                        env.positiveInt(ENV_RETRY_BUDGET_SECONDS, (int) DEFAULT_RETRY_BUDGET.toSeconds())))
+                .withTimeouts(seconds(env, ENV_CONNECT_TIMEOUT_SECONDS, DEFAULT_CONNECT_TIMEOUT),
+                        seconds(env, ENV_READ_TIMEOUT_SECONDS, DEFAULT_READ_TIMEOUT),
+                        seconds(env, ENV_WRITE_TIMEOUT_SECONDS, DEFAULT_WRITE_TIMEOUT));
+    }
+
+    private static Duration seconds(EnvironmentVariables env, String name, Duration fallback) {
+        return Duration.ofSeconds(env.positiveInt(name, (int) fallback.toSeconds()));
     }
 
     public SnapTradeSettings withBaseUrl(String url) {

@@ -19,11 +19,13 @@ import org.junit.jupiter.api.Test;
 class FailureClassifierTest {
 
     @Test
-    void signatureAndUserSecretCodesAreRejectedCredentialsWhateverTheStatus() {
-        assertEquals(Kind.CREDENTIALS_REJECTED, kind(401, "1076"));
+    void theUsersSecretIsToBlameOnlyFor1083AndOurClientForSignaturePermissionOrNoCode() {
+        assertEquals(Kind.CREDENTIALS_REJECTED, kind(401, "1083"));
         assertEquals(Kind.CREDENTIALS_REJECTED, kind(400, "1083"));
-        assertEquals(Kind.CREDENTIALS_REJECTED, kind(403, null));
-        assertEquals(Kind.CREDENTIALS_REJECTED, kind(401, null));
+        assertEquals(Kind.CLIENT_REJECTED, kind(401, "1076"));
+        assertEquals(Kind.CLIENT_REJECTED, kind(403, "1066"));
+        assertEquals(Kind.CLIENT_REJECTED, kind(403, null));
+        assertEquals(Kind.CLIENT_REJECTED, kind(401, null));
     }
 
     @Test

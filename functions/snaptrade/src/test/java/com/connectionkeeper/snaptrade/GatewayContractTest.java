@@ -139,7 +139,7 @@ class GatewayContractTest {
         UserCredentials user = snapTrade.newUser();
         int before = snapTrade.simulator.requests().all().size();
 
-        SnapTradeException e = assertKind(Kind.CREDENTIALS_REJECTED, () -> unsigned.listConnections(user));
+        SnapTradeException e = assertKind(Kind.CLIENT_REJECTED, () -> unsigned.listConnections(user));
 
         assertEquals(401, e.httpStatus());
         assertTrue(e.getMessage().contains("1076"), e.getMessage());

@@ -30,10 +30,14 @@ class SnapTradeSettingsTest {
         SnapTradeSettings settings = SnapTradeSettings.fromEnvironment(Map.of(
                 "SNAPTRADE_CLIENT_ID", "CLIENT", "SNAPTRADE_CONSUMER_KEY", "settings-test-key",
                 "SNAPTRADE_BASE_URL", "http://127.0.0.1:9/api/v1", "SNAPTRADE_REQUESTS_PER_MINUTE", " 120 ",
-                "SNAPTRADE_RETRY_BUDGET_SECONDS", "8"));
+                "SNAPTRADE_RETRY_BUDGET_SECONDS", "8", "SNAPTRADE_CONNECT_TIMEOUT_SECONDS", "2",
+                "SNAPTRADE_READ_TIMEOUT_SECONDS", "4", "SNAPTRADE_WRITE_TIMEOUT_SECONDS", "3"));
         assertEquals("http://127.0.0.1:9/api/v1", settings.baseUrl());
         assertEquals(120, settings.requestsPerWindow());
         assertEquals(Duration.ofSeconds(8), settings.retryBudget());
+        assertEquals(Duration.ofSeconds(2), settings.connectTimeout());
+        assertEquals(Duration.ofSeconds(4), settings.readTimeout());
+        assertEquals(Duration.ofSeconds(3), settings.writeTimeout());
     }
 
     @Test

@@ -86,6 +86,12 @@ public final class SweepRun {
         try {
             for (String userId : plan) {
                 slots.acquire();
+                if (tally.clientRejected()) {
+                    JsonLog.error("sweep_client_rejected", "runId", runId, "hint",
+                            "SnapTrade refused our client: check SNAPTRADE_CLIENT_ID, SNAPTRADE_CONSUMER_KEY, the clock");
+                    slots.release();
+                    break;
+                }
                 if (!mayStart(remainingMillis, requestsUsed.getAsInt(), started)) {
                     slots.release();
                     break;
@@ -153,6 +159,11 @@ public final class SweepRun {
             checked++;
             outcome.transitions().forEach((kind, n) -> transitions.merge(kind, n, Integer::sum));
             outcome.failure().ifPresent(f -> failures.merge(f.name(), 1, Integer::sum));
+        }
+
+        /** SnapTrade refused our client on some check: no further user can succeed in this run. */
+        synchronized boolean clientRejected() {
+            return failures.containsKey(UserSweep.Failure.CLIENT_REJECTED.name());
         }
 
         synchronized void error() {

@@ -37,13 +37,14 @@ public record SweepSettings(int requestsPerRun, int concurrency, Duration safety
 
     /**
      * How long a user that failed with 429/5xx is left alone: {@value #ENV_RETRY_BASE_SECONDS} (default 60) doubled
-     * per consecutive failure, at most {@value #ENV_RETRY_MAX_SECONDS} (default 3600).
+     * per consecutive failure, at most {@value #ENV_RETRY_MAX_SECONDS} (default 3600; a max below the base is read
+     * as the base, so a slip in the parameters never stops the sweep).
      */
     public static RetryBackoff retryBackoff(Map<String, String> variables) {
         EnvironmentVariables env = new EnvironmentVariables(variables);
         RetryBackoff defaults = RetryBackoff.DEFAULT;
-        return new RetryBackoff(
-                Duration.ofSeconds(env.positiveInt(ENV_RETRY_BASE_SECONDS, (int) defaults.base().toSeconds())),
-                Duration.ofSeconds(env.positiveInt(ENV_RETRY_MAX_SECONDS, (int) defaults.max().toSeconds())));
+        Duration base = Duration.ofSeconds(env.positiveInt(ENV_RETRY_BASE_SECONDS, (int) defaults.base().toSeconds()));
+        Duration max = Duration.ofSeconds(env.positiveInt(ENV_RETRY_MAX_SECONDS, (int) defaults.max().toSeconds()));
+        return new RetryBackoff(base, max.compareTo(base) < 0 ? base : max);
     }
 }

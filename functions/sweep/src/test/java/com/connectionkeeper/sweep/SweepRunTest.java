@@ -5,10 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.connectionkeeper.core.domain.ConnectionStatus;
+import com.connectionkeeper.core.domain.RetryBackoff;
+import com.connectionkeeper.core.domain.SweepPlanner;
 import com.connectionkeeper.core.domain.Transition;
 import com.connectionkeeper.core.domain.UserSweep;
 import com.connectionkeeper.simulator.Endpoint;
 import com.connectionkeeper.simulator.Fault;
+import com.connectionkeeper.snaptrade.Sleeper;
+import com.connectionkeeper.snaptrade.SnapTradeSdkGateway;
+import com.connectionkeeper.snaptrade.SnapTradeSettings;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -242,5 +248,29 @@ class SweepRunTest {
             assertEquals(n, listed.size(), "each user listed once per pass");
             assertEquals(n, listed.stream().distinct().count());
         }
+    }
+
+    @Test
+    void aClientSnapTradeRefusesStopsTheRunAndBlamesNoUser() {
+        List<String> users = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            users.add(sweep.seedUser("client-rejected-" + i));
+        }
+        SnapTradeSdkGateway wrongKey = new SnapTradeSdkGateway(SnapTradeSettings.of(LocalSweep.CLIENT_ID,
+                "not-the-consumer-key").withBaseUrl(sweep.simulator.baseUrl()), Sleeper.SYSTEM, () -> 1.0,
+                line -> { });
+        SweepRun run = new SweepRun(sweep.store, new SweepPlanner(sweep.store), new UserSweep(sweep.store,
+                sweep.store, wrongKey, Clock.systemUTC(), RetryBackoff.DEFAULT), Clock.systemUTC(),
+                new SweepSettings(100, 1, Duration.ZERO));
+
+        SweepSummary summary = run.run(LocalSweep.runId(), LocalSweep.PLENTY_OF_TIME);
+
+        assertEquals(Map.of(UserSweep.Failure.CLIENT_REJECTED.name(), 1), summary.failures());
+        assertEquals(1, summary.usersChecked(), "no further user started once SnapTrade refused the client");
+        assertEquals(1, sweep.listRequests(), "refused at once, not retried");
+        users.forEach(u -> {
+            assertTrue(sweep.store.credentials(u).isPresent(), u + " is not flagged");
+            assertTrue(sweep.store.lastChecked(u).isEmpty(), u + " keeps its place");
+        });
     }
 }

@@ -36,8 +36,11 @@ public interface StateStore {
      */
     boolean recordDelivery(Delivery delivery);
 
-    /** Stores the user's SnapTrade secret (registration or import): the user becomes sweepable, any flag is cleared. */
-    void saveUserSecret(String userId, String userSecret);
+    /**
+     * Stores the user's SnapTrade secret (registration or import): the user becomes sweepable, any flag is cleared.
+     * False, and nothing stored, when the user is deleted (a deletion racing an import wins).
+     */
+    boolean saveUserSecret(String userId, String userSecret);
 
     /** The user's id and secret, when we have a secret that SnapTrade has not rejected. */
     Optional<UserCredentials> credentials(String userId);

@@ -70,24 +70,28 @@ public final class SweepPlanner {
     }
 
     /**
-     * Takes users from a priority list, read from where the pass left it, skipping those checked in this pass;
-     * returns the position after the last entry read (a user taken but then left unchecked by a run that ran out of
-     * time is still checked in the pass, in sweep order).
+     * Takes users from a priority list, read from where the pass left it, skipping those checked in this pass.
+     * Returns the position to resume from: after the entries before the first user taken in this run — those were
+     * checked in the pass already — so a user taken but left unchecked (the run ran out of time or requests) is
+     * taken again by the next run; the next run reads at most this run's entries again.
      */
     private String takePriority(Stream<SweepQueue.Ranked> users, String after, Instant pass, int capacity,
                                 Set<String> chosen) {
-        String position = after;
+        String settled = after;
+        boolean taken = false;
         try (users) {
             Iterator<SweepQueue.Ranked> it = users.iterator();
             while (chosen.size() < capacity && it.hasNext()) {
                 SweepQueue.Ranked next = it.next();
-                position = next.position();
                 if (!chosen.contains(next.userId()) && dueIn(queue.lastChecked(next.userId()).orElse(null), pass)) {
                     chosen.add(next.userId());
+                    taken = true;
+                } else if (!taken && !chosen.contains(next.userId())) {
+                    settled = next.position();
                 }
             }
         }
-        return position;
+        return settled;
     }
 
     /** Users whose retry time has come, whether or not they were checked in this pass. */

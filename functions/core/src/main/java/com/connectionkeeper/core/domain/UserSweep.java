@@ -22,6 +22,11 @@ public final class UserSweep {
         NO_SECRET,
         /** SnapTrade rejected the secret: flagged, skipped until the secret is saved again. */
         CREDENTIALS_REJECTED,
+        /**
+         * SnapTrade refused our client (consumer key, clock, permission), not this user: nothing is written, the user
+         * stays where it is, and the run stops starting users — every call would fail alike.
+         */
+        CLIENT_REJECTED,
         /** SnapTrade does not know the user: flagged like a rejected secret. */
         USER_UNKNOWN,
         /** Rate limited after the gateway's retries: retried in a later run, with backoff. */
@@ -83,6 +88,9 @@ public final class UserSweep {
             }
             case NOT_FOUND -> {
                 return flagged(userId, Failure.USER_UNKNOWN, at);
+            }
+            case CLIENT_REJECTED -> {
+                return failed(userId, Failure.CLIENT_REJECTED);
             }
             case BAD_RESPONSE -> {
                 store.recordDelivery(new Delivery(userId, null, runId, "SWEEP_BAD_RESPONSE", at, clock.instant(),

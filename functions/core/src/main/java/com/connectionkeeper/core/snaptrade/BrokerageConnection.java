@@ -10,7 +10,7 @@ import java.time.Instant;
  * @param brokerageSlug the brokerage's slug, e.g. "ALPACA", or null
  * @param brokerageName the brokerage's display name, or null
  * @param name          SnapTrade's name for the connection, or null
- * @param type          read or trade access
+ * @param type          read or trade access, or null when SnapTrade did not say
  * @param disabled      true when SnapTrade considers it broken
  * @param disabledDate  when it was disabled, or null
  * @param createdDate   when it was created, or null

@@ -9,8 +9,13 @@ public final class SnapTradeException extends RuntimeException {
 
     /** Why it failed. */
     public enum Kind {
-        /** 401/403, code 1076, or a user secret SnapTrade does not accept. Retrying will not help. */
+        /** SnapTrade does not accept the user's id or secret (code 1083). Retrying will not help. */
         CREDENTIALS_REJECTED,
+        /**
+         * SnapTrade does not accept our client: signature (1076 — wrong consumer key, clock skew), permission (1066),
+         * or a 401/403 without a known code. Every call fails alike; no user is to blame.
+         */
+        CLIENT_REJECTED,
         /** The user or connection does not exist at SnapTrade. */
         NOT_FOUND,
         /** 429 after the gateway's retries. */

@@ -318,12 +318,15 @@ public final class DynamoStateStore implements StateStore, SweepQueue, AccountSt
     }
 
     @Override
-    public void saveUserSecret(String userId, String userSecret) {
-        dynamo.updateItem(new UpdateBuilder().set(ENTITY, USER_ENTITY).set("userId", userId)
+    public boolean saveUserSecret(String userId, String userSecret) {
+        UpdateBuilder u = new UpdateBuilder().set(ENTITY, USER_ENTITY).set("userId", userId)
                 .set("userSecret", userSecret)
                 .setIfAbsent("sweepOrder", UpdateBuilder.s(sweepOrder(null, userId)))
-                .remove("problem").remove("retryAt").remove("sweepFailures")
-                .build(table, key(userId, Keys.USER_SK), ReturnValue.NONE));
+                .remove("problem").remove("retryAt").remove("sweepFailures");
+        String status = u.name("status");
+        u.when("attribute_not_exists(" + status + ") OR " + status + " <> "
+                + u.value(AttributeValue.fromS(UserStatus.DELETED.name())));
+        return update(u, key(userId, Keys.USER_SK));
     }
 
     @Override
@@ -453,20 +456,35 @@ public final class DynamoStateStore implements StateStore, SweepQueue, AccountSt
     @Override
     public boolean createUser(String userId, String userSecret, Instant at, String requestId) {
         Watermark registration = Watermark.of(at, 0, requestId);
-        UpdateBuilder u = new UpdateBuilder().set(ENTITY, USER_ENTITY).set("userId", userId)
+        UpdateBuilder fresh = new UpdateBuilder().set(ENTITY, USER_ENTITY).set("userId", userId)
                 .set("status", UserStatus.ACTIVE.name())
                 .set("registeredAt", Watermark.timeKey(at))
                 .set("watermark", registration.encoded())
                 .set("userSecret", userSecret)
                 .set("sweepOrder", sweepOrder(null, userId))
                 .remove("deletedAt").remove("problem").remove("retryAt").remove("sweepFailures");
-        String status = u.name("status");
-        u.when("attribute_not_exists(" + status + ") OR " + status + " = "
-                + u.value(AttributeValue.fromS(UserStatus.DELETED.name())));
-        try {
-            dynamo.updateItem(u.build(table, key(userId, Keys.USER_SK), ReturnValue.NONE));
+        String status = fresh.name("status");
+        fresh.when("attribute_not_exists(" + status + ") OR " + status + " = "
+                + fresh.value(AttributeValue.fromS(UserStatus.DELETED.name())));
+        if (update(fresh, key(userId, Keys.USER_SK))) {
             return true;
-        } catch (ConditionalCheckFailedException exists) {
+        }
+        // Registered already without a secret: SnapTrade's USER_REGISTERED webhook for this very registration may
+        // have arrived first. Keep its (newer) registration, add the secret.
+        UpdateBuilder known = new UpdateBuilder().set("userSecret", userSecret)
+                .setIfAbsent("sweepOrder", UpdateBuilder.s(sweepOrder(null, userId)))
+                .remove("problem").remove("retryAt").remove("sweepFailures");
+        known.when("attribute_not_exists(" + known.name("userSecret") + ") AND " + known.name("status") + " <> "
+                + known.value(AttributeValue.fromS(UserStatus.DELETED.name())));
+        return update(known, key(userId, Keys.USER_SK));
+    }
+
+    /** Applies a conditional update; false when its condition does not hold. */
+    private boolean update(UpdateBuilder u, Map<String, AttributeValue> key) {
+        try {
+            dynamo.updateItem(u.build(table, key, ReturnValue.NONE));
+            return true;
+        } catch (ConditionalCheckFailedException notNow) {
             return false;
         }
     }

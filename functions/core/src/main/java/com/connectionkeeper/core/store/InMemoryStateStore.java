@@ -7,6 +7,7 @@ import com.connectionkeeper.core.domain.Delivery;
 import com.connectionkeeper.core.domain.StateStore;
 import com.connectionkeeper.core.domain.UserRules;
 import com.connectionkeeper.core.domain.UserState;
+import com.connectionkeeper.core.domain.UserStatus;
 import com.connectionkeeper.core.domain.Watermark;
 import com.connectionkeeper.core.domain.WebhookEvent;
 import com.connectionkeeper.core.snaptrade.UserCredentials;
@@ -89,8 +90,13 @@ public final class InMemoryStateStore implements StateStore {
     }
 
     @Override
-    public synchronized void saveUserSecret(String userId, String userSecret) {
+    public synchronized boolean saveUserSecret(String userId, String userSecret) {
+        UserState user = users.get(userId);
+        if (user != null && user.status() == UserStatus.DELETED) {
+            return false;
+        }
         secrets.put(userId, userSecret);
+        return true;
     }
 
     @Override

@@ -49,9 +49,9 @@ final class CrashingStore implements StateStore {
     }
 
     @Override
-    public void saveUserSecret(String userId, String userSecret) {
+    public boolean saveUserSecret(String userId, String userSecret) {
         write();
-        delegate.saveUserSecret(userId, userSecret);
+        return delegate.saveUserSecret(userId, userSecret);
     }
 
     @Override

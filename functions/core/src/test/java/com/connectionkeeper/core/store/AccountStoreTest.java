@@ -78,4 +78,25 @@ class AccountStoreTest {
         store.recordLink(new IssuedLink("u", "c", "n3", T, T.plusSeconds(60)));
         assertFalse(store.consumeLink("u", "c", "n3", T.plusSeconds(60)), "expired at its expiry");
     }
+
+    @Test
+    void registrationStoresTheSecretWhenSnapTradesWebhookCameFirst() {
+        // registerUser at SnapTrade sends USER_REGISTERED at once: it may be applied before our own write
+        webhook(EventType.USER_REGISTERED, "u", T.plusSeconds(1));
+        assertTrue(store.createUser("u", "s", T, "req"), "the secret is not lost");
+        assertEquals("s", store.credentials("u").orElseThrow().userSecret());
+        assertEquals(T.plusSeconds(1), store.user("u").orElseThrow().registeredAt(), "the webhook's registration");
+        assertFalse(store.createUser("u", "other", T.plusSeconds(2), "req-2"), "but only once");
+        assertEquals("s", store.credentials("u").orElseThrow().userSecret());
+    }
+
+    @Test
+    void aSecretIsNotSavedForADeletedUser() {
+        store.createUser("u", "s", T, "req");
+        webhook(EventType.USER_DELETED, "u", T.plusSeconds(1));
+        store.forgetSecret("u");
+        assertFalse(store.saveUserSecret("u", "late import"), "a deletion racing an import wins");
+        assertTrue(store.credentials("u").isEmpty());
+        assertTrue(store.usersInSweepOrder().noneMatch(e -> e.userId().equals("u")));
+    }
 }

@@ -1,0 +1,81 @@
+package com.connectionkeeper.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.connectionkeeper.testkit.CloudFormationTemplate;
+import com.connectionkeeper.testkit.Fixtures;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The template and the function agree: every route the function serves is declared, each to the right function,
+ * public exactly where it must be, and the function gets every setting it reads.
+ */
+class TemplateRoutesTest {
+    private static final Set<String> PUBLIC = Set.of("POST /webhooks/snaptrade", "GET /reconnect/return");
+    private final CloudFormationTemplate template = CloudFormationTemplate.load();
+
+    /** Route key to the route's properties. */
+    private Map<String, JsonNode> routes() {
+        Map<String, JsonNode> routes = new HashMap<>();
+        for (String id : template.resourcesOfType("AWS::ApiGatewayV2::Route")) {
+            JsonNode properties = template.resource(id).path("Properties");
+            routes.put(properties.path("RouteKey").asText(), properties);
+        }
+        return routes;
+    }
+
+    @Test
+    void everyApiEventsRouteIsDeclaredForTheApiFunction() {
+        Map<String, JsonNode> routes = routes();
+        Set<String> served = new TreeSet<>();
+        for (String name : Fixtures.jsonNames()) {
+            if (name.startsWith("api-")) {
+                APIGatewayV2HTTPEvent event = LocalApi.event(name);
+                served.add(event.getRouteKey());
+            }
+        }
+        assertEquals(6, served.size(), "the API's six routes: " + served);
+        for (String key : served) {
+            JsonNode route = routes.get(key);
+            assertTrue(route != null, key + " is not declared in template.yaml");
+            assertEquals("integrations/${ApiIntegration}", route.path("Target").path("Fn::Sub").asText(), key);
+        }
+        assertEquals("ApiFunction", template.resource("ApiIntegration").path("Properties").path("IntegrationUri")
+                .path("Fn::GetAtt").get(0).asText());
+        Set<String> declared = new TreeSet<>(routes.keySet());
+        declared.remove("POST /webhooks/snaptrade");
+        assertEquals(served, declared, "no route is declared that the function does not serve");
+    }
+
+    @Test
+    void onlyTheWebhookAndTheReturnLandingArePublic() {
+        routes().forEach((key, route) -> {
+            JsonNode auth = route.path("AuthorizationType");
+            if (PUBLIC.contains(key)) {
+                assertEquals("NONE", auth.asText(), key);
+            } else {
+                assertEquals("[\"UseJwt\",\"JWT\",\"AWS_IAM\"]", auth.path("Fn::If").toString(), key);
+                assertEquals("UseJwt", route.path("AuthorizerId").path("Fn::If").get(0).asText(), key);
+            }
+        });
+    }
+
+    @Test
+    void theFunctionGetsEverySettingItReads() {
+        JsonNode env = template.resource("ApiFunction").path("Properties").path("Environment").path("Variables");
+        for (String name : Set.of(ApiSettings.ENV_STATE_KEY, ApiSettings.ENV_ALLOW_LIST, ApiSettings.ENV_AUTH_MODE,
+                ApiSettings.ENV_JWT_USER_CLAIM, ApiSettings.ENV_LANDING_URL, ApiSettings.ENV_STATE_TTL_MINUTES,
+                "SNAPTRADE_CLIENT_ID", "SNAPTRADE_CONSUMER_KEY")) {
+            assertTrue(env.has(name), name + " is not set for ApiFunction");
+        }
+        JsonNode globals = template.tree().path("Globals").path("Function").path("Environment").path("Variables");
+        assertTrue(globals.has("TABLE_NAME"));
+    }
+}
