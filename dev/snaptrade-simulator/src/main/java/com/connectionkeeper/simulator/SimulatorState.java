@@ -24,14 +24,17 @@ final class SimulatorState {
         this.clock = clock;
     }
 
-    /** Registers {@code userId} and returns its new secret; empty when it already exists. */
+    /**
+     * Registers {@code userId} and returns its new secret; empty when it already exists. Every secret starts with
+     * {@link SnapTradeSimulator#SECRET_MARK}, so a test can search captured output for any secret ever issued.
+     */
     synchronized Optional<String> registerUser(String userId) {
         if (secrets.containsKey(userId)) {
             return Optional.empty();
         }
         byte[] bytes = new byte[18];
         RANDOM.nextBytes(bytes);
-        String secret = HexFormat.of().formatHex(bytes);
+        String secret = SnapTradeSimulator.SECRET_MARK + HexFormat.of().formatHex(bytes);
         secrets.put(userId, secret);
         return Optional.of(secret);
     }

@@ -17,6 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * point the SDK's {@code Configuration.host} at {@link #baseUrl()}, close when done.
  */
 public final class SnapTradeSimulator implements AutoCloseable {
+    /** The start of every user secret the simulator issues: tests search captured output for it. */
+    public static final String SECRET_MARK = "simsecret-";
+
     static final String API_PREFIX = "/api/v1";
 
     private final HttpServer server;

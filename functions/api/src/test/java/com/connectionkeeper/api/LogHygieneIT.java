@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.connectionkeeper.simulator.SnapTradeSimulator;
 import com.connectionkeeper.testkit.Fixtures;
 import com.connectionkeeper.testkit.RepoPaths;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -42,6 +43,9 @@ class LogHygieneIT {
         int functionLogLines = 0;
         for (Path file : outputs) {
             String text = Files.readString(file, StandardCharsets.UTF_8);
+            if (text.contains(SnapTradeSimulator.SECRET_MARK)) {
+                fail(file.getFileName() + " contains a user secret the simulator issued");
+            }
             for (String secret : secrets) {
                 if (text.contains(secret)) {
                     fail(file.getFileName() + " contains a secret (" + secret.length() + " chars, starts "
