@@ -398,14 +398,12 @@ public final class DynamoStateStore implements StateStore, SweepQueue, AccountSt
             u.set("lastVerifiedAt", t);
         }
         if (!updateInSweep(u, userId, ReturnValue.NONE).isPresent()) {
-            // deleted, unknown, or flagged: a flagged user's check still counts, but it stays out of the sweep order
-            UpdateBuilder flagged = new UpdateBuilder().set("lastCheckedAt", t);
-            flagged.when("attribute_exists(" + flagged.name("problem") + ")");
-            try {
-                dynamo.updateItem(flagged.build(table, key(userId, Keys.USER_SK), ReturnValue.NONE));
-            } catch (ConditionalCheckFailedException deletedOrUnknown) {
-                // nothing to record
-            }
+            // Flagged, deleted, or known only from its connections' webhooks (no user item yet): the check still
+            // counts for the pass — else its broken or flagged connection would have the user picked on every run —
+            // but it stays out of the sweep order.
+            dynamo.updateItem(new UpdateBuilder().set("lastCheckedAt", t)
+                    .setIfAbsent(ENTITY, UpdateBuilder.s(USER_ENTITY)).setIfAbsent("userId", UpdateBuilder.s(userId))
+                    .build(table, key(userId, Keys.USER_SK), ReturnValue.NONE));
         }
     }
 

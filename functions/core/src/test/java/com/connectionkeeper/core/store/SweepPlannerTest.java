@@ -174,4 +174,26 @@ class SweepPlannerTest {
         // few more for the pass and the sweep order; reading from the start each time would be 10 + 20 + ... + 100
         assertTrue(userReads.get() <= 10 * 25, "user lookups over 10 runs: " + userReads.get());
     }
+
+    @Test
+    void aBrokenConnectionOfAUserWithoutSecretTakesItsTurnOncePerPassNotEveryRun() {
+        users(3);
+        // known only from its connection's webhooks: no user item, no secret (the sweep reports NO_SECRET)
+        webhook(EventType.CONNECTION_BROKEN, "webhook-only", "c", T.minusSeconds(100));
+        List<List<String>> plans = new ArrayList<>();
+        for (int r = 0; r < 3; r++) {
+            Instant at = T.plusSeconds(60L * r);
+            List<String> planned = planner.plan(2, at);
+            plans.add(planned);
+            planned.forEach(u -> {
+                if (store.credentials(u).isEmpty()) {
+                    store.markChecked(u, at);
+                } else {
+                    store.markVerified(u, at);
+                }
+            });
+        }
+        assertEquals(List.of(List.of("webhook-only", "user-0"), List.of("user-1", "user-2"),
+                List.of("webhook-only", "user-0")), plans, "a new pass at the third run, not the user every run");
+    }
 }

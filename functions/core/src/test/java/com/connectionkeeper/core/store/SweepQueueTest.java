@@ -61,9 +61,12 @@ class SweepQueueTest {
 
         send(EventType.USER_DELETED, "d", null, T.plusSeconds(1));
         store.markVerified("d", T.plusSeconds(40));
-        store.markVerified("nobody", T.plusSeconds(40));
-        assertEquals(List.of("b", "c", "a"), store.usersInSweepOrder().map(SweepQueue.SweepEntry::userId).toList());
-        assertTrue(store.user("nobody").isEmpty(), "verifying an unknown user creates nothing");
+        store.markChecked("webhook-only", T.plusSeconds(40));
+        assertEquals(List.of("b", "c", "a"), store.usersInSweepOrder().map(SweepQueue.SweepEntry::userId).toList(),
+                "neither a deleted user nor one without a user item joins the sweep order");
+        assertEquals(Optional.of(T.plusSeconds(40)), store.lastChecked("webhook-only"),
+                "but the check counts for the pass");
+        assertTrue(store.credentials("webhook-only").isEmpty());
     }
 
     @Test
