@@ -144,12 +144,7 @@ public final class DynamoStateStore implements StateStore, SweepQueue, AccountSt
             }
             default -> throw new IllegalArgumentException("not a user event: " + e.type());
         }
-        try {
-            dynamo.updateItem(u.build(table, key(e.userId(), Keys.USER_SK), ReturnValue.NONE));
-            return true;
-        } catch (ConditionalCheckFailedException stale) {
-            return false;
-        }
+        return update(u, key(e.userId(), Keys.USER_SK)); // false: stale
     }
 
     private static void setOrRemove(UpdateBuilder u, String attribute, String value) {
@@ -310,11 +305,7 @@ public final class DynamoStateStore implements StateStore, SweepQueue, AccountSt
         setOrRemove(u, "brokenAfter", pass.brokenAfter());
         setOrRemove(u, "flaggedAfter", pass.flaggedAfter());
         u.when(u.name("startedAt") + " = " + u.value(AttributeValue.fromS(Watermark.timeKey(pass.startedAt()))));
-        try {
-            dynamo.updateItem(u.build(table, sweepKey(PASS_SK), ReturnValue.NONE));
-        } catch (ConditionalCheckFailedException anotherPass) {
-            // a new pass began meanwhile: it reads its lists from the start
-        }
+        update(u, sweepKey(PASS_SK)); // refused: a new pass began meanwhile, it reads its lists from the start
     }
 
     @Override
@@ -419,11 +410,7 @@ public final class DynamoStateStore implements StateStore, SweepQueue, AccountSt
         UpdateBuilder retry = new UpdateBuilder().set("retryAt",
                 Watermark.timeKey(at.plus(backoff.delayAfter(failures))) + "#" + userId);
         retry.when(retry.name("sweepFailures") + " = " + retry.value(AttributeValue.fromN(Integer.toString(failures))));
-        try {
-            dynamo.updateItem(retry.build(table, key(userId, Keys.USER_SK), ReturnValue.NONE));
-        } catch (ConditionalCheckFailedException overtaken) {
-            // verified, flagged, deleted or failed again in between: that write decides
-        }
+        update(retry, key(userId, Keys.USER_SK)); // refused: verified, flagged, deleted or failed again since
         return failures;
     }
 
@@ -491,11 +478,7 @@ public final class DynamoStateStore implements StateStore, SweepQueue, AccountSt
     public void forgetSecret(String userId) {
         UpdateBuilder u = new UpdateBuilder().remove("userSecret");
         u.when("attribute_exists(" + u.name(Keys.PK) + ")");
-        try {
-            dynamo.updateItem(u.build(table, key(userId, Keys.USER_SK), ReturnValue.NONE));
-        } catch (ConditionalCheckFailedException unknown) {
-            // nothing stored
-        }
+        update(u, key(userId, Keys.USER_SK)); // refused: unknown user, nothing stored
     }
 
     @Override
@@ -514,12 +497,7 @@ public final class DynamoStateStore implements StateStore, SweepQueue, AccountSt
         u.when("attribute_exists(" + u.name(Keys.PK) + ") AND attribute_not_exists(" + u.name("consumedAt") + ") AND "
                 + u.name("connectionId") + " = " + u.value(AttributeValue.fromS(connectionId)) + " AND "
                 + u.name("validUntil") + " > " + u.value(AttributeValue.fromS(Watermark.timeKey(at))));
-        try {
-            dynamo.updateItem(u.build(table, key(userId, Keys.link(nonce)), ReturnValue.NONE));
-            return true;
-        } catch (ConditionalCheckFailedException usedUnknownOrExpired) {
-            return false;
-        }
+        return update(u, key(userId, Keys.link(nonce))); // false: used, unknown, another connection, or expired
     }
 
     @Override
@@ -530,12 +508,7 @@ public final class DynamoStateStore implements StateStore, SweepQueue, AccountSt
         String expires = u.name("expiresAt");
         u.when("attribute_not_exists(" + ownerName + ") OR " + ownerName + " = " + u.value(AttributeValue.fromS(owner))
                 + " OR " + expires + " < " + u.value(AttributeValue.fromN(Long.toString(now.getEpochSecond()))));
-        try {
-            dynamo.updateItem(u.build(table, leaseKey(), ReturnValue.NONE));
-            return true;
-        } catch (ConditionalCheckFailedException held) {
-            return false;
-        }
+        return update(u, leaseKey()); // false: held by another run
     }
 
     @Override
