@@ -12,6 +12,7 @@ import com.connectionkeeper.snaptrade.SnapTradeSdkGateway;
 import com.connectionkeeper.snaptrade.SnapTradeSettings;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.LongSupplier;
@@ -45,11 +46,23 @@ public final class SweepHandler implements RequestHandler<ScheduledEvent, Map<St
     @Override
     public Map<String, Object> handleRequest(ScheduledEvent event, Context context) {
         LongSupplier remaining = context == null ? () -> Long.MAX_VALUE : () -> context.getRemainingTimeInMillis();
-        return sweep.run(runId(event, context), remaining).toMap();
+        String requestId = requestId(event, context);
+        Map<String, Object> summary = new LinkedHashMap<>(sweep.run(runId(requestId), remaining).toMap());
+        summary.put("requestId", requestId);
+        return summary;
     }
 
-    /** Lambda's request id (unique per invocation), else the event's id, else a fresh one. */
-    private static String runId(ScheduledEvent event, Context context) {
+    /**
+     * The run's own id, the lease owner: Lambda's request id (to find the run in the logs) plus a random part. The
+     * request id alone is not unique per run: a duplicate asynchronous delivery of one scheduled event may carry the
+     * same request id, and two runs with one owner would both hold the lease.
+     */
+    static String runId(String requestId) {
+        return requestId + ":" + UUID.randomUUID().toString().substring(0, 13).replace("-", "");
+    }
+
+    /** Lambda's request id, else the event's id, else a fresh one. */
+    private static String requestId(ScheduledEvent event, Context context) {
         if (context != null && context.getAwsRequestId() != null) {
             return context.getAwsRequestId();
         }

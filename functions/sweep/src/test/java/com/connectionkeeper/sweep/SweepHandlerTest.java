@@ -77,13 +77,47 @@ class SweepHandlerTest {
 
         Map<String, Object> summary = handler.handleRequest(event, new FixedContext("late-request", 1_000));
 
-        assertEquals("late-request", summary.get("runId"));
+        assertEquals("late-request", summary.get("requestId"));
+        assertTrue(summary.get("runId").toString().startsWith("late-request:"), "run id = request id + a unique part");
         assertEquals(false, summary.get("skipped"));
         assertEquals(1, summary.get("usersPlanned"));
         assertEquals(0, summary.get("usersChecked"));
         assertEquals(1, summary.get("usersLeft"));
         assertEquals(List.of(), sweep.allRequests(), "no SnapTrade call");
         assertTrue(sweep.store.tryLease("next-run", Instant.now(), Duration.ofMinutes(1)), "the lease was given back");
+    }
+
+    @Test
+    void twoDeliveriesOfTheSameScheduledEventWithOneRequestIdNeverBothHoldTheLease() throws Exception {
+        // Lambda may deliver one asynchronous event twice, and both invocations can carry the same request id:
+        // the request id alone must not be the lease owner, or both runs believe they hold the lease.
+        sweep.seedUser("dup-a");
+        sweep.addConnection("dup-a");
+        sweep.simulator.faults().inject(com.connectionkeeper.simulator.Endpoint.LIST_AUTHORIZATIONS,
+                com.connectionkeeper.simulator.Fault.latency(Duration.ofMillis(1500)));
+        ScheduledEvent event = EventLoader.loadScheduledEvent(Fixtures.path("sweep-scheduled.json").toString());
+        SweepHandler handler = new SweepHandler(SweepHandler.fromEnvironment(environment()));
+        FixedContext context = new FixedContext("same-request-id", 600_000);
+
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            java.util.concurrent.Future<Map<String, Object>> first = pool.submit(
+                    () -> handler.handleRequest(event, context));
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (sweep.allRequests().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(10); // the first run holds the lease and waits for SnapTrade
+            }
+            Map<String, Object> second = pool.submit(() -> handler.handleRequest(event, context)).get();
+            Map<String, Object> firstSummary = first.get();
+
+            assertEquals(false, firstSummary.get("skipped"));
+            assertEquals(true, second.get("skipped"), "the duplicate delivery must not run while the first holds the lease");
+            assertEquals(1, sweep.listRequests(), "one SnapTrade call, not two");
+            assertTrue(!firstSummary.get("runId").equals(second.get("runId")), "each run has its own id");
+            assertEquals("same-request-id", firstSummary.get("requestId"));
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
