@@ -51,6 +51,10 @@ final class ApiHandler implements HttpHandler {
                 sleep(response.hang());
                 return; // closed without an answer
             }
+            if (response.fault() == Fault.Kind.FOREIGN_ERROR) {
+                Exchanges.send(exchange, response.status(), Exchanges.HTML, response.body());
+                return; // not SnapTrade's answer: none of its headers
+            }
             Headers headers = exchange.getResponseHeaders();
             headers.set("X-RateLimit-Limit", Integer.toString(rate.limit()));
             headers.set("X-RateLimit-Remaining", Integer.toString(response.status() == 429 ? 0 : rate.remaining()));
@@ -81,6 +85,9 @@ final class ApiHandler implements HttpHandler {
             case MALFORMED_JSON -> ApiResponse.raw(200, SpoiledBodies.malformed());
             case WRONG_SHAPE -> ApiResponse.raw(200, SpoiledBodies.wrongShape(endpoint));
             case TIMEOUT -> ApiResponse.hang(terminal.delay());
+            case FOREIGN_ERROR -> ApiResponse.raw(terminal.status(), "<html><head><title>" + terminal.status()
+                    + "</title></head><body><center><h1>" + terminal.status() + "</h1></center><hr>"
+                    + "<center>load-balancer</center></body></html>");
             case LATENCY -> throw new IllegalStateException("latency is never terminal");
         };
         return faulted.byFault(terminal.kind());

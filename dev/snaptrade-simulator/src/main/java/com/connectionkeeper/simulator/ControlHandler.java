@@ -140,6 +140,7 @@ final class ControlHandler implements HttpHandler {
             case MALFORMED_JSON -> Fault.malformedJson();
             case WRONG_SHAPE -> Fault.wrongShape();
             case RATE_LIMITED -> Fault.rateLimited(delay);
+            case FOREIGN_ERROR -> Fault.foreignError(body.path("status").asInt(404));
         };
         if (body.hasNonNull("times")) {
             fault = fault.times(body.get("times").asInt());

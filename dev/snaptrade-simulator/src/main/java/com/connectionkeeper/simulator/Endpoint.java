@@ -12,7 +12,8 @@ public enum Endpoint {
     LOGIN("POST", "/snapTrade/login"),
     REGISTER_USER("POST", "/snapTrade/registerUser"),
     LIST_USERS("GET", "/snapTrade/listUsers"),
-    DELETE_USER("DELETE", "/snapTrade/deleteUser");
+    DELETE_USER("DELETE", "/snapTrade/deleteUser"),
+    RESET_USER_SECRET("POST", "/snapTrade/resetUserSecret");
 
     private final String method;
     private final Pattern path;

@@ -21,7 +21,12 @@ public final class Fault {
         /** Answers 200 with well-formed JSON the SDK cannot map (keys it needs missing, or of the wrong type). */
         WRONG_SHAPE,
         /** Answers 429 with SnapTrade's throttle body, {@code X-RateLimit-Reset} = {@code delay} in seconds. */
-        RATE_LIMITED
+        RATE_LIMITED,
+        /**
+         * Answers {@code status} with an HTML page and no SnapTrade error body or rate-limit headers, as something in
+         * front of SnapTrade would (a load balancer, a CDN, a wrong base URL): e.g. a 404 that is not SnapTrade's.
+         */
+        FOREIGN_ERROR
     }
 
     private final Kind kind;
@@ -66,6 +71,14 @@ public final class Fault {
     /** A 429 whose {@code X-RateLimit-Reset} and body say to wait {@code reset} (whole seconds, at least 1). */
     public static Fault rateLimited(Duration reset) {
         return new Fault(Kind.RATE_LIMITED, 429, positive(reset), -1, 1.0);
+    }
+
+    /** An answer from something that is not SnapTrade's API (HTML, no error code), e.g. a 404 or 502 of a proxy. */
+    public static Fault foreignError(int status) {
+        if (status < 400 || status > 599) {
+            throw new IllegalArgumentException("a foreign error is 4xx or 5xx, not " + status);
+        }
+        return new Fault(Kind.FOREIGN_ERROR, status, Duration.ZERO, -1, 1.0);
     }
 
     /** Only the next {@code n} calls of the endpoint (then it is spent). */

@@ -22,6 +22,7 @@ final class Operations {
             case LIST_USERS -> listUsers();
             case REGISTER_USER -> registerUser(body);
             case DELETE_USER -> deleteUser(query.get("userId"));
+            case RESET_USER_SECRET -> resetUserSecret(body);
             case LIST_AUTHORIZATIONS, DETAIL_AUTHORIZATION, DISABLE_AUTHORIZATION, LOGIN ->
                     state.authenticates(query.get("userId"), query.get("userSecret"))
                             ? userCall(match, query.get("userId"), body) : ApiResponse.badUser();
@@ -57,6 +58,20 @@ final class Operations {
         }
         webhooks.send(WebhookEvent.user("USER_REGISTERED", userId));
         return ApiResponse.ok(Json.object().put("userId", userId).put("userSecret", secret.get()));
+    }
+
+    /**
+     * Rotates a user's secret: the body names the user and its current secret (as SnapTrade's, a reset needs the
+     * secret: "if you call this endpoint and fail to save the new secret, you'll no longer be able to access any data
+     * for this user"); the old secret stops working at once.
+     */
+    private ApiResponse resetUserSecret(JsonNode body) {
+        String userId = text(body, "userId");
+        String secret = text(body, "userSecret");
+        if (!state.authenticates(userId, secret)) {
+            return ApiResponse.badUser();
+        }
+        return ApiResponse.ok(Json.object().put("userId", userId).put("userSecret", state.resetSecret(userId)));
     }
 
     private ApiResponse deleteUser(String userId) {

@@ -32,11 +32,25 @@ final class SimulatorState {
         if (secrets.containsKey(userId)) {
             return Optional.empty();
         }
-        byte[] bytes = new byte[18];
-        RANDOM.nextBytes(bytes);
-        String secret = SnapTradeSimulator.SECRET_MARK + HexFormat.of().formatHex(bytes);
+        String secret = newSecret();
         secrets.put(userId, secret);
         return Optional.of(secret);
+    }
+
+    private static String newSecret() {
+        byte[] bytes = new byte[18];
+        RANDOM.nextBytes(bytes);
+        return SnapTradeSimulator.SECRET_MARK + HexFormat.of().formatHex(bytes);
+    }
+
+    /** Gives an existing user a new secret (the old one stops working) and returns it. */
+    synchronized String resetSecret(String userId) {
+        if (!secrets.containsKey(userId)) {
+            throw new NoSuchElementException("no user " + userId);
+        }
+        String secret = newSecret();
+        secrets.put(userId, secret);
+        return secret;
     }
 
     /** Removes the user and its connections; false when unknown. */

@@ -26,7 +26,7 @@ final class SpoiledBodies {
             case DETAIL_AUTHORIZATION -> authorizationWithoutLogoKeys();
             case DISABLE_AUTHORIZATION -> "{\"detail\":{}}";
             case LOGIN -> "\"not an object\"";
-            case REGISTER_USER -> "{\"userId\":{}}";
+            case REGISTER_USER, RESET_USER_SECRET -> "{\"userId\":{}}";
             case LIST_USERS -> "[{}]";
             case DELETE_USER -> "{\"status\":{}}";
         };

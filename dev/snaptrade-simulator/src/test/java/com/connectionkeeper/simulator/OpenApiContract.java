@@ -36,7 +36,8 @@ final class OpenApiContract {
             Endpoint.LOGIN, new String[] {"/snapTrade/login", "POST"},
             Endpoint.REGISTER_USER, new String[] {"/snapTrade/registerUser", "POST"},
             Endpoint.LIST_USERS, new String[] {"/snapTrade/listUsers", "GET"},
-            Endpoint.DELETE_USER, new String[] {"/snapTrade/deleteUser", "DELETE"});
+            Endpoint.DELETE_USER, new String[] {"/snapTrade/deleteUser", "DELETE"},
+            Endpoint.RESET_USER_SECRET, new String[] {"/snapTrade/resetUserSecret", "POST"});
     private static final String ERROR_SHAPE = "{\"type\":\"object\",\"required\":[\"detail\",\"status_code\",\"code\"],"
             + "\"properties\":{\"detail\":{\"type\":\"string\"},\"status_code\":{\"type\":\"integer\"},"
             + "\"code\":{\"type\":\"string\"}}}";

@@ -207,6 +207,41 @@ class SdkContractTest {
     }
 
     @Test
+    void resettingASecretNeedsTheCurrentOneAndRetiresIt() throws ApiException {
+        String old = sim.control().seedUser("alice");
+        ApiException wrong = assertThrows(ApiException.class, () -> sdk.authentication.resetSnapTradeUserSecret()
+                .userId("alice").userSecret("not-the-secret").execute());
+        assertEquals(401, wrong.getStatusCode());
+        assertEquals("1083", code(wrong));
+        assertEquals(old, sim.control().userSecret("alice").orElseThrow(), "a refused reset changes nothing");
+
+        com.snaptrade.client.model.UserIDandSecret reset = sdk.authentication.resetSnapTradeUserSecret()
+                .userId("alice").userSecret(old).execute();
+        assertEquals("alice", reset.getUserId());
+        assertTrue(reset.getUserSecret().startsWith(SnapTradeSimulator.SECRET_MARK));
+        assertTrue(!old.equals(reset.getUserSecret()));
+        assertEquals(List.of(), sdk.connections.listBrokerageAuthorizations("alice", reset.getUserSecret()).execute());
+        ApiException retired = assertThrows(ApiException.class,
+                () -> sdk.connections.listBrokerageAuthorizations("alice", old).execute());
+        assertEquals("1083", code(retired));
+        ApiException unknown = assertThrows(ApiException.class, () -> sdk.authentication.resetSnapTradeUserSecret()
+                .userId("nobody").userSecret(old).execute());
+        assertEquals(401, unknown.getStatusCode());
+    }
+
+    @Test
+    void aForeignErrorIsAnHtmlPageWithoutSnapTradesBodyOrHeaders() {
+        String secret = sim.control().seedUser("alice");
+        sim.faults().inject(Endpoint.LIST_AUTHORIZATIONS, Fault.foreignError(404).times(1));
+        ApiException e = assertThrows(ApiException.class,
+                () -> sdk.connections.listBrokerageAuthorizations("alice", secret).execute());
+        assertEquals(404, e.getStatusCode());
+        assertTrue(e.getResponseBody().startsWith("<html>"), e.getResponseBody());
+        assertEquals(null, e.getResponseHeaders().get("x-ratelimit-remaining"));
+        assertEquals(Fault.Kind.FOREIGN_ERROR, sim.requests().last(Endpoint.LIST_AUTHORIZATIONS).orElseThrow().fault());
+    }
+
+    @Test
     void serverErrorsForTheNextCallsThenNormal() throws ApiException {
         sim.faults().inject(Endpoint.LIST_USERS, Fault.serverError(503).times(2));
         for (int i = 0; i < 2; i++) {

@@ -11,10 +11,11 @@ import java.util.Set;
 
 /**
  * A simulator whose every answer, when closed, is checked against the OpenAPI spec (where shared/ is present) — all
- * but the bodies an injected fault spoiled on purpose and the calls that got no answer.
+ * but the bodies an injected fault spoiled on purpose (or that came from "something in front of SnapTrade") and the calls that got no answer.
  */
 final class SpecCheckedSimulator implements AutoCloseable {
-    private static final Set<Fault.Kind> SPOILED = EnumSet.of(Fault.Kind.MALFORMED_JSON, Fault.Kind.WRONG_SHAPE);
+    private static final Set<Fault.Kind> SPOILED = EnumSet.of(Fault.Kind.MALFORMED_JSON, Fault.Kind.WRONG_SHAPE,
+            Fault.Kind.FOREIGN_ERROR);
 
     final SnapTradeSimulator sim;
     private final Optional<OpenApiContract> spec;

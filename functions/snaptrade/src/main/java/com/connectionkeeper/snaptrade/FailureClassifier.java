@@ -42,6 +42,13 @@ final class FailureClassifier {
         if (status == 429) {
             return new Failure(Kind.RATE_LIMITED, status, body.code, true, retryAfter(e, body), reason, e);
         }
+        if (status == 404 && body.code == null) {
+            // Not SnapTrade's own "does not exist" (its error body always carries a code): a load balancer, a CDN or
+            // a wrong base URL answered. Nobody is unknown; the path to SnapTrade is broken. Not retried at once: a
+            // wrong path does not heal in seconds, and the callers back off (sweep) or answer 502 (API).
+            return new Failure(Kind.UNAVAILABLE, status, null, false, Optional.empty(),
+                    reason + " (not SnapTrade's error body)", e);
+        }
         Kind kind = kindOf(status, body.code);
         boolean retryable = status >= 500 || status == 408;
         return new Failure(kind, status, body.code, retryable, Optional.empty(), reason, e);
@@ -127,8 +134,12 @@ final class FailureClassifier {
         }
 
         private static String textOf(JsonNode json, String field) {
-            JsonNode value = json == null ? null : json.get(field);
-            return value == null || value.isNull() || value.isContainerNode() ? null : value.asText();
+            JsonNode value = json == null || !json.isObject() ? null : json.get(field);
+            if (value == null || value.isNull() || value.isContainerNode()) {
+                return null;
+            }
+            String text = value.asText();
+            return text.isBlank() ? null : text;
         }
 
         private static String truncate(String text) {

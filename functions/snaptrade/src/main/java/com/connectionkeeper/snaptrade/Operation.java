@@ -6,7 +6,8 @@ enum Operation {
     CONNECTION("connection", true),
     RECONNECT_LINK("reconnectLink", true),
     REGISTER_USER("registerUser", false),
-    DELETE_USER("deleteUser", true);
+    DELETE_USER("deleteUser", true),
+    RESET_USER_SECRET("resetUserSecret", false);
 
     private final String logName;
     private final boolean idempotent;

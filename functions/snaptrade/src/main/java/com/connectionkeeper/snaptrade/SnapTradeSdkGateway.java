@@ -91,6 +91,15 @@ public final class SnapTradeSdkGateway implements SnapTradeGateway {
     }
 
     @Override
+    public UserCredentials resetUserSecret(UserCredentials user) {
+        Objects.requireNonNull(user, "user");
+        UserIDandSecret reset = runner.run(Operation.RESET_USER_SECRET, user.userId(),
+                () -> requireSecret(snaptrade.authentication.resetSnapTradeUserSecret().userId(user.userId())
+                        .userSecret(user.userSecret()).execute()));
+        return new UserCredentials(user.userId(), reset.getUserSecret());
+    }
+
+    @Override
     public void deleteUser(String userId) {
         Objects.requireNonNull(userId, "userId");
         runner.run(Operation.DELETE_USER, userId, () -> snaptrade.authentication.deleteSnapTradeUser(userId).execute());
@@ -98,7 +107,7 @@ public final class SnapTradeSdkGateway implements SnapTradeGateway {
 
     private static UserIDandSecret requireSecret(UserIDandSecret registered) {
         if (registered == null || registered.getUserSecret() == null || registered.getUserSecret().isBlank()) {
-            throw new IllegalArgumentException("registerUser answer without userSecret");
+            throw new IllegalArgumentException("answer without userSecret");
         }
         return registered;
     }

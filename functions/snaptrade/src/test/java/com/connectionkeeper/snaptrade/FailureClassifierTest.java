@@ -29,9 +29,24 @@ class FailureClassifierTest {
     }
 
     @Test
-    void missingResourcesAreNotFound() {
+    void missingResourcesAreNotFoundOnlyWhenSnapTradeItselfSaysSo() {
         assertEquals(Kind.NOT_FOUND, kind(404, "1011"));
-        assertEquals(Kind.NOT_FOUND, kind(404, null));
+        assertEquals(Kind.NOT_FOUND, kind(404, "1012"));
+        assertEquals(Kind.NOT_FOUND, classify(new ApiException(404, Map.of(),
+                "{\"detail\":\"The requested resource does not exist.\",\"status_code\":404,\"code\":1011}"),
+                Operation.LIST_CONNECTIONS).kind(), "a numeric code is SnapTrade's too");
+    }
+
+    @Test
+    void a404WithoutSnapTradesErrorBodyAndCodeIsInfrastructureNotAnUnknownUser() {
+        // a load balancer, a CDN, an API gateway or a wrong base URL: nobody is to blame but the path to SnapTrade
+        for (String body : new String[] {null, "", "   ", "Not Found", "<html><body><h1>404 Not Found</h1></body></html>",
+                "{\"message\":\"Not Found\"}", "{\"detail\":\"Not Found\"}", "{\"detail\":\"x\",\"status_code\":404}",
+                "[\"1011\"]", "{\"code\":null}", "{\"code\":{\"a\":1}}", "{\"code\":\"\"}"}) {
+            Failure failure = classify(new ApiException(404, Map.of(), body), Operation.LIST_CONNECTIONS);
+            assertEquals(Kind.UNAVAILABLE, failure.kind(), "404 with body " + body);
+            assertFalse(failure.retryable(), "a wrong path does not heal in seconds: no retry burns the budget");
+        }
     }
 
     @Test

@@ -21,6 +21,7 @@ import com.connectionkeeper.simulator.SimulatedConnection;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
@@ -207,6 +208,48 @@ class GatewayContractTest {
     }
 
     @Test
+    void resetsASecretWithTheCurrentOneAndTheOldOneStopsWorking() {
+        UserCredentials user = snapTrade.newUser();
+
+        UserCredentials reset = gateway.resetUserSecret(user);
+
+        assertEquals(user.userId(), reset.userId());
+        assertEquals(snapTrade.simulator.control().userSecret(user.userId()).orElseThrow(), reset.userSecret());
+        assertEquals(List.of(), gateway.listConnections(reset));
+        assertKind(Kind.CREDENTIALS_REJECTED, () -> gateway.listConnections(user));
+        assertKind(Kind.CREDENTIALS_REJECTED, () -> gateway.resetUserSecret(user));
+    }
+
+    @Test
+    void aResetWhoseAnswerIsLostIsNotRepeated() {
+        UserCredentials user = snapTrade.newUser();
+        snapTrade.simulator.faults().inject(Endpoint.RESET_USER_SECRET, Fault.timeout(Duration.ofSeconds(2)).times(1));
+        int before = snapTrade.simulator.requests().count(Endpoint.RESET_USER_SECRET);
+        assertKind(Kind.UNAVAILABLE, () -> gateway.resetUserSecret(user));
+        assertEquals(before + 1, snapTrade.simulator.requests().count(Endpoint.RESET_USER_SECRET),
+                "a second reset would retire the secret the first one may have issued");
+    }
+
+    @Test
+    void a404ThatIsNotSnapTradesBlamesNobody() {
+        UserCredentials user = snapTrade.newUser();
+        String id = snapTrade.simulator.control().addConnection(user.userId(), "ALPACA", "trade");
+        Map<Endpoint, Executable> calls = Map.of(
+                Endpoint.LIST_AUTHORIZATIONS, () -> gateway.listConnections(user),
+                Endpoint.DETAIL_AUTHORIZATION, () -> gateway.connection(user, id),
+                Endpoint.LOGIN, () -> gateway.reconnectLink(user, reconnect(id, ConnectionType.TRADE)),
+                Endpoint.DELETE_USER, () -> gateway.deleteUser(user.userId()),
+                Endpoint.RESET_USER_SECRET, () -> gateway.resetUserSecret(user));
+        calls.forEach((endpoint, call) -> {
+            snapTrade.simulator.faults().inject(endpoint, Fault.foreignError(404).times(1));
+            SnapTradeException e = assertThrows(SnapTradeException.class, call, endpoint.name());
+            assertEquals(Kind.UNAVAILABLE, e.kind(), endpoint + ": " + e.getMessage());
+            assertEquals(404, e.httpStatus());
+        });
+        assertEquals(List.of(), gateway.listConnections(user).stream().filter(c -> !c.id().equals(id)).toList());
+    }
+
+    @Test
     void deletesAUser() {
         UserCredentials user = snapTrade.newUser();
 
@@ -239,7 +282,8 @@ class GatewayContractTest {
                 Endpoint.DETAIL_AUTHORIZATION, () -> gateway.connection(user, id),
                 Endpoint.LOGIN, () -> gateway.reconnectLink(user, reconnect(id, ConnectionType.TRADE)),
                 Endpoint.REGISTER_USER, () -> gateway.registerUser("new-" + UUID.randomUUID()),
-                Endpoint.DELETE_USER, () -> gateway.deleteUser(user.userId()));
+                Endpoint.DELETE_USER, () -> gateway.deleteUser(user.userId()),
+                Endpoint.RESET_USER_SECRET, () -> gateway.resetUserSecret(user));
         calls.forEach((endpoint, call) -> {
             snapTrade.simulator.faults().inject(endpoint, fault.times(1));
             int before = snapTrade.simulator.requests().count(endpoint);

@@ -20,6 +20,13 @@ public interface SnapTradeGateway {
     /** Registers a user at SnapTrade and returns its secret (registerSnapTradeUser). */
     UserCredentials registerUser(String userId);
 
+    /**
+     * Rotates the user's secret (resetSnapTradeUserSecret) and returns the new one; the old one stops working at once.
+     * SnapTrade needs the current secret for it, so a secret that was never stored cannot be recovered this way. Not
+     * repeated after a lost answer: a reset that reached SnapTrade has already retired the secret we hold.
+     */
+    UserCredentials resetUserSecret(UserCredentials user);
+
     /** Deletes the user at SnapTrade (asynchronous there; USER_DELETED follows by webhook). */
     void deleteUser(String userId);
 

@@ -69,6 +69,11 @@ class UserSweepTest {
         }
 
         @Override
+        public UserCredentials resetUserSecret(UserCredentials user) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public void deleteUser(String userId) {
             throw new UnsupportedOperationException();
         }
