@@ -105,6 +105,8 @@ def build():
                                     body=json.dumps({"redirectUrl": "https://app.example.com/connections/done",
                                                      "immediateRedirect": True}),
                                     authorizer=IAM),
+        "api-reset-secret": event("api-reset-secret", "POST", "POST /users/{userId}/secret/reset",
+                                  f"/users/{USER}/secret/reset", authorizer=IAM),
         "api-delete-user": event("api-delete-user", "DELETE", "DELETE /users/{userId}", f"/users/{USER}",
                                  authorizer=IAM),
         "api-reconnect-return": event("api-reconnect-return", "GET", "GET /reconnect/return", "/reconnect/return",

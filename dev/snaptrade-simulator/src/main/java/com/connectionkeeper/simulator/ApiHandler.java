@@ -85,6 +85,11 @@ final class ApiHandler implements HttpHandler {
             case MALFORMED_JSON -> ApiResponse.raw(200, SpoiledBodies.malformed());
             case WRONG_SHAPE -> ApiResponse.raw(200, SpoiledBodies.wrongShape(endpoint));
             case TIMEOUT -> ApiResponse.hang(terminal.delay());
+            case LOST_ANSWER -> {
+                operations.call(match.get(), query, Json.readOrNull(body)); // done at "SnapTrade"; the answer is lost
+                yield ApiResponse.hang(terminal.delay());
+            }
+            case SNAPTRADE_ERROR -> ApiResponse.error(terminal.status(), "Injected SnapTrade error.", terminal.code());
             case FOREIGN_ERROR -> ApiResponse.raw(terminal.status(), "<html><head><title>" + terminal.status()
                     + "</title></head><body><center><h1>" + terminal.status() + "</h1></center><hr>"
                     + "<center>load-balancer</center></body></html>");

@@ -129,7 +129,7 @@ final class ControlHandler implements HttpHandler {
         return node;
     }
 
-    /** {@code {"endpoint", "kind", "status"?, "delayMillis"?, "times"?, "fraction"?}}. */
+    /** {@code {"endpoint", "kind", "status"?, "code"?, "delayMillis"?, "times"?, "fraction"?}}. */
     private Reply injectFault(JsonNode body) {
         Endpoint endpoint = Endpoint.valueOf(required(body, "endpoint").toUpperCase(Locale.ROOT));
         Duration delay = Duration.ofMillis(body.path("delayMillis").asLong(1000));
@@ -137,10 +137,13 @@ final class ControlHandler implements HttpHandler {
             case LATENCY -> Fault.latency(delay);
             case SERVER_ERROR -> Fault.serverError(body.path("status").asInt(500));
             case TIMEOUT -> Fault.timeout(delay);
+            case LOST_ANSWER -> Fault.lostAnswer(delay);
             case MALFORMED_JSON -> Fault.malformedJson();
             case WRONG_SHAPE -> Fault.wrongShape();
             case RATE_LIMITED -> Fault.rateLimited(delay);
             case FOREIGN_ERROR -> Fault.foreignError(body.path("status").asInt(404));
+            case SNAPTRADE_ERROR -> Fault.snapTradeError(body.path("status").asInt(400),
+                    body.path("code").asText("1000"));
         };
         if (body.hasNonNull("times")) {
             fault = fault.times(body.get("times").asInt());

@@ -26,18 +26,31 @@ public final class Fault {
          * Answers {@code status} with an HTML page and no SnapTrade error body or rate-limit headers, as something in
          * front of SnapTrade would (a load balancer, a CDN, a wrong base URL): e.g. a 404 that is not SnapTrade's.
          */
-        FOREIGN_ERROR
+        FOREIGN_ERROR,
+        /** Answers {@code status} with SnapTrade's error body and {@code code}, e.g. 401 / 1083 for every user. */
+        SNAPTRADE_ERROR,
+        /**
+         * Does the call (a registration registers, a reset resets), then hangs for {@code delay} and closes without
+         * the answer: the caller cannot know that it happened.
+         */
+        LOST_ANSWER
     }
 
     private final Kind kind;
     private final int status;
+    private final String code;
     private final Duration delay;
     private final int times;
     private final double fraction;
 
     private Fault(Kind kind, int status, Duration delay, int times, double fraction) {
+        this(kind, status, null, delay, times, fraction);
+    }
+
+    private Fault(Kind kind, int status, String code, Duration delay, int times, double fraction) {
         this.kind = kind;
         this.status = status;
+        this.code = code;
         this.delay = delay;
         this.times = times;
         this.fraction = fraction;
@@ -58,6 +71,11 @@ public final class Fault {
     /** No answer for {@code hang}; pick it longer than the client's read timeout. */
     public static Fault timeout(Duration hang) {
         return new Fault(Kind.TIMEOUT, 0, positive(hang), -1, 1.0);
+    }
+
+    /** The call is done, its answer lost: no answer for {@code hang} (pick it longer than the read timeout). */
+    public static Fault lostAnswer(Duration hang) {
+        return new Fault(Kind.LOST_ANSWER, 0, positive(hang), -1, 1.0);
     }
 
     public static Fault malformedJson() {
@@ -81,12 +99,20 @@ public final class Fault {
         return new Fault(Kind.FOREIGN_ERROR, status, Duration.ZERO, -1, 1.0);
     }
 
+    /** SnapTrade's own error answer with {@code code}, whoever asks: e.g. 401 "1083" as if every secret were wrong. */
+    public static Fault snapTradeError(int status, String code) {
+        if (status < 400 || status > 599 || code == null || code.isBlank()) {
+            throw new IllegalArgumentException("a SnapTrade error is 4xx or 5xx with a code");
+        }
+        return new Fault(Kind.SNAPTRADE_ERROR, status, code, Duration.ZERO, -1, 1.0);
+    }
+
     /** Only the next {@code n} calls of the endpoint (then it is spent). */
     public Fault times(int n) {
         if (n < 1) {
             throw new IllegalArgumentException("times must be >= 1");
         }
-        return new Fault(kind, status, delay, n, 1.0);
+        return new Fault(kind, status, code, delay, n, 1.0);
     }
 
     /** Each call with probability {@code p} (0 < p <= 1), until cleared. */
@@ -94,16 +120,21 @@ public final class Fault {
         if (!(p > 0 && p <= 1)) {
             throw new IllegalArgumentException("fraction must be in (0, 1]");
         }
-        return new Fault(kind, status, delay, -1, p);
+        return new Fault(kind, status, code, delay, -1, p);
     }
 
     public Kind kind() {
         return kind;
     }
 
-    /** The HTTP status it answers with, or 0 for latency and timeout. */
+    /** The HTTP status it answers with, or 0 for latency, timeout and a lost answer. */
     public int status() {
         return status;
+    }
+
+    /** SnapTrade's error code of a {@link Kind#SNAPTRADE_ERROR}; null for the others. */
+    public String code() {
+        return code;
     }
 
     /** Latency, hang time or rate-limit reset; zero for the others. */
@@ -122,7 +153,7 @@ public final class Fault {
 
     @Override
     public String toString() {
-        return kind + (status > 0 ? " " + status : "") + (delay.isZero() ? "" : " " + delay)
+        return kind + (status > 0 ? " " + status : "") + (code == null ? "" : " code " + code) + (delay.isZero() ? "" : " " + delay)
                 + (times > 0 ? " x" + times : fraction < 1 ? " p=" + fraction : " always");
     }
 

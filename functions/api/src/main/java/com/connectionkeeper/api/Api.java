@@ -84,6 +84,12 @@ public final class Api {
                 String secret = Body.parse(r.body(), SECRET_FIELDS, false).requiredString("userSecret", 1024);
                 return ApiResponse.json(200, users.importSecret(userId, secret, r.requestId()));
             }
+            if (p.size() == 4 && p.get(2).equals("secret") && p.get(3).equals("reset")) {
+                requireMethod(m, "POST");
+                access.requireUser(r.caller(), userId);
+                Body.parse(r.body(), Set.of(), true); // no fields; an empty body or {} only
+                return ApiResponse.json(200, users.resetSecret(userId, r.requestId()));
+            }
             if (p.size() == 3 && p.get(2).equals("connections")) {
                 requireMethod(m, "GET");
                 access.requireUser(r.caller(), userId);
@@ -137,8 +143,7 @@ public final class Api {
 
     private static ApiResponse snapTradeFailure(SnapTradeException e) {
         return switch (e.kind()) {
-            case CREDENTIALS_REJECTED -> ApiResponse.error(422, "SnapTrade rejected the user's secret; import it "
-                    + "again with PUT /users/{userId}/secret", Map.of());
+            case CREDENTIALS_REJECTED -> ApiResponse.error(422, REJECTED_SECRET_HELP, Map.of());
             case RATE_LIMITED -> ApiResponse.error(503, "SnapTrade's rate limit is exhausted; retry later",
                     Map.of("retry-after", Long.toString(retryAfterSeconds(e))));
             case CLIENT_REJECTED -> ApiResponse.error(502, "SnapTrade refused this deployment's client credentials "
@@ -150,6 +155,10 @@ public final class Api {
                     Map.of());
         };
     }
+
+    /** What helps when SnapTrade rejects the secret we hold, whoever registered the user. */
+    static final String REJECTED_SECRET_HELP = "SnapTrade rejected the user's secret; rotate it with "
+            + "POST /users/{userId}/secret/reset, or import the current one with PUT /users/{userId}/secret";
 
     private static long retryAfterSeconds(SnapTradeException e) {
         Duration wait = e.retryAfter().orElse(Duration.ofSeconds(60));

@@ -208,7 +208,8 @@ final class ReconnectService {
             boolean rejected = accounts.account(userId).map(a -> a.problem() != null).orElse(false);
             return rejected
                     ? new ApiException(422, "SnapTrade rejected the stored secret of user '" + userId
-                            + "'; import it again with PUT /users/{userId}/secret")
+                            + "'; rotate it with POST /users/{userId}/secret/reset, or import the current one with "
+                            + "PUT /users/{userId}/secret")
                     : ApiException.conflict("no secret stored for user '" + userId
                             + "'; import it with PUT /users/{userId}/secret");
         });
@@ -242,7 +243,7 @@ final class ReconnectService {
             return call.get();
         } catch (SnapTradeException e) {
             if (e.kind() == SnapTradeException.Kind.CREDENTIALS_REJECTED) {
-                store.flagUser(userId, "CREDENTIALS_REJECTED");
+                store.flagUser(userId, "CREDENTIALS_REJECTED", clock.instant());
             }
             throw e;
         }

@@ -12,6 +12,7 @@ import com.connectionkeeper.core.domain.StateStore;
 import com.connectionkeeper.core.domain.SweepQueue;
 import com.connectionkeeper.core.domain.UserDeletion;
 import com.connectionkeeper.core.domain.WebhookEvent;
+import com.connectionkeeper.core.log.JsonLog;
 import com.connectionkeeper.core.snaptrade.BrokerageConnection;
 import com.connectionkeeper.core.snaptrade.SnapTradeException;
 import com.connectionkeeper.core.snaptrade.SnapTradeGateway;
@@ -40,28 +41,73 @@ final class UserService {
         this.clock = clock;
     }
 
-    /** POST /users: registers at SnapTrade and stores the secret; 409 if we or SnapTrade know the user already. */
+    /**
+     * POST /users: registers at SnapTrade and stores the secret; 409 if we or SnapTrade (registered elsewhere) know
+     * the user already. No failure at any step orphans a user: the intent is recorded before SnapTrade is asked, so
+     * when a retry finds SnapTrade holding a user whose secret never reached us (its answer or our write was lost), it
+     * removes that user at SnapTrade (nobody can have connected it: only SnapTrade ever had its secret) and registers
+     * it again. SnapTrade cannot hand out that secret again: its reset needs the current secret.
+     */
     ObjectNode register(String userId, String requestId) {
         Optional<Account> known = accounts.account(userId);
         if (known.isPresent() && !known.get().deleted() && known.get().hasSecret()) {
+            throw ApiException.conflict("user '" + userId + "' already exists");
+        }
+        boolean unfinished = known.map(Account::registeringSince).isPresent();
+        if (!accounts.beginRegistration(userId, clock.instant())) {
             throw ApiException.conflict("user '" + userId + "' already exists");
         }
         UserCredentials registered;
         try {
             registered = snaptrade.registerUser(userId);
         } catch (SnapTradeException e) {
-            if (e.kind() == SnapTradeException.Kind.CONFLICT) {
+            if (e.kind() != SnapTradeException.Kind.CONFLICT) {
+                throw e; // the intent stays: a retry finds out whether SnapTrade registered the user
+            }
+            if (!unfinished) {
                 throw ApiException.conflict("SnapTrade already has a user '" + userId + "' (registered elsewhere): "
                         + "import its secret with PUT /users/{userId}/secret");
             }
-            throw e;
+            registered = registerAgain(userId, requestId);
         }
         Instant now = clock.instant();
         if (!accounts.createUser(userId, registered.userSecret(), now, requestId)) {
             throw ApiException.conflict("user '" + userId + "' already exists");
         }
-        record(userId, requestId, "API_USER_REGISTERED", now, IngestResult.APPLIED);
+        try {
+            record(userId, requestId, "API_USER_REGISTERED", now, IngestResult.APPLIED);
+        } catch (RuntimeException historyOnly) {
+            // the user and its secret are stored: a missing history line must not make the app retry into a 409
+            JsonLog.warn("api_history_unrecorded", "requestId", requestId, "userId", userId,
+                    "error", historyOnly.getClass().getSimpleName());
+        }
         return ApiResponse.MAPPER.createObjectNode().put("userId", userId).put("status", "ACTIVE");
+    }
+
+    /**
+     * An earlier attempt registered the user at SnapTrade but its secret never reached our table: the user SnapTrade
+     * holds is ours, unconnected. Deletes it there and registers it again; 503 while SnapTrade is still deleting.
+     */
+    private UserCredentials registerAgain(String userId, String requestId) {
+        JsonLog.warn("api_registration_recovered", "requestId", requestId, "userId", userId,
+                "reason", "SnapTrade holds a user from an unfinished registration whose secret was never stored");
+        try {
+            snaptrade.deleteUser(userId);
+        } catch (SnapTradeException e) {
+            if (e.kind() != SnapTradeException.Kind.NOT_FOUND) {
+                throw e;
+            }
+        }
+        try {
+            return snaptrade.registerUser(userId);
+        } catch (SnapTradeException e) {
+            if (e.kind() == SnapTradeException.Kind.CONFLICT) {
+                throw new ApiException(503, "SnapTrade is still removing an unfinished registration of user '"
+                        + userId + "' (its secret never reached us); retry in a few seconds",
+                        java.util.Map.of("retry-after", "5"));
+            }
+            throw e;
+        }
     }
 
     /** PUT /users/{userId}/secret: checks the secret with SnapTrade, stores it, reconciles the connections at once. */
@@ -90,13 +136,17 @@ final class UserService {
         return connections(userId);
     }
 
-    /** DELETE /users/{userId}: deletes at SnapTrade, then the user and its connections here; the secret is dropped. */
+    /**
+     * DELETE /users/{userId}: deletes at SnapTrade, then the user and its connections here; the secret is dropped.
+     * Every step can be repeated: a retry after a failure part-way (the user written, some connections not) finishes
+     * the recorded deletion without asking SnapTrade again, so the table ends as after a clean deletion.
+     */
     ObjectNode delete(String userId, String requestId) {
         Optional<Account> account = accounts.account(userId);
         if (account.isEmpty() && store.connections(userId).isEmpty()) {
             throw noUser(userId); // as GET: a user known only from connection webhooks is known
         }
-        int deleted = 0;
+        int deleted;
         if (!account.map(Account::deleted).orElse(false)) {
             try {
                 snaptrade.deleteUser(userId);
@@ -108,13 +158,74 @@ final class UserService {
             Instant now = clock.instant();
             WebhookEvent deletion = new WebhookEvent(requestId, userId, EventType.USER_DELETED,
                     EventType.USER_DELETED.name(), now, null, null, null, "{\"via\":\"api\"}");
-            UserDeletion.Result result = UserDeletion.apply(store, deletion, Source.API);
-            deleted = result.connectionsDeleted();
-            record(userId, requestId, EventType.USER_DELETED.name(), now, result.result());
+            deleted = UserDeletion.apply(store, deletion, Source.API).connectionsDeleted();
+        } else {
+            deleted = UserDeletion.finish(store, userId, Source.API); // deleted before (here or by SnapTrade)
         }
+        store.user(userId).filter(u -> u.deletionWatermark() != null).ifPresent(u -> record(userId,
+                u.deletionWatermark().tieBreaker(), EventType.USER_DELETED.name(), u.deletedAt(),
+                IngestResult.APPLIED));
         accounts.forgetSecret(userId);
         return ApiResponse.MAPPER.createObjectNode().put("userId", userId).put("status", "DELETED")
                 .put("connectionsDeleted", deleted);
+    }
+
+    /**
+     * POST /users/{userId}/secret/reset: rotates the secret we hold at SnapTrade (resetSnapTradeUserSecret) and
+     * stores the new one; any flag ends and the user is back in the sweep. SnapTrade needs the current secret for it:
+     * when it rejects the one we hold, only an import of the current secret (or a new registration) helps.
+     */
+    ObjectNode resetSecret(String userId, String requestId) {
+        Account account = accounts.account(userId).orElseThrow(() -> noUser(userId));
+        if (account.deleted()) {
+            throw ApiException.conflict("user '" + userId + "' was deleted; register it again with POST /users");
+        }
+        StateStore.HeldSecret held = store.heldSecret(userId).orElseThrow(() -> ApiException.conflict(
+                "no secret is stored for user '" + userId + "': import it with PUT /users/{userId}/secret"));
+        UserCredentials fresh;
+        try {
+            fresh = snaptrade.resetUserSecret(held.credentials());
+        } catch (SnapTradeException e) {
+            switch (e.kind()) {
+                case CREDENTIALS_REJECTED -> throw new ApiException(422, "SnapTrade rejects the secret stored for "
+                        + "user '" + userId + "', so it cannot rotate it either (a reset needs the current secret): "
+                        + "import the current secret with PUT /users/{userId}/secret, or delete the user and "
+                        + "register it again");
+                case NOT_FOUND -> throw new ApiException(422, "SnapTrade has no user '" + userId + "'");
+                default -> {
+                    if (e.httpStatus() == 0) {
+                        JsonLog.error("api_secret_reset_unanswered", "requestId", requestId, "userId", userId,
+                                "hint", "SnapTrade may have rotated the secret without us hearing the new one");
+                    }
+                    throw e;
+                }
+            }
+        }
+        saveResetSecret(userId, fresh.userSecret(), requestId);
+        Instant now = clock.instant();
+        record(userId, requestId, "API_SECRET_RESET", now, IngestResult.APPLIED);
+        return ApiResponse.MAPPER.createObjectNode().put("userId", userId).put("status", "ACTIVE")
+                .put("secretReset", true);
+    }
+
+    /** The old secret is dead at SnapTrade now: the new one is tried harder than a usual write before giving up. */
+    private void saveResetSecret(String userId, String secret, String requestId) {
+        RuntimeException last = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try {
+                if (!store.saveUserSecret(userId, secret)) {
+                    throw ApiException.conflict("user '" + userId + "' was deleted while its secret was reset");
+                }
+                return;
+            } catch (ApiException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                last = e;
+            }
+        }
+        JsonLog.error("api_secret_reset_unsaved", "requestId", requestId, "userId", userId,
+                "error", last.getClass().getSimpleName());
+        throw last;
     }
 
     /** GET /users/{userId}/connections: from DynamoDB only. */

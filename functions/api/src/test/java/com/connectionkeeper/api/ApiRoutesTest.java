@@ -270,7 +270,7 @@ class ApiRoutesTest {
         @Test
         void importingClearsACredentialsFlag() {
             List<String> ids = api.importedUser("alice", "!ALPACA:trade");
-            api.store.flagUser("alice", "CREDENTIALS_REJECTED");
+            api.store.flagUser("alice", "CREDENTIALS_REJECTED", java.time.Instant.now());
             assertEquals(422, api.reconnectLink("alice", ids.get(0), null).getStatusCode());
 
             assertEquals(200, api.importSecret("alice", api.secretAtSnapTrade("alice")).getStatusCode());
@@ -645,8 +645,8 @@ class ApiRoutesTest {
             APIGatewayV2HTTPResponse r = api.reconnectLink("alice", c, null);
 
             assertEquals(422, r.getStatusCode());
-            assertEquals("SnapTrade rejected the user's secret; import it again with PUT /users/{userId}/secret",
-                    error(r));
+            assertEquals("SnapTrade rejected the user's secret; rotate it with POST /users/{userId}/secret/reset, "
+                    + "or import the current one with PUT /users/{userId}/secret", error(r));
             api.assertNoSecret(r, "rotated-away-secret-99");
             assertEquals("CREDENTIALS_REJECTED", api.store.account("alice").orElseThrow().problem(), "flagged");
             assertEquals(List.of(), api.items("alice", "LINK#"), "no link recorded");
@@ -657,8 +657,9 @@ class ApiRoutesTest {
             APIGatewayV2HTTPResponse again = api.reconnectLink("alice", c, null);
 
             assertEquals(422, again.getStatusCode());
-            assertEquals("SnapTrade rejected the stored secret of user 'alice'; import it again with "
-                    + "PUT /users/{userId}/secret", error(again));
+            assertEquals("SnapTrade rejected the stored secret of user 'alice'; rotate it with "
+                    + "POST /users/{userId}/secret/reset, or import the current one with PUT /users/{userId}/secret",
+                    error(again));
             assertEquals(flagged, api.snapshot());
             assertEquals(logins, api.simulator.requests().count(Endpoint.LOGIN), "a flagged user is not retried");
         }

@@ -41,7 +41,7 @@ class TemplateRoutesTest {
                 served.add(event.getRouteKey());
             }
         }
-        assertEquals(6, served.size(), "the API's six routes: " + served);
+        assertEquals(7, served.size(), "the API's seven routes: " + served);
         for (String key : served) {
             JsonNode route = routes.get(key);
             assertTrue(route != null, key + " is not declared in template.yaml");

@@ -8,6 +8,7 @@ import com.connectionkeeper.core.log.JsonLog;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -69,7 +70,7 @@ public final class SweepRun {
             Tally tally = checkAll(plan, runId, remainingMillis, requestsUsed);
             SweepSummary summary = new SweepSummary(runId, false, plan.size(), tally.checked, tally.transitions,
                     tally.failures, requestsUsed.getAsInt(), settings.requestsPerRun(), millisSince(started),
-                    plan.size() - tally.checked);
+                    plan.size() - tally.checked, tally.suspect);
             summary.log();
             return summary;
         } finally {
@@ -78,7 +79,7 @@ public final class SweepRun {
     }
 
     private Tally checkAll(List<String> plan, String runId, LongSupplier remainingMillis, IntSupplier requestsUsed) {
-        Tally tally = new Tally();
+        Tally tally = new Tally(settings.suspectStreak());
         int concurrency = settings.concurrency();
         Semaphore slots = new Semaphore(concurrency);
         int started = 0;
@@ -92,6 +93,14 @@ public final class SweepRun {
                     slots.release();
                     break;
                 }
+                if (tally.suspect()) {
+                    JsonLog.error("sweep_client_suspect", "runId", runId, "usersBlamedInARow",
+                            settings.suspectStreak(), "hint", "SnapTrade rejected the secret of (or did not know) "
+                                    + settings.suspectStreak() + " users in a row: check SNAPTRADE_CLIENT_ID, "
+                                    + "SNAPTRADE_CONSUMER_KEY and SNAPTRADE_BASE_URL; nobody was flagged");
+                    slots.release();
+                    break;
+                }
                 if (!mayStart(remainingMillis, requestsUsed.getAsInt(), started)) {
                     slots.release();
                     break;
@@ -99,7 +108,7 @@ public final class SweepRun {
                 started++;
                 pool.execute(() -> {
                     try {
-                        tally.add(users.check(userId, runId));
+                        settle(tally.add(users.check(userId, runId)), true, runId);
                     } catch (RuntimeException e) {
                         JsonLog.error("sweep_user_error", "runId", runId, "userId", userId,
                                 "error", e.getClass().getSimpleName());
@@ -115,7 +124,31 @@ public final class SweepRun {
             pool.shutdown();
             awaitInFlight(pool, remainingMillis);
         }
+        settleBlames(tally, runId);
         return tally.snapshot();
+    }
+
+    /**
+     * The users blamed since the last verification: believed (flagged) unless the streak made the client suspect,
+     * then retried later like a transient failure. Each user either way; one failure does not stop the others.
+     */
+    private void settleBlames(Tally tally, String runId) {
+        settle(tally.takeBlamed(), !tally.suspect(), runId);
+    }
+
+    private void settle(List<UserSweep.Outcome> blamedUsers, boolean believe, String runId) {
+        for (UserSweep.Outcome blamed : blamedUsers) {
+            try {
+                if (believe) {
+                    users.confirm(blamed);
+                } else {
+                    users.doubt(blamed);
+                }
+            } catch (RuntimeException e) {
+                JsonLog.error("sweep_user_error", "runId", runId, "userId", blamed.userId(),
+                        "error", e.getClass().getSimpleName());
+            }
+        }
     }
 
     /**
@@ -149,16 +182,50 @@ public final class SweepRun {
         return thread;
     }
 
-    /** The counts of the checks that finished; thread-safe. */
+    /**
+     * The counts of the checks that finished, and the users SnapTrade blamed since the last verification (in
+     * completion order); thread-safe.
+     */
     private static final class Tally {
         private final Map<Transition, Integer> transitions = new EnumMap<>(Transition.class);
         private final Map<String, Integer> failures = new TreeMap<>();
+        private final int suspectStreak;
+        private List<UserSweep.Outcome> blamed = new ArrayList<>();
         private int checked;
+        private boolean suspect;
 
-        synchronized void add(UserSweep.Outcome outcome) {
+        Tally(int suspectStreak) {
+            this.suspectStreak = suspectStreak;
+        }
+
+        /**
+         * Counts the outcome. Returns the blamed users to flag now: those held since the last verification, once this
+         * outcome verifies a user (SnapTrade accepts our client, so its blames are believable).
+         */
+        synchronized List<UserSweep.Outcome> add(UserSweep.Outcome outcome) {
             checked++;
             outcome.transitions().forEach((kind, n) -> transitions.merge(kind, n, Integer::sum));
             outcome.failure().ifPresent(f -> failures.merge(f.name(), 1, Integer::sum));
+            if (outcome.blamesUser()) {
+                blamed.add(outcome);
+                if (blamed.size() >= suspectStreak) {
+                    suspect = true;
+                }
+            } else if (outcome.verified() && !suspect) {
+                return takeBlamed();
+            }
+            return List.of();
+        }
+
+        synchronized List<UserSweep.Outcome> takeBlamed() {
+            List<UserSweep.Outcome> taken = blamed;
+            blamed = new ArrayList<>();
+            return taken;
+        }
+
+        /** As many users blamed in a row as the streak allows: our client is more likely wrong than all of them. */
+        synchronized boolean suspect() {
+            return suspect;
         }
 
         /** SnapTrade refused our client on some check: no further user can succeed in this run. */
@@ -172,10 +239,11 @@ public final class SweepRun {
         }
 
         synchronized Tally snapshot() {
-            Tally copy = new Tally();
+            Tally copy = new Tally(suspectStreak);
             copy.transitions.putAll(transitions);
             copy.failures.putAll(failures);
             copy.checked = checked;
+            copy.suspect = suspect;
             return copy;
         }
     }

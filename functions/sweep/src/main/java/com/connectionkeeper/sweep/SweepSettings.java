@@ -9,18 +9,30 @@ import java.util.Map;
  * A sweep run's budgets: SnapTrade requests it may spend, users it checks at once, and how much remaining Lambda
  * time it keeps in hand (no new user starts below it, so every started user finishes before the timeout).
  */
-public record SweepSettings(int requestsPerRun, int concurrency, Duration safetyMargin) {
+public record SweepSettings(int requestsPerRun, int concurrency, Duration safetyMargin, int suspectStreak) {
     public static final String ENV_REQUESTS_PER_RUN = "SWEEP_REQUESTS_PER_RUN";
     public static final String ENV_CONCURRENCY = "SWEEP_CONCURRENCY";
     public static final int DEFAULT_REQUESTS_PER_RUN = 150;
     public static final int DEFAULT_CONCURRENCY = 8;
     public static final String ENV_RETRY_BASE_SECONDS = "SWEEP_RETRY_BASE_SECONDS";
     public static final String ENV_RETRY_MAX_SECONDS = "SWEEP_RETRY_MAX_SECONDS";
+    public static final String ENV_SUSPECT_STREAK = "SWEEP_SUSPECT_STREAK";
+    public static final int DEFAULT_SUSPECT_STREAK = 5;
 
+    /**
+     * @param suspectStreak users blamed by SnapTrade in a row (rejected secret, unknown user) with no user verified in
+     *                      between, after which the run stops and reports our client as suspect instead of flagging
+     *                      them all
+     */
     public SweepSettings {
-        if (requestsPerRun < 1 || concurrency < 1 || safetyMargin.isNegative()) {
-            throw new IllegalArgumentException("requestsPerRun and concurrency must be >= 1, safetyMargin >= 0");
+        if (requestsPerRun < 1 || concurrency < 1 || safetyMargin.isNegative() || suspectStreak < 1) {
+            throw new IllegalArgumentException(
+                    "requestsPerRun, concurrency and suspectStreak must be >= 1, safetyMargin >= 0");
         }
+    }
+
+    public SweepSettings(int requestsPerRun, int concurrency, Duration safetyMargin) {
+        this(requestsPerRun, concurrency, safetyMargin, DEFAULT_SUSPECT_STREAK);
     }
 
     /** The margin for a gateway whose calls retry for at most {@code retryBudget}: twice that, plus 5 s. */
@@ -28,11 +40,15 @@ public record SweepSettings(int requestsPerRun, int concurrency, Duration safety
         return retryBudget.multipliedBy(2).plusSeconds(5);
     }
 
-    /** From {@value #ENV_REQUESTS_PER_RUN} and {@value #ENV_CONCURRENCY}, with the margin for the gateway's retries. */
+    /**
+     * From {@value #ENV_REQUESTS_PER_RUN}, {@value #ENV_CONCURRENCY} and {@value #ENV_SUSPECT_STREAK}, with the margin
+     * for the gateway's retries.
+     */
     public static SweepSettings fromEnvironment(Map<String, String> variables, Duration retryBudget) {
         EnvironmentVariables env = new EnvironmentVariables(variables);
         return new SweepSettings(env.positiveInt(ENV_REQUESTS_PER_RUN, DEFAULT_REQUESTS_PER_RUN),
-                env.positiveInt(ENV_CONCURRENCY, DEFAULT_CONCURRENCY), marginFor(retryBudget));
+                env.positiveInt(ENV_CONCURRENCY, DEFAULT_CONCURRENCY), marginFor(retryBudget),
+                env.positiveInt(ENV_SUSPECT_STREAK, DEFAULT_SUSPECT_STREAK));
     }
 
     /**

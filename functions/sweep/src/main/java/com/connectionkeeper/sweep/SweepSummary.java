@@ -20,10 +20,11 @@ import java.util.TreeMap;
  * @param requestBudget SnapTrade requests the run was allowed
  * @param durationMs    wall time of the run
  * @param usersLeft     planned but not checked (time or request budget ran out); the next run takes them
+ * @param clientSuspect SnapTrade blamed so many users in a row that the run stopped and flagged none of them
  */
 public record SweepSummary(String runId, boolean skipped, int usersPlanned, int usersChecked,
                            Map<Transition, Integer> transitions, Map<String, Integer> failures, int requestsUsed,
-                           int requestBudget, long durationMs, int usersLeft) {
+                           int requestBudget, long durationMs, int usersLeft, boolean clientSuspect) {
     public static final String SKIPPED_REASON = "another run holds the lease";
 
     public SweepSummary {
@@ -32,7 +33,7 @@ public record SweepSummary(String runId, boolean skipped, int usersPlanned, int 
     }
 
     static SweepSummary skipped(String runId, int requestBudget, long durationMs) {
-        return new SweepSummary(runId, true, 0, 0, Map.of(), Map.of(), 0, requestBudget, durationMs, 0);
+        return new SweepSummary(runId, true, 0, 0, Map.of(), Map.of(), 0, requestBudget, durationMs, 0, false);
     }
 
     public int failures(String kind) {
@@ -55,6 +56,7 @@ public record SweepSummary(String runId, boolean skipped, int usersPlanned, int 
         out.put("requestBudget", requestBudget);
         out.put("durationMs", durationMs);
         out.put("usersLeft", usersLeft);
+        out.put("clientSuspect", clientSuspect);
         return out;
     }
 
@@ -62,7 +64,8 @@ public record SweepSummary(String runId, boolean skipped, int usersPlanned, int 
     void log() {
         List<Object> fields = new ArrayList<>(List.of("runId", runId, "skipped", skipped,
                 "usersPlanned", usersPlanned, "usersChecked", usersChecked, "requestsUsed", requestsUsed,
-                "requestBudget", requestBudget, "durationMs", durationMs, "usersLeft", usersLeft));
+                "requestBudget", requestBudget, "durationMs", durationMs, "usersLeft", usersLeft,
+                "clientSuspect", clientSuspect));
         if (skipped) {
             fields.addAll(List.of("reason", SKIPPED_REASON));
         }

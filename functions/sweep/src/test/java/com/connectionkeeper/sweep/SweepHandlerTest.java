@@ -121,9 +121,43 @@ class SweepHandlerTest {
     }
 
     @Test
+    void theTemplateGivesTheSweepFunctionEverySettingItReadsFromADeclaredParameter() {
+        checkSweepSettings(com.connectionkeeper.testkit.CloudFormationTemplate.load());
+        // and the check can fail: the same template without the suspect streak
+        com.connectionkeeper.testkit.CloudFormationTemplate broken = com.connectionkeeper.testkit
+                .CloudFormationTemplate.parse(new String(uncheck(() -> java.nio.file.Files.readAllBytes(
+                        com.connectionkeeper.testkit.RepoPaths.root().resolve("template.yaml"))),
+                        java.nio.charset.StandardCharsets.UTF_8)
+                        .replace("          SWEEP_SUSPECT_STREAK: !Ref SweepSuspectStreak\n", ""));
+        assertThrows(AssertionError.class, () -> checkSweepSettings(broken));
+    }
+
+    private static void checkSweepSettings(com.connectionkeeper.testkit.CloudFormationTemplate template) {
+        com.fasterxml.jackson.databind.JsonNode env = template.resource("SweepFunction").path("Properties")
+                .path("Environment").path("Variables");
+        for (String name : List.of(SweepSettings.ENV_REQUESTS_PER_RUN, SweepSettings.ENV_CONCURRENCY,
+                SweepSettings.ENV_RETRY_BASE_SECONDS, SweepSettings.ENV_RETRY_MAX_SECONDS,
+                SweepSettings.ENV_SUSPECT_STREAK)) {
+            String parameter = env.path(name).path("Ref").asText("");
+            assertTrue(!parameter.isEmpty(), name + " is not set from a parameter");
+            assertTrue(template.parameters().has(parameter), parameter + " is not declared");
+        }
+    }
+
+    private static <T> T uncheck(java.util.concurrent.Callable<T> call) {
+        try {
+            return call.call();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void settingsComeFromTheEnvironmentWithTheMarginOfTheGatewaysRetryBudget() {
         SweepSettings defaults = SweepSettings.fromEnvironment(Map.of(), Duration.ofSeconds(20));
-        assertEquals(new SweepSettings(150, 8, Duration.ofSeconds(45)), defaults);
+        assertEquals(new SweepSettings(150, 8, Duration.ofSeconds(45), 5), defaults);
+        assertEquals(3, SweepSettings.fromEnvironment(Map.of(SweepSettings.ENV_SUSPECT_STREAK, "3"),
+                Duration.ofSeconds(20)).suspectStreak());
         assertEquals(new SweepSettings(40, 2, Duration.ofSeconds(11)), SweepSettings.fromEnvironment(
                 Map.of(SweepSettings.ENV_REQUESTS_PER_RUN, "40", SweepSettings.ENV_CONCURRENCY, "2"),
                 Duration.ofSeconds(3)));

@@ -10,7 +10,8 @@ import java.util.Optional;
 public interface AccountStore {
 
     /** A user as the API sees it. The secret itself never leaves the store except as {@code UserCredentials}. */
-    record Account(String userId, UserStatus status, boolean hasSecret, String problem, Instant lastVerifiedAt) {
+    record Account(String userId, UserStatus status, boolean hasSecret, String problem, Instant lastVerifiedAt,
+                   Instant registeringSince) {
 
         /** Deleted (by us or a USER_DELETED webhook). */
         public boolean deleted() {
@@ -31,6 +32,14 @@ public interface AccountStore {
      * False if it exists.
      */
     boolean createUser(String userId, String userSecret, Instant at, String requestId);
+
+    /**
+     * Records the intent to register the user at SnapTrade, before asking SnapTrade (kept from the first attempt
+     * until {@link #createUser} stores the secret): if SnapTrade registers the user but its answer or our write is
+     * lost, a retry knows that the user SnapTrade then has is ours, without its secret. False, nothing written, when
+     * a user that is not deleted has a secret here already.
+     */
+    boolean beginRegistration(String userId, Instant at);
 
     /** Drops the user's secret (after its deletion); nothing else changes. */
     void forgetSecret(String userId);

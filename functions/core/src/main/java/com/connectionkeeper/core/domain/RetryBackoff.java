@@ -9,6 +9,12 @@ import java.time.Duration;
  */
 public record RetryBackoff(Duration base, Duration max) {
     public static final RetryBackoff DEFAULT = new RetryBackoff(Duration.ofMinutes(1), Duration.ofHours(1));
+    /**
+     * When a user whose secret SnapTrade rejected (or that SnapTrade did not know) is checked again: an hour after the
+     * first rejection, doubling per consecutive rejection, at most a day — a flag is never for good, and a secret
+     * that stays rejected costs at most one request a day.
+     */
+    public static final RetryBackoff FLAGGED_RECHECK = new RetryBackoff(Duration.ofHours(1), Duration.ofDays(1));
 
     public RetryBackoff {
         if (base.isNegative() || base.isZero() || max.compareTo(base) < 0) {

@@ -1,6 +1,7 @@
 package com.connectionkeeper.core.domain;
 
 import com.connectionkeeper.core.snaptrade.UserCredentials;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -45,8 +46,28 @@ public interface StateStore {
     /** The user's id and secret, when we have a secret that SnapTrade has not rejected. */
     Optional<UserCredentials> credentials(String userId);
 
-    /** Takes the user out of the sweep until its secret is saved again (e.g. SnapTrade rejected the secret). */
-    void flagUser(String userId, String problem);
+    /** A secret we hold, and what SnapTrade last said was wrong with it ({@code problem}; null: nothing). */
+    record HeldSecret(UserCredentials credentials, String problem) {
+    }
+
+    /**
+     * The secret we hold for the user, flagged or not (the sweep rechecks flagged users with it); empty when we hold
+     * none or the user is deleted.
+     */
+    Optional<HeldSecret> heldSecret(String userId);
+
+    /**
+     * Takes the user out of the sweep (e.g. SnapTrade rejected the secret) until its secret is saved again or a
+     * recheck finds it accepted: the recheck is due after {@link RetryBackoff#FLAGGED_RECHECK} for the consecutive
+     * flags. Nothing for a deleted user or one we hold no secret for.
+     */
+    void flagUser(String userId, String problem, Instant at);
+
+    /**
+     * SnapTrade accepted {@code secretUsed} again: the flag ends and the user is back in the sweep. False, nothing
+     * changed, when the user is deleted or holds another secret now.
+     */
+    boolean clearFlag(String userId, String secretUsed);
 
     /** The history of one connection (or, with a null connection id, of the user), oldest event first. */
     List<Delivery> history(String userId, String connectionId);

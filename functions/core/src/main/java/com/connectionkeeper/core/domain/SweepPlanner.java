@@ -16,7 +16,8 @@ import java.util.stream.Stream;
  * users with a BROKEN connection (oldest break first, to catch fixes), users with a connection flagged for
  * verification, users whose retry after a transient failure is due (a failed check counts as the user's check in
  * the pass, so one failing user never holds a pass open; its retries follow its own backoff), users never checked,
- * then the least recently checked. Everything is read page by page from the table's indexes; nothing proportional to
+ * then the least recently checked. Users out of the sweep — no secret held, or one SnapTrade rejected (its recheck
+ * comes through the retry list, on its own backoff), or deleted — take no place in a plan. Everything is read page by page from the table's indexes; nothing proportional to
  * the number of users is held.
  */
 public final class SweepPlanner {
@@ -83,7 +84,7 @@ public final class SweepPlanner {
             Iterator<SweepQueue.Ranked> it = users.iterator();
             while (chosen.size() < capacity && it.hasNext()) {
                 SweepQueue.Ranked next = it.next();
-                if (!chosen.contains(next.userId()) && dueIn(queue.lastChecked(next.userId()).orElse(null), pass)) {
+                if (!chosen.contains(next.userId()) && due(queue.standing(next.userId()), pass)) {
                     chosen.add(next.userId());
                     taken = true;
                 } else if (!taken && !chosen.contains(next.userId())) {
@@ -102,6 +103,11 @@ public final class SweepPlanner {
                 chosen.add(it.next());
             }
         }
+    }
+
+    /** In the sweep (a secret held, not rejected, not deleted) and not checked in this pass. */
+    private static boolean due(Optional<SweepQueue.Standing> standing, Instant pass) {
+        return standing.map(s -> s.inSweep() && dueIn(s.lastChecked(), pass)).orElse(false);
     }
 
     private static boolean dueIn(Instant lastChecked, Instant pass) {

@@ -66,6 +66,17 @@ public interface SweepQueue {
     /** Records how far the current pass has read its priority lists (ignored if another pass has begun since). */
     void advancePass(Pass pass);
 
+    /**
+     * Where the user stands for the sweep: its last check (null: never), and whether it is in the sweep at all — we
+     * hold its secret, SnapTrade has not rejected it, and it is not deleted. A user out of the sweep takes no place in
+     * a plan (it would cost no request, but a real check's place).
+     */
+    record Standing(Instant lastChecked, boolean inSweep) {
+    }
+
+    /** The user's standing; empty for a user we have no user item for (known only from connection webhooks). */
+    Optional<Standing> standing(String userId);
+
     /** When the sweep last checked the user, whatever the outcome (empty: never, or unknown user). */
     Optional<Instant> lastChecked(String userId);
 

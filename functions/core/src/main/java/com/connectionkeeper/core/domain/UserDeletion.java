@@ -1,5 +1,7 @@
 package com.connectionkeeper.core.domain;
 
+import java.util.Optional;
+
 /**
  * A user's deletion, from SnapTrade's USER_DELETED webhook or our API's DELETE: written on the user first, then on
  * each of its connections. A connection created concurrently either shows up in the list read after the user's
@@ -18,7 +20,9 @@ public final class UserDeletion {
             throw new IllegalArgumentException("not a deletion: " + event.type());
         }
         if (!store.applyToUser(event)) {
-            return new Result(IngestResult.STALE, 0);
+            // Stale: a newer registration or deletion. If it is a deletion, finish it — an earlier attempt may have
+            // failed after writing the user (e.g. DynamoDB between two writes), leaving connections live.
+            return new Result(IngestResult.STALE, finish(store, event.userId(), source));
         }
         ConnectionChange change = ConnectionRules.userDeletion(event.watermark(), event.eventTime(), source);
         int deleted = 0;
@@ -29,6 +33,29 @@ public final class UserDeletion {
             }
         }
         return new Result(IngestResult.APPLIED, deleted);
+    }
+
+    /**
+     * Writes the user's recorded deletion onto every connection still live from before it; nothing when the user is
+     * not deleted. Returns how many connections it deleted. Idempotent: a retry of a half-done deletion finishes it.
+     */
+    public static int finish(StateStore store, String userId, Source source) {
+        Optional<UserState> user = store.user(userId);
+        if (user.isEmpty() || user.get().status() != UserStatus.DELETED || user.get().deletionWatermark() == null) {
+            return 0;
+        }
+        Watermark deletion = user.get().deletionWatermark();
+        ConnectionChange change = ConnectionRules.userDeletion(deletion, user.get().deletedAt(), source);
+        int deleted = 0;
+        for (ConnectionState c : store.connections(userId)) {
+            if (c.status() == ConnectionStatus.DELETED || (c.watermark() != null && c.watermark().isAfter(deletion))) {
+                continue; // deleted already, or changed after the deletion (newer wins)
+            }
+            if (store.applyToConnection(userId, c.connectionId(), change).applied()) {
+                deleted++;
+            }
+        }
+        return deleted;
     }
 
     /** What a deletion did: applied or stale, and how many live connections it deleted. */

@@ -20,14 +20,17 @@ public final class UserSweep {
     public enum Failure {
         /** Known only from a webhook: no secret stored (reported, moved to the end of the order). */
         NO_SECRET,
-        /** SnapTrade rejected the secret: flagged, skipped until the secret is saved again. */
+        /**
+         * SnapTrade rejected the secret: once the caller confirms it ({@link #confirm}), flagged — out of the sweep
+         * until the secret is saved again or a recheck on {@link RetryBackoff#FLAGGED_RECHECK} finds it accepted.
+         */
         CREDENTIALS_REJECTED,
         /**
          * SnapTrade refused our client (consumer key, clock, permission), not this user: nothing is written, the user
          * stays where it is, and the run stops starting users — every call would fail alike.
          */
         CLIENT_REJECTED,
-        /** SnapTrade does not know the user: flagged like a rejected secret. */
+        /** SnapTrade itself said it does not know the user: flagged like a rejected secret, once confirmed. */
         USER_UNKNOWN,
         /** Rate limited after the gateway's retries: retried in a later run, with backoff. */
         RATE_LIMITED,
@@ -37,8 +40,23 @@ public final class UserSweep {
         BAD_RESPONSE
     }
 
-    /** What checking one user did: transitions applied, or why it failed. */
-    public record Outcome(String userId, Map<Transition, Integer> transitions, Optional<Failure> failure) {
+    /** What checking one user did: transitions applied, or why it failed; {@code checkedAt} when it asked. */
+    public record Outcome(String userId, Map<Transition, Integer> transitions, Optional<Failure> failure,
+                          Instant checkedAt) {
+
+        /**
+         * SnapTrade blamed the user (rejected secret, unknown user). Nothing is written yet: the caller decides whether
+         * to believe it ({@link #confirm}) or, when many users in a row are blamed alike — our client, not all of
+         * them, is more likely wrong — to retry later ({@link #doubt}).
+         */
+        public boolean blamesUser() {
+            return failure.filter(f -> f == Failure.CREDENTIALS_REJECTED || f == Failure.USER_UNKNOWN).isPresent();
+        }
+
+        /** SnapTrade answered and the user's connections were reconciled. */
+        public boolean verified() {
+            return failure.isEmpty();
+        }
     }
 
     private final StateStore store;
@@ -63,60 +81,83 @@ public final class UserSweep {
         return gateway.requestsSent();
     }
 
+    /**
+     * Checks the user with the secret we hold — also a flagged one, whose recheck is due: if SnapTrade accepts it
+     * now, the flag ends. A user-blaming answer ({@link Outcome#blamesUser()}) writes nothing until
+     * {@link #confirm} or {@link #doubt}.
+     */
     public Outcome check(String userId, String runId) {
         Instant observedAt = clock.instant();
-        Optional<UserCredentials> credentials = store.credentials(userId);
-        if (credentials.isEmpty()) {
+        Optional<StateStore.HeldSecret> held = store.heldSecret(userId);
+        if (held.isEmpty()) {
             queue.markChecked(userId, observedAt);
-            return failed(userId, Failure.NO_SECRET);
+            return failed(userId, Failure.NO_SECRET, observedAt);
         }
+        UserCredentials credentials = held.get().credentials();
         List<BrokerageConnection> listed;
         try {
-            listed = gateway.listConnections(credentials.get());
+            listed = gateway.listConnections(credentials);
         } catch (SnapTradeException e) {
             return failedAtSnapTrade(userId, runId, observedAt, e);
         }
+        if (held.get().problem() != null) {
+            store.clearFlag(userId, credentials.userSecret()); // accepted again: back in the sweep
+        }
         Map<Transition, Integer> transitions = reconciler.reconcile(userId, listed, observedAt, runId, Source.SWEEP);
         queue.markVerified(userId, observedAt);
-        return new Outcome(userId, transitions, Optional.empty());
+        return new Outcome(userId, transitions, Optional.empty(), observedAt);
+    }
+
+    /** Believes a user-blaming outcome: the user is flagged out of the sweep, its recheck scheduled. */
+    public void confirm(Outcome outcome) {
+        requireBlame(outcome);
+        store.flagUser(outcome.userId(), outcome.failure().orElseThrow().name(), outcome.checkedAt());
+    }
+
+    /**
+     * Does not believe a user-blaming outcome (too many users blamed in a row): the user is retried after the
+     * transient backoff, as if SnapTrade had been unavailable, and nobody is flagged.
+     */
+    public void doubt(Outcome outcome) {
+        requireBlame(outcome);
+        queue.scheduleRetry(outcome.userId(), outcome.checkedAt(), backoff);
+    }
+
+    private static void requireBlame(Outcome outcome) {
+        if (!outcome.blamesUser()) {
+            throw new IllegalArgumentException("not a user-blaming outcome: " + outcome.failure());
+        }
     }
 
     private Outcome failedAtSnapTrade(String userId, String runId, Instant at, SnapTradeException e) {
         switch (e.kind()) {
             case CREDENTIALS_REJECTED -> {
-                return flagged(userId, Failure.CREDENTIALS_REJECTED, at);
+                return failed(userId, Failure.CREDENTIALS_REJECTED, at);
             }
             case NOT_FOUND -> {
-                return flagged(userId, Failure.USER_UNKNOWN, at);
+                return failed(userId, Failure.USER_UNKNOWN, at);
             }
             case CLIENT_REJECTED -> {
-                return failed(userId, Failure.CLIENT_REJECTED);
+                return failed(userId, Failure.CLIENT_REJECTED, at);
             }
             case BAD_RESPONSE -> {
                 store.recordDelivery(new Delivery(userId, null, runId, "SWEEP_BAD_RESPONSE", at, clock.instant(),
                         IngestResult.IGNORED, "{\"httpStatus\":" + e.httpStatus() + "}", Source.SWEEP));
                 queue.markChecked(userId, at);
-                return failed(userId, Failure.BAD_RESPONSE);
+                return failed(userId, Failure.BAD_RESPONSE, at);
             }
             case RATE_LIMITED -> {
                 queue.scheduleRetry(userId, at, backoff);
-                return failed(userId, Failure.RATE_LIMITED);
+                return failed(userId, Failure.RATE_LIMITED, at);
             }
             default -> {
                 queue.scheduleRetry(userId, at, backoff);
-                return failed(userId, Failure.UNAVAILABLE);
+                return failed(userId, Failure.UNAVAILABLE, at);
             }
         }
     }
 
-    /** Takes the user out of the sweep until its secret is saved again; its check still counts as done. */
-    private Outcome flagged(String userId, Failure failure, Instant at) {
-        store.flagUser(userId, failure.name());
-        queue.markChecked(userId, at);
-        return failed(userId, failure);
-    }
-
-    private static Outcome failed(String userId, Failure failure) {
-        return new Outcome(userId, Map.of(), Optional.of(failure));
+    private static Outcome failed(String userId, Failure failure, Instant at) {
+        return new Outcome(userId, Map.of(), Optional.of(failure), at);
     }
 }

@@ -46,6 +46,13 @@ public final class Watermark implements Comparable<Watermark> {
         return encoded;
     }
 
+    /** The tie-breaker it was made with: the webhook id, or the request or run id of our own writers. */
+    public String tieBreaker() {
+        int first = encoded.indexOf('#');
+        int second = first < 0 ? -1 : encoded.indexOf('#', first + 1);
+        return second < 0 ? "" : encoded.substring(second + 1);
+    }
+
     public boolean isAfter(Watermark other) {
         return compareTo(other) > 0;
     }

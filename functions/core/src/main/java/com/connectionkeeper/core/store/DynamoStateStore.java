@@ -123,10 +123,11 @@ public final class DynamoStateStore implements StateStore, SweepQueue, AccountSt
         String w = e.watermark().encoded();
         UpdateBuilder u = new UpdateBuilder().set(ENTITY, USER_ENTITY).set("userId", e.userId());
         switch (e.type()) {
+            // no sweepOrder: a user enters the sweep with its secret (saveUserSecret, createUser), not before —
+            // without one its check could only fail, taking a real check's place in every pass
             case USER_REGISTERED -> u.set("status", UserStatus.ACTIVE.name())
                     .set("registeredAt", t)
                     .set("watermark", w)
-                    .setIfAbsent("sweepOrder", UpdateBuilder.s(sweepOrder(null, e.userId())))
                     .whenAbsentOrNotAfter("watermark", w);
             case USER_DELETED -> u.set("status", UserStatus.DELETED.name())
                     .set("deletedAt", t)
@@ -313,10 +314,32 @@ public final class DynamoStateStore implements StateStore, SweepQueue, AccountSt
         UpdateBuilder u = new UpdateBuilder().set(ENTITY, USER_ENTITY).set("userId", userId)
                 .set("userSecret", userSecret)
                 .setIfAbsent("sweepOrder", UpdateBuilder.s(sweepOrder(null, userId)))
-                .remove("problem").remove("retryAt").remove("sweepFailures");
+                .remove("problem").remove("retryAt").remove("sweepFailures").remove("flagChecks");
         String status = u.name("status");
         u.when("attribute_not_exists(" + status + ") OR " + status + " <> "
                 + u.value(AttributeValue.fromS(UserStatus.DELETED.name())));
+        return update(u, key(userId, Keys.USER_SK));
+    }
+
+    @Override
+    public Optional<HeldSecret> heldSecret(String userId) {
+        Map<String, AttributeValue> item = get(userId, Keys.USER_SK);
+        if (item == null || str(item, "userSecret") == null
+                || UserStatus.DELETED.name().equals(str(item, "status"))) {
+            return Optional.empty();
+        }
+        return Optional.of(new HeldSecret(new UserCredentials(userId, str(item, "userSecret")), str(item, "problem")));
+    }
+
+    @Override
+    public boolean clearFlag(String userId, String secretUsed) {
+        UpdateBuilder u = new UpdateBuilder().remove("problem").remove("flagChecks").remove("retryAt")
+                .remove("sweepFailures")
+                .setIfAbsent("sweepOrder", UpdateBuilder.s(sweepOrder(null, userId)));
+        String status = u.name("status");
+        u.when(u.name("userSecret") + " = " + u.value(AttributeValue.fromS(secretUsed)) + " AND ("
+                + "attribute_not_exists(" + status + ") OR " + status + " <> "
+                + u.value(AttributeValue.fromS(UserStatus.DELETED.name())) + ")");
         return update(u, key(userId, Keys.USER_SK));
     }
 
@@ -330,10 +353,33 @@ public final class DynamoStateStore implements StateStore, SweepQueue, AccountSt
     }
 
     @Override
-    public void flagUser(String userId, String problem) {
-        dynamo.updateItem(new UpdateBuilder().set(ENTITY, USER_ENTITY).set("userId", userId).set("problem", problem)
-                .remove("sweepOrder").remove("retryAt").remove("sweepFailures")
-                .build(table, key(userId, Keys.USER_SK), ReturnValue.NONE));
+    public void flagUser(String userId, String problem, Instant at) {
+        // one conditional write on the count read just before, so the flag and its recheck time land together
+        for (int attempt = 0; attempt < 5; attempt++) {
+            Map<String, AttributeValue> item = get(userId, Keys.USER_SK);
+            if (item == null || str(item, "userSecret") == null
+                    || UserStatus.DELETED.name().equals(str(item, "status"))) {
+                return; // nothing to recheck: no secret, or deleted
+            }
+            String before = item.containsKey("flagChecks") ? item.get("flagChecks").n() : null;
+            int flags = before == null ? 1 : Integer.parseInt(before) + 1;
+            UpdateBuilder u = new UpdateBuilder().set("problem", problem)
+                    .set("flagChecks", AttributeValue.fromN(Integer.toString(flags)))
+                    .set("lastCheckedAt", Watermark.timeKey(at))
+                    .set("retryAt", Watermark.timeKey(at.plus(RetryBackoff.FLAGGED_RECHECK.delayAfter(flags)))
+                            + "#" + userId)
+                    .remove("sweepOrder").remove("sweepFailures");
+            String count = u.name("flagChecks");
+            String status = u.name("status");
+            u.when("attribute_exists(" + u.name("userSecret") + ") AND (attribute_not_exists(" + status + ") OR "
+                    + status + " <> " + u.value(AttributeValue.fromS(UserStatus.DELETED.name())) + ") AND "
+                    + (before == null ? "attribute_not_exists(" + count + ")"
+                    : count + " = " + u.value(AttributeValue.fromN(before))));
+            if (update(u, key(userId, Keys.USER_SK))) {
+                return;
+            }
+        }
+        throw new IllegalStateException("user " + userId + " changed under five attempts to flag it");
     }
 
     /** The items of one index partition, in the index's order, read page by page as consumed. */
@@ -366,6 +412,17 @@ public final class DynamoStateStore implements StateStore, SweepQueue, AccountSt
     }
 
     @Override
+    public Optional<Standing> standing(String userId) {
+        Map<String, AttributeValue> item = get(userId, Keys.USER_SK);
+        if (item == null) {
+            return Optional.empty();
+        }
+        boolean inSweep = item.containsKey("userSecret") && !item.containsKey("problem")
+                && !UserStatus.DELETED.name().equals(str(item, "status"));
+        return Optional.of(new Standing(time(item, "lastCheckedAt"), inSweep));
+    }
+
+    @Override
     public Optional<Instant> lastChecked(String userId) {
         Map<String, AttributeValue> item = get(userId, Keys.USER_SK);
         return item == null ? Optional.empty() : Optional.ofNullable(time(item, "lastCheckedAt"));
@@ -389,10 +446,10 @@ public final class DynamoStateStore implements StateStore, SweepQueue, AccountSt
             u.set("lastVerifiedAt", t);
         }
         if (!updateInSweep(u, userId, ReturnValue.NONE).isPresent()) {
-            // Flagged, deleted, or known only from its connections' webhooks (no user item yet): the check still
-            // counts for the pass — else its broken or flagged connection would have the user picked on every run —
-            // but it stays out of the sweep order.
-            dynamo.updateItem(new UpdateBuilder().set("lastCheckedAt", t)
+            // Flagged, deleted, without a secret, or known only from its connections' webhooks (no user item yet): the
+            // check still counts for the pass, and the user leaves the sweep order (an earlier release queued users
+            // registered by webhook without a secret: each such entry takes one place, once).
+            dynamo.updateItem(new UpdateBuilder().set("lastCheckedAt", t).remove("sweepOrder")
                     .setIfAbsent(ENTITY, UpdateBuilder.s(USER_ENTITY)).setIfAbsent("userId", UpdateBuilder.s(userId))
                     .build(table, key(userId, Keys.USER_SK), ReturnValue.NONE));
         }
@@ -404,7 +461,19 @@ public final class DynamoStateStore implements StateStore, SweepQueue, AccountSt
                 .set("sweepOrder", sweepOrder(at, userId)).add("sweepFailures", AttributeValue.fromN("1"));
         Optional<UpdateItemResponse> counted = updateInSweep(u, userId, ReturnValue.UPDATED_NEW);
         if (counted.isEmpty()) {
-            return 0;
+            // a flagged user whose recheck failed for a transient reason: its recheck moves by the same backoff
+            UpdateBuilder flagged = new UpdateBuilder().set("lastCheckedAt", Watermark.timeKey(at))
+                    .add("sweepFailures", AttributeValue.fromN("1"));
+            String status = flagged.name("status");
+            flagged.when("attribute_exists(" + flagged.name("problem") + ") AND attribute_exists("
+                    + flagged.name("userSecret") + ") AND (attribute_not_exists(" + status + ") OR " + status + " <> "
+                    + flagged.value(AttributeValue.fromS(UserStatus.DELETED.name())) + ")");
+            try {
+                counted = Optional.of(dynamo.updateItem(flagged.build(table, key(userId, Keys.USER_SK),
+                        ReturnValue.UPDATED_NEW)));
+            } catch (ConditionalCheckFailedException notFlaggedEither) {
+                return 0;
+            }
         }
         int failures = Integer.parseInt(counted.get().attributes().get("sweepFailures").n());
         UpdateBuilder retry = new UpdateBuilder().set("retryAt",
@@ -414,10 +483,10 @@ public final class DynamoStateStore implements StateStore, SweepQueue, AccountSt
         return failures;
     }
 
-    /** Applies {@code u} if the user is in the sweep (exists, not deleted, not flagged); empty if not. */
+    /** Applies {@code u} if the user is in the sweep (a secret held, not deleted, not flagged); empty if not. */
     private Optional<UpdateItemResponse> updateInSweep(UpdateBuilder u, String userId, ReturnValue returnValue) {
         String status = u.name("status");
-        u.when("attribute_exists(" + u.name(Keys.PK) + ") AND attribute_not_exists(" + u.name("problem") + ") AND ("
+        u.when("attribute_exists(" + u.name("userSecret") + ") AND attribute_not_exists(" + u.name("problem") + ") AND ("
                 + "attribute_not_exists(" + status + ") OR " + status + " <> "
                 + u.value(AttributeValue.fromS(UserStatus.DELETED.name())) + ")");
         try {
@@ -435,7 +504,18 @@ public final class DynamoStateStore implements StateStore, SweepQueue, AccountSt
         }
         String status = str(item, "status");
         return Optional.of(new Account(userId, status == null ? null : UserStatus.valueOf(status),
-                item.containsKey("userSecret"), str(item, "problem"), time(item, "lastVerifiedAt")));
+                item.containsKey("userSecret"), str(item, "problem"), time(item, "lastVerifiedAt"),
+                time(item, "registeringSince")));
+    }
+
+    @Override
+    public boolean beginRegistration(String userId, Instant at) {
+        UpdateBuilder u = new UpdateBuilder().set(ENTITY, USER_ENTITY).set("userId", userId)
+                .setIfAbsent("registeringSince", UpdateBuilder.s(Watermark.timeKey(at)));
+        String status = u.name("status");
+        u.when("attribute_not_exists(" + u.name("userSecret") + ") OR " + status + " = "
+                + u.value(AttributeValue.fromS(UserStatus.DELETED.name())));
+        return update(u, key(userId, Keys.USER_SK));
     }
 
     @Override
@@ -447,7 +527,8 @@ public final class DynamoStateStore implements StateStore, SweepQueue, AccountSt
                 .set("watermark", registration.encoded())
                 .set("userSecret", userSecret)
                 .set("sweepOrder", sweepOrder(null, userId))
-                .remove("deletedAt").remove("problem").remove("retryAt").remove("sweepFailures");
+                .remove("deletedAt").remove("problem").remove("retryAt").remove("sweepFailures").remove("flagChecks")
+                .remove("registeringSince");
         String status = fresh.name("status");
         fresh.when("attribute_not_exists(" + status + ") OR " + status + " = "
                 + fresh.value(AttributeValue.fromS(UserStatus.DELETED.name())));
@@ -458,7 +539,8 @@ public final class DynamoStateStore implements StateStore, SweepQueue, AccountSt
         // have arrived first. Keep its (newer) registration, add the secret.
         UpdateBuilder known = new UpdateBuilder().set("userSecret", userSecret)
                 .setIfAbsent("sweepOrder", UpdateBuilder.s(sweepOrder(null, userId)))
-                .remove("problem").remove("retryAt").remove("sweepFailures");
+                .remove("problem").remove("retryAt").remove("sweepFailures").remove("flagChecks")
+                .remove("registeringSince");
         known.when("attribute_not_exists(" + known.name("userSecret") + ") AND " + known.name("status") + " <> "
                 + known.value(AttributeValue.fromS(UserStatus.DELETED.name())));
         return update(known, key(userId, Keys.USER_SK));

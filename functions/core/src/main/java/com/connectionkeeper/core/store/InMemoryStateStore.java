@@ -11,6 +11,7 @@ import com.connectionkeeper.core.domain.UserStatus;
 import com.connectionkeeper.core.domain.Watermark;
 import com.connectionkeeper.core.domain.WebhookEvent;
 import com.connectionkeeper.core.snaptrade.UserCredentials;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -25,6 +26,7 @@ import java.util.TreeMap;
 public final class InMemoryStateStore implements StateStore {
     private final Map<String, UserState> users = new HashMap<>();
     private final Map<String, String> secrets = new HashMap<>();
+    private final Map<String, String> problems = new HashMap<>();
     private final Map<String, TreeMap<String, ConnectionState>> connections = new HashMap<>();
     private final Map<String, TreeMap<String, Recorded>> history = new HashMap<>();
 
@@ -96,17 +98,40 @@ public final class InMemoryStateStore implements StateStore {
             return false;
         }
         secrets.put(userId, userSecret);
+        problems.remove(userId);
         return true;
     }
 
     @Override
     public synchronized Optional<UserCredentials> credentials(String userId) {
-        return Optional.ofNullable(secrets.get(userId)).map(secret -> new UserCredentials(userId, secret));
+        return problems.containsKey(userId) ? Optional.empty()
+                : Optional.ofNullable(secrets.get(userId)).map(secret -> new UserCredentials(userId, secret));
     }
 
     @Override
-    public synchronized void flagUser(String userId, String problem) {
-        secrets.remove(userId);
+    public synchronized Optional<HeldSecret> heldSecret(String userId) {
+        UserState user = users.get(userId);
+        if (user != null && user.status() == UserStatus.DELETED) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(secrets.get(userId))
+                .map(secret -> new HeldSecret(new UserCredentials(userId, secret), problems.get(userId)));
+    }
+
+    @Override
+    public synchronized void flagUser(String userId, String problem, Instant at) {
+        if (secrets.containsKey(userId)) {
+            problems.put(userId, problem);
+        }
+    }
+
+    @Override
+    public synchronized boolean clearFlag(String userId, String secretUsed) {
+        if (!secretUsed.equals(secrets.get(userId))) {
+            return false;
+        }
+        problems.remove(userId);
+        return true;
     }
 
     /** How many times this delivery's webhook arrived (0 if never). */

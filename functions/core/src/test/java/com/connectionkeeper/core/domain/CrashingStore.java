@@ -55,9 +55,20 @@ final class CrashingStore implements StateStore {
     }
 
     @Override
-    public void flagUser(String userId, String problem) {
+    public void flagUser(String userId, String problem, java.time.Instant at) {
         write();
-        delegate.flagUser(userId, problem);
+        delegate.flagUser(userId, problem, at);
+    }
+
+    @Override
+    public boolean clearFlag(String userId, String secretUsed) {
+        write();
+        return delegate.clearFlag(userId, secretUsed);
+    }
+
+    @Override
+    public Optional<HeldSecret> heldSecret(String userId) {
+        return delegate.heldSecret(userId);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package com.connectionkeeper.core.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.connectionkeeper.core.domain.EventType;
@@ -26,12 +27,14 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 /** The sweep's choice of users on dynalite: priority order within a pass, and no starvation across runs. */
 class SweepPlannerTest {
     private static final Instant T = Instant.parse("2024-06-01T12:00:00Z");
+    private String table;
     private DynamoStateStore store;
     private SweepPlanner planner;
 
     @BeforeEach
     void freshTable() {
-        store = new DynamoStateStore(Dynalite.client(), Dynalite.createTable(), Duration.ofDays(1));
+        table = Dynalite.createTable();
+        store = new DynamoStateStore(Dynalite.client(), table, Duration.ofDays(1));
         planner = new SweepPlanner(store);
     }
 
@@ -72,6 +75,56 @@ class SweepPlannerTest {
         assertEquals(List.of("user-4", "user-5"), planner.plan(2, T),
                 "planned but not checked (the run stopped early): still first");
         assertEquals(6, users.size());
+    }
+
+    @Test
+    void usersOutOfTheSweepTakeNoPlaceInAnyRunsPlan() {
+        // issue 9.12: a user whose secret SnapTrade rejected (flagged) or that we hold no secret for costs no request,
+        // but used to take a place in every pass through its BROKEN connection — a place a real check should have
+        int n = 6;
+        int capacity = 2;
+        users(n);
+        webhook(EventType.CONNECTION_BROKEN, "flagged", "c", T.minusSeconds(50));
+        store.saveUserSecret("flagged", "rejected-secret");
+        store.flagUser("flagged", "CREDENTIALS_REJECTED", T.minusSeconds(40));
+        webhook(EventType.CONNECTION_BROKEN, "no-secret", "c", T.minusSeconds(45)); // known from webhooks only
+        webhook(EventType.USER_REGISTERED, "registered-elsewhere", null, T.minusSeconds(44)); // no secret either
+        webhook(EventType.CONNECTION_UPDATED, "registered-elsewhere", "c", T.minusSeconds(43));
+        Map<String, Integer> checks = new HashMap<>();
+        Instant now = T;
+        for (int run = 0; run < 4 * ((n + capacity - 1) / capacity); run++) {
+            now = now.plusSeconds(60);
+            Instant at = now;
+            List<String> plan = planner.plan(capacity, at);
+            assertEquals(Math.min(capacity, n), plan.size(), "a full plan of real checks in run " + run + ": " + plan);
+            plan.forEach(u -> {
+                checks.merge(u, 1, Integer::sum);
+                store.markVerified(u, at);
+            });
+        }
+        assertEquals(Set.of("user-0", "user-1", "user-2", "user-3", "user-4", "user-5"), checks.keySet());
+        checks.values().forEach(count -> assertEquals(4, count, "each user once per pass: " + checks));
+    }
+
+    @Test
+    void aFlaggedUserIsRecheckedOnItsOwnBackoffNotNever() {
+        users(2);
+        assertEquals(new RetryBackoff(Duration.ofHours(1), Duration.ofDays(1)), RetryBackoff.FLAGGED_RECHECK);
+        store.saveUserSecret("flagged", "rejected-secret");
+        store.flagUser("flagged", "CREDENTIALS_REJECTED", T);
+
+        assertFalse(planner.plan(10, T.plusSeconds(3599)).contains("flagged"), "not before its recheck is due");
+        assertTrue(planner.plan(10, T.plusSeconds(3600)).contains("flagged"), "due after an hour");
+        store.flagUser("flagged", "CREDENTIALS_REJECTED", T.plusSeconds(3600)); // rejected again
+        assertFalse(planner.plan(10, T.plusSeconds(3600 + 7199)).contains("flagged"), "then two hours");
+        assertTrue(planner.plan(10, T.plusSeconds(3600 + 7200)).contains("flagged"));
+        assertEquals("rejected-secret", store.heldSecret("flagged").orElseThrow().credentials().userSecret(),
+                "the sweep may recheck with the secret it holds");
+        assertTrue(store.credentials("flagged").isEmpty(), "but the API does not use a rejected secret");
+
+        store.saveUserSecret("flagged", "new-secret"); // a new secret ends the flag and its rechecks
+        assertEquals(null, store.heldSecret("flagged").orElseThrow().problem());
+        assertEquals(List.of(), store.usersDueForRetry(T.plus(Duration.ofDays(30))).toList());
     }
 
     @Test
@@ -176,24 +229,35 @@ class SweepPlannerTest {
     }
 
     @Test
-    void aBrokenConnectionOfAUserWithoutSecretTakesItsTurnOncePerPassNotEveryRun() {
+    void aBrokenConnectionOfAUserWithoutSecretTakesNoTurnAtAll() {
         users(3);
-        // known only from its connection's webhooks: no user item, no secret (the sweep reports NO_SECRET)
+        // known only from its connection's webhooks: no user item, no secret. An earlier release gave it one turn
+        // per pass (its check could only report NO_SECRET); now it takes none (issue 9.12)
         webhook(EventType.CONNECTION_BROKEN, "webhook-only", "c", T.minusSeconds(100));
         List<List<String>> plans = new ArrayList<>();
         for (int r = 0; r < 3; r++) {
             Instant at = T.plusSeconds(60L * r);
             List<String> planned = planner.plan(2, at);
             plans.add(planned);
-            planned.forEach(u -> {
-                if (store.credentials(u).isEmpty()) {
-                    store.markChecked(u, at);
-                } else {
-                    store.markVerified(u, at);
-                }
-            });
+            planned.forEach(u -> store.markVerified(u, at));
         }
-        assertEquals(List.of(List.of("webhook-only", "user-0"), List.of("user-1", "user-2"),
-                List.of("webhook-only", "user-0")), plans, "a new pass at the third run, not the user every run");
+        assertEquals(List.of(List.of("user-0", "user-1"), List.of("user-2"), List.of("user-0", "user-1")), plans);
+    }
+
+    @Test
+    void aUserQueuedWithoutASecretByAnEarlierReleaseTakesOnePlaceOnceThenLeavesTheOrder() {
+        users(1);
+        // as an earlier release's USER_REGISTERED webhook left it: in the sweep order, no secret
+        Dynalite.client().updateItem(b -> b.tableName(table).key(Map.of(Keys.PK,
+                        software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(Keys.userPartition("legacy")),
+                        Keys.SK, software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(Keys.USER_SK)))
+                .updateExpression("SET entity = :e, userId = :u, sweepOrder = :o")
+                .expressionAttributeValues(Map.of(
+                        ":e", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("USER"),
+                        ":u", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("legacy"),
+                        ":o", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("!#legacy"))));
+        assertEquals(List.of("legacy", "user-0"), planner.plan(5, T));
+        store.markChecked("legacy", T); // its check found no secret
+        assertEquals(List.of("user-0"), store.usersInSweepOrder().map(e -> e.userId()).toList());
     }
 }

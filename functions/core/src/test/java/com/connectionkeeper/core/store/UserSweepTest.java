@@ -129,7 +129,11 @@ class UserSweepTest {
         answers.add(failure(SnapTradeException.Kind.CREDENTIALS_REJECTED));
         answers.add(failure(SnapTradeException.Kind.UNAVAILABLE));
 
-        assertEquals(Optional.of(Failure.CREDENTIALS_REJECTED), sweep.check("rejected", "r").failure());
+        UserSweep.Outcome rejected = sweep.check("rejected", "r");
+        assertEquals(Optional.of(Failure.CREDENTIALS_REJECTED), rejected.failure());
+        assertTrue(rejected.blamesUser());
+        assertTrue(store.credentials("rejected").isPresent(), "nothing written until the run believes it");
+        sweep.confirm(rejected);
         assertEquals(Optional.of(Failure.UNAVAILABLE), sweep.check("down", "r").failure());
         assertEquals(Optional.of(Failure.NO_SECRET), sweep.check("webhook-only", "r").failure());
 
@@ -143,6 +147,41 @@ class UserSweepTest {
         assertEquals(2, requests, "one list per user with a secret, none for the webhook-only user");
         store.saveUserSecret("rejected", "new secret");
         assertTrue(store.credentials("rejected").isPresent());
+    }
+
+    @Test
+    void aFlaggedUsersRecheckUsesTheSecretWeHoldEndingTheFlagWhenAcceptedOrDoublingItsWait() {
+        store.saveUserSecret("f", "s");
+        store.flagUser("f", "CREDENTIALS_REJECTED", T);
+        assertEquals(List.of(), store.usersInSweepOrder().map(e -> e.userId()).toList(), "out of the sweep");
+
+        answers.add(failure(SnapTradeException.Kind.CREDENTIALS_REJECTED));
+        UserSweep.Outcome again = at(T.plus(Duration.ofHours(1))).check("f", "r");
+        sweep.confirm(again);
+        assertEquals(List.of(), store.usersDueForRetry(T.plus(Duration.ofHours(3)).minusMillis(1)).toList());
+        assertEquals(List.of("f"), store.usersDueForRetry(T.plus(Duration.ofHours(3))).toList(), "then 2 h later");
+
+        answers.add(failure(SnapTradeException.Kind.UNAVAILABLE));
+        at(T.plus(Duration.ofHours(3))).check("f", "r");
+        assertEquals(List.of("f"), store.usersDueForRetry(T.plus(Duration.ofHours(3)).plusSeconds(60)).toList(),
+                "a transient failure of the recheck moves it by the transient backoff");
+        assertTrue(store.credentials("f").isEmpty(), "still flagged");
+
+        answers.add(List.of(listed("a", false)));
+        assertEquals(Optional.empty(), at(T.plus(Duration.ofHours(4))).check("f", "r").failure());
+        assertTrue(store.credentials("f").isPresent(), "accepted again: the flag ends");
+        assertEquals(List.of("f"), store.usersInSweepOrder().map(e -> e.userId()).toList(), "back in the sweep");
+        assertEquals(List.of(), store.usersDueForRetry(T.plus(Duration.ofDays(30))).toList());
+        assertEquals(3, requests);
+    }
+
+    @Test
+    void doubtingABlameRetriesTheUserInsteadOfFlaggingIt() {
+        store.saveUserSecret("d", "s");
+        answers.add(failure(SnapTradeException.Kind.CREDENTIALS_REJECTED));
+        sweep.doubt(sweep.check("d", "r"));
+        assertTrue(store.credentials("d").isPresent(), "not flagged");
+        assertEquals(List.of("d"), store.usersDueForRetry(T.plusSeconds(60)).toList());
     }
 
     @Test

@@ -1,0 +1,91 @@
+package com.connectionkeeper.api;
+
+import com.connectionkeeper.core.domain.AccountStore;
+import com.connectionkeeper.core.domain.StateStore;
+import com.connectionkeeper.core.domain.SweepQueue;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import software.amazon.awssdk.core.exception.SdkClientException;
+
+/**
+ * The store with a DynamoDB failure injected before one chosen write (counted from {@link #failBeforeWrite}), as a
+ * throttled or unreachable DynamoDB would answer: the write does not happen and the caller gets the SDK's exception.
+ */
+final class FailingStore implements InvocationHandler {
+    /** Every port method that writes; reads pass through uncounted. */
+    static final Set<String> WRITES = Set.of("applyToConnection", "applyToUser", "recordDelivery", "saveUserSecret",
+            "flagUser", "clearFlag", "createUser", "beginRegistration", "forgetSecret", "recordLink", "consumeLink",
+            "markVerified", "markChecked", "scheduleRetry", "startPass", "advancePass", "tryLease", "releaseLease");
+
+    private final Object delegate;
+    private final List<String> writes = new ArrayList<>();
+    private int failAt = -1;
+    private int failures;
+
+    private FailingStore(Object delegate) {
+        this.delegate = delegate;
+    }
+
+    /** A proxy implementing the three ports over {@code store} (a DynamoStateStore). */
+    static Ports over(Object store) {
+        FailingStore handler = new FailingStore(store);
+        Object proxy = Proxy.newProxyInstance(FailingStore.class.getClassLoader(),
+                new Class<?>[] {StateStore.class, AccountStore.class, SweepQueue.class}, handler);
+        return new Ports(proxy, handler);
+    }
+
+    /** The proxy as each port, and its control. */
+    record Ports(Object proxy, FailingStore control) {
+        StateStore state() {
+            return (StateStore) proxy;
+        }
+
+        AccountStore accounts() {
+            return (AccountStore) proxy;
+        }
+
+        SweepQueue sweep() {
+            return (SweepQueue) proxy;
+        }
+    }
+
+    /** The {@code n}-th write from now (1 = the next) fails, once; 0: none. */
+    synchronized void failBeforeWrite(int n) {
+        failAt = n <= 0 ? -1 : writes.size() + n;
+    }
+
+    /** The writes attempted so far, by method name (failed ones included). */
+    synchronized List<String> writes() {
+        return List.copyOf(writes);
+    }
+
+    synchronized int failures() {
+        return failures;
+    }
+
+    @Override
+    public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+        if (method.getDeclaringClass() == Object.class) {
+            return method.invoke(this, args);
+        }
+        if (WRITES.contains(method.getName())) {
+            synchronized (this) {
+                writes.add(method.getName());
+                if (writes.size() == failAt) {
+                    failures++;
+                    throw SdkClientException.create("injected: DynamoDB unreachable before " + method.getName());
+                }
+            }
+        }
+        try {
+            return method.invoke(delegate, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+}
