@@ -227,6 +227,26 @@ class HalfDoneFailuresTest {
     }
 
     @Test
+    void a404ThatIsNotSnapTradesBlamesNoUserOnAnyRoute() {
+        List<String> ids = api.importedUser("carol", "!ALPACA:trade");
+        var before = api.snapshot();
+        for (Endpoint endpoint : List.of(Endpoint.LOGIN, Endpoint.LIST_AUTHORIZATIONS, Endpoint.RESET_USER_SECRET)) {
+            api.simulator.faults().inject(endpoint, Fault.foreignError(404));
+        }
+
+        APIGatewayV2HTTPResponse link = api.reconnectLink("carol", ids.get(0), null);
+        APIGatewayV2HTTPResponse imported = api.importSecret("carol", api.secretAtSnapTrade("carol"));
+        APIGatewayV2HTTPResponse reset = reset("carol");
+
+        for (APIGatewayV2HTTPResponse r : List.of(link, imported, reset)) {
+            assertEquals(502, r.getStatusCode(), r.getBody());
+            assertEquals("SnapTrade is unavailable; retry later", LocalApi.error(r));
+        }
+        assertTrue(api.store.credentials("carol").isPresent(), "not flagged, not asked to re-import");
+        assertEquals(before, api.snapshot(), "nothing changed");
+    }
+
+    @Test
     void aResetSnapTradeRefusesChangesNothingAndSaysWhatHelps() {
         api.importedUser("bob", "ALPACA:read");
         gateway.resetUserSecret(api.store.credentials("bob").orElseThrow()); // rotated elsewhere: ours is dead

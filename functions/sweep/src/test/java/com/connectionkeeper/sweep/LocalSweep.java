@@ -45,7 +45,9 @@ final class LocalSweep implements AutoCloseable {
         this.simulator = SnapTradeSimulator.start(SimulatorConfig.builder(CLIENT_ID, CONSUMER_KEY)
                 .rateLimit(1_000_000).build());
         this.settings = SnapTradeSettings.of(CLIENT_ID, CONSUMER_KEY).withBaseUrl(simulator.baseUrl())
-                .withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(500), Duration.ofSeconds(2))
+                // a read timeout well above a loaded 2-core machine's slowest answer: a timeout would be retried and
+                // spend requests the tests count exactly (no sweep test injects a hang)
+                .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofSeconds(2))
                 .withBackoff(Duration.ofMillis(20), Duration.ofMillis(200))
                 .withRetryBudget(Duration.ofSeconds(3))
                 .withRateLimit(1_000_000, Duration.ofMinutes(1));
