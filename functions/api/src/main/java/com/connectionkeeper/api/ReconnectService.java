@@ -22,7 +22,6 @@ import com.connectionkeeper.core.snaptrade.SnapTradeGateway;
 import com.connectionkeeper.core.snaptrade.UserCredentials;
 import com.connectionkeeper.core.log.JsonLog;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -106,7 +105,12 @@ final class ReconnectService {
 
     /** GET /reconnect/return: the browser back from the portal. */
     ApiResponse land(ApiRequest original) {
-        ApiRequest request = portalQueryAfterState(original);
+        Optional<ApiRequest> readable = portalQueryAfterState(original);
+        if (readable.isEmpty()) {
+            JsonLog.warn("reconnect_return_refused", "requestId", original.requestId(), "reason", "MALFORMED_QUERY");
+            return LandingPage.refused("The address of this page is malformed.");
+        }
+        ApiRequest request = readable.get();
         Instant now = clock.instant();
         Verification verified = settings.stateCodec().verify(request.queryParam("state"), now);
         if (!(verified instanceof Verification.Valid valid)) {
@@ -154,25 +158,29 @@ final class ReconnectService {
      * Our landing URL already carries {@code ?state=…}; SnapTrade is documented to append its own parameters, and
      * should it append them with a second {@code ?} they arrive inside {@code state}
      * ({@code state=TOKEN?status=SUCCESS}): split them off rather than refuse every return. A token never holds '?'.
+     * Empty when those parameters are not decodable (a stray '%', invalid UTF-8): anonymous input, refused with 400.
      */
-    static ApiRequest portalQueryAfterState(ApiRequest request) {
+    static Optional<ApiRequest> portalQueryAfterState(ApiRequest request) {
         String state = request.queryParam("state");
         int q = state == null ? -1 : state.indexOf('?');
         if (q < 0) {
-            return request;
+            return Optional.of(request);
         }
         Map<String, String> query = new LinkedHashMap<>(request.query());
         query.put("state", state.substring(0, q));
         for (String pair : state.substring(q + 1).split("&")) {
             int eq = pair.indexOf('=');
-            String name = eq < 0 ? pair : pair.substring(0, eq);
-            if (!name.isEmpty()) {
-                query.putIfAbsent(URLDecoder.decode(name, StandardCharsets.UTF_8),
-                        eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            Optional<String> name = PercentDecoding.queryComponent(eq < 0 ? pair : pair.substring(0, eq));
+            Optional<String> value = eq < 0 ? Optional.of("") : PercentDecoding.queryComponent(pair.substring(eq + 1));
+            if (name.isEmpty() || value.isEmpty()) {
+                return Optional.empty();
+            }
+            if (!name.get().isEmpty()) {
+                query.putIfAbsent(name.get(), value.get());
             }
         }
-        return new ApiRequest(request.method(), request.path(), query, request.body(), request.caller(),
-                request.requestId(), request.host());
+        return Optional.of(new ApiRequest(request.method(), request.path(), query, request.body(), request.caller(),
+                request.requestId(), request.host()));
     }
 
     /** The landing's answer to the app: SUCCESS, ERROR or ABANDONED, and why when it is not what the portal said. */

@@ -144,6 +144,22 @@ class ReturnLandingTest {
         assertEquals(ConnectionStatus.ACTIVE, connection().status());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"%", "%G1", "%4", "%C3%28", "%ED%A0%80", "SUCCESS&connection_id=%"})
+    void malformedPortalParametersAfterTheStateAreRefusedWithoutAnErrorAndChangeNothing(String status) {
+        linkBackToTheApp();
+        var before = api.snapshot();
+
+        try (StdoutCapture log = new StdoutCapture()) {
+            APIGatewayV2HTTPResponse r = api.land(Map.of("state", api.lastState() + "?status=" + status));
+
+            assertRefused(r, "The address of this page is malformed.");
+            assertEquals(List.of(), log.errors());
+        }
+        assertEquals(before, api.snapshot());
+        assertEquals(0, detailCalls());
+    }
+
     @Test
     void withoutAnAppUrlTheLandingShowsTheOutcomeItself() {
         String portal = link(null);
