@@ -2,6 +2,7 @@ package com.connectionkeeper.api;
 
 import com.connectionkeeper.core.domain.AccountStore;
 import com.connectionkeeper.core.domain.AccountStore.IssuedLink;
+import com.connectionkeeper.core.domain.AccountStore.LinkUse;
 import com.connectionkeeper.core.domain.ConnectionState;
 import com.connectionkeeper.core.domain.ConnectionStatus;
 import com.connectionkeeper.core.domain.Delivery;
@@ -122,26 +123,85 @@ final class ReconnectService {
         if (state.hasReturnUrl() && !settings.allowList().allows(state.returnUrl())) {
             return LandingPage.refused("This reconnect link's return address is no longer allowed.");
         }
-        if (!accounts.consumeLink(state.userId(), state.connectionId(), state.nonce(), now)) {
-            JsonLog.warn("reconnect_return_refused", "requestId", request.requestId(), "userId", state.userId(),
-                    "connectionId", state.connectionId(), "reason", "USED_OR_UNKNOWN");
-            return LandingPage.refused("This reconnect link was already used.");
-        }
         String portal = Optional.ofNullable(request.queryParam("status")).map(s -> s.toUpperCase(Locale.ROOT))
                 .filter(PORTAL_STATUSES::contains).orElse("ERROR");
-        Outcome outcome = "SUCCESS".equals(portal) ? confirm(state, request.queryParam("connection_id"), now)
-                : new Outcome(portal, null);
+        if (!accounts.consumeLink(state.userId(), state.connectionId(), state.nonce(), now)) {
+            return replay(state, portal, request.requestId());
+        }
+        // The link is used up: from here on nothing may end in an error asking for a retry (it would be refused as
+        // used). Whatever fails, the browser goes where the app asked, with the best outcome known.
+        Outcome outcome;
+        try {
+            outcome = "SUCCESS".equals(portal) ? confirm(state, request.queryParam("connection_id"), now)
+                    : new Outcome(portal, null);
+        } catch (RuntimeException e) {
+            incomplete(state, request.requestId(), "confirm", e);
+            outcome = new Outcome(portal, "NOT_VERIFIED");
+        }
+        try {
+            accounts.recordLinkOutcome(state.userId(), state.nonce(), outcome.status(), outcome.reason());
+        } catch (RuntimeException e) {
+            incomplete(state, request.requestId(), "record_outcome", e);
+        }
         Map<String, String> recorded = new LinkedHashMap<>();
         recorded.put("portalStatus", portal);
         recorded.put("outcome", outcome.status());
         if (outcome.reason() != null) {
             recorded.put("reason", outcome.reason());
         }
-        store.recordDelivery(new Delivery(state.userId(), state.connectionId(), "return-" + state.nonce(),
-                "RECONNECT_RETURNED", now, now, IngestResult.IGNORED,
-                ApiResponse.MAPPER.valueToTree(recorded).toString(), Source.PORTAL));
+        try {
+            store.recordDelivery(new Delivery(state.userId(), state.connectionId(), "return-" + state.nonce(),
+                    "RECONNECT_RETURNED", now, now, IngestResult.IGNORED,
+                    ApiResponse.MAPPER.valueToTree(recorded).toString(), Source.PORTAL));
+        } catch (RuntimeException e) {
+            incomplete(state, request.requestId(), "record_return", e);
+        }
         JsonLog.info("reconnect_return", "requestId", request.requestId(), "userId", state.userId(),
-                "connectionId", state.connectionId(), "portalStatus", portal, "outcome", outcome.status());
+                "connectionId", state.connectionId(), "portalStatus", portal, "outcome", outcome.status(),
+                "reason", outcome.reason());
+        return answer(state, outcome);
+    }
+
+    /**
+     * A genuine, unexpired state whose link cannot be used now: a reload (or the browser's back button) of a used
+     * link gets the answer the first return got — the recorded outcome, or {@code NOT_VERIFIED} when none could be
+     * recorded — without asking SnapTrade and without a write. A link not kept (unknown nonce, another connection)
+     * or past its validity is refused.
+     */
+    private ApiResponse replay(ReturnState state, String portal, String requestId) {
+        Optional<LinkUse> link;
+        try {
+            link = accounts.link(state.userId(), state.nonce());
+        } catch (RuntimeException e) {
+            // consumeLink refused a state we signed: the link was used (or just expired). Send the browser on.
+            incomplete(state, requestId, "read_link", e);
+            return answer(state, new Outcome(portal, "NOT_VERIFIED"));
+        }
+        if (link.isEmpty() || !link.get().connectionId().equals(state.connectionId())) {
+            JsonLog.warn("reconnect_return_refused", "requestId", requestId, "userId", state.userId(),
+                    "connectionId", state.connectionId(), "reason", "UNKNOWN_LINK");
+            return LandingPage.refused("This reconnect link is not known here.");
+        }
+        if (link.get().consumedAt() == null) {
+            JsonLog.warn("reconnect_return_refused", "requestId", requestId, "userId", state.userId(),
+                    "connectionId", state.connectionId(), "reason", "EXPIRED");
+            return LandingPage.refused("This reconnect link is not valid or has expired.");
+        }
+        Outcome outcome = link.get().outcome() != null ? new Outcome(link.get().outcome(), link.get().outcomeReason())
+                : new Outcome(portal, "NOT_VERIFIED");
+        JsonLog.info("reconnect_return_replayed", "requestId", requestId, "userId", state.userId(),
+                "connectionId", state.connectionId(), "outcome", outcome.status(), "reason", outcome.reason());
+        return answer(state, outcome);
+    }
+
+    /** A step after the link was used up failed: logged (an operator's problem, the browser goes on). */
+    private static void incomplete(ReturnState state, String requestId, String step, RuntimeException e) {
+        JsonLog.error("reconnect_return_incomplete", "requestId", requestId, "userId", state.userId(),
+                "connectionId", state.connectionId(), "step", step, "error", e.getClass().getName());
+    }
+
+    /** The browser's way on: to the app's return URL with the outcome, or the outcome page when it gave none. */
+    private ApiResponse answer(ReturnState state, Outcome outcome) {
         if (!state.hasReturnUrl()) {
             return LandingPage.outcome(outcome.status(), outcome.reason());
         }
@@ -204,10 +264,15 @@ final class ReconnectService {
                     state.connectionId(), "kind", e.kind().name());
             return new Outcome("SUCCESS", "NOT_VERIFIED");
         }
-        ConnectionStatus before = store.connection(state.userId(), state.connectionId())
-                .map(ConnectionState::status).orElse(null);
-        reconciler.apply(state.userId(), Reconciliation.observeOne(before, detail, now, "portal-" + state.nonce(),
-                Source.PORTAL), "portal-" + state.nonce(), now);
+        try {
+            ConnectionStatus before = store.connection(state.userId(), state.connectionId())
+                    .map(ConnectionState::status).orElse(null);
+            reconciler.apply(state.userId(), Reconciliation.observeOne(before, detail, now,
+                    "portal-" + state.nonce(), Source.PORTAL), "portal-" + state.nonce(), now);
+        } catch (RuntimeException e) {
+            // SnapTrade has answered: its word is the outcome; the webhook or the sweep will write it here
+            incomplete(state, null, "record_connection", e);
+        }
         return detail.disabled() ? new Outcome("ERROR", "STILL_BROKEN") : new Outcome("SUCCESS", null);
     }
 

@@ -5,7 +5,12 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent.Reques
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.connectionkeeper.core.config.EnvironmentConfig;
+import com.connectionkeeper.core.domain.AccountStore;
+import com.connectionkeeper.core.domain.StateStore;
+import com.connectionkeeper.core.snaptrade.SnapTradeGateway;
 import com.connectionkeeper.core.store.DynamoStateStore;
+import com.connectionkeeper.snaptrade.SnapTradeSdkGateway;
+import com.connectionkeeper.snaptrade.SnapTradeSettings;
 import com.connectionkeeper.simulator.Endpoint;
 import com.connectionkeeper.simulator.SimulatorConfig;
 import com.connectionkeeper.simulator.SnapTradeSimulator;
@@ -130,6 +135,18 @@ final class LocalApi implements AutoCloseable {
         Map<String, String> e = new HashMap<>(env);
         e.putAll(changes);
         handler = new ApiHandler(ApiHandler.fromEnvironment(e, clock));
+    }
+
+    /**
+     * Builds the function again with the reconnect service on {@code reconnectStore} (a StateStore and AccountStore
+     * wrapping {@link #store}, e.g. one that fails on a chosen write); users as usual.
+     */
+    void useReconnectStore(Object reconnectStore) {
+        ApiSettings settings = ApiSettings.fromEnvironment(env);
+        SnapTradeGateway gateway = SnapTradeSdkGateway.create(SnapTradeSettings.fromEnvironment(env));
+        handler = new ApiHandler(new Api(new UserService(store, store, store, gateway, clock),
+                new ReconnectService((StateStore) reconnectStore, (AccountStore) reconnectStore, gateway, settings,
+                        clock), settings.access()));
     }
 
     APIGatewayV2HTTPResponse invoke(APIGatewayV2HTTPEvent event) {

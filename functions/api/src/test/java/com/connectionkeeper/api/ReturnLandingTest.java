@@ -286,17 +286,37 @@ class ReturnLandingTest {
     // ---- refusals: forged, tampered, expired, replayed, off the allow-list ----
 
     @Test
-    void aReplayedStateIsRefusedAndChangesNothing() {
+    void aReplayedStateGetsTheRecordedOutcomeAgainWithoutSnapTradeAndChangesNothing() {
         String landing = LocalApi.completePortal(linkBackToTheApp(), "SUCCESS");
-        assertEquals(302, api.landAt(landing).getStatusCode());
+        APIGatewayV2HTTPResponse first = api.landAt(landing);
+        assertEquals(302, first.getStatusCode());
         var before = api.snapshot();
         int details = detailCalls();
 
         APIGatewayV2HTTPResponse replay = api.landAt(landing);
+        // even with the portal's parameters changed: the recorded outcome, not the query, decides
+        APIGatewayV2HTTPResponse altered = api.land(api.lastState(), "ERROR", c);
 
-        assertRefused(replay, "This reconnect link was already used.");
+        assertEquals(302, replay.getStatusCode());
+        assertEquals(LocalApi.APP_RETURN + "?status=SUCCESS&connectionId=" + c, replay.getHeaders().get("location"));
+        assertEquals(first.getHeaders().get("location"), replay.getHeaders().get("location"));
+        assertEquals(first.getHeaders().get("location"), altered.getHeaders().get("location"));
         assertEquals(before, api.snapshot());
         assertEquals(details, detailCalls());
+        assertEquals(1, returns().size());
+    }
+
+    @Test
+    void aReplayedStateWithoutAnAppUrlShowsTheRecordedOutcomeAgain() {
+        String landing = LocalApi.completePortal(link(null), "ABANDONED");
+        assertEquals(200, api.landAt(landing).getStatusCode());
+        var before = api.snapshot();
+
+        APIGatewayV2HTTPResponse replay = api.landAt(landing);
+
+        assertEquals(200, replay.getStatusCode());
+        assertTrue(replay.getBody().contains("the portal was closed before finishing"), replay.getBody());
+        assertEquals(before, api.snapshot());
     }
 
     @Test
@@ -442,7 +462,7 @@ class ReturnLandingTest {
         var before = api.snapshot();
 
         for (String variant : variants) {
-            assertRefused(api.land(variant, "SUCCESS", c), "This reconnect link was already used.");
+            assertRefused(api.land(variant, "SUCCESS", c), "This reconnect link is not known here.");
         }
         assertEquals(before, api.snapshot());
         assertEquals(0, detailCalls());
@@ -459,7 +479,7 @@ class ReturnLandingTest {
         api.clock.advance(Duration.ofMinutes(61));
         var before = api.snapshot();
 
-        assertRefused(api.land(extended, "SUCCESS", c), "This reconnect link was already used.");
+        assertRefused(api.land(extended, "SUCCESS", c), "This reconnect link is not valid or has expired.");
         assertEquals(before, api.snapshot());
     }
 }

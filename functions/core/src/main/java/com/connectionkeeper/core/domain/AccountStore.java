@@ -22,6 +22,13 @@ public interface AccountStore {
     record IssuedLink(String userId, String connectionId, String nonce, Instant issuedAt, Instant expiresAt) {
     }
 
+    /**
+     * A minted link as kept: the connection it was minted for, when the landing used it up (null: not yet), and the
+     * outcome the landing recorded then (null when it could not be recorded), so a reload is answered the same way.
+     */
+    record LinkUse(String connectionId, Instant consumedAt, String outcome, String outcomeReason) {
+    }
+
     Optional<Account> account(String userId);
 
     /**
@@ -43,4 +50,10 @@ public interface AccountStore {
      * false for a replay, an unknown nonce, another connection, or after expiry. Changes nothing when false.
      */
     boolean consumeLink(String userId, String connectionId, String nonce, Instant at);
+
+    /** The link minted with this nonce, if it is still kept. */
+    Optional<LinkUse> link(String userId, String nonce);
+
+    /** Records the landing's outcome on a used link ({@code reason} may be null); nothing for an unknown link. */
+    void recordLinkOutcome(String userId, String nonce, String outcome, String reason);
 }

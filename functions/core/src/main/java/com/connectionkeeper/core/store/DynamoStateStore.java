@@ -501,6 +501,23 @@ public final class DynamoStateStore implements StateStore, SweepQueue, AccountSt
     }
 
     @Override
+    public Optional<LinkUse> link(String userId, String nonce) {
+        Map<String, AttributeValue> item = get(userId, Keys.link(nonce));
+        return item == null ? Optional.empty() : Optional.of(new LinkUse(str(item, "connectionId"),
+                time(item, "consumedAt"), str(item, "outcome"), str(item, "outcomeReason")));
+    }
+
+    @Override
+    public void recordLinkOutcome(String userId, String nonce, String outcome, String reason) {
+        UpdateBuilder u = new UpdateBuilder().set("outcome", outcome);
+        if (reason != null) {
+            u.set("outcomeReason", reason);
+        }
+        u.when("attribute_exists(" + u.name(Keys.PK) + ")");
+        update(u, key(userId, Keys.link(nonce))); // refused: unknown link, nothing stored
+    }
+
+    @Override
     public boolean tryLease(String owner, Instant now, Duration ttl) {
         UpdateBuilder u = new UpdateBuilder().set("owner", owner)
                 .set("expiresAt", AttributeValue.fromN(Long.toString(now.plus(ttl).getEpochSecond())));
