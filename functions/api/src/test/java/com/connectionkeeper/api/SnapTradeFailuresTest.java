@@ -201,6 +201,10 @@ class SnapTradeFailuresTest {
                 r.getHeaders().get("location"));
         assertEquals(connectionBefore, api.items("alice", "CONN#"));
         assertEquals(ConnectionStatus.BROKEN, api.store.connection("alice", brokenTrade).orElseThrow().status());
-        assertEquals(400, api.landAt(landing).getStatusCode(), "the link is used up all the same");
+        int details = api.simulator.requests().count(Endpoint.DETAIL_AUTHORIZATION);
+        APIGatewayV2HTTPResponse reload = api.landAt(landing);
+        assertEquals(302, reload.getStatusCode(), "the link is used up all the same: a reload gets the same answer");
+        assertEquals(r.getHeaders().get("location"), reload.getHeaders().get("location"));
+        assertEquals(details, api.simulator.requests().count(Endpoint.DETAIL_AUTHORIZATION), "without SnapTrade");
     }
 }
