@@ -3,6 +3,7 @@ package com.connectionkeeper.api;
 import com.connectionkeeper.core.domain.AccountStore;
 import com.connectionkeeper.core.domain.AccountStore.IssuedLink;
 import com.connectionkeeper.core.domain.AccountStore.LinkUse;
+import com.connectionkeeper.core.domain.AccountStore.LiveLink;
 import com.connectionkeeper.core.domain.ConnectionState;
 import com.connectionkeeper.core.domain.ConnectionStatus;
 import com.connectionkeeper.core.domain.Delivery;
@@ -42,6 +43,11 @@ import java.util.Set;
 final class ReconnectService {
     /** SnapTrade's login links are valid about five minutes. */
     static final Duration LINK_VALIDITY = Duration.ofMinutes(5);
+    /**
+     * A stored link is returned again only while at least this much of its life is left: time for the app to hand it
+     * to the user and for the user to open the portal.
+     */
+    static final Duration REUSE_MARGIN = Duration.ofSeconds(60);
     static final Set<String> PORTAL_STATUSES = Set.of("SUCCESS", "ERROR", "ABANDONED");
 
     private final StateStore store;
@@ -82,8 +88,33 @@ final class ReconnectService {
             throw ApiException.badRequest("redirectUrl is not on the allow-list of return URLs (ReturnUrlAllowList)");
         }
         UserCredentials credentials = credentials(userId);
-        ConnectionType type = typeOf(connection, credentials);
         Instant now = clock.instant();
+        String fingerprint = ApiResponse.MAPPER.createObjectNode().put("redirectUrl", returnUrl)
+                .put("immediateRedirect", options.immediateRedirect().orElse(null))
+                .put("darkMode", options.darkMode().orElse(null)).toString();
+        ConnectionType known = connection.observed() == null ? null : connection.observed().type();
+        Optional<LiveLink> live = accounts.liveLink(userId, connectionId, fingerprint);
+        if (live.isPresent() && live.get().options().equals(fingerprint)
+                && (known == null || known.wire().equals(live.get().type()))
+                && !live.get().expiresAt().minus(REUSE_MARGIN).isBefore(now)) {
+            JsonLog.info("reconnect_link_reused", "requestId", requestId, "userId", userId, "connectionId",
+                    connectionId);
+            return linkAnswer(live.get().redirectUri(), live.get().sessionId(), live.get().expiresAt(), connectionId,
+                    live.get().type());
+        }
+        Optional<Instant> limitedUntil = accounts.takeLinkSlot(userId, now, settings.linkWindow(),
+                settings.linksPerWindow());
+        if (limitedUntil.isPresent()) {
+            long window = settings.linkWindow().getSeconds();
+            long retryAfter = Math.max(1, (Duration.between(now, limitedUntil.get()).toMillis() + 999) / 1000);
+            JsonLog.warn("reconnect_link_limited", "requestId", requestId, "userId", userId, "connectionId",
+                    connectionId, "retryAfter", retryAfter);
+            throw new ApiException(429, "user '" + userId + "' has asked for " + settings.linksPerWindow()
+                    + " new reconnect links in the last window (RECONNECT_LINKS_PER_WINDOW per "
+                    + window + " s); retry after the Retry-After seconds", Map.of("retry-after",
+                    Long.toString(retryAfter)));
+        }
+        ConnectionType type = typeOf(connection, credentials);
         String nonce = ReturnState.randomNonce();
         Instant stateExpires = now.plus(settings.stateTtl());
         String state = settings.stateCodec().sign(new ReturnState(userId, connectionId, returnUrl, nonce,
@@ -93,15 +124,23 @@ final class ReconnectService {
                 connectionId, type, landing, options.immediateRedirect().orElse(null),
                 options.darkMode().orElse(null))));
         accounts.recordLink(new IssuedLink(userId, connectionId, nonce, now, stateExpires));
+        Instant linkExpires = now.plus(LINK_VALIDITY);
+        accounts.keepLiveLink(userId, new LiveLink(connectionId, fingerprint, type.wire(), link.redirectUri(),
+                link.sessionId(), linkExpires, nonce));
         store.recordDelivery(new Delivery(userId, connectionId, requestId, "RECONNECT_LINK_ISSUED", now, now,
                 IngestResult.IGNORED, "{\"type\":\"" + type.wire() + "\",\"force\":" + options.force() + "}",
                 Source.API));
+        return linkAnswer(link.redirectUri(), link.sessionId(), linkExpires, connectionId, type.wire());
+    }
+
+    private static ObjectNode linkAnswer(String redirectUri, String sessionId, Instant expiresAt,
+                                         String connectionId, String type) {
         return ApiResponse.MAPPER.createObjectNode()
-                .put("redirectURI", link.redirectUri())
-                .put("sessionId", link.sessionId())
-                .put("expiresAt", now.plus(LINK_VALIDITY).toString())
+                .put("redirectURI", redirectUri)
+                .put("sessionId", sessionId)
+                .put("expiresAt", expiresAt.toString())
                 .put("connectionId", connectionId)
-                .put("type", type.wire());
+                .put("type", type);
     }
 
     /** GET /reconnect/return: the browser back from the portal. */

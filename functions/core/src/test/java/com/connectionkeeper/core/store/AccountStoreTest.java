@@ -81,6 +81,18 @@ class AccountStoreTest {
     }
 
     @Test
+    void linkMintsAreCountedPerUserInAWindowThatOpensWithTheFirst() {
+        java.time.Duration minute = java.time.Duration.ofSeconds(60);
+        assertTrue(store.takeLinkSlot("u", T, minute, 2).isEmpty());
+        assertTrue(store.takeLinkSlot("u", T.plusSeconds(10), minute, 2).isEmpty());
+        assertEquals(java.util.Optional.of(T.plusSeconds(60)), store.takeLinkSlot("u", T.plusSeconds(59), minute, 2));
+        assertTrue(store.takeLinkSlot("v", T.plusSeconds(59), minute, 2).isEmpty(), "another user's own count");
+        assertTrue(store.takeLinkSlot("u", T.plusSeconds(60), minute, 2).isEmpty(), "a new window");
+        assertTrue(store.takeLinkSlot("u", T.plusSeconds(61), minute, 2).isEmpty());
+        assertEquals(java.util.Optional.of(T.plusSeconds(120)), store.takeLinkSlot("u", T.plusSeconds(62), minute, 2));
+    }
+
+    @Test
     void aUsedLinkKeepsItsOutcomeForAReload() {
         store.recordLink(new IssuedLink("u", "c", "n1", T, T.plusSeconds(60)));
         assertEquals(new LinkUse("c", null, null, null), store.link("u", "n1").orElseThrow());
