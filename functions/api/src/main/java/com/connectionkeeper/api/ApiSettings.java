@@ -1,6 +1,7 @@
 package com.connectionkeeper.api;
 
 import com.connectionkeeper.core.config.EnvironmentVariables;
+import com.connectionkeeper.core.reconnect.ReturnOutcomeSigner;
 import com.connectionkeeper.core.reconnect.ReturnStateCodec;
 import com.connectionkeeper.core.reconnect.ReturnUrlAllowList;
 import java.time.Duration;
@@ -19,9 +20,11 @@ import java.util.Optional;
  * @param linksPerWindow   reconnect links SnapTrade may be asked to mint per user and window (a link returned again
  *                         does not count)
  * @param linkWindow       the fixed window of {@code linksPerWindow}
+ * @param outcomeSigner    signs the landing's redirect to the app (key derived from {@code RECONNECT_STATE_KEY})
  */
 record ApiSettings(Access access, ReturnUrlAllowList allowList, ReturnStateCodec stateCodec,
-                   Optional<String> returnLandingUrl, Duration stateTtl, int linksPerWindow, Duration linkWindow) {
+                   Optional<String> returnLandingUrl, Duration stateTtl, int linksPerWindow, Duration linkWindow,
+                   ReturnOutcomeSigner outcomeSigner) {
     static final String ENV_AUTH_MODE = "AUTH_MODE";
     static final String ENV_JWT_USER_CLAIM = "JWT_USER_CLAIM";
     static final String ENV_ALLOW_LIST = "RETURN_URL_ALLOW_LIST";
@@ -42,7 +45,8 @@ record ApiSettings(Access access, ReturnUrlAllowList allowList, ReturnStateCodec
                 env.optional(ENV_LANDING_URL),
                 Duration.ofMinutes(env.positiveInt(ENV_STATE_TTL_MINUTES, 60)),
                 env.positiveInt(ENV_LINKS_PER_WINDOW, 10),
-                Duration.ofSeconds(env.positiveInt(ENV_LINK_WINDOW_SECONDS, 900)));
+                Duration.ofSeconds(env.positiveInt(ENV_LINK_WINDOW_SECONDS, 900)),
+                ReturnOutcomeSigner.fromStateKey(env.required(ENV_STATE_KEY)));
     }
 
     /** The landing URL for a request that came to {@code host}. */

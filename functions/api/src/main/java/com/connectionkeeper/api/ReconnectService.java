@@ -100,7 +100,7 @@ final class ReconnectService {
             JsonLog.info("reconnect_link_reused", "requestId", requestId, "userId", userId, "connectionId",
                     connectionId);
             return linkAnswer(live.get().redirectUri(), live.get().sessionId(), live.get().expiresAt(), connectionId,
-                    live.get().type());
+                    live.get().type(), live.get().nonce());
         }
         Optional<Instant> limitedUntil = accounts.takeLinkSlot(userId, now, settings.linkWindow(),
                 settings.linksPerWindow());
@@ -130,17 +130,19 @@ final class ReconnectService {
         store.recordDelivery(new Delivery(userId, connectionId, requestId, "RECONNECT_LINK_ISSUED", now, now,
                 IngestResult.IGNORED, "{\"type\":\"" + type.wire() + "\",\"force\":" + options.force() + "}",
                 Source.API));
-        return linkAnswer(link.redirectUri(), link.sessionId(), linkExpires, connectionId, type.wire());
+        return linkAnswer(link.redirectUri(), link.sessionId(), linkExpires, connectionId, type.wire(), nonce);
     }
 
+    /** {@code linkId}: the link's id, which the landing's signed redirect to the app carries back as {@code link}. */
     private static ObjectNode linkAnswer(String redirectUri, String sessionId, Instant expiresAt,
-                                         String connectionId, String type) {
+                                         String connectionId, String type, String linkId) {
         return ApiResponse.MAPPER.createObjectNode()
                 .put("redirectURI", redirectUri)
                 .put("sessionId", sessionId)
                 .put("expiresAt", expiresAt.toString())
                 .put("connectionId", connectionId)
-                .put("type", type);
+                .put("type", type)
+                .put("linkId", linkId);
     }
 
     /** GET /reconnect/return: the browser back from the portal. */
@@ -198,7 +200,7 @@ final class ReconnectService {
         JsonLog.info("reconnect_return", "requestId", request.requestId(), "userId", state.userId(),
                 "connectionId", state.connectionId(), "portalStatus", portal, "outcome", outcome.status(),
                 "reason", outcome.reason());
-        return answer(state, outcome);
+        return answer(state, outcome, now);
     }
 
     /**
@@ -214,7 +216,7 @@ final class ReconnectService {
         } catch (RuntimeException e) {
             // consumeLink refused a state we signed: the link was used (or just expired). Send the browser on.
             incomplete(state, requestId, "read_link", e);
-            return answer(state, new Outcome(portal, "NOT_VERIFIED"));
+            return answer(state, new Outcome(portal, "NOT_VERIFIED"), clock.instant());
         }
         if (link.isEmpty() || !link.get().connectionId().equals(state.connectionId())) {
             JsonLog.warn("reconnect_return_refused", "requestId", requestId, "userId", state.userId(),
@@ -230,7 +232,7 @@ final class ReconnectService {
                 : new Outcome(portal, "NOT_VERIFIED");
         JsonLog.info("reconnect_return_replayed", "requestId", requestId, "userId", state.userId(),
                 "connectionId", state.connectionId(), "outcome", outcome.status(), "reason", outcome.reason());
-        return answer(state, outcome);
+        return answer(state, outcome, link.get().consumedAt()); // signed as of the first return: the same URL
     }
 
     /** A step after the link was used up failed: logged (an operator's problem, the browser goes on). */
@@ -239,8 +241,11 @@ final class ReconnectService {
                 "connectionId", state.connectionId(), "step", step, "error", e.getClass().getName());
     }
 
-    /** The browser's way on: to the app's return URL with the outcome, or the outcome page when it gave none. */
-    private ApiResponse answer(ReturnState state, Outcome outcome) {
+    /**
+     * The browser's way on: to the app's return URL with the outcome established at {@code at}, signed
+     * ({@link ReturnOutcomeSigner}), or the outcome page when the app gave no URL.
+     */
+    private ApiResponse answer(ReturnState state, Outcome outcome, Instant at) {
         if (!state.hasReturnUrl()) {
             return LandingPage.outcome(outcome.status(), outcome.reason());
         }
@@ -250,6 +255,11 @@ final class ReconnectService {
         if (outcome.reason() != null) {
             params.put("reason", outcome.reason());
         }
+        params.put("userId", state.userId());
+        params.put("link", state.nonce());
+        params.put("at", Long.toString(at.getEpochSecond()));
+        params.put("signature", settings.outcomeSigner().sign(outcome.status(), state.connectionId(),
+                outcome.reason(), state.userId(), state.nonce(), at.getEpochSecond()));
         return ApiResponse.redirect(ReturnUrls.withOutcome(state.returnUrl(), params));
     }
 

@@ -211,7 +211,8 @@ class BadRequestsTest {
         for (String template : List.of("GET /users/{u}/connections", "PUT /users/{u}/secret", "DELETE /users/{u}",
                 "POST /users/{u}/connections/{c}/reconnect-link")) {
             for (String u : users) {
-                cases.add(Arguments.of(template.replace("{u}", u).replace("{c}", "CONN"), "userId" + Ids.NOT_CANONICAL));
+                cases.add(Arguments.of(template.replace("{u}", u).replace("{c}", "CONN"),
+                        "userId" + Ids.NOT_CANONICAL));
             }
             if (template.contains("{c}")) {
                 for (String conn : List.of("%CONN0", "CONN%2D", "CONN%2d", "CONN+", "CONN%7E")) {

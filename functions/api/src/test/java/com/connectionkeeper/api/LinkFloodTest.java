@@ -86,7 +86,8 @@ class LinkFloodTest {
     void aFloodOverManyOptionsMintsAtMostTheLimitThen429WithRetryAfter() {
         Instant start = api.clock.instant();
         List<String> bodies = new ArrayList<>();
-        for (String redirect : List.of(LocalApi.APP_RETURN, LocalApi.APP_RETURN + "?tab=1", "http://localhost:3000/cb")) {
+        for (String redirect : List.of(LocalApi.APP_RETURN, LocalApi.APP_RETURN + "?tab=1",
+                "http://localhost:3000/cb")) {
             for (String dark : List.of("true", "false")) {
                 for (String immediate : List.of("true", "false")) {
                     bodies.add("{\"force\":true,\"redirectUrl\":\"" + redirect + "\",\"darkMode\":" + dark

@@ -212,6 +212,26 @@ final class LocalApi implements AutoCloseable {
         return out;
     }
 
+    /**
+     * The app's view of a landing redirect: its signature checked with the README's recipe (as an app would, see
+     * ReturnOutcomeSignatureTest), then the location without the signing parameters (userId, link, at, signature).
+     */
+    static String outcomeOf(String location) {
+        if (location == null || !ReturnOutcomeSignatureTest.verifies(ReturnOutcomeSignatureTest.params(location),
+                STATE_KEY)) {
+            throw new AssertionError("not a validly signed outcome: " + location);
+        }
+        int q = location.indexOf('?');
+        List<String> kept = new ArrayList<>();
+        for (String pair : location.substring(q + 1).split("&")) {
+            String name = pair.contains("=") ? pair.substring(0, pair.indexOf('=')) : pair;
+            if (!List.of("userId", "link", "at", "signature").contains(name)) {
+                kept.add(pair);
+            }
+        }
+        return location.substring(0, q) + "?" + String.join("&", kept);
+    }
+
     static JsonNode body(APIGatewayV2HTTPResponse response) {
         try {
             return JSON.readTree(response.getBody());
@@ -237,7 +257,8 @@ final class LocalApi implements AutoCloseable {
      * the counter by its effect.
      */
     List<Map<String, AttributeValue>> snapshot() {
-        return scan().stream().filter(i -> !i.get("sk").s().equals("RATE#LINKS")).sorted(Comparator.comparing((Map<String, AttributeValue> i) -> i.get("pk").s())
+        return scan().stream().filter(i -> !i.get("sk").s().equals("RATE#LINKS"))
+                .sorted(Comparator.comparing((Map<String, AttributeValue> i) -> i.get("pk").s())
                 .thenComparing(i -> i.get("sk").s())).toList();
     }
 

@@ -80,7 +80,7 @@ class ReconnectStoryTest {
 
         assertEquals(302, back.getStatusCode(), back.getBody());
         assertEquals(LocalApi.APP_RETURN + "?tab=brokerages&status=SUCCESS&connectionId=" + c,
-                back.getHeaders().get("location"));
+                LocalApi.outcomeOf(back.getHeaders().get("location")));
         ConnectionState repaired = connection("alice", c);
         assertEquals(ConnectionStatus.ACTIVE, repaired.status());
         assertEquals(Source.PORTAL, repaired.source());

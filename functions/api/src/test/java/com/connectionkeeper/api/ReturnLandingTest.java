@@ -105,7 +105,8 @@ class ReturnLandingTest {
         APIGatewayV2HTTPResponse r = api.landAt(landing);
 
         assertEquals(302, r.getStatusCode(), r.getBody());
-        assertEquals(LocalApi.APP_RETURN + "?status=SUCCESS&connectionId=" + c, r.getHeaders().get("location"));
+        assertEquals(LocalApi.APP_RETURN + "?status=SUCCESS&connectionId=" + c,
+                LocalApi.outcomeOf(r.getHeaders().get("location")));
         assertEquals("no-store", r.getHeaders().get("cache-control"));
         assertEquals("", r.getBody());
         assertTrue(api.simulator.requests().last(Endpoint.DETAIL_AUTHORIZATION).orElseThrow().path()
@@ -140,7 +141,8 @@ class ReturnLandingTest {
         APIGatewayV2HTTPResponse r = api.land(Map.of("state", state + "?status=SUCCESS", "connection_id", c));
 
         assertEquals(302, r.getStatusCode(), r.getBody());
-        assertEquals(LocalApi.APP_RETURN + "?status=SUCCESS&connectionId=" + c, r.getHeaders().get("location"));
+        assertEquals(LocalApi.APP_RETURN + "?status=SUCCESS&connectionId=" + c,
+                LocalApi.outcomeOf(r.getHeaders().get("location")));
         assertEquals(ConnectionStatus.ACTIVE, connection().status());
     }
 
@@ -183,7 +185,8 @@ class ReturnLandingTest {
         APIGatewayV2HTTPResponse r = api.landAt(LocalApi.completePortal(portal, "ABANDONED"));
 
         assertEquals(302, r.getStatusCode());
-        assertEquals(LocalApi.APP_RETURN + "?status=ABANDONED&connectionId=" + c, r.getHeaders().get("location"));
+        assertEquals(LocalApi.APP_RETURN + "?status=ABANDONED&connectionId=" + c,
+                LocalApi.outcomeOf(r.getHeaders().get("location")));
         assertEquals(connectionBefore, api.items("alice", "CONN#"));
         assertEquals(0, detailCalls(), "nothing to confirm");
         assertEquals("{\"portalStatus\":\"ABANDONED\",\"outcome\":\"ABANDONED\"}", returns().get(0).recordedJson());
@@ -206,7 +209,8 @@ class ReturnLandingTest {
         APIGatewayV2HTTPResponse r = api.landAt(LocalApi.completePortal(portal, "DIFFERENT_ACCOUNT"));
 
         assertEquals(302, r.getStatusCode());
-        assertEquals(LocalApi.APP_RETURN + "?status=ERROR&connectionId=" + c, r.getHeaders().get("location"));
+        assertEquals(LocalApi.APP_RETURN + "?status=ERROR&connectionId=" + c,
+                LocalApi.outcomeOf(r.getHeaders().get("location")));
         assertEquals(connectionBefore, api.items("alice", "CONN#"));
         assertEquals(0, detailCalls());
     }
@@ -220,7 +224,7 @@ class ReturnLandingTest {
 
         assertEquals(302, r.getStatusCode());
         assertEquals(LocalApi.APP_RETURN + "?status=ERROR&connectionId=" + c + "&reason=DIFFERENT_CONNECTION",
-                r.getHeaders().get("location"));
+                LocalApi.outcomeOf(r.getHeaders().get("location")));
         assertEquals(connectionBefore, api.items("alice", "CONN#"));
         assertEquals(0, detailCalls());
     }
@@ -234,7 +238,7 @@ class ReturnLandingTest {
 
         assertEquals(302, r.getStatusCode());
         assertEquals(LocalApi.APP_RETURN + "?status=ERROR&connectionId=" + c + "&reason=STILL_BROKEN",
-                r.getHeaders().get("location"));
+                LocalApi.outcomeOf(r.getHeaders().get("location")));
         assertEquals(1, detailCalls());
         assertEquals(ConnectionStatus.BROKEN, connection().status());
         assertEquals("PORTAL_OBSERVED_BROKEN", connection().lastEventType());
@@ -251,7 +255,7 @@ class ReturnLandingTest {
 
         assertEquals(302, r.getStatusCode());
         assertEquals(LocalApi.APP_RETURN + "?status=SUCCESS&connectionId=" + c + "&reason=NOT_VERIFIED",
-                r.getHeaders().get("location"));
+                LocalApi.outcomeOf(r.getHeaders().get("location")));
         assertEquals(connectionBefore, api.items("alice", "CONN#"), "left for the webhook or the sweep");
         assertEquals("{\"portalStatus\":\"SUCCESS\",\"outcome\":\"SUCCESS\",\"reason\":\"NOT_VERIFIED\"}",
                 returns().get(0).recordedJson());
@@ -267,8 +271,10 @@ class ReturnLandingTest {
         APIGatewayV2HTTPResponse weird = api.land(first, "MAYBE", c);
         APIGatewayV2HTTPResponse none = api.land(second, null, null);
 
-        assertEquals(LocalApi.APP_RETURN + "?status=ERROR&connectionId=" + c, weird.getHeaders().get("location"));
-        assertEquals(LocalApi.APP_RETURN + "?status=ERROR&connectionId=" + c, none.getHeaders().get("location"));
+        assertEquals(LocalApi.APP_RETURN + "?status=ERROR&connectionId=" + c,
+                LocalApi.outcomeOf(weird.getHeaders().get("location")));
+        assertEquals(LocalApi.APP_RETURN + "?status=ERROR&connectionId=" + c,
+                LocalApi.outcomeOf(none.getHeaders().get("location")));
         assertEquals(0, detailCalls());
         assertEquals(ConnectionStatus.BROKEN, connection().status());
     }
@@ -280,7 +286,7 @@ class ReturnLandingTest {
         APIGatewayV2HTTPResponse r = api.land(api.lastState(), "ABANDONED", c);
 
         assertEquals(LocalApi.APP_RETURN + "?tab=brokerages&status=ABANDONED&connectionId=" + c,
-                r.getHeaders().get("location"));
+                LocalApi.outcomeOf(r.getHeaders().get("location")));
     }
 
     // ---- refusals: forged, tampered, expired, replayed, off the allow-list ----
@@ -298,7 +304,8 @@ class ReturnLandingTest {
         APIGatewayV2HTTPResponse altered = api.land(api.lastState(), "ERROR", c);
 
         assertEquals(302, replay.getStatusCode());
-        assertEquals(LocalApi.APP_RETURN + "?status=SUCCESS&connectionId=" + c, replay.getHeaders().get("location"));
+        assertEquals(LocalApi.APP_RETURN + "?status=SUCCESS&connectionId=" + c,
+                LocalApi.outcomeOf(replay.getHeaders().get("location")));
         assertEquals(first.getHeaders().get("location"), replay.getHeaders().get("location"));
         assertEquals(first.getHeaders().get("location"), altered.getHeaders().get("location"));
         assertEquals(before, api.snapshot());

@@ -198,7 +198,7 @@ class SnapTradeFailuresTest {
 
         assertEquals(302, r.getStatusCode(), r.getBody());
         assertEquals(LocalApi.APP_RETURN + "?status=SUCCESS&connectionId=" + brokenTrade + "&reason=NOT_VERIFIED",
-                r.getHeaders().get("location"));
+                LocalApi.outcomeOf(r.getHeaders().get("location")));
         assertEquals(connectionBefore, api.items("alice", "CONN#"));
         assertEquals(ConnectionStatus.BROKEN, api.store.connection("alice", brokenTrade).orElseThrow().status());
         int details = api.simulator.requests().count(Endpoint.DETAIL_AUTHORIZATION);
