@@ -1,6 +1,7 @@
 package com.connectionkeeper.api;
 
 import com.connectionkeeper.core.config.EnvironmentVariables;
+import com.connectionkeeper.core.reconnect.ReturnOutcomeSigner;
 import com.connectionkeeper.core.reconnect.ReturnStateCodec;
 import com.connectionkeeper.core.reconnect.ReturnUrlAllowList;
 import java.time.Duration;
@@ -16,15 +17,22 @@ import java.util.Optional;
  * @param returnLandingUrl where SnapTrade's portal sends the browser back to us; empty: {@code https://<host of the
  *                         request>/reconnect/return} ({@code RETURN_LANDING_URL} overrides, e.g. a custom domain)
  * @param stateTtl         how long a reconnect link's state is accepted at the landing
+ * @param linksPerWindow   reconnect links SnapTrade may be asked to mint per user and window (a link returned again
+ *                         does not count)
+ * @param linkWindow       the fixed window of {@code linksPerWindow}
+ * @param outcomeSigner    signs the landing's redirect to the app (key derived from {@code RECONNECT_STATE_KEY})
  */
 record ApiSettings(Access access, ReturnUrlAllowList allowList, ReturnStateCodec stateCodec,
-                   Optional<String> returnLandingUrl, Duration stateTtl) {
+                   Optional<String> returnLandingUrl, Duration stateTtl, int linksPerWindow, Duration linkWindow,
+                   ReturnOutcomeSigner outcomeSigner) {
     static final String ENV_AUTH_MODE = "AUTH_MODE";
     static final String ENV_JWT_USER_CLAIM = "JWT_USER_CLAIM";
     static final String ENV_ALLOW_LIST = "RETURN_URL_ALLOW_LIST";
     static final String ENV_STATE_KEY = "RECONNECT_STATE_KEY";
     static final String ENV_LANDING_URL = "RETURN_LANDING_URL";
     static final String ENV_STATE_TTL_MINUTES = "RECONNECT_STATE_TTL_MINUTES";
+    static final String ENV_LINKS_PER_WINDOW = "RECONNECT_LINKS_PER_WINDOW";
+    static final String ENV_LINK_WINDOW_SECONDS = "RECONNECT_LINK_WINDOW_SECONDS";
     static final String LANDING_PATH = "/reconnect/return";
 
     static ApiSettings fromEnvironment(Map<String, String> variables) {
@@ -35,7 +43,10 @@ record ApiSettings(Access access, ReturnUrlAllowList allowList, ReturnStateCodec
                 ReturnUrlAllowList.parse(env.optional(ENV_ALLOW_LIST).orElse("")),
                 ReturnStateCodec.fromSecret(env.required(ENV_STATE_KEY)),
                 env.optional(ENV_LANDING_URL),
-                Duration.ofMinutes(env.positiveInt(ENV_STATE_TTL_MINUTES, 60)));
+                Duration.ofMinutes(env.positiveInt(ENV_STATE_TTL_MINUTES, 60)),
+                env.positiveInt(ENV_LINKS_PER_WINDOW, 10),
+                Duration.ofSeconds(env.positiveInt(ENV_LINK_WINDOW_SECONDS, 900)),
+                ReturnOutcomeSigner.fromStateKey(env.required(ENV_STATE_KEY)));
     }
 
     /** The landing URL for a request that came to {@code host}. */

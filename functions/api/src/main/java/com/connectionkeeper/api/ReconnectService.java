@@ -2,6 +2,8 @@ package com.connectionkeeper.api;
 
 import com.connectionkeeper.core.domain.AccountStore;
 import com.connectionkeeper.core.domain.AccountStore.IssuedLink;
+import com.connectionkeeper.core.domain.AccountStore.LinkUse;
+import com.connectionkeeper.core.domain.AccountStore.LiveLink;
 import com.connectionkeeper.core.domain.ConnectionState;
 import com.connectionkeeper.core.domain.ConnectionStatus;
 import com.connectionkeeper.core.domain.Delivery;
@@ -22,7 +24,6 @@ import com.connectionkeeper.core.snaptrade.SnapTradeGateway;
 import com.connectionkeeper.core.snaptrade.UserCredentials;
 import com.connectionkeeper.core.log.JsonLog;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -42,6 +43,11 @@ import java.util.Set;
 final class ReconnectService {
     /** SnapTrade's login links are valid about five minutes. */
     static final Duration LINK_VALIDITY = Duration.ofMinutes(5);
+    /**
+     * A stored link is returned again only while at least this much of its life is left: time for the app to hand it
+     * to the user and for the user to open the portal.
+     */
+    static final Duration REUSE_MARGIN = Duration.ofSeconds(60);
     static final Set<String> PORTAL_STATUSES = Set.of("SUCCESS", "ERROR", "ABANDONED");
 
     private final StateStore store;
@@ -82,8 +88,33 @@ final class ReconnectService {
             throw ApiException.badRequest("redirectUrl is not on the allow-list of return URLs (ReturnUrlAllowList)");
         }
         UserCredentials credentials = credentials(userId);
-        ConnectionType type = typeOf(connection, credentials);
         Instant now = clock.instant();
+        String fingerprint = ApiResponse.MAPPER.createObjectNode().put("redirectUrl", returnUrl)
+                .put("immediateRedirect", options.immediateRedirect().orElse(null))
+                .put("darkMode", options.darkMode().orElse(null)).toString();
+        ConnectionType known = connection.observed() == null ? null : connection.observed().type();
+        Optional<LiveLink> live = accounts.liveLink(userId, connectionId, fingerprint);
+        if (live.isPresent() && live.get().options().equals(fingerprint)
+                && (known == null || known.wire().equals(live.get().type()))
+                && !live.get().expiresAt().minus(REUSE_MARGIN).isBefore(now)) {
+            JsonLog.info("reconnect_link_reused", "requestId", requestId, "userId", userId, "connectionId",
+                    connectionId);
+            return linkAnswer(live.get().redirectUri(), live.get().sessionId(), live.get().expiresAt(), connectionId,
+                    live.get().type(), live.get().nonce());
+        }
+        Optional<Instant> limitedUntil = accounts.takeLinkSlot(userId, now, settings.linkWindow(),
+                settings.linksPerWindow());
+        if (limitedUntil.isPresent()) {
+            long window = settings.linkWindow().getSeconds();
+            long retryAfter = Math.max(1, (Duration.between(now, limitedUntil.get()).toMillis() + 999) / 1000);
+            JsonLog.warn("reconnect_link_limited", "requestId", requestId, "userId", userId, "connectionId",
+                    connectionId, "retryAfter", retryAfter);
+            throw new ApiException(429, "user '" + userId + "' has asked for " + settings.linksPerWindow()
+                    + " new reconnect links in the last window (RECONNECT_LINKS_PER_WINDOW per "
+                    + window + " s); retry after the Retry-After seconds", Map.of("retry-after",
+                    Long.toString(retryAfter)));
+        }
+        ConnectionType type = typeOf(connection, credentials);
         String nonce = ReturnState.randomNonce();
         Instant stateExpires = now.plus(settings.stateTtl());
         String state = settings.stateCodec().sign(new ReturnState(userId, connectionId, returnUrl, nonce,
@@ -93,20 +124,35 @@ final class ReconnectService {
                 connectionId, type, landing, options.immediateRedirect().orElse(null),
                 options.darkMode().orElse(null))));
         accounts.recordLink(new IssuedLink(userId, connectionId, nonce, now, stateExpires));
+        Instant linkExpires = now.plus(LINK_VALIDITY);
+        accounts.keepLiveLink(userId, new LiveLink(connectionId, fingerprint, type.wire(), link.redirectUri(),
+                link.sessionId(), linkExpires, nonce));
         store.recordDelivery(new Delivery(userId, connectionId, requestId, "RECONNECT_LINK_ISSUED", now, now,
                 IngestResult.IGNORED, "{\"type\":\"" + type.wire() + "\",\"force\":" + options.force() + "}",
                 Source.API));
+        return linkAnswer(link.redirectUri(), link.sessionId(), linkExpires, connectionId, type.wire(), nonce);
+    }
+
+    /** {@code linkId}: the link's id, which the landing's signed redirect to the app carries back as {@code link}. */
+    private static ObjectNode linkAnswer(String redirectUri, String sessionId, Instant expiresAt,
+                                         String connectionId, String type, String linkId) {
         return ApiResponse.MAPPER.createObjectNode()
-                .put("redirectURI", link.redirectUri())
-                .put("sessionId", link.sessionId())
-                .put("expiresAt", now.plus(LINK_VALIDITY).toString())
+                .put("redirectURI", redirectUri)
+                .put("sessionId", sessionId)
+                .put("expiresAt", expiresAt.toString())
                 .put("connectionId", connectionId)
-                .put("type", type.wire());
+                .put("type", type)
+                .put("linkId", linkId);
     }
 
     /** GET /reconnect/return: the browser back from the portal. */
     ApiResponse land(ApiRequest original) {
-        ApiRequest request = portalQueryAfterState(original);
+        Optional<ApiRequest> readable = portalQueryAfterState(original);
+        if (readable.isEmpty()) {
+            JsonLog.warn("reconnect_return_refused", "requestId", original.requestId(), "reason", "MALFORMED_QUERY");
+            return LandingPage.refused("The address of this page is malformed.");
+        }
+        ApiRequest request = readable.get();
         Instant now = clock.instant();
         Verification verified = settings.stateCodec().verify(request.queryParam("state"), now);
         if (!(verified instanceof Verification.Valid valid)) {
@@ -118,26 +164,88 @@ final class ReconnectService {
         if (state.hasReturnUrl() && !settings.allowList().allows(state.returnUrl())) {
             return LandingPage.refused("This reconnect link's return address is no longer allowed.");
         }
-        if (!accounts.consumeLink(state.userId(), state.connectionId(), state.nonce(), now)) {
-            JsonLog.warn("reconnect_return_refused", "requestId", request.requestId(), "userId", state.userId(),
-                    "connectionId", state.connectionId(), "reason", "USED_OR_UNKNOWN");
-            return LandingPage.refused("This reconnect link was already used.");
-        }
         String portal = Optional.ofNullable(request.queryParam("status")).map(s -> s.toUpperCase(Locale.ROOT))
                 .filter(PORTAL_STATUSES::contains).orElse("ERROR");
-        Outcome outcome = "SUCCESS".equals(portal) ? confirm(state, request.queryParam("connection_id"), now)
-                : new Outcome(portal, null);
+        if (!accounts.consumeLink(state.userId(), state.connectionId(), state.nonce(), now)) {
+            return replay(state, portal, request.requestId());
+        }
+        // The link is used up: from here on nothing may end in an error asking for a retry (it would be refused as
+        // used). Whatever fails, the browser goes where the app asked, with the best outcome known.
+        Outcome outcome;
+        try {
+            outcome = "SUCCESS".equals(portal) ? confirm(state, request.queryParam("connection_id"), now)
+                    : new Outcome(portal, null);
+        } catch (RuntimeException e) {
+            incomplete(state, request.requestId(), "confirm", e);
+            outcome = new Outcome(portal, "NOT_VERIFIED");
+        }
+        try {
+            accounts.recordLinkOutcome(state.userId(), state.nonce(), outcome.status(), outcome.reason());
+        } catch (RuntimeException e) {
+            incomplete(state, request.requestId(), "record_outcome", e);
+        }
         Map<String, String> recorded = new LinkedHashMap<>();
         recorded.put("portalStatus", portal);
         recorded.put("outcome", outcome.status());
         if (outcome.reason() != null) {
             recorded.put("reason", outcome.reason());
         }
-        store.recordDelivery(new Delivery(state.userId(), state.connectionId(), "return-" + state.nonce(),
-                "RECONNECT_RETURNED", now, now, IngestResult.IGNORED,
-                ApiResponse.MAPPER.valueToTree(recorded).toString(), Source.PORTAL));
+        try {
+            store.recordDelivery(new Delivery(state.userId(), state.connectionId(), "return-" + state.nonce(),
+                    "RECONNECT_RETURNED", now, now, IngestResult.IGNORED,
+                    ApiResponse.MAPPER.valueToTree(recorded).toString(), Source.PORTAL));
+        } catch (RuntimeException e) {
+            incomplete(state, request.requestId(), "record_return", e);
+        }
         JsonLog.info("reconnect_return", "requestId", request.requestId(), "userId", state.userId(),
-                "connectionId", state.connectionId(), "portalStatus", portal, "outcome", outcome.status());
+                "connectionId", state.connectionId(), "portalStatus", portal, "outcome", outcome.status(),
+                "reason", outcome.reason());
+        return answer(state, outcome, now);
+    }
+
+    /**
+     * A genuine, unexpired state whose link cannot be used now: a reload (or the browser's back button) of a used
+     * link gets the answer the first return got — the recorded outcome, or {@code NOT_VERIFIED} when none could be
+     * recorded — without asking SnapTrade and without a write. A link not kept (unknown nonce, another connection)
+     * or past its validity is refused.
+     */
+    private ApiResponse replay(ReturnState state, String portal, String requestId) {
+        Optional<LinkUse> link;
+        try {
+            link = accounts.link(state.userId(), state.nonce());
+        } catch (RuntimeException e) {
+            // consumeLink refused a state we signed: the link was used (or just expired). Send the browser on.
+            incomplete(state, requestId, "read_link", e);
+            return answer(state, new Outcome(portal, "NOT_VERIFIED"), clock.instant());
+        }
+        if (link.isEmpty() || !link.get().connectionId().equals(state.connectionId())) {
+            JsonLog.warn("reconnect_return_refused", "requestId", requestId, "userId", state.userId(),
+                    "connectionId", state.connectionId(), "reason", "UNKNOWN_LINK");
+            return LandingPage.refused("This reconnect link is not known here.");
+        }
+        if (link.get().consumedAt() == null) {
+            JsonLog.warn("reconnect_return_refused", "requestId", requestId, "userId", state.userId(),
+                    "connectionId", state.connectionId(), "reason", "EXPIRED");
+            return LandingPage.refused("This reconnect link is not valid or has expired.");
+        }
+        Outcome outcome = link.get().outcome() != null ? new Outcome(link.get().outcome(), link.get().outcomeReason())
+                : new Outcome(portal, "NOT_VERIFIED");
+        JsonLog.info("reconnect_return_replayed", "requestId", requestId, "userId", state.userId(),
+                "connectionId", state.connectionId(), "outcome", outcome.status(), "reason", outcome.reason());
+        return answer(state, outcome, link.get().consumedAt()); // signed as of the first return: the same URL
+    }
+
+    /** A step after the link was used up failed: logged (an operator's problem, the browser goes on). */
+    private static void incomplete(ReturnState state, String requestId, String step, RuntimeException e) {
+        JsonLog.error("reconnect_return_incomplete", "requestId", requestId, "userId", state.userId(),
+                "connectionId", state.connectionId(), "step", step, "error", e.getClass().getName());
+    }
+
+    /**
+     * The browser's way on: to the app's return URL with the outcome established at {@code at}, signed
+     * ({@link ReturnOutcomeSigner}), or the outcome page when the app gave no URL.
+     */
+    private ApiResponse answer(ReturnState state, Outcome outcome, Instant at) {
         if (!state.hasReturnUrl()) {
             return LandingPage.outcome(outcome.status(), outcome.reason());
         }
@@ -147,6 +255,11 @@ final class ReconnectService {
         if (outcome.reason() != null) {
             params.put("reason", outcome.reason());
         }
+        params.put("userId", state.userId());
+        params.put("link", state.nonce());
+        params.put("at", Long.toString(at.getEpochSecond()));
+        params.put("signature", settings.outcomeSigner().sign(outcome.status(), state.connectionId(),
+                outcome.reason(), state.userId(), state.nonce(), at.getEpochSecond()));
         return ApiResponse.redirect(ReturnUrls.withOutcome(state.returnUrl(), params));
     }
 
@@ -154,25 +267,29 @@ final class ReconnectService {
      * Our landing URL already carries {@code ?state=…}; SnapTrade is documented to append its own parameters, and
      * should it append them with a second {@code ?} they arrive inside {@code state}
      * ({@code state=TOKEN?status=SUCCESS}): split them off rather than refuse every return. A token never holds '?'.
+     * Empty when those parameters are not decodable (a stray '%', invalid UTF-8): anonymous input, refused with 400.
      */
-    static ApiRequest portalQueryAfterState(ApiRequest request) {
+    static Optional<ApiRequest> portalQueryAfterState(ApiRequest request) {
         String state = request.queryParam("state");
         int q = state == null ? -1 : state.indexOf('?');
         if (q < 0) {
-            return request;
+            return Optional.of(request);
         }
         Map<String, String> query = new LinkedHashMap<>(request.query());
         query.put("state", state.substring(0, q));
         for (String pair : state.substring(q + 1).split("&")) {
             int eq = pair.indexOf('=');
-            String name = eq < 0 ? pair : pair.substring(0, eq);
-            if (!name.isEmpty()) {
-                query.putIfAbsent(URLDecoder.decode(name, StandardCharsets.UTF_8),
-                        eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            Optional<String> name = PercentDecoding.queryComponent(eq < 0 ? pair : pair.substring(0, eq));
+            Optional<String> value = eq < 0 ? Optional.of("") : PercentDecoding.queryComponent(pair.substring(eq + 1));
+            if (name.isEmpty() || value.isEmpty()) {
+                return Optional.empty();
+            }
+            if (!name.get().isEmpty()) {
+                query.putIfAbsent(name.get(), value.get());
             }
         }
-        return new ApiRequest(request.method(), request.path(), query, request.body(), request.caller(),
-                request.requestId(), request.host());
+        return Optional.of(new ApiRequest(request.method(), request.path(), query, request.body(), request.caller(),
+                request.requestId(), request.host()));
     }
 
     /** The landing's answer to the app: SUCCESS, ERROR or ABANDONED, and why when it is not what the portal said. */
@@ -196,10 +313,15 @@ final class ReconnectService {
                     state.connectionId(), "kind", e.kind().name());
             return new Outcome("SUCCESS", "NOT_VERIFIED");
         }
-        ConnectionStatus before = store.connection(state.userId(), state.connectionId())
-                .map(ConnectionState::status).orElse(null);
-        reconciler.apply(state.userId(), Reconciliation.observeOne(before, detail, now, "portal-" + state.nonce(),
-                Source.PORTAL), "portal-" + state.nonce(), now);
+        try {
+            ConnectionStatus before = store.connection(state.userId(), state.connectionId())
+                    .map(ConnectionState::status).orElse(null);
+            reconciler.apply(state.userId(), Reconciliation.observeOne(before, detail, now,
+                    "portal-" + state.nonce(), Source.PORTAL), "portal-" + state.nonce(), now);
+        } catch (RuntimeException e) {
+            // SnapTrade has answered: its word is the outcome; the webhook or the sweep will write it here
+            incomplete(state, null, "record_connection", e);
+        }
         return detail.disabled() ? new Outcome("ERROR", "STILL_BROKEN") : new Outcome("SUCCESS", null);
     }
 

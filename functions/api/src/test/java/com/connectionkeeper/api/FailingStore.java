@@ -13,8 +13,9 @@ import java.util.Set;
 import software.amazon.awssdk.core.exception.SdkClientException;
 
 /**
- * The store with a DynamoDB failure injected before one chosen write (counted from {@link #failBeforeWrite}), as a
- * throttled or unreachable DynamoDB would answer: the write does not happen and the caller gets the SDK's exception.
+ * The store with a DynamoDB failure injected, as an unreachable DynamoDB answers (the call does not happen, the caller
+ * gets the SDK's exception): before one chosen write, counted from {@link #failBeforeWrite}, or on the n-th call of
+ * one method ({@link #failing}).
  */
 final class FailingStore implements InvocationHandler {
     /** Every port method that writes; reads pass through uncounted. */
@@ -26,9 +27,20 @@ final class FailingStore implements InvocationHandler {
     private final List<String> writes = new ArrayList<>();
     private int failAt = -1;
     private int failures;
+    private String method;
+    private int failOnCall;
+    private int methodCalls;
 
     private FailingStore(Object delegate) {
         this.delegate = delegate;
+    }
+
+    /** {@code delegate} (the DynamoDB store) failing on the {@code failOn}-th (1-based) call of {@code method}. */
+    static Object failing(Object delegate, String method, int failOn) {
+        Ports ports = over(delegate);
+        ports.control().method = method;
+        ports.control().failOnCall = failOn;
+        return ports.proxy();
     }
 
     /** A proxy implementing the three ports over {@code store} (a DynamoStateStore). */
@@ -72,6 +84,12 @@ final class FailingStore implements InvocationHandler {
     public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
         if (method.getDeclaringClass() == Object.class) {
             return method.invoke(this, args);
+        }
+        synchronized (this) {
+            if (method.getName().equals(this.method) && ++methodCalls == failOnCall) {
+                failures++;
+                throw SdkClientException.create("injected: DynamoDB unreachable at " + method.getName());
+            }
         }
         if (WRITES.contains(method.getName())) {
             synchronized (this) {

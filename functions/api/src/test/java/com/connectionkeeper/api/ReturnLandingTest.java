@@ -105,7 +105,8 @@ class ReturnLandingTest {
         APIGatewayV2HTTPResponse r = api.landAt(landing);
 
         assertEquals(302, r.getStatusCode(), r.getBody());
-        assertEquals(LocalApi.APP_RETURN + "?status=SUCCESS&connectionId=" + c, r.getHeaders().get("location"));
+        assertEquals(LocalApi.APP_RETURN + "?status=SUCCESS&connectionId=" + c,
+                LocalApi.outcomeOf(r.getHeaders().get("location")));
         assertEquals("no-store", r.getHeaders().get("cache-control"));
         assertEquals("", r.getBody());
         assertTrue(api.simulator.requests().last(Endpoint.DETAIL_AUTHORIZATION).orElseThrow().path()
@@ -140,8 +141,25 @@ class ReturnLandingTest {
         APIGatewayV2HTTPResponse r = api.land(Map.of("state", state + "?status=SUCCESS", "connection_id", c));
 
         assertEquals(302, r.getStatusCode(), r.getBody());
-        assertEquals(LocalApi.APP_RETURN + "?status=SUCCESS&connectionId=" + c, r.getHeaders().get("location"));
+        assertEquals(LocalApi.APP_RETURN + "?status=SUCCESS&connectionId=" + c,
+                LocalApi.outcomeOf(r.getHeaders().get("location")));
         assertEquals(ConnectionStatus.ACTIVE, connection().status());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"%", "%G1", "%4", "%C3%28", "%ED%A0%80", "SUCCESS&connection_id=%"})
+    void malformedPortalParametersAfterTheStateAreRefusedWithoutAnErrorAndChangeNothing(String status) {
+        linkBackToTheApp();
+        var before = api.snapshot();
+
+        try (StdoutCapture log = new StdoutCapture()) {
+            APIGatewayV2HTTPResponse r = api.land(Map.of("state", api.lastState() + "?status=" + status));
+
+            assertRefused(r, "The address of this page is malformed.");
+            assertEquals(List.of(), log.errors());
+        }
+        assertEquals(before, api.snapshot());
+        assertEquals(0, detailCalls());
     }
 
     @Test
@@ -167,7 +185,8 @@ class ReturnLandingTest {
         APIGatewayV2HTTPResponse r = api.landAt(LocalApi.completePortal(portal, "ABANDONED"));
 
         assertEquals(302, r.getStatusCode());
-        assertEquals(LocalApi.APP_RETURN + "?status=ABANDONED&connectionId=" + c, r.getHeaders().get("location"));
+        assertEquals(LocalApi.APP_RETURN + "?status=ABANDONED&connectionId=" + c,
+                LocalApi.outcomeOf(r.getHeaders().get("location")));
         assertEquals(connectionBefore, api.items("alice", "CONN#"));
         assertEquals(0, detailCalls(), "nothing to confirm");
         assertEquals("{\"portalStatus\":\"ABANDONED\",\"outcome\":\"ABANDONED\"}", returns().get(0).recordedJson());
@@ -190,7 +209,8 @@ class ReturnLandingTest {
         APIGatewayV2HTTPResponse r = api.landAt(LocalApi.completePortal(portal, "DIFFERENT_ACCOUNT"));
 
         assertEquals(302, r.getStatusCode());
-        assertEquals(LocalApi.APP_RETURN + "?status=ERROR&connectionId=" + c, r.getHeaders().get("location"));
+        assertEquals(LocalApi.APP_RETURN + "?status=ERROR&connectionId=" + c,
+                LocalApi.outcomeOf(r.getHeaders().get("location")));
         assertEquals(connectionBefore, api.items("alice", "CONN#"));
         assertEquals(0, detailCalls());
     }
@@ -204,7 +224,7 @@ class ReturnLandingTest {
 
         assertEquals(302, r.getStatusCode());
         assertEquals(LocalApi.APP_RETURN + "?status=ERROR&connectionId=" + c + "&reason=DIFFERENT_CONNECTION",
-                r.getHeaders().get("location"));
+                LocalApi.outcomeOf(r.getHeaders().get("location")));
         assertEquals(connectionBefore, api.items("alice", "CONN#"));
         assertEquals(0, detailCalls());
     }
@@ -218,7 +238,7 @@ class ReturnLandingTest {
 
         assertEquals(302, r.getStatusCode());
         assertEquals(LocalApi.APP_RETURN + "?status=ERROR&connectionId=" + c + "&reason=STILL_BROKEN",
-                r.getHeaders().get("location"));
+                LocalApi.outcomeOf(r.getHeaders().get("location")));
         assertEquals(1, detailCalls());
         assertEquals(ConnectionStatus.BROKEN, connection().status());
         assertEquals("PORTAL_OBSERVED_BROKEN", connection().lastEventType());
@@ -235,7 +255,7 @@ class ReturnLandingTest {
 
         assertEquals(302, r.getStatusCode());
         assertEquals(LocalApi.APP_RETURN + "?status=SUCCESS&connectionId=" + c + "&reason=NOT_VERIFIED",
-                r.getHeaders().get("location"));
+                LocalApi.outcomeOf(r.getHeaders().get("location")));
         assertEquals(connectionBefore, api.items("alice", "CONN#"), "left for the webhook or the sweep");
         assertEquals("{\"portalStatus\":\"SUCCESS\",\"outcome\":\"SUCCESS\",\"reason\":\"NOT_VERIFIED\"}",
                 returns().get(0).recordedJson());
@@ -251,8 +271,10 @@ class ReturnLandingTest {
         APIGatewayV2HTTPResponse weird = api.land(first, "MAYBE", c);
         APIGatewayV2HTTPResponse none = api.land(second, null, null);
 
-        assertEquals(LocalApi.APP_RETURN + "?status=ERROR&connectionId=" + c, weird.getHeaders().get("location"));
-        assertEquals(LocalApi.APP_RETURN + "?status=ERROR&connectionId=" + c, none.getHeaders().get("location"));
+        assertEquals(LocalApi.APP_RETURN + "?status=ERROR&connectionId=" + c,
+                LocalApi.outcomeOf(weird.getHeaders().get("location")));
+        assertEquals(LocalApi.APP_RETURN + "?status=ERROR&connectionId=" + c,
+                LocalApi.outcomeOf(none.getHeaders().get("location")));
         assertEquals(0, detailCalls());
         assertEquals(ConnectionStatus.BROKEN, connection().status());
     }
@@ -264,23 +286,44 @@ class ReturnLandingTest {
         APIGatewayV2HTTPResponse r = api.land(api.lastState(), "ABANDONED", c);
 
         assertEquals(LocalApi.APP_RETURN + "?tab=brokerages&status=ABANDONED&connectionId=" + c,
-                r.getHeaders().get("location"));
+                LocalApi.outcomeOf(r.getHeaders().get("location")));
     }
 
     // ---- refusals: forged, tampered, expired, replayed, off the allow-list ----
 
     @Test
-    void aReplayedStateIsRefusedAndChangesNothing() {
+    void aReplayedStateGetsTheRecordedOutcomeAgainWithoutSnapTradeAndChangesNothing() {
         String landing = LocalApi.completePortal(linkBackToTheApp(), "SUCCESS");
-        assertEquals(302, api.landAt(landing).getStatusCode());
+        APIGatewayV2HTTPResponse first = api.landAt(landing);
+        assertEquals(302, first.getStatusCode());
         var before = api.snapshot();
         int details = detailCalls();
 
         APIGatewayV2HTTPResponse replay = api.landAt(landing);
+        // even with the portal's parameters changed: the recorded outcome, not the query, decides
+        APIGatewayV2HTTPResponse altered = api.land(api.lastState(), "ERROR", c);
 
-        assertRefused(replay, "This reconnect link was already used.");
+        assertEquals(302, replay.getStatusCode());
+        assertEquals(LocalApi.APP_RETURN + "?status=SUCCESS&connectionId=" + c,
+                LocalApi.outcomeOf(replay.getHeaders().get("location")));
+        assertEquals(first.getHeaders().get("location"), replay.getHeaders().get("location"));
+        assertEquals(first.getHeaders().get("location"), altered.getHeaders().get("location"));
         assertEquals(before, api.snapshot());
         assertEquals(details, detailCalls());
+        assertEquals(1, returns().size());
+    }
+
+    @Test
+    void aReplayedStateWithoutAnAppUrlShowsTheRecordedOutcomeAgain() {
+        String landing = LocalApi.completePortal(link(null), "ABANDONED");
+        assertEquals(200, api.landAt(landing).getStatusCode());
+        var before = api.snapshot();
+
+        APIGatewayV2HTTPResponse replay = api.landAt(landing);
+
+        assertEquals(200, replay.getStatusCode());
+        assertTrue(replay.getBody().contains("the portal was closed before finishing"), replay.getBody());
+        assertEquals(before, api.snapshot());
     }
 
     @Test
@@ -426,7 +469,7 @@ class ReturnLandingTest {
         var before = api.snapshot();
 
         for (String variant : variants) {
-            assertRefused(api.land(variant, "SUCCESS", c), "This reconnect link was already used.");
+            assertRefused(api.land(variant, "SUCCESS", c), "This reconnect link is not known here.");
         }
         assertEquals(before, api.snapshot());
         assertEquals(0, detailCalls());
@@ -443,7 +486,7 @@ class ReturnLandingTest {
         api.clock.advance(Duration.ofMinutes(61));
         var before = api.snapshot();
 
-        assertRefused(api.land(extended, "SUCCESS", c), "This reconnect link was already used.");
+        assertRefused(api.land(extended, "SUCCESS", c), "This reconnect link is not valid or has expired.");
         assertEquals(before, api.snapshot());
     }
 }

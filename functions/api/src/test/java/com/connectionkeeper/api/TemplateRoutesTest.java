@@ -72,6 +72,7 @@ class TemplateRoutesTest {
         JsonNode env = template.resource("ApiFunction").path("Properties").path("Environment").path("Variables");
         for (String name : Set.of(ApiSettings.ENV_STATE_KEY, ApiSettings.ENV_ALLOW_LIST, ApiSettings.ENV_AUTH_MODE,
                 ApiSettings.ENV_JWT_USER_CLAIM, ApiSettings.ENV_LANDING_URL, ApiSettings.ENV_STATE_TTL_MINUTES,
+                ApiSettings.ENV_LINKS_PER_WINDOW, ApiSettings.ENV_LINK_WINDOW_SECONDS,
                 "SNAPTRADE_CLIENT_ID", "SNAPTRADE_CONSUMER_KEY")) {
             assertTrue(env.has(name), name + " is not set for ApiFunction");
         }

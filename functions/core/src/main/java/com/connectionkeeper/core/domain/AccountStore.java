@@ -23,6 +23,23 @@ public interface AccountStore {
     record IssuedLink(String userId, String connectionId, String nonce, Instant issuedAt, Instant expiresAt) {
     }
 
+    /**
+     * A minted link as kept: the connection it was minted for, when the landing used it up (null: not yet), and the
+     * outcome the landing recorded then (null when it could not be recorded), so a reload is answered the same way.
+     */
+    record LinkUse(String connectionId, Instant consumedAt, String outcome, String outcomeReason) {
+    }
+
+    /**
+     * The latest login link SnapTrade minted for a connection, kept so the same request within its life gets it again
+     * instead of a new SnapTrade login. {@code redirectUri} is a bearer login link: kept only until it expires, never
+     * logged. {@code options} is the request's fingerprint (return URL, immediateRedirect, darkMode); {@code type} the
+     * connection type it was minted with; {@code nonce} its state's, so a link used at the landing is not handed out.
+     */
+    record LiveLink(String connectionId, String options, String type, String redirectUri, String sessionId,
+                    Instant expiresAt, String nonce) {
+    }
+
     Optional<Account> account(String userId);
 
     /**
@@ -52,4 +69,26 @@ public interface AccountStore {
      * false for a replay, an unknown nonce, another connection, or after expiry. Changes nothing when false.
      */
     boolean consumeLink(String userId, String connectionId, String nonce, Instant at);
+
+    /**
+     * The latest link minted for the connection with these options, unless its state was used at the landing (then
+     * empty).
+     */
+    Optional<LiveLink> liveLink(String userId, String connectionId, String options);
+
+    /** Keeps the latest link minted for its connection and options (replacing the one before) until it expires. */
+    void keepLiveLink(String userId, LiveLink link);
+
+    /**
+     * Takes one of the user's {@code limit} link mints per {@code window}: a fixed window that opens with the first
+     * mint after the previous one closed (one conditional counter item per user). Empty when taken; else, changing
+     * nothing, when the window closes (a slot is free again).
+     */
+    Optional<Instant> takeLinkSlot(String userId, Instant now, java.time.Duration window, int limit);
+
+    /** The link minted with this nonce, if it is still kept. */
+    Optional<LinkUse> link(String userId, String nonce);
+
+    /** Records the landing's outcome on a used link ({@code reason} may be null); nothing for an unknown link. */
+    void recordLinkOutcome(String userId, String nonce, String outcome, String reason);
 }

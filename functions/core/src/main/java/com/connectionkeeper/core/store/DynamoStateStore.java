@@ -44,6 +44,8 @@ public final class DynamoStateStore implements StateStore, SweepQueue, AccountSt
     static final String USER_ENTITY = "USER";
     static final String HISTORY_ENTITY = "HISTORY";
     static final String LINK_ENTITY = "LINK";
+    static final String LIVE_LINK_ENTITY = "LIVE_LINK";
+    static final String LINK_RATE_ENTITY = "LINK_RATE";
     /** sweepOrder prefix of a user never verified: sorts before every timestamp. */
     static final String NEVER_VERIFIED = "!";
     /** Index of BROKEN connections by brokenSince (see template.yaml). */
@@ -580,6 +582,77 @@ public final class DynamoStateStore implements StateStore, SweepQueue, AccountSt
                 + u.name("connectionId") + " = " + u.value(AttributeValue.fromS(connectionId)) + " AND "
                 + u.name("validUntil") + " > " + u.value(AttributeValue.fromS(Watermark.timeKey(at))));
         return update(u, key(userId, Keys.link(nonce))); // false: used, unknown, another connection, or expired
+    }
+
+    @Override
+    public Optional<LiveLink> liveLink(String userId, String connectionId, String options) {
+        Map<String, AttributeValue> item = get(userId, Keys.liveLink(connectionId, options));
+        if (item == null) {
+            return Optional.empty();
+        }
+        LiveLink live = new LiveLink(str(item, "connectionId"), str(item, "options"), str(item, "type"),
+                str(item, "redirectUri"), str(item, "sessionId"), time(item, "linkExpiresAt"), str(item, "nonce"));
+        Map<String, AttributeValue> state = get(userId, Keys.link(live.nonce()));
+        return state == null || state.containsKey("consumedAt") ? Optional.empty() : Optional.of(live);
+    }
+
+    @Override
+    public void keepLiveLink(String userId, LiveLink link) {
+        dynamo.updateItem(new UpdateBuilder().set(ENTITY, LIVE_LINK_ENTITY).set("userId", userId)
+                .set("connectionId", link.connectionId())
+                .set("options", link.options())
+                .set("type", link.type())
+                .set("redirectUri", link.redirectUri())
+                .set("sessionId", link.sessionId())
+                .set("linkExpiresAt", Watermark.timeKey(link.expiresAt()))
+                .set("nonce", link.nonce())
+                .set("expiresAt", AttributeValue.fromN(Long.toString(link.expiresAt().getEpochSecond() + 1)))
+                .build(table, key(userId, Keys.liveLink(link.connectionId(), link.options())), ReturnValue.NONE));
+    }
+
+    @Override
+    public Optional<Instant> takeLinkSlot(String userId, Instant now, Duration window, int limit) {
+        Map<String, AttributeValue> key = key(userId, Keys.LINK_RATE_SK);
+        AttributeValue cutoff = AttributeValue.fromN(Long.toString(now.minus(window).getEpochSecond()));
+        for (int attempt = 0; attempt < 2; attempt++) {
+            UpdateBuilder next = new UpdateBuilder().add("minted", AttributeValue.fromN("1"));
+            next.when(next.name("windowStart") + " > " + next.value(cutoff) + " AND " + next.name("minted") + " < "
+                    + next.value(AttributeValue.fromN(Integer.toString(limit))));
+            if (update(next, key)) {
+                return Optional.empty();
+            }
+            UpdateBuilder open = new UpdateBuilder().set(ENTITY, LINK_RATE_ENTITY).set("userId", userId)
+                    .set("windowStart", AttributeValue.fromN(Long.toString(now.getEpochSecond())))
+                    .set("minted", AttributeValue.fromN("1"))
+                    .set("expiresAt", AttributeValue.fromN(Long.toString(now.plus(window).getEpochSecond())));
+            String start = open.name("windowStart");
+            open.when("attribute_not_exists(" + start + ") OR " + start + " <= " + open.value(cutoff));
+            if (limit > 0 && update(open, key)) {
+                return Optional.empty();
+            }
+            // the window is full, or another request opened a new one first: count in that one (once more)
+        }
+        Map<String, AttributeValue> item = get(key);
+        long start = item == null || !item.containsKey("windowStart") ? now.getEpochSecond()
+                : Long.parseLong(item.get("windowStart").n());
+        return Optional.of(Instant.ofEpochSecond(start).plus(window));
+    }
+
+    @Override
+    public Optional<LinkUse> link(String userId, String nonce) {
+        Map<String, AttributeValue> item = get(userId, Keys.link(nonce));
+        return item == null ? Optional.empty() : Optional.of(new LinkUse(str(item, "connectionId"),
+                time(item, "consumedAt"), str(item, "outcome"), str(item, "outcomeReason")));
+    }
+
+    @Override
+    public void recordLinkOutcome(String userId, String nonce, String outcome, String reason) {
+        UpdateBuilder u = new UpdateBuilder().set("outcome", outcome);
+        if (reason != null) {
+            u.set("outcomeReason", reason);
+        }
+        u.when("attribute_exists(" + u.name(Keys.PK) + ")");
+        update(u, key(userId, Keys.link(nonce))); // refused: unknown link, nothing stored
     }
 
     @Override

@@ -20,6 +20,9 @@ final class Keys {
     static final String CONNECTION_PREFIX = "CONN#";
     static final String HISTORY_PREFIX = "HIST#";
     static final String LINK_PREFIX = "LINK#";
+    static final String LIVE_LINK_PREFIX = "LIVE#";
+    /** The user's counter of minted reconnect links in the current window. */
+    static final String LINK_RATE_SK = "RATE#LINKS";
     /** The sweep's lease and pass items: a partition no user id can produce (user partitions start "USER#"). */
     static final String SWEEP_PARTITION = "SWEEP";
 
@@ -37,6 +40,18 @@ final class Keys {
     /** A minted reconnect link, by its state token's nonce. */
     static String link(String nonce) {
         return LINK_PREFIX + escape(nonce);
+    }
+
+    /** The latest login link minted for a connection with these options (returned again while valid). */
+    static String liveLink(String connectionId, String options) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(options.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return LIVE_LINK_PREFIX + escape(connectionId) + "#"
+                    + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
     }
 
     static String historyPrefix(String connectionId) {

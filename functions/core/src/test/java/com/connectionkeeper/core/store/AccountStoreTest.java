@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.connectionkeeper.core.domain.AccountStore.IssuedLink;
+import com.connectionkeeper.core.domain.AccountStore.LinkUse;
 import com.connectionkeeper.core.domain.EventType;
 import com.connectionkeeper.core.domain.UserStatus;
 import com.connectionkeeper.core.domain.WebhookEvent;
@@ -77,6 +78,35 @@ class AccountStoreTest {
 
         store.recordLink(new IssuedLink("u", "c", "n3", T, T.plusSeconds(60)));
         assertFalse(store.consumeLink("u", "c", "n3", T.plusSeconds(60)), "expired at its expiry");
+    }
+
+    @Test
+    void linkMintsAreCountedPerUserInAWindowThatOpensWithTheFirst() {
+        java.time.Duration minute = java.time.Duration.ofSeconds(60);
+        assertTrue(store.takeLinkSlot("u", T, minute, 2).isEmpty());
+        assertTrue(store.takeLinkSlot("u", T.plusSeconds(10), minute, 2).isEmpty());
+        assertEquals(java.util.Optional.of(T.plusSeconds(60)), store.takeLinkSlot("u", T.plusSeconds(59), minute, 2));
+        assertTrue(store.takeLinkSlot("v", T.plusSeconds(59), minute, 2).isEmpty(), "another user's own count");
+        assertTrue(store.takeLinkSlot("u", T.plusSeconds(60), minute, 2).isEmpty(), "a new window");
+        assertTrue(store.takeLinkSlot("u", T.plusSeconds(61), minute, 2).isEmpty());
+        assertEquals(java.util.Optional.of(T.plusSeconds(120)), store.takeLinkSlot("u", T.plusSeconds(62), minute, 2));
+    }
+
+    @Test
+    void aUsedLinkKeepsItsOutcomeForAReload() {
+        store.recordLink(new IssuedLink("u", "c", "n1", T, T.plusSeconds(60)));
+        assertEquals(new LinkUse("c", null, null, null), store.link("u", "n1").orElseThrow());
+        assertTrue(store.consumeLink("u", "c", "n1", T.plusSeconds(1)));
+        assertEquals(new LinkUse("c", T.plusSeconds(1), null, null), store.link("u", "n1").orElseThrow());
+
+        store.recordLinkOutcome("u", "n1", "SUCCESS", null);
+        assertEquals(new LinkUse("c", T.plusSeconds(1), "SUCCESS", null), store.link("u", "n1").orElseThrow());
+        store.recordLinkOutcome("u", "n1", "ERROR", "STILL_BROKEN");
+        assertEquals(new LinkUse("c", T.plusSeconds(1), "ERROR", "STILL_BROKEN"), store.link("u", "n1").orElseThrow());
+
+        store.recordLinkOutcome("u", "n9", "SUCCESS", null);
+        assertTrue(store.link("u", "n9").isEmpty(), "an unknown link is not created");
+        assertTrue(store.link("v", "n1").isEmpty(), "another user's");
     }
 
     @Test

@@ -1,0 +1,115 @@
+package com.connectionkeeper.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.connectionkeeper.core.domain.ConnectionStatus;
+import com.connectionkeeper.simulator.Endpoint;
+import com.connectionkeeper.simulator.Fault;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Once the landing has used the link up, a failure at any later step (DynamoDB failing on a read or write, SnapTrade
+ * failing) never strands the browser on an error asking for a retry that would be refused: it ends at the app's
+ * return URL with the best outcome known ({@code reason=NOT_VERIFIED} when unsure). A reload then gets the same
+ * answer, without asking SnapTrade and without a write.
+ */
+class ReturnLandingFailureTest {
+    private LocalApi api;
+    private String c;
+
+    @BeforeEach
+    void start() {
+        api = new LocalApi();
+        c = api.importedUser("alice", "!ALPACA:trade").get(0);
+    }
+
+    @AfterEach
+    void stop() {
+        api.close();
+    }
+
+    private String outcome(String status, String reason) {
+        return LocalApi.APP_RETURN + "?status=" + status + "&connectionId=" + c
+                + (reason == null ? "" : "&reason=" + reason);
+    }
+
+    /** The step that fails (a store method and which call of it, or SnapTrade's detail call), and the outcome. */
+    static Stream<Arguments> failures() {
+        return Stream.of(
+                Arguments.of("credentials", 1, "SUCCESS", "NOT_VERIFIED", "NOT_VERIFIED"),
+                Arguments.of("snaptrade", 0, "SUCCESS", "NOT_VERIFIED", "NOT_VERIFIED"),
+                Arguments.of("connection", 1, "SUCCESS", null, null),
+                Arguments.of("applyToConnection", 1, "SUCCESS", null, null),
+                Arguments.of("recordDelivery", 1, "SUCCESS", null, null),
+                Arguments.of("recordDelivery", 2, "SUCCESS", null, null),
+                Arguments.of("recordLinkOutcome", 1, "SUCCESS", null, "NOT_VERIFIED"));
+    }
+
+    @ParameterizedTest(name = "{0} #{1} fails")
+    @MethodSource("failures")
+    void aFailureAfterTheLinkIsUsedUpStillEndsAtTheAppWithTheBestKnownOutcome(String step, int call, String status,
+                                                                             String reason, String replayReason) {
+        String portal = LocalApi.body(api.reconnectLink("alice", c,
+                "{\"redirectUrl\":\"" + LocalApi.APP_RETURN + "\"}")).path("redirectURI").asText();
+        String landing = LocalApi.completePortal(portal, "SUCCESS"); // repaired at SnapTrade
+        if (step.equals("snaptrade")) {
+            api.simulator.faults().inject(Endpoint.DETAIL_AUTHORIZATION, Fault.serverError(500));
+        } else {
+            api.useReconnectStore(FailingStore.failing(api.store, step, call));
+        }
+
+        APIGatewayV2HTTPResponse r = api.landAt(landing);
+
+        assertEquals(302, r.getStatusCode(), r.getBody());
+        assertEquals(outcome(status, reason), LocalApi.outcomeOf(r.getHeaders().get("location")));
+        assertTrue(api.items("alice", "LINK#").get(0).containsKey("consumedAt"), "the link is used up");
+
+        var before = api.snapshot();
+        int details = api.simulator.requests().count(Endpoint.DETAIL_AUTHORIZATION);
+        APIGatewayV2HTTPResponse reload = api.landAt(landing);
+
+        assertEquals(302, reload.getStatusCode(), reload.getBody());
+        assertEquals(outcome(status, replayReason), LocalApi.outcomeOf(reload.getHeaders().get("location")));
+        assertEquals(before, api.snapshot(), "a reload writes nothing");
+        assertEquals(details, api.simulator.requests().count(Endpoint.DETAIL_AUTHORIZATION), "nor asks SnapTrade");
+    }
+
+    @Test
+    void withoutAnAppUrlAFailedWriteStillShowsTheOutcomePage() {
+        String portal = LocalApi.body(api.reconnectLink("alice", c, null)).path("redirectURI").asText();
+        String landing = LocalApi.completePortal(portal, "SUCCESS");
+        api.useReconnectStore(FailingStore.failing(api.store, "applyToConnection", 1));
+
+        APIGatewayV2HTTPResponse r = api.landAt(landing);
+
+        assertEquals(200, r.getStatusCode(), r.getBody());
+        assertNull(r.getHeaders().get("location"));
+        assertTrue(r.getBody().contains("Your brokerage connection is repaired."), r.getBody());
+        assertEquals(ConnectionStatus.BROKEN, api.store.connection("alice", c).orElseThrow().status(),
+                "not written here: SnapTrade's CONNECTION_FIXED webhook or the sweep will");
+    }
+
+    @Test
+    void anAbandonedPortalWhoseReturnCannotBeRecordedStillGoesBackToTheApp() {
+        String portal = LocalApi.body(api.reconnectLink("alice", c,
+                "{\"redirectUrl\":\"" + LocalApi.APP_RETURN + "\"}")).path("redirectURI").asText();
+        String landing = LocalApi.completePortal(portal, "ABANDONED");
+        api.useReconnectStore(FailingStore.failing(api.store, "recordDelivery", 1));
+
+        APIGatewayV2HTTPResponse r = api.landAt(landing);
+
+        assertEquals(302, r.getStatusCode(), r.getBody());
+        assertEquals(outcome("ABANDONED", null), LocalApi.outcomeOf(r.getHeaders().get("location")));
+        assertEquals(outcome("ABANDONED", null),
+                LocalApi.outcomeOf(api.landAt(landing).getHeaders().get("location")), "and a reload");
+    }
+}

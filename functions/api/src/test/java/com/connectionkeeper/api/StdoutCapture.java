@@ -1,0 +1,62 @@
+package com.connectionkeeper.api;
+
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Captures what the function logs (JsonLog prints one JSON line per event on stdout) while still printing it, so the
+ * suite's output (scanned by LogHygieneIT) is unchanged. Close to restore stdout.
+ */
+final class StdoutCapture implements AutoCloseable {
+    private final PrintStream original = System.out;
+    private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
+
+    StdoutCapture() {
+        OutputStream tee = new OutputStream() {
+            @Override
+            public void write(int b) {
+                original.write(b);
+                synchronized (captured) {
+                    captured.write(b);
+                }
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                original.write(b, off, len);
+                synchronized (captured) {
+                    captured.write(b, off, len);
+                }
+            }
+        };
+        System.setOut(new PrintStream(tee, true, StandardCharsets.UTF_8));
+    }
+
+    List<String> lines() {
+        synchronized (captured) {
+            return Arrays.stream(captured.toString(StandardCharsets.UTF_8).split("\n")).filter(l -> !l.isEmpty())
+                    .toList();
+        }
+    }
+
+    /** The captured lines logged at ERROR level. */
+    List<String> errors() {
+        return lines().stream().filter(l -> l.contains("\"level\":\"ERROR\"")).toList();
+    }
+
+    void clear() {
+        synchronized (captured) {
+            captured.reset();
+        }
+    }
+
+    @Override
+    public void close() {
+        System.out.flush();
+        System.setOut(original);
+    }
+}
