@@ -118,6 +118,9 @@ class BadRequestsTest {
         cases.add(signedCase("connection id too long",
                 withField("brokerageAuthorizationId", "\"" + "c".repeat(257) + "\""), 400));
         cases.add(signedCase("connection id a number", withField("brokerageAuthorizationId", "7"), 400));
+        cases.add(signedCase("eventType over 64 characters", withField("eventType", "\"" + "A".repeat(65) + "\""), 400));
+        cases.add(signedCase("eventType with a space", withField("eventType", "\"CONNECTION BROKEN\""), 400));
+        cases.add(signedCase("eventType with a '#'", withField("eventType", "\"CONNECTION#BROKEN\""), 400));
         // size: 413
         String huge = withField("padding", "\"" + "x".repeat(WebhookEndpoint.MAX_BODY_BYTES) + "\"");
         cases.add(Arguments.of("body over 256 KB", huge, signed(huge), false, 413));
