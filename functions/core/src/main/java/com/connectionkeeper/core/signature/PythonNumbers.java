@@ -29,6 +29,6 @@ final class PythonNumbers {
         if (Double.isInfinite(value)) {
             return value > 0 ? "Infinity" : "-Infinity";
         }
-        return PythonFloatRepr.repr(value, token);
+        return PythonFloatRepr.repr(value);
     }
 }
