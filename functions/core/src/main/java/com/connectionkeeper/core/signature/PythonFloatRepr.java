@@ -1,7 +1,5 @@
 package com.connectionkeeper.core.signature;
 
-import java.math.BigInteger;
-
 /**
  * Python's {@code repr(float)} for finite doubles: the shortest digit string that reads back as the same double
  * (the nearest one if several, an even last digit on an exact tie), fixed notation for decimal exponents in
@@ -9,8 +7,8 @@ import java.math.BigInteger;
  *
  * <p>The digits come from Raffaello Giulietti's Schubfach algorithm ("The Schubfach way to render doubles", 2020;
  * the algorithm of {@code Double.toString} since Java 19, which we cannot call: we compile for release 17), written
- * here from the paper, in {@code long} arithmetic with a 617-entry table of 126-bit powers of ten that is computed
- * (with {@link BigInteger}, once, on first use) rather than stored. Two differences from Java 19's
+ * here from the paper, in {@code long} arithmetic with a 617-entry table of 126-bit powers of ten
+ * ({@link PowersOfTen}). Two differences from Java 19's
  * {@code Double.toString} make it Python's: a one-digit result is allowed (Java renders at least two digits:
  * {@code 4.9E-324} where Python has {@code 5e-324}), and the two smallest subnormals, the only doubles whose
  * rounding interval holds two one-digit decimals, are given directly. A few hundred nanoseconds per double, against
@@ -23,8 +21,6 @@ final class PythonFloatRepr {
     private static final int BQ_MASK = 0x7FF;
     private static final long T_MASK = (1L << (P - 1)) - 1;
     private static final long MASK_63 = (1L << 63) - 1;
-    private static final int K_MIN = -324;
-    private static final int K_MAX = 292;
 
     private PythonFloatRepr() {
     }
@@ -82,8 +78,8 @@ final class PythonFloatRepr {
             k = flog10threeQuartersPow2(q);
         }
         int h = q + flog2pow10(-k) + 2;
-        long g1 = Table.G1[k - K_MIN];
-        long g0 = Table.G0[k - K_MIN];
+        long g1 = PowersOfTen.G[2 * (k - PowersOfTen.K_MIN)];
+        long g0 = PowersOfTen.G[2 * (k - PowersOfTen.K_MIN) + 1];
         long vb = rop(g1, g0, cb << h);
         long vbl = rop(g1, g0, cbl << h);
         long vbr = rop(g1, g0, cbr << h);
@@ -171,34 +167,5 @@ final class PythonFloatRepr {
             out.append('0');
         }
         out.append(magnitude);
-    }
-
-    /**
-     * For each k in [K_MIN, K_MAX]: g = floor(10^-k * 2^-r) + 1 with r such that 2^125 <= 10^-k * 2^-r < 2^126,
-     * as g1 = g / 2^63 and g0 = g mod 2^63. Computed on first use (about a millisecond), not stored in the source.
-     */
-    private static final class Table {
-        static final long[] G1 = new long[K_MAX - K_MIN + 1];
-        static final long[] G0 = new long[K_MAX - K_MIN + 1];
-
-        static {
-            BigInteger mask63 = BigInteger.ONE.shiftLeft(63).subtract(BigInteger.ONE);
-            for (int k = K_MIN; k <= K_MAX; k++) {
-                int shift = 125 - flog2pow10(-k); // = -r
-                BigInteger numerator = BigInteger.TEN.pow(Math.max(-k, 0));
-                BigInteger denominator = BigInteger.TEN.pow(Math.max(k, 0));
-                if (shift >= 0) {
-                    numerator = numerator.shiftLeft(shift);
-                } else {
-                    denominator = denominator.shiftLeft(-shift);
-                }
-                BigInteger g = numerator.divide(denominator).add(BigInteger.ONE);
-                if (g.bitLength() != 126) {
-                    throw new IllegalStateException("table entry out of range at k = " + k);
-                }
-                G1[k - K_MIN] = g.shiftRight(63).longValueExact();
-                G0[k - K_MIN] = g.and(mask63).longValueExact();
-            }
-        }
     }
 }

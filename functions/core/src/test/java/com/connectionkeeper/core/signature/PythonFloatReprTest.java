@@ -2,6 +2,9 @@ package com.connectionkeeper.core.signature;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -26,6 +29,54 @@ class PythonFloatReprTest {
         if (!expected.equals(actual) && mismatches.size() < 20) {
             mismatches.add(Double.doubleToRawLongBits(d) + ": " + actual + ", reference " + expected);
         }
+    }
+
+    @Test
+    void theStoredPowersOfTenAreTheirDefinition() {
+        List<String> wrong = new ArrayList<>();
+        BigInteger mask63 = BigInteger.ONE.shiftLeft(63).subtract(BigInteger.ONE);
+        for (int k = PowersOfTen.K_MIN; k <= PowersOfTen.K_MAX; k++) {
+            int shift = 125 - PythonFloatRepr.flog2pow10(-k); // 2^125 <= 10^-k * 2^shift < 2^126
+            BigInteger numerator = BigInteger.TEN.pow(Math.max(-k, 0));
+            BigInteger denominator = BigInteger.TEN.pow(Math.max(k, 0));
+            if (shift >= 0) {
+                numerator = numerator.shiftLeft(shift);
+            } else {
+                denominator = denominator.shiftLeft(-shift);
+            }
+            BigInteger g = numerator.divide(denominator).add(BigInteger.ONE);
+            int at = 2 * (k - PowersOfTen.K_MIN);
+            if (g.bitLength() != 126 || PowersOfTen.G[at] != g.shiftRight(63).longValueExact()
+                    || PowersOfTen.G[at + 1] != g.and(mask63).longValueExact()) {
+                wrong.add("k = " + k);
+            }
+        }
+        assertEquals(List.of(), wrong);
+        assertEquals(2 * (PowersOfTen.K_MAX - PowersOfTen.K_MIN + 1), PowersOfTen.G.length);
+    }
+
+    @Test
+    void theFloorLogarithmsAreExactOverTheirRange() {
+        for (int q = -1100; q <= 1100; q++) {
+            assertEquals(floorLog10(BigDecimal.valueOf(2).pow(Math.abs(q), MathContext.UNLIMITED), q < 0),
+                    PythonFloatRepr.flog10pow2(q), "q = " + q);
+        }
+        for (int e = -400; e <= 400; e++) {
+            // floor(e * log2(10)) = bit length of 10^|e| - 1 for e >= 0; for e < 0, -(bit length of 10^-e) ... exact:
+            BigInteger ten = BigInteger.TEN.pow(Math.abs(e));
+            int expected = e >= 0 ? ten.bitLength() - 1 : -(ten.bitLength() - (ten.bitCount() == 1 ? 1 : 0));
+            assertEquals(expected, PythonFloatRepr.flog2pow10(e), "e = " + e);
+        }
+    }
+
+    /** floor(log10(x)) or, when {@code reciprocal}, floor(log10(1 / x)), for x >= 1. */
+    private static int floorLog10(BigDecimal x, boolean reciprocal) {
+        int digits = x.toBigInteger().toString().length() - 1; // floor(log10(x)) for x >= 1 an integer
+        if (!reciprocal) {
+            return digits;
+        }
+        boolean powerOfTen = x.stripTrailingZeros().unscaledValue().equals(BigInteger.ONE);
+        return powerOfTen ? -digits : -digits - 1;
     }
 
     @Test
