@@ -177,7 +177,8 @@ class KeyLimitsPropertiesTest {
         String body = head.substring(0, head.length() - 1) + ",\"details\":[" + "1e6,".repeat(60_000) + "0]}";
         assertTrue(body.length() < WebhookEndpoint.MAX_BODY_BYTES);
 
-        APIGatewayV2HTTPResponse response = h.deliver(body);
+        // signed as sent: 60,000 floats are beyond what the canonical form is computed for (issue 9, item 1)
+        APIGatewayV2HTTPResponse response = h.deliver(body, SIGNER.sign(body));
 
         assertEquals("ignored", LocalWebhook.answer(response));
         Delivery recorded = h.store.history("u-numbers", "c-numbers").get(0);
@@ -256,10 +257,15 @@ class KeyLimitsPropertiesTest {
         final WebhookHandler handler = new WebhookHandler(new WebhookEndpoint(new WebhookVerifier(KEY),
                 new WebhookIngestion(store, Clock.systemUTC()), JSON));
 
+        /** Signed over its canonical form. */
         APIGatewayV2HTTPResponse deliver(String body) {
+            return deliver(body, SIGNER.sign(CanonicalJson.canonicalize(body)));
+        }
+
+        APIGatewayV2HTTPResponse deliver(String body, String signature) {
             APIGatewayV2HTTPEvent event = LocalWebhook.event("webhook-connection-broken.json");
             Map<String, String> headers = new HashMap<>(event.getHeaders());
-            headers.put("signature", SIGNER.sign(CanonicalJson.canonicalize(body)));
+            headers.put("signature", signature);
             event.setHeaders(headers);
             event.setBody(body);
             event.setIsBase64Encoded(false);
