@@ -5,6 +5,7 @@ import com.connectionkeeper.core.domain.IngestResult;
 import com.connectionkeeper.core.domain.WebhookEvent;
 import com.connectionkeeper.core.domain.WebhookIngestion;
 import com.connectionkeeper.core.log.JsonLog;
+import com.connectionkeeper.core.signature.CanonicalJson;
 import com.connectionkeeper.core.signature.WebhookVerifier;
 import com.connectionkeeper.core.store.DynamoClients;
 import com.connectionkeeper.core.store.DynamoStateStore;
@@ -26,6 +27,12 @@ import software.amazon.awssdk.core.exception.SdkException;
 public final class WebhookEndpoint {
     /** Largest body we accept (decoded), in bytes. */
     public static final int MAX_BODY_BYTES = 256 * 1024;
+    /**
+     * The answer to a body whose raw bytes do not match the signature and that is beyond the bounds within which we
+     * compute a canonical form for an unauthenticated body. 400, not 401: the refusal depends on the body alone (no
+     * signature could make it acceptable), and says which bounds, so an operator who sees it knows what happened.
+     */
+    static final String BEYOND_BOUNDS = boundsMessage(CanonicalJson.Limits.UNAUTHENTICATED);
 
     private final WebhookVerifier verifier;
     private final WebhookEventParser parser;
@@ -79,6 +86,9 @@ public final class WebhookEndpoint {
             case INVALID_SIGNATURE -> {
                 return reject(401, "invalid Signature", requestId);
             }
+            case BEYOND_BOUNDS -> {
+                return reject(400, BEYOND_BOUNDS, requestId);
+            }
             case VALID -> { }
         }
         WebhookEvent event;
@@ -102,6 +112,12 @@ public final class WebhookEndpoint {
                 "userId", event.userId(), "connectionId", event.connectionId(), "eventType", event.wireType(),
                 "result", result.wire(), "ms", (System.nanoTime() - started) / 1_000_000);
         return new Reply(200, field("result", result.wire()));
+    }
+
+    private static String boundsMessage(CanonicalJson.Limits limits) {
+        return "body not signed as sent, and too complex to verify in canonical form (at most " + limits.maxDepth()
+                + " levels of nesting, " + limits.maxValues() + " values, " + limits.maxFloats()
+                + " floats, numbers of " + limits.maxNumberChars() + " characters)";
     }
 
     private Reply reject(int status, String message, String requestId) {

@@ -118,6 +118,16 @@ class BadRequestsTest {
         cases.add(signedCase("connection id too long",
                 withField("brokerageAuthorizationId", "\"" + "c".repeat(257) + "\""), 400));
         cases.add(signedCase("connection id a number", withField("brokerageAuthorizationId", "7"), 400));
+        cases.add(signedCase("eventType over 64 characters", withField("eventType", "\"" + "A".repeat(65) + "\""), 400));
+        cases.add(signedCase("eventType with a space", withField("eventType", "\"CONNECTION BROKEN\""), 400));
+        cases.add(signedCase("eventType with a '#'", withField("eventType", "\"CONNECTION#BROKEN\""), 400));
+        // unsigned bodies beyond the bounds of the canonical form: refused before that work (issue 9, item 1)
+        String floats = "[" + "5e-324,".repeat(37_000) + "5e-324]";
+        cases.add(Arguments.of("unsigned body of 37,001 floats", floats, sig, false, 400));
+        String deep = GOOD.substring(0, GOOD.length() - 1) + ",\"d\":" + "[".repeat(40) + "]".repeat(40) + "}";
+        cases.add(Arguments.of("unsigned body nested 41 deep", deep, sig, false, 400));
+        String longNumber = withField("details", "1" + "0".repeat(200));
+        cases.add(Arguments.of("unsigned body with a 201-digit number", longNumber, sig, false, 400));
         // size: 413
         String huge = withField("padding", "\"" + "x".repeat(WebhookEndpoint.MAX_BODY_BYTES) + "\"");
         cases.add(Arguments.of("body over 256 KB", huge, signed(huge), false, 413));

@@ -15,17 +15,21 @@ final class PythonJsonParser {
 
     private final PyStr text;
     private final int end;
+    private final CanonicalJson.Limits limits;
     private int pos;
     private int depth;
+    private int values;
+    private int floats;
     private int[] stringBuffer = new int[64];
 
-    private PythonJsonParser(PyStr text) {
+    private PythonJsonParser(PyStr text, CanonicalJson.Limits limits) {
         this.text = text;
         this.end = text.length();
+        this.limits = limits;
     }
 
-    static PyValue parse(PyStr text) {
-        PythonJsonParser parser = new PythonJsonParser(text);
+    static PyValue parse(PyStr text, CanonicalJson.Limits limits) {
+        PythonJsonParser parser = new PythonJsonParser(text, limits);
         parser.skipWhitespace();
         PyValue value = parser.value();
         parser.skipWhitespace();
@@ -38,6 +42,9 @@ final class PythonJsonParser {
     private PyValue value() {
         if (pos >= end) {
             throw error("Expecting value", pos);
+        }
+        if (++values > limits.maxValues()) {
+            throw new BoundsExceededException("more than " + limits.maxValues() + " values");
         }
         return switch (at(pos)) {
             case '"' -> string();
@@ -211,6 +218,12 @@ final class PythonJsonParser {
                 isFloat = true;
             }
         }
+        if (pos - start > limits.maxNumberChars()) {
+            throw new BoundsExceededException("a number longer than " + limits.maxNumberChars() + " characters");
+        }
+        if (isFloat && ++floats > limits.maxFloats()) {
+            throw new BoundsExceededException("more than " + limits.maxFloats() + " floats");
+        }
         String token = asciiText(start, pos);
         return new PyValue.Atom(isFloat ? PythonNumbers.floatJson(token) : PythonNumbers.intJson(token));
     }
@@ -244,7 +257,10 @@ final class PythonJsonParser {
 
     /** Steps over an opening bracket, one level deeper. */
     private void openNested() {
-        if (++depth > MAX_DEPTH) {
+        if (++depth > limits.maxDepth()) {
+            if (limits.maxDepth() < MAX_DEPTH) {
+                throw new BoundsExceededException("nested deeper than " + limits.maxDepth() + " levels");
+            }
             throw error("Nested deeper than " + MAX_DEPTH + " levels", pos);
         }
         pos++;

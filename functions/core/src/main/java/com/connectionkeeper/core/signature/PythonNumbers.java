@@ -4,6 +4,8 @@ package com.connectionkeeper.core.signature;
 final class PythonNumbers {
     /** Python 3.11+ refuses to convert longer digit strings to int (sys.get_int_max_str_digits()). */
     static final int MAX_INT_DIGITS = 4300;
+    /** Test hook: told of every float formatted (null, the default, costs one volatile read per float). */
+    static volatile Runnable onFloatFormatted;
 
     private PythonNumbers() {
     }
@@ -19,10 +21,14 @@ final class PythonNumbers {
 
     /** A token with a fraction or exponent is a double (correctly rounded; too large is infinite) in repr form. */
     static String floatJson(String token) {
+        Runnable hook = onFloatFormatted;
+        if (hook != null) {
+            hook.run();
+        }
         double value = Double.parseDouble(token);
         if (Double.isInfinite(value)) {
             return value > 0 ? "Infinity" : "-Infinity";
         }
-        return PythonFloatRepr.repr(value, token);
+        return PythonFloatRepr.repr(value);
     }
 }

@@ -3,12 +3,17 @@ package com.connectionkeeper.core.signature;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
+import java.util.function.Function;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Checks SnapTrade's webhook {@code Signature} header, base64(HMAC-SHA256(consumer key, X)), where X is the canonical
  * form of the body ({@link CanonicalJson}) or the raw body bytes. Thread-safe; built once per consumer key.
+ *
+ * <p>Cheapest first: the header's form, then the HMAC of the raw bytes (a match needs no canonical form at all), and
+ * only then the canonical form — computed within {@link CanonicalJson.Limits#UNAUTHENTICATED}, since whoever sent
+ * the body has not been authenticated yet, so an unsigned body costs little whatever its shape.
  */
 public final class WebhookVerifier {
     /** The outcome of a check. */
@@ -19,13 +24,24 @@ public final class WebhookVerifier {
         /** The header is not canonical base64, or matches neither the canonical form nor the raw body. */
         INVALID_SIGNATURE,
         /** The body is not JSON (so has no canonical form) and the header does not match its raw bytes either. */
-        MALFORMED_BODY
+        MALFORMED_BODY,
+        /**
+         * The header does not match the raw bytes, and the body is beyond the bounds within which we compute a
+         * canonical form for an unauthenticated body ({@link CanonicalJson.Limits#UNAUTHENTICATED}).
+         */
+        BEYOND_BOUNDS
     }
 
-
     private final ThreadLocal<Mac> macs;
+    private final Function<byte[], String> canonicalizer;
 
     public WebhookVerifier(String consumerKey) {
+        this(consumerKey, body -> CanonicalJson.canonicalize(body, CanonicalJson.Limits.UNAUTHENTICATED));
+    }
+
+    /** With another canonicalizer: tests count its calls. */
+    WebhookVerifier(String consumerKey, Function<byte[], String> canonicalizer) {
+        this.canonicalizer = canonicalizer;
         if (consumerKey == null || consumerKey.isEmpty()) {
             throw new IllegalArgumentException("consumer key must not be empty");
         }
@@ -44,15 +60,19 @@ public final class WebhookVerifier {
             return Verdict.INVALID_SIGNATURE;
         }
         byte[] raw = rawBody == null ? new byte[0] : rawBody;
-        boolean rawMatches = MessageDigest.isEqual(claimed, hmac(raw));
+        if (MessageDigest.isEqual(claimed, hmac(raw))) {
+            return Verdict.VALID; // the bytes as sent are signed: no canonical form needed
+        }
         String canonical;
         try {
-            canonical = CanonicalJson.canonicalize(raw);
+            canonical = canonicalizer.apply(raw);
         } catch (MalformedJsonException e) {
-            return rawMatches ? Verdict.VALID : Verdict.MALFORMED_BODY;
+            return Verdict.MALFORMED_BODY;
+        } catch (BoundsExceededException e) {
+            return Verdict.BEYOND_BOUNDS;
         }
         boolean canonicalMatches = MessageDigest.isEqual(claimed, hmac(canonical.getBytes(StandardCharsets.US_ASCII)));
-        return rawMatches || canonicalMatches ? Verdict.VALID : Verdict.INVALID_SIGNATURE;
+        return canonicalMatches ? Verdict.VALID : Verdict.INVALID_SIGNATURE;
     }
 
     /** The {@code Signature} header value for a body (its canonical form, or raw text), HMAC'd as UTF-8. */

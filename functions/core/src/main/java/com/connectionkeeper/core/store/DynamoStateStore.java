@@ -278,10 +278,19 @@ public final class DynamoStateStore implements StateStore, SweepQueue, AccountSt
 
     /**
      * A user's place in the sweep order: its last check (or {@value #NEVER_VERIFIED}, before every time), then its
-     * id, so no two users share a sort key (ties at an index's page boundary are not safe to rely on).
+     * id (escaped, and shortened with a hash when the whole would exceed 1024 bytes: see {@link Keys#fit}), so no
+     * two users share a sort key (ties at an index's page boundary are not safe to rely on). Only the time is ever
+     * read back from it; the user id is read from the item's {@code userId}.
      */
     static String sweepOrder(Instant checkedAt, String userId) {
-        return (checkedAt == null ? NEVER_VERIFIED : Watermark.timeKey(checkedAt)) + "#" + userId;
+        String head = (checkedAt == null ? NEVER_VERIFIED : Watermark.timeKey(checkedAt)) + "#";
+        return head + Keys.userSortPart(userId, head.length());
+    }
+
+    /** When a user's retry is due, then its id (unique per user, at most an index sort key's 1024 bytes). */
+    static String retryAt(Instant at, String userId) {
+        String head = Watermark.timeKey(at) + "#";
+        return head + Keys.userSortPart(userId, head.length());
     }
 
     private static Instant checkedAt(String sweepOrder) {
@@ -368,8 +377,7 @@ public final class DynamoStateStore implements StateStore, SweepQueue, AccountSt
             UpdateBuilder u = new UpdateBuilder().set("problem", problem)
                     .set("flagChecks", AttributeValue.fromN(Integer.toString(flags)))
                     .set("lastCheckedAt", Watermark.timeKey(at))
-                    .set("retryAt", Watermark.timeKey(at.plus(RetryBackoff.FLAGGED_RECHECK.delayAfter(flags)))
-                            + "#" + userId)
+                    .set("retryAt", retryAt(at.plus(RetryBackoff.FLAGGED_RECHECK.delayAfter(flags)), userId))
                     .remove("sweepOrder").remove("sweepFailures");
             String count = u.name("flagChecks");
             String status = u.name("status");
@@ -478,8 +486,7 @@ public final class DynamoStateStore implements StateStore, SweepQueue, AccountSt
             }
         }
         int failures = Integer.parseInt(counted.get().attributes().get("sweepFailures").n());
-        UpdateBuilder retry = new UpdateBuilder().set("retryAt",
-                Watermark.timeKey(at.plus(backoff.delayAfter(failures))) + "#" + userId);
+        UpdateBuilder retry = new UpdateBuilder().set("retryAt", retryAt(at.plus(backoff.delayAfter(failures)), userId));
         retry.when(retry.name("sweepFailures") + " = " + retry.value(AttributeValue.fromN(Integer.toString(failures))));
         update(retry, key(userId, Keys.USER_SK)); // refused: verified, flagged, deleted or failed again since
         return failures;

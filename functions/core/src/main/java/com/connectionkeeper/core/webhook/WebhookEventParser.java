@@ -21,6 +21,17 @@ public final class WebhookEventParser {
     static final int MAX_USER_ID_BYTES = 1024;
     /** Longest connection or webhook id, in UTF-8 bytes (both go into a sort key, which allows 1024). */
     static final int MAX_ID_BYTES = 256;
+    /**
+     * Longest event type: SnapTrade's types are UPPER_SNAKE_CASE words (the longest today has 35 characters). The
+     * type goes into the history item's sort key; unknown types that match are accepted and recorded as ignored.
+     */
+    static final int MAX_EVENT_TYPE_CHARS = 64;
+    /**
+     * Largest payload kept in a history item, in UTF-8 bytes. The body is at most 256 KB, but Jackson writes some
+     * numbers longer than they came ({@code 1e6} becomes {@code 1000000.0}), and a DynamoDB item holds at most
+     * 400 KB: a payload over this is replaced by its identifying fields and its size.
+     */
+    static final int MAX_RECORDED_BYTES = 256 * 1024;
 
     private final ObjectMapper json;
 
@@ -44,7 +55,7 @@ public final class WebhookEventParser {
         ObjectNode payload = (ObjectNode) root;
         String webhookId = requiredId(payload, "webhookId", MAX_ID_BYTES);
         String userId = requiredId(payload, "userId", MAX_USER_ID_BYTES);
-        String wireType = requiredText(payload, "eventType");
+        String wireType = eventType(payload);
         Instant eventTime = eventTime(payload);
         String connectionId = optionalId(payload, "brokerageAuthorizationId");
         if (connectionId == null) {
@@ -53,7 +64,43 @@ public final class WebhookEventParser {
         payload.remove("webhookSecret");
         return new WebhookEvent(webhookId, userId, EventType.fromWire(wireType), wireType, eventTime, connectionId,
                 optionalText(payload, "brokerageId"), optionalText(payload, "connectionAttemptedResult"),
-                payload.toString());
+                recorded(payload));
+    }
+
+    private static String eventType(ObjectNode payload) {
+        String type = requiredText(payload, "eventType");
+        if (type.length() > MAX_EVENT_TYPE_CHARS) {
+            throw new InvalidWebhookException("eventType is longer than " + MAX_EVENT_TYPE_CHARS + " characters");
+        }
+        for (int i = 0; i < type.length(); i++) {
+            char c = type.charAt(i);
+            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_')) {
+                throw new InvalidWebhookException("eventType may contain only letters, digits and '_'");
+            }
+        }
+        return type;
+    }
+
+    /** The payload for history: as received (webhookSecret removed), or, when too large, what identifies it. */
+    private String recorded(ObjectNode payload) {
+        String text = payload.toString();
+        if (text.length() <= MAX_RECORDED_BYTES / 3) {
+            return text; // at most 3 UTF-8 bytes per char
+        }
+        int bytes = text.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes <= MAX_RECORDED_BYTES) {
+            return text;
+        }
+        ObjectNode summary = json.createObjectNode();
+        for (String field : new String[] {"webhookId", "clientId", "eventTimestamp", "userId", "eventType",
+                "brokerageAuthorizationId", "connectionId", "brokerageId"}) {
+            JsonNode value = payload.get(field);
+            if (value != null && value.isTextual()) {
+                summary.set(field, value);
+            }
+        }
+        summary.put("payloadOmittedBytes", bytes);
+        return summary.toString();
     }
 
     private static Instant eventTime(ObjectNode payload) {
