@@ -120,7 +120,7 @@ final class ReconnectService {
         String state = settings.stateCodec().sign(new ReturnState(userId, connectionId, returnUrl, nonce,
                 stateExpires));
         String landing = settings.landingUrl(host) + "?state=" + URLEncoder.encode(state, StandardCharsets.UTF_8);
-        LoginLink link = withCredentials(userId, () -> snaptrade.reconnectLink(credentials, new ReconnectRequest(
+        LoginLink link = withCredentials(credentials, () -> snaptrade.reconnectLink(credentials, new ReconnectRequest(
                 connectionId, type, landing, options.immediateRedirect().orElse(null),
                 options.darkMode().orElse(null))));
         accounts.recordLink(new IssuedLink(userId, connectionId, nonce, now, stateExpires));
@@ -343,7 +343,7 @@ final class ReconnectService {
             return connection.observed().type();
         }
         try {
-            ConnectionType said = withCredentials(credentials.userId(),
+            ConnectionType said = withCredentials(credentials,
                     () -> snaptrade.connection(credentials, connection.connectionId())).type();
             if (said == null) {
                 JsonLog.warn("reconnect_type_unknown", "userId", credentials.userId(), "connectionId",
@@ -360,12 +360,13 @@ final class ReconnectService {
     }
 
     /** Runs a SnapTrade call with the user's secret; a rejected secret flags the user out of the sweep. */
-    private <T> T withCredentials(String userId, java.util.function.Supplier<T> call) {
+    private <T> T withCredentials(UserCredentials credentials, java.util.function.Supplier<T> call) {
         try {
             return call.get();
         } catch (SnapTradeException e) {
             if (e.kind() == SnapTradeException.Kind.CREDENTIALS_REJECTED) {
-                store.flagUser(userId, "CREDENTIALS_REJECTED", clock.instant());
+                store.flagUser(credentials.userId(), "CREDENTIALS_REJECTED", clock.instant(),
+                        credentials.userSecret());
             }
             throw e;
         }

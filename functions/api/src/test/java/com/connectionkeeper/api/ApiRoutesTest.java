@@ -270,7 +270,7 @@ class ApiRoutesTest {
         @Test
         void importingClearsACredentialsFlag() {
             List<String> ids = api.importedUser("alice", "!ALPACA:trade");
-            api.store.flagUser("alice", "CREDENTIALS_REJECTED", java.time.Instant.now());
+            api.store.flagUser("alice", "CREDENTIALS_REJECTED", java.time.Instant.now(), api.secretAtSnapTrade("alice"));
             assertEquals(422, api.reconnectLink("alice", ids.get(0), null).getStatusCode());
 
             assertEquals(200, api.importSecret("alice", api.secretAtSnapTrade("alice")).getStatusCode());

@@ -133,7 +133,8 @@ public final class SweepRun {
      * then retried later like a transient failure. Each user either way; one failure does not stop the others.
      */
     private void settleBlames(Tally tally, String runId) {
-        settle(tally.takeBlamed(), !tally.suspect(), runId);
+        // believed only when SnapTrade accepted our client for someone in this run: blames alone prove nothing
+        settle(tally.takeBlamed(), !tally.suspect() && tally.verifiedAny(), runId);
     }
 
     private void settle(List<UserSweep.Outcome> blamedUsers, boolean believe, String runId) {
@@ -193,6 +194,7 @@ public final class SweepRun {
         private List<UserSweep.Outcome> blamed = new ArrayList<>();
         private int checked;
         private boolean suspect;
+        private boolean verifiedAny;
 
         Tally(int suspectStreak) {
             this.suspectStreak = suspectStreak;
@@ -206,6 +208,13 @@ public final class SweepRun {
             checked++;
             outcome.transitions().forEach((kind, n) -> transitions.merge(kind, n, Integer::sum));
             outcome.failure().ifPresent(f -> failures.merge(f.name(), 1, Integer::sum));
+            if (outcome.blamesUser() && outcome.recheck()) {
+                // flagged before and rejected again: consistent with its flag, no evidence against our client
+                return List.of(outcome);
+            }
+            if (outcome.verified()) {
+                verifiedAny = true;
+            }
             if (outcome.blamesUser()) {
                 blamed.add(outcome);
                 if (blamed.size() >= suspectStreak) {
@@ -221,6 +230,11 @@ public final class SweepRun {
             List<UserSweep.Outcome> taken = blamed;
             blamed = new ArrayList<>();
             return taken;
+        }
+
+        /** Some user was verified in this run: SnapTrade accepted our client. */
+        synchronized boolean verifiedAny() {
+            return verifiedAny;
         }
 
         /** As many users blamed in a row as the streak allows: our client is more likely wrong than all of them. */
@@ -244,6 +258,7 @@ public final class SweepRun {
             copy.failures.putAll(failures);
             copy.checked = checked;
             copy.suspect = suspect;
+            copy.verifiedAny = verifiedAny;
             return copy;
         }
     }

@@ -100,6 +100,43 @@ class SweepBlameTest {
     }
 
     @Test
+    void blamesNoVerificationConfirmsAreNeverBelievedEvenBelowTheStreak() {
+        // a small deployment (or a run cut short) under a wrong client: fewer blames than the streak, nobody verified
+        List<String> users = seedUsers("few-", 3);
+        sweep.simulator.faults().inject(Endpoint.LIST_AUTHORIZATIONS, Fault.snapTradeError(401, "1083"));
+
+        SweepSummary summary = run(100, 1).run(LocalSweep.runId(), LocalSweep.PLENTY_OF_TIME);
+
+        assertFalse(summary.clientSuspect());
+        assertEquals(Map.of(UserSweep.Failure.CREDENTIALS_REJECTED.name(), 3), summary.failures());
+        users.forEach(u -> assertFalse(flagged(u), u + ": nothing showed that SnapTrade accepts our client"));
+        assertEquals(3, sweep.store.usersDueForRetry(clock.instant().plus(Duration.ofMinutes(1))).count());
+    }
+
+    @Test
+    void rechecksOfFlaggedUsersRejectedAgainAreNotASuspectStreak() {
+        List<String> fine = seedUsers("ok-", 3);
+        List<String> rotated = seedUsers("rotated-", 6);
+        for (String u : rotated) { // SnapTrade rotated their secrets elsewhere; they were flagged an hour ago
+            UserCredentials ours = sweep.store.credentials(u).orElseThrow();
+            gateway.resetUserSecret(ours);
+            sweep.store.flagUser(u, "CREDENTIALS_REJECTED", clock.instant(), ours.userSecret());
+        }
+        clock.advance(Duration.ofMinutes(61));
+
+        SweepSummary summary = run(100, 1).run(LocalSweep.runId(), LocalSweep.PLENTY_OF_TIME);
+
+        assertFalse(summary.clientSuspect(), "six flagged users rejected again in a row are no sign against us");
+        assertEquals(9, summary.usersChecked());
+        assertEquals(Map.of(UserSweep.Failure.CREDENTIALS_REJECTED.name(), 6), summary.failures());
+        rotated.forEach(u -> assertTrue(flagged(u)));
+        fine.forEach(u -> assertFalse(flagged(u)));
+        assertEquals(0, sweep.store.usersDueForRetry(clock.instant().plus(Duration.ofMinutes(119))).count(),
+                "flagged again: the next recheck two hours on");
+        assertEquals(6, sweep.store.usersDueForRetry(clock.instant().plus(Duration.ofMinutes(121))).count());
+    }
+
+    @Test
     void aUserSnapTradeReallyRejectsAmongWorkingOnesIsFlaggedAndRecheckedOnItsBackoff() {
         List<String> users = seedUsers("fine-", 6);
         String rejected = sweep.seedUser("rotated-elsewhere");

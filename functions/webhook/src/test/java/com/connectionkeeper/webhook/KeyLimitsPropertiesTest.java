@@ -155,6 +155,9 @@ class KeyLimitsPropertiesTest {
 
         assertEquals("applied", LocalWebhook.answer(h.deliver(body(new Drawn(a, null, "w1", "USER_REGISTERED")))));
         assertEquals("applied", LocalWebhook.answer(h.deliver(body(new Drawn(b, null, "w2", "USER_REGISTERED")))));
+        // a user enters the sweep order with its secret (issue 9, item 12), e.g. imported through the API
+        h.store.saveUserSecret(a, "secret-a");
+        h.store.saveUserSecret(b, "secret-b");
 
         List<String> orders = h.scan().stream().filter(item -> item.containsKey("sweepOrder"))
                 .map(item -> item.get("sweepOrder").s()).toList();

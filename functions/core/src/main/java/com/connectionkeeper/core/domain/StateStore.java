@@ -57,11 +57,12 @@ public interface StateStore {
     Optional<HeldSecret> heldSecret(String userId);
 
     /**
-     * Takes the user out of the sweep (e.g. SnapTrade rejected the secret) until its secret is saved again or a
-     * recheck finds it accepted: the recheck is due after {@link RetryBackoff#FLAGGED_RECHECK} for the consecutive
-     * flags. Nothing for a deleted user or one we hold no secret for.
+     * Takes the user out of the sweep (e.g. SnapTrade rejected {@code secretUsed}) until its secret is saved again or
+     * a recheck finds it accepted: the recheck is due after {@link RetryBackoff#FLAGGED_RECHECK} for the consecutive
+     * flags. Nothing for a deleted user, or when the user holds another secret by now (a new one saved meanwhile is
+     * not the one SnapTrade rejected).
      */
-    void flagUser(String userId, String problem, Instant at);
+    void flagUser(String userId, String problem, Instant at, String secretUsed);
 
     /**
      * SnapTrade accepted {@code secretUsed} again: the flag ends and the user is back in the sweep. False, nothing

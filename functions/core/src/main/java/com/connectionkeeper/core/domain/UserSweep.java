@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Verifies one user against SnapTrade: lists its connections, reconciles them with ours (each observation applied
@@ -40,9 +41,12 @@ public final class UserSweep {
         BAD_RESPONSE
     }
 
-    /** What checking one user did: transitions applied, or why it failed; {@code checkedAt} when it asked. */
+    /**
+     * What checking one user did: transitions applied, or why it failed; {@code checkedAt} when it asked;
+     * {@code recheck} when the user was flagged already (its recheck was due).
+     */
     public record Outcome(String userId, Map<Transition, Integer> transitions, Optional<Failure> failure,
-                          Instant checkedAt) {
+                          Instant checkedAt, boolean recheck) {
 
         /**
          * SnapTrade blamed the user (rejected secret, unknown user). Nothing is written yet: the caller decides whether
@@ -65,6 +69,8 @@ public final class UserSweep {
     private final Clock clock;
     private final RetryBackoff backoff;
     private final Reconciler reconciler;
+    /** The secret each blamed user was checked with, until the blame is confirmed or doubted (never logged). */
+    private final Map<String, String> blamedSecrets = new ConcurrentHashMap<>();
 
     public UserSweep(StateStore store, SweepQueue queue, SnapTradeGateway gateway, Clock clock,
                      RetryBackoff backoff) {
@@ -94,24 +100,32 @@ public final class UserSweep {
             return failed(userId, Failure.NO_SECRET, observedAt);
         }
         UserCredentials credentials = held.get().credentials();
+        boolean recheck = held.get().problem() != null;
         List<BrokerageConnection> listed;
         try {
             listed = gateway.listConnections(credentials);
         } catch (SnapTradeException e) {
-            return failedAtSnapTrade(userId, runId, observedAt, e);
+            Outcome failed = failedAtSnapTrade(userId, runId, observedAt, e, recheck);
+            if (failed.blamesUser()) {
+                blamedSecrets.put(userId, credentials.userSecret());
+            }
+            return failed;
         }
-        if (held.get().problem() != null) {
+        if (recheck) {
             store.clearFlag(userId, credentials.userSecret()); // accepted again: back in the sweep
         }
         Map<Transition, Integer> transitions = reconciler.reconcile(userId, listed, observedAt, runId, Source.SWEEP);
         queue.markVerified(userId, observedAt);
-        return new Outcome(userId, transitions, Optional.empty(), observedAt);
+        return new Outcome(userId, transitions, Optional.empty(), observedAt, recheck);
     }
 
     /** Believes a user-blaming outcome: the user is flagged out of the sweep, its recheck scheduled. */
     public void confirm(Outcome outcome) {
         requireBlame(outcome);
-        store.flagUser(outcome.userId(), outcome.failure().orElseThrow().name(), outcome.checkedAt());
+        String secretUsed = blamedSecrets.remove(outcome.userId());
+        if (secretUsed != null) { // only the secret SnapTrade rejected: a new one saved meanwhile stays unflagged
+            store.flagUser(outcome.userId(), outcome.failure().orElseThrow().name(), outcome.checkedAt(), secretUsed);
+        }
     }
 
     /**
@@ -120,6 +134,7 @@ public final class UserSweep {
      */
     public void doubt(Outcome outcome) {
         requireBlame(outcome);
+        blamedSecrets.remove(outcome.userId());
         queue.scheduleRetry(outcome.userId(), outcome.checkedAt(), backoff);
     }
 
@@ -129,13 +144,14 @@ public final class UserSweep {
         }
     }
 
-    private Outcome failedAtSnapTrade(String userId, String runId, Instant at, SnapTradeException e) {
+    private Outcome failedAtSnapTrade(String userId, String runId, Instant at, SnapTradeException e,
+                                      boolean recheck) {
         switch (e.kind()) {
             case CREDENTIALS_REJECTED -> {
-                return failed(userId, Failure.CREDENTIALS_REJECTED, at);
+                return new Outcome(userId, Map.of(), Optional.of(Failure.CREDENTIALS_REJECTED), at, recheck);
             }
             case NOT_FOUND -> {
-                return failed(userId, Failure.USER_UNKNOWN, at);
+                return new Outcome(userId, Map.of(), Optional.of(Failure.USER_UNKNOWN), at, recheck);
             }
             case CLIENT_REJECTED -> {
                 return failed(userId, Failure.CLIENT_REJECTED, at);
@@ -158,6 +174,6 @@ public final class UserSweep {
     }
 
     private static Outcome failed(String userId, Failure failure, Instant at) {
-        return new Outcome(userId, Map.of(), Optional.of(failure), at);
+        return new Outcome(userId, Map.of(), Optional.of(failure), at, false);
     }
 }

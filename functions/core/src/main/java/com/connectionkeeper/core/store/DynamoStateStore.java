@@ -364,13 +364,13 @@ public final class DynamoStateStore implements StateStore, SweepQueue, AccountSt
     }
 
     @Override
-    public void flagUser(String userId, String problem, Instant at) {
+    public void flagUser(String userId, String problem, Instant at, String secretUsed) {
         // one conditional write on the count read just before, so the flag and its recheck time land together
         for (int attempt = 0; attempt < 5; attempt++) {
             Map<String, AttributeValue> item = get(userId, Keys.USER_SK);
-            if (item == null || str(item, "userSecret") == null
+            if (item == null || !secretUsed.equals(str(item, "userSecret"))
                     || UserStatus.DELETED.name().equals(str(item, "status"))) {
-                return; // nothing to recheck: no secret, or deleted
+                return; // nothing to recheck: no secret, another secret by now, or deleted
             }
             String before = item.containsKey("flagChecks") ? item.get("flagChecks").n() : null;
             int flags = before == null ? 1 : Integer.parseInt(before) + 1;
@@ -381,7 +381,8 @@ public final class DynamoStateStore implements StateStore, SweepQueue, AccountSt
                     .remove("sweepOrder").remove("sweepFailures");
             String count = u.name("flagChecks");
             String status = u.name("status");
-            u.when("attribute_exists(" + u.name("userSecret") + ") AND (attribute_not_exists(" + status + ") OR "
+            u.when(u.name("userSecret") + " = " + u.value(AttributeValue.fromS(secretUsed)) + " AND ("
+                    + "attribute_not_exists(" + status + ") OR "
                     + status + " <> " + u.value(AttributeValue.fromS(UserStatus.DELETED.name())) + ") AND "
                     + (before == null ? "attribute_not_exists(" + count + ")"
                     : count + " = " + u.value(AttributeValue.fromN(before))));

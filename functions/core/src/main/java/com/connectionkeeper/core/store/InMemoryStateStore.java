@@ -119,8 +119,8 @@ public final class InMemoryStateStore implements StateStore {
     }
 
     @Override
-    public synchronized void flagUser(String userId, String problem, Instant at) {
-        if (secrets.containsKey(userId)) {
+    public synchronized void flagUser(String userId, String problem, Instant at, String secretUsed) {
+        if (secretUsed.equals(secrets.get(userId))) {
             problems.put(userId, problem);
         }
     }

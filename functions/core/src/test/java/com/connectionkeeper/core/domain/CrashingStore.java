@@ -55,9 +55,9 @@ final class CrashingStore implements StateStore {
     }
 
     @Override
-    public void flagUser(String userId, String problem, java.time.Instant at) {
+    public void flagUser(String userId, String problem, java.time.Instant at, String secretUsed) {
         write();
-        delegate.flagUser(userId, problem, at);
+        delegate.flagUser(userId, problem, at, secretUsed);
     }
 
     @Override

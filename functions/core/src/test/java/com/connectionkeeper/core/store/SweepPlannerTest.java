@@ -86,7 +86,7 @@ class SweepPlannerTest {
         users(n);
         webhook(EventType.CONNECTION_BROKEN, "flagged", "c", T.minusSeconds(50));
         store.saveUserSecret("flagged", "rejected-secret");
-        store.flagUser("flagged", "CREDENTIALS_REJECTED", T.minusSeconds(40));
+        store.flagUser("flagged", "CREDENTIALS_REJECTED", T.minusSeconds(40), "rejected-secret");
         webhook(EventType.CONNECTION_BROKEN, "no-secret", "c", T.minusSeconds(45)); // known from webhooks only
         webhook(EventType.USER_REGISTERED, "registered-elsewhere", null, T.minusSeconds(44)); // no secret either
         webhook(EventType.CONNECTION_UPDATED, "registered-elsewhere", "c", T.minusSeconds(43));
@@ -111,11 +111,11 @@ class SweepPlannerTest {
         users(2);
         assertEquals(new RetryBackoff(Duration.ofHours(1), Duration.ofDays(1)), RetryBackoff.FLAGGED_RECHECK);
         store.saveUserSecret("flagged", "rejected-secret");
-        store.flagUser("flagged", "CREDENTIALS_REJECTED", T);
+        store.flagUser("flagged", "CREDENTIALS_REJECTED", T, "rejected-secret");
 
         assertFalse(planner.plan(10, T.plusSeconds(3599)).contains("flagged"), "not before its recheck is due");
         assertTrue(planner.plan(10, T.plusSeconds(3600)).contains("flagged"), "due after an hour");
-        store.flagUser("flagged", "CREDENTIALS_REJECTED", T.plusSeconds(3600)); // rejected again
+        store.flagUser("flagged", "CREDENTIALS_REJECTED", T.plusSeconds(3600), "rejected-secret"); // rejected again
         assertFalse(planner.plan(10, T.plusSeconds(3600 + 7199)).contains("flagged"), "then two hours");
         assertTrue(planner.plan(10, T.plusSeconds(3600 + 7200)).contains("flagged"));
         assertEquals("rejected-secret", store.heldSecret("flagged").orElseThrow().credentials().userSecret(),

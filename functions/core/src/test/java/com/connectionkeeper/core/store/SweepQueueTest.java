@@ -110,7 +110,7 @@ class SweepQueueTest {
 
         assertEquals(2, store.scheduleRetry("r-0", T.plusSeconds(10), backoff));
         send(EventType.USER_DELETED, "r-1", null, T.plusSeconds(11));
-        store.flagUser("r-2", "CREDENTIALS_REJECTED", T.plusSeconds(11));
+        store.flagUser("r-2", "CREDENTIALS_REJECTED", T.plusSeconds(11), "s");
         assertEquals(0, store.scheduleRetry("r-1", T.plusSeconds(12), backoff), "a deleted user is not retried");
         List<String> stillDue = store.usersDueForRetry(T.plusSeconds(29)).toList();
         assertFalse(stillDue.contains("r-1") || stillDue.contains("r-2"), "deleted and flagged users drop out");

@@ -152,12 +152,14 @@ class UserSweepTest {
     @Test
     void aFlaggedUsersRecheckUsesTheSecretWeHoldEndingTheFlagWhenAcceptedOrDoublingItsWait() {
         store.saveUserSecret("f", "s");
-        store.flagUser("f", "CREDENTIALS_REJECTED", T);
+        store.flagUser("f", "CREDENTIALS_REJECTED", T, "s");
         assertEquals(List.of(), store.usersInSweepOrder().map(e -> e.userId()).toList(), "out of the sweep");
 
         answers.add(failure(SnapTradeException.Kind.CREDENTIALS_REJECTED));
-        UserSweep.Outcome again = at(T.plus(Duration.ofHours(1))).check("f", "r");
-        sweep.confirm(again);
+        UserSweep recheck = at(T.plus(Duration.ofHours(1)));
+        UserSweep.Outcome again = recheck.check("f", "r");
+        assertTrue(again.recheck());
+        recheck.confirm(again);
         assertEquals(List.of(), store.usersDueForRetry(T.plus(Duration.ofHours(3)).minusMillis(1)).toList());
         assertEquals(List.of("f"), store.usersDueForRetry(T.plus(Duration.ofHours(3))).toList(), "then 2 h later");
 
@@ -173,6 +175,20 @@ class UserSweepTest {
         assertEquals(List.of("f"), store.usersInSweepOrder().map(e -> e.userId()).toList(), "back in the sweep");
         assertEquals(List.of(), store.usersDueForRetry(T.plus(Duration.ofDays(30))).toList());
         assertEquals(3, requests);
+    }
+
+    @Test
+    void aBlameConfirmedAfterANewSecretWasSavedDoesNotFlagTheNewSecret() {
+        store.saveUserSecret("n", "old");
+        answers.add(failure(SnapTradeException.Kind.CREDENTIALS_REJECTED));
+        UserSweep.Outcome blamed = sweep.check("n", "r");
+        store.saveUserSecret("n", "new"); // imported or reset while the run held the blame
+
+        sweep.confirm(blamed);
+
+        assertEquals("new", store.credentials("n").orElseThrow().userSecret(), "the new secret is not flagged");
+        store.flagUser("n", "CREDENTIALS_REJECTED", T, "old");
+        assertTrue(store.credentials("n").isPresent(), "nor by a flag naming the old one");
     }
 
     @Test
