@@ -31,6 +31,8 @@ final class UserService {
     private final SnapTradeGateway snaptrade;
     private final Reconciler reconciler;
     private final Clock clock;
+    /** How long one registration attempt holds the user: longer than the API function's timeout (29 s). */
+    static final java.time.Duration REGISTRATION_LEASE = java.time.Duration.ofSeconds(60);
 
     UserService(StateStore store, AccountStore accounts, SweepQueue sweep, SnapTradeGateway snaptrade, Clock clock) {
         this.store = store;
@@ -43,32 +45,67 @@ final class UserService {
 
     /**
      * POST /users: registers at SnapTrade and stores the secret; 409 if we or SnapTrade (registered elsewhere) know
-     * the user already. No failure at any step orphans a user: the intent is recorded before SnapTrade is asked, so
-     * when a retry finds SnapTrade holding a user whose secret never reached us (its answer or our write was lost), it
-     * removes that user at SnapTrade (nobody can have connected it: only SnapTrade ever had its secret) and registers
-     * it again. SnapTrade cannot hand out that secret again: its reset needs the current secret.
+     * the user already. No failure at any step orphans a user: the intent is recorded before SnapTrade is asked and
+     * kept while SnapTrade's answer is unknown, so when a retry finds SnapTrade holding a user whose secret never
+     * reached us (its answer or our write was lost), it removes that user at SnapTrade (nobody can have connected it:
+     * only SnapTrade ever had its secret) and registers it again — SnapTrade cannot hand out that secret again, its
+     * reset needs the current secret. Attempts never overlap (a lease on the user item), so one attempt never removes
+     * what another has just registered; a definite answer ("exists", refused) ends the intent, so a user registered
+     * elsewhere stays a 409 however often it is asked for.
      */
     ObjectNode register(String userId, String requestId) {
         Optional<Account> known = accounts.account(userId);
         if (known.isPresent() && !known.get().deleted() && known.get().hasSecret()) {
             throw ApiException.conflict("user '" + userId + "' already exists");
         }
-        boolean unfinished = known.map(Account::registeringSince).isPresent();
-        if (!accounts.beginRegistration(userId, clock.instant())) {
-            throw ApiException.conflict("user '" + userId + "' already exists");
+        Instant started = clock.instant();
+        switch (accounts.beginRegistration(userId, started, requestId, started.plus(REGISTRATION_LEASE))) {
+            case EXISTS -> throw ApiException.conflict("user '" + userId + "' already exists");
+            case IN_PROGRESS -> throw new ApiException(503, "a registration of user '" + userId
+                    + "' is in progress; retry shortly", java.util.Map.of("retry-after",
+                    Long.toString(REGISTRATION_LEASE.toSeconds())));
+            case STARTED -> { }
         }
+        try {
+            return registerHolding(userId, requestId, ourUnfinishedRegistration(known));
+        } catch (RuntimeException e) {
+            try {
+                accounts.endRegistration(userId, requestId, false); // the next attempt need not wait for the lease
+            } catch (RuntimeException alsoFailing) {
+                e.addSuppressed(alsoFailing);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * An earlier attempt's intent whose outcome is unknown — unless SnapTrade's USER_REGISTERED webhook showed a
+     * registration from before that intent: that user was registered elsewhere, not by us.
+     */
+    private boolean ourUnfinishedRegistration(Optional<Account> known) {
+        Instant since = known.map(Account::registeringSince).orElse(null);
+        if (since == null) {
+            return false;
+        }
+        Instant registeredAt = store.user(known.get().userId()).map(u -> u.registeredAt()).orElse(null);
+        return registeredAt == null || !registeredAt.isBefore(since);
+    }
+
+    private ObjectNode registerHolding(String userId, String requestId, boolean ours) {
         UserCredentials registered;
         try {
             registered = snaptrade.registerUser(userId);
         } catch (SnapTradeException e) {
-            if (e.kind() != SnapTradeException.Kind.CONFLICT) {
-                throw e; // the intent stays: a retry finds out whether SnapTrade registered the user
+            if (e.kind() == SnapTradeException.Kind.CONFLICT && ours) {
+                registered = registerAgain(userId, requestId);
+            } else {
+                accounts.endRegistration(userId, requestId, definite(e));
+                if (e.kind() == SnapTradeException.Kind.CONFLICT) {
+                    throw ApiException.conflict("SnapTrade already has a user '" + userId
+                            + "' (registered elsewhere): import its secret with PUT /users/{userId}/secret");
+                }
+                throw e;
             }
-            if (!unfinished) {
-                throw ApiException.conflict("SnapTrade already has a user '" + userId + "' (registered elsewhere): "
-                        + "import its secret with PUT /users/{userId}/secret");
-            }
-            registered = registerAgain(userId, requestId);
         }
         Instant now = clock.instant();
         if (!accounts.createUser(userId, registered.userSecret(), now, requestId)) {
@@ -82,6 +119,15 @@ final class UserService {
                     "error", historyOnly.getClass().getSimpleName());
         }
         return ApiResponse.MAPPER.createObjectNode().put("userId", userId).put("status", "ACTIVE");
+    }
+
+    /** Whether SnapTrade's failure shows it registered nobody (else it may have: the intent must stay). */
+    private static boolean definite(SnapTradeException e) {
+        return switch (e.kind()) {
+            case UNAVAILABLE -> false;
+            case BAD_RESPONSE -> e.httpStatus() < 200 || e.httpStatus() >= 300; // a 2xx we could not read: it did
+            default -> true;
+        };
     }
 
     /**
@@ -162,9 +208,11 @@ final class UserService {
         } else {
             deleted = UserDeletion.finish(store, userId, Source.API); // deleted before (here or by SnapTrade)
         }
-        store.user(userId).filter(u -> u.deletionWatermark() != null).ifPresent(u -> record(userId,
-                u.deletionWatermark().tieBreaker(), EventType.USER_DELETED.name(), u.deletedAt(),
-                IngestResult.APPLIED));
+        boolean again = account.map(Account::deleted).orElse(false);
+        store.user(userId).filter(u -> u.deletionWatermark() != null)
+                .filter(u -> !again || deleted > 0 || !recorded(userId, u.deletionWatermark().tieBreaker()))
+                .ifPresent(u -> record(userId, u.deletionWatermark().tieBreaker(), EventType.USER_DELETED.name(),
+                        u.deletedAt(), IngestResult.APPLIED));
         accounts.forgetSecret(userId);
         return ApiResponse.MAPPER.createObjectNode().put("userId", userId).put("status", "DELETED")
                 .put("connectionsDeleted", deleted);
@@ -226,6 +274,12 @@ final class UserService {
         JsonLog.error("api_secret_reset_unsaved", "requestId", requestId, "userId", userId,
                 "error", last.getClass().getSimpleName());
         throw last;
+    }
+
+    /** Whether the user's history holds the deletion with this id (a retry records it once, a repeat not again). */
+    private boolean recorded(String userId, String deletionId) {
+        return store.history(userId, null).stream().anyMatch(d -> deletionId.equals(d.webhookId())
+                && EventType.USER_DELETED.name().equals(d.eventType()));
     }
 
     /** GET /users/{userId}/connections: from DynamoDB only. */

@@ -20,7 +20,7 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 final class FailingStore implements InvocationHandler {
     /** Every port method that writes; reads pass through uncounted. */
     static final Set<String> WRITES = Set.of("applyToConnection", "applyToUser", "recordDelivery", "saveUserSecret",
-            "flagUser", "clearFlag", "createUser", "beginRegistration", "forgetSecret", "recordLink", "consumeLink",
+            "flagUser", "clearFlag", "createUser", "beginRegistration", "endRegistration", "forgetSecret", "recordLink", "consumeLink",
             "markVerified", "markChecked", "scheduleRetry", "startPass", "advancePass", "tryLease", "releaseLease");
 
     private final Object delegate;

@@ -197,13 +197,48 @@ class HalfDoneFailuresTest {
     }
 
     @Test
-    void aUserRegisteredElsewhereIsStillAConflictNotRecovered() {
+    void aUserRegisteredElsewhereStaysAConflictHoweverOftenItIsAskedForAndIsNeverDeleted() {
         api.simulator.control().seedUser("elsewhere");
-        APIGatewayV2HTTPResponse r = register("elsewhere");
-        assertEquals(409, r.getStatusCode());
-        assertTrue(LocalApi.error(r).contains("import its secret"), LocalApi.error(r));
+        for (int i = 0; i < 3; i++) { // the app retrying, or an operator repeating the call
+            APIGatewayV2HTTPResponse r = register("elsewhere");
+            assertEquals(409, r.getStatusCode());
+            assertTrue(LocalApi.error(r).contains("import its secret"), LocalApi.error(r));
+        }
         assertTrue(api.simulator.control().users().contains("elsewhere"), "never deleted: it is not ours");
         assertEquals(0, api.simulator.requests().count(Endpoint.DELETE_USER));
+        assertTrue(api.store.account("elsewhere").isEmpty(), "a definite answer ends the intent: nothing left behind");
+    }
+
+    @Test
+    void aUserRegisteredElsewhereBeforeOurUnansweredAttemptIsNotTakenForOurs() {
+        // SnapTrade's USER_REGISTERED told us of a registration elsewhere; then our attempt got no answer (down)
+        api.simulator.control().seedUser("known-elsewhere");
+        api.store.applyToUser(new WebhookEvent("wh-reg", "known-elsewhere", EventType.USER_REGISTERED,
+                "USER_REGISTERED", api.clock.instant().minusSeconds(60), null, null, null, "{}"));
+        api.simulator.faults().inject(Endpoint.REGISTER_USER, Fault.timeout(Duration.ofSeconds(3)).times(1));
+        assertEquals(502, register("known-elsewhere").getStatusCode());
+
+        APIGatewayV2HTTPResponse retry = register("known-elsewhere");
+
+        assertEquals(409, retry.getStatusCode(), retry.getBody());
+        assertEquals(0, api.simulator.requests().count(Endpoint.DELETE_USER), "not ours: never deleted");
+    }
+
+    @Test
+    void overlappingAttemptsNeverRunTogether() {
+        // attempt A holds the registration (e.g. slow at SnapTrade; API Gateway gave up and the app retried)
+        assertEquals(com.connectionkeeper.core.domain.AccountStore.RegistrationStart.STARTED,
+                api.store.beginRegistration("overlap", api.clock.instant(), "attempt-a",
+                        api.clock.instant().plus(UserService.REGISTRATION_LEASE)));
+
+        APIGatewayV2HTTPResponse b = register("overlap");
+
+        assertEquals(503, b.getStatusCode(), b.getBody());
+        assertEquals("60", b.getHeaders().get("retry-after"));
+        assertEquals(0, api.simulator.requests().count(Endpoint.REGISTER_USER), "B asked SnapTrade nothing");
+        api.clock.advance(UserService.REGISTRATION_LEASE.plusSeconds(1)); // A died with its Lambda
+        assertEquals(201, register("overlap").getStatusCode());
+        assertEquals(api.secretAtSnapTrade("overlap"), api.store.credentials("overlap").orElseThrow().userSecret());
     }
 
     @Test

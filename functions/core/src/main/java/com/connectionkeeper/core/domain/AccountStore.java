@@ -50,13 +50,30 @@ public interface AccountStore {
      */
     boolean createUser(String userId, String userSecret, Instant at, String requestId);
 
+    /** What {@link #beginRegistration} found. */
+    enum RegistrationStart {
+        /** This attempt holds the registration now. */
+        STARTED,
+        /** A user that is not deleted has a secret here already: nothing written. */
+        EXISTS,
+        /** Another attempt holds the registration (its lease has not expired): nothing written. */
+        IN_PROGRESS
+    }
+
     /**
-     * Records the intent to register the user at SnapTrade, before asking SnapTrade (kept from the first attempt
-     * until {@link #createUser} stores the secret): if SnapTrade registers the user but its answer or our write is
-     * lost, a retry knows that the user SnapTrade then has is ours, without its secret. False, nothing written, when
-     * a user that is not deleted has a secret here already.
+     * Takes the user's registration for one attempt ({@code attemptId}, until {@code leaseUntil}: attempts never
+     * overlap) and records the intent to register it at SnapTrade, before asking SnapTrade. The intent stays from the
+     * first attempt whose outcome is unknown until {@link #createUser} stores the secret: if SnapTrade registers the
+     * user but its answer or our write is lost, a retry knows that the user SnapTrade then has is ours.
      */
-    boolean beginRegistration(String userId, Instant at);
+    RegistrationStart beginRegistration(String userId, Instant at, String attemptId, Instant leaseUntil);
+
+    /**
+     * Ends this attempt. {@code definite}: SnapTrade's answer shows it registered nobody for us (e.g. "exists",
+     * refused), so the intent goes too; else (no answer) the intent stays for the next attempt. Nothing when another
+     * attempt holds the registration or the user has a secret.
+     */
+    void endRegistration(String userId, String attemptId, boolean definite);
 
     /** Drops the user's secret (after its deletion); nothing else changes. */
     void forgetSecret(String userId);

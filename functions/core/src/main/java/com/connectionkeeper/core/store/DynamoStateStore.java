@@ -519,13 +519,49 @@ public final class DynamoStateStore implements StateStore, SweepQueue, AccountSt
     }
 
     @Override
-    public boolean beginRegistration(String userId, Instant at) {
+    public RegistrationStart beginRegistration(String userId, Instant at, String attemptId, Instant leaseUntil) {
         UpdateBuilder u = new UpdateBuilder().set(ENTITY, USER_ENTITY).set("userId", userId)
-                .setIfAbsent("registeringSince", UpdateBuilder.s(Watermark.timeKey(at)));
+                .setIfAbsent("registeringSince", UpdateBuilder.s(Watermark.timeKey(at)))
+                .set("registrationAttempt", attemptId)
+                .set("registrationLeaseUntil", Watermark.timeKey(leaseUntil));
         String status = u.name("status");
-        u.when("attribute_not_exists(" + u.name("userSecret") + ") OR " + status + " = "
-                + u.value(AttributeValue.fromS(UserStatus.DELETED.name())));
-        return update(u, key(userId, Keys.USER_SK));
+        String lease = u.name("registrationLeaseUntil");
+        u.when("(attribute_not_exists(" + u.name("userSecret") + ") OR " + status + " = "
+                + u.value(AttributeValue.fromS(UserStatus.DELETED.name())) + ") AND (attribute_not_exists(" + lease
+                + ") OR " + lease + " < " + u.value(AttributeValue.fromS(Watermark.timeKey(at))) + ")");
+        if (update(u, key(userId, Keys.USER_SK))) {
+            return RegistrationStart.STARTED;
+        }
+        Map<String, AttributeValue> item = get(userId, Keys.USER_SK);
+        boolean exists = item != null && item.containsKey("userSecret")
+                && !UserStatus.DELETED.name().equals(str(item, "status"));
+        return exists ? RegistrationStart.EXISTS : RegistrationStart.IN_PROGRESS;
+    }
+
+    @Override
+    public void endRegistration(String userId, String attemptId, boolean definite) {
+        if (definite) {
+            // the item holds nothing but this attempt (it was created by it): nothing is left behind
+            try {
+                dynamo.deleteItem(DeleteItemRequest.builder().tableName(table).key(key(userId, Keys.USER_SK))
+                        .conditionExpression("#a = :a AND attribute_not_exists(#s) AND attribute_not_exists(#sec)"
+                                + " AND attribute_not_exists(#aw) AND attribute_not_exists(#lc)")
+                        .expressionAttributeNames(Map.of("#a", "registrationAttempt", "#s", "status",
+                                "#sec", "userSecret", "#aw", "attemptWatermark", "#lc", "lastCheckedAt"))
+                        .expressionAttributeValues(Map.of(":a", AttributeValue.fromS(attemptId)))
+                        .build());
+                return;
+            } catch (ConditionalCheckFailedException holdsMore) {
+                // a user known otherwise too (webhooks, sweep): only this attempt's marks go
+            }
+        }
+        UpdateBuilder u = new UpdateBuilder().remove("registrationAttempt").remove("registrationLeaseUntil");
+        if (definite) {
+            u.remove("registeringSince");
+        }
+        u.when(u.name("registrationAttempt") + " = " + u.value(AttributeValue.fromS(attemptId))
+                + " AND attribute_not_exists(" + u.name("userSecret") + ")");
+        update(u, key(userId, Keys.USER_SK)); // refused: another attempt holds it now, or the user is stored
     }
 
     @Override
@@ -538,7 +574,7 @@ public final class DynamoStateStore implements StateStore, SweepQueue, AccountSt
                 .set("userSecret", userSecret)
                 .set("sweepOrder", sweepOrder(null, userId))
                 .remove("deletedAt").remove("problem").remove("retryAt").remove("sweepFailures").remove("flagChecks")
-                .remove("registeringSince");
+                .remove("registeringSince").remove("registrationAttempt").remove("registrationLeaseUntil");
         String status = fresh.name("status");
         fresh.when("attribute_not_exists(" + status + ") OR " + status + " = "
                 + fresh.value(AttributeValue.fromS(UserStatus.DELETED.name())));
@@ -550,7 +586,7 @@ public final class DynamoStateStore implements StateStore, SweepQueue, AccountSt
         UpdateBuilder known = new UpdateBuilder().set("userSecret", userSecret)
                 .setIfAbsent("sweepOrder", UpdateBuilder.s(sweepOrder(null, userId)))
                 .remove("problem").remove("retryAt").remove("sweepFailures").remove("flagChecks")
-                .remove("registeringSince");
+                .remove("registeringSince").remove("registrationAttempt").remove("registrationLeaseUntil");
         known.when("attribute_not_exists(" + known.name("userSecret") + ") AND " + known.name("status") + " <> "
                 + known.value(AttributeValue.fromS(UserStatus.DELETED.name())));
         return update(known, key(userId, Keys.USER_SK));
