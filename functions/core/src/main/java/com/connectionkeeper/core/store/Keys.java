@@ -42,7 +42,7 @@ final class Keys {
      * (256 bytes, every one a {@code %} or {@code #}), so no accepted connection id is ever shortened.
      */
     static final int MAX_CONNECTION_PART_BYTES = 768;
-    /** Largest event type part kept as is (the webhook parser accepts at most 64 characters). */
+    /** Largest event type part kept as is (the webhook parser accepts at most 128 characters). */
     static final int MAX_TYPE_PART_BYTES = 128;
     /** What a shortened part ends with: a marker no escaped id contains, then the part's SHA-256 (base64url). */
     static final String HASH_MARKER = "%h";

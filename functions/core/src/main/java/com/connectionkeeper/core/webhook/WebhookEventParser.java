@@ -25,7 +25,7 @@ public final class WebhookEventParser {
      * Longest event type: SnapTrade's types are UPPER_SNAKE_CASE words (the longest today has 35 characters). The
      * type goes into the history item's sort key; unknown types that match are accepted and recorded as ignored.
      */
-    static final int MAX_EVENT_TYPE_CHARS = 64;
+    static final int MAX_EVENT_TYPE_CHARS = 128;
     /**
      * Largest payload kept in a history item, in UTF-8 bytes. The body is at most 256 KB, but Jackson writes some
      * numbers longer than they came ({@code 1e6} becomes {@code 1000000.0}), and a DynamoDB item holds at most
@@ -74,8 +74,10 @@ public final class WebhookEventParser {
         }
         for (int i = 0; i < type.length(); i++) {
             char c = type.charAt(i);
-            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_')) {
-                throw new InvalidWebhookException("eventType may contain only letters, digits and '_'");
+            if (c <= ' ' || c > '~') {
+                // printable ASCII only: a new type SnapTrade may send (say "ACCOUNT.UPDATED") is still recorded,
+                // while nothing an authentic type cannot hold (spaces, controls, non-ASCII) reaches keys or logs
+                throw new InvalidWebhookException("eventType may contain only printable ASCII without spaces");
             }
         }
         return type;
