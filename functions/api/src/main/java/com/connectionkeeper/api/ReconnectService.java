@@ -4,6 +4,7 @@ import com.connectionkeeper.core.domain.AccountStore;
 import com.connectionkeeper.core.domain.AccountStore.IssuedLink;
 import com.connectionkeeper.core.domain.AccountStore.LinkUse;
 import com.connectionkeeper.core.domain.AccountStore.LiveLink;
+import com.connectionkeeper.core.domain.AccountStore.PortalReturn;
 import com.connectionkeeper.core.domain.ConnectionState;
 import com.connectionkeeper.core.domain.ConnectionStatus;
 import com.connectionkeeper.core.domain.Delivery;
@@ -166,14 +167,20 @@ final class ReconnectService {
         }
         String portal = Optional.ofNullable(request.queryParam("status")).map(s -> s.toUpperCase(Locale.ROOT))
                 .filter(PORTAL_STATUSES::contains).orElse("ERROR");
-        if (!accounts.consumeLink(state.userId(), state.connectionId(), state.nonce(), now)) {
-            return replay(state, portal, request.requestId());
+        String returnedConnection = request.queryParam("connection_id");
+        PortalReturn said = new PortalReturn(portal, "SUCCESS".equals(portal) && returnedConnection != null
+                && !returnedConnection.equals(state.connectionId()));
+        // What the portal said is stored in the very write that uses the link up: a replay (even one racing this
+        // request) answers from it, never from its own query, which the user may have edited.
+        if (!accounts.consumeLink(state.userId(), state.connectionId(), state.nonce(), now, said)) {
+            return replay(state, request.requestId());
         }
         // The link is used up: from here on nothing may end in an error asking for a retry (it would be refused as
         // used). Whatever fails, the browser goes where the app asked, with the best outcome known.
         Outcome outcome;
         try {
-            outcome = "SUCCESS".equals(portal) ? confirm(state, request.queryParam("connection_id"), now)
+            outcome = said.otherConnection() ? new Outcome("ERROR", "DIFFERENT_CONNECTION")
+                    : "SUCCESS".equals(portal) ? confirm(state, now)
                     : new Outcome(portal, null);
         } catch (RuntimeException e) {
             incomplete(state, request.requestId(), "confirm", e);
@@ -205,18 +212,21 @@ final class ReconnectService {
 
     /**
      * A genuine, unexpired state whose link cannot be used now: a reload (or the browser's back button) of a used
-     * link gets the answer the first return got — the recorded outcome, or {@code NOT_VERIFIED} when none could be
-     * recorded — without asking SnapTrade and without a write. A link not kept (unknown nonce, another connection)
-     * or past its validity is refused.
+     * link gets the answer the first return got — the recorded outcome, or, when none is recorded (yet: the first
+     * return may still be under way), what the portal said as stored when the link was used up, with
+     * {@code NOT_VERIFIED} — without asking SnapTrade and without a write. Nothing of the replaying request's own
+     * query is used: anyone holding the link can edit it. A link not kept (unknown nonce, another connection) or past
+     * its validity is refused.
      */
-    private ApiResponse replay(ReturnState state, String portal, String requestId) {
+    private ApiResponse replay(ReturnState state, String requestId) {
         Optional<LinkUse> link;
         try {
             link = accounts.link(state.userId(), state.nonce());
         } catch (RuntimeException e) {
-            // consumeLink refused a state we signed: the link was used (or just expired). Send the browser on.
+            // consumeLink refused a state we signed: the link was used (or just expired). Send the browser on, with
+            // nothing known: no success claimed.
             incomplete(state, requestId, "read_link", e);
-            return answer(state, new Outcome(portal, "NOT_VERIFIED"), clock.instant());
+            return answer(state, UNKNOWN, clock.instant());
         }
         if (link.isEmpty() || !link.get().connectionId().equals(state.connectionId())) {
             JsonLog.warn("reconnect_return_refused", "requestId", requestId, "userId", state.userId(),
@@ -229,7 +239,7 @@ final class ReconnectService {
             return LandingPage.refused("This reconnect link is not valid or has expired.");
         }
         Outcome outcome = link.get().outcome() != null ? new Outcome(link.get().outcome(), link.get().outcomeReason())
-                : new Outcome(portal, "NOT_VERIFIED");
+                : unrecorded(link.get().portal());
         JsonLog.info("reconnect_return_replayed", "requestId", requestId, "userId", state.userId(),
                 "connectionId", state.connectionId(), "outcome", outcome.status(), "reason", outcome.reason());
         return answer(state, outcome, link.get().consumedAt()); // signed as of the first return: the same URL
@@ -296,11 +306,24 @@ final class ReconnectService {
     record Outcome(String status, String reason) {
     }
 
-    /** The portal said SUCCESS: ask SnapTrade and record what it says (source {@code portal}). */
-    private Outcome confirm(ReturnState state, String returnedConnection, Instant now) {
-        if (returnedConnection != null && !returnedConnection.equals(state.connectionId())) {
-            return new Outcome("ERROR", "DIFFERENT_CONNECTION");
+    /** Nothing is known of the link's use (it cannot be read, or an earlier release used it up): no success claimed. */
+    static final Outcome UNKNOWN = new Outcome("ERROR", "NOT_VERIFIED");
+
+    /**
+     * A used link without a recorded outcome: what the portal said, as stored when the link was used up, not
+     * verified — but a SUCCESS for another connection is the first return's ERROR, DIFFERENT_CONNECTION (known
+     * without SnapTrade).
+     */
+    static Outcome unrecorded(PortalReturn portal) {
+        if (portal == null) {
+            return UNKNOWN;
         }
+        return portal.otherConnection() ? new Outcome("ERROR", "DIFFERENT_CONNECTION")
+                : new Outcome(portal.status(), "NOT_VERIFIED");
+    }
+
+    /** The portal said SUCCESS: ask SnapTrade and record what it says (source {@code portal}). */
+    private Outcome confirm(ReturnState state, Instant now) {
         Optional<UserCredentials> credentials = store.credentials(state.userId());
         if (credentials.isEmpty()) {
             return new Outcome("SUCCESS", "NOT_VERIFIED");

@@ -8,6 +8,14 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.connectionkeeper.core.domain.ConnectionStatus;
 import com.connectionkeeper.simulator.Endpoint;
 import com.connectionkeeper.simulator.Fault;
+import com.connectionkeeper.core.domain.AccountStore;
+import com.connectionkeeper.core.domain.StateStore;
+import com.connectionkeeper.core.domain.SweepQueue;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -111,5 +119,85 @@ class ReturnLandingFailureTest {
         assertEquals(outcome("ABANDONED", null), LocalApi.outcomeOf(r.getHeaders().get("location")));
         assertEquals(outcome("ABANDONED", null),
                 LocalApi.outcomeOf(api.landAt(landing).getHeaders().get("location")), "and a reload");
+    }
+
+    /**
+     * The store with the first call of {@code method} held until {@link #release}: the first return of a link is in
+     * flight there (after the link is used up, before its outcome is recorded) while a second request comes.
+     */
+    private static final class Held {
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final Object proxy;
+
+        Held(Object delegate, String method) {
+            proxy = Proxy.newProxyInstance(Held.class.getClassLoader(),
+                    new Class<?>[] {StateStore.class, AccountStore.class, SweepQueue.class}, (p, m, args) -> {
+                        if (m.getName().equals(method) && entered.getCount() > 0) {
+                            entered.countDown();
+                            release.await();
+                        }
+                        try {
+                            return m.invoke(delegate, args);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+        }
+    }
+
+    /** The first return's portal parameters, and what a concurrent replay of its state must get. */
+    static Stream<Arguments> firstReturns() {
+        return Stream.of(
+                Arguments.of("ERROR", null, "ERROR", "ERROR", "NOT_VERIFIED"),
+                Arguments.of("ABANDONED", null, "ABANDONED", "ABANDONED", "NOT_VERIFIED"),
+                Arguments.of("SUCCESS", "some-other-connection", "ERROR", "ERROR", "DIFFERENT_CONNECTION"));
+    }
+
+    /**
+     * The user opens the return URL twice at once, the second copy edited to {@code status=SUCCESS}: the second finds
+     * the link used but no outcome recorded yet. What it gets signed comes from what the first stored when it used
+     * the link up, never from its own query.
+     */
+    @ParameterizedTest(name = "first {0}, a replay with SUCCESS in flight")
+    @MethodSource("firstReturns")
+    void aReplayWhileTheFirstReturnIsInFlightSignsWhatTheFirstStoredNotItsOwnQuery(
+            String firstStatus, String firstConnection, String firstOutcome, String replayStatus, String replayReason)
+            throws Exception {
+        api.reconnectLink("alice", c, "{\"redirectUrl\":\"" + LocalApi.APP_RETURN + "\"}");
+        String state = api.lastState();
+        Held held = new Held(api.store, "recordLinkOutcome");
+        api.useReconnectStore(held.proxy);
+        CompletableFuture<APIGatewayV2HTTPResponse> first =
+                CompletableFuture.supplyAsync(() -> api.land(state, firstStatus, firstConnection));
+        APIGatewayV2HTTPResponse replay;
+        try {
+            assertTrue(held.entered.await(60, TimeUnit.SECONDS), "the first return reaches recordLinkOutcome");
+            replay = api.land(state, "SUCCESS", c);
+        } finally {
+            held.release.countDown();
+        }
+
+        assertEquals(302, replay.getStatusCode(), replay.getBody());
+        assertEquals(outcome(replayStatus, replayReason), LocalApi.outcomeOf(replay.getHeaders().get("location")));
+        APIGatewayV2HTTPResponse r = first.get(60, TimeUnit.SECONDS);
+        assertEquals(302, r.getStatusCode(), r.getBody());
+        assertEquals(firstOutcome, LocalApi.query(java.net.URI.create(r.getHeaders().get("location")).getRawQuery())
+                .get("status"));
+    }
+
+    @Test
+    void aReplayThatCannotReadItsLinkNeverSignsItsOwnQuery() {
+        api.reconnectLink("alice", c, "{\"redirectUrl\":\"" + LocalApi.APP_RETURN + "\"}");
+        String state = api.lastState();
+        assertEquals(outcome("ERROR", null), LocalApi.outcomeOf(api.land(state, "ERROR", null).getHeaders()
+                .get("location")));
+        api.useReconnectStore(FailingStore.failing(api.store, "link", 1));
+
+        APIGatewayV2HTTPResponse replay = api.land(state, "SUCCESS", c);
+
+        assertEquals(302, replay.getStatusCode(), replay.getBody());
+        assertEquals(outcome("ERROR", "NOT_VERIFIED"), LocalApi.outcomeOf(replay.getHeaders().get("location")),
+                "nothing known: no success claimed");
     }
 }

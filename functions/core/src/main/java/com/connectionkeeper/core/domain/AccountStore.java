@@ -24,10 +24,21 @@ public interface AccountStore {
     }
 
     /**
-     * A minted link as kept: the connection it was minted for, when the landing used it up (null: not yet), and the
-     * outcome the landing recorded then (null when it could not be recorded), so a reload is answered the same way.
+     * What SnapTrade's portal said when the browser came back, as the landing read it: {@code status} SUCCESS, ERROR
+     * or ABANDONED, and {@code otherConnection} when it said SUCCESS for a connection other than the link's. Stored
+     * in the write that uses the link up, so a concurrent or later replay of the link answers from it, never from its
+     * own query.
      */
-    record LinkUse(String connectionId, Instant consumedAt, String outcome, String outcomeReason) {
+    record PortalReturn(String status, boolean otherConnection) {
+    }
+
+    /**
+     * A minted link as kept: the connection it was minted for, when the landing used it up (null: not yet), what the
+     * portal said then (null: not used yet, or used by a release that did not store it), and the outcome the landing
+     * recorded (null when it could not be recorded, or not yet), so a reload is answered the same way.
+     */
+    record LinkUse(String connectionId, Instant consumedAt, PortalReturn portal, String outcome,
+                   String outcomeReason) {
     }
 
     /**
@@ -82,10 +93,11 @@ public interface AccountStore {
     void recordLink(IssuedLink link);
 
     /**
-     * Uses the link up: true exactly once, for the user and connection it was minted for, before it expires;
-     * false for a replay, an unknown nonce, another connection, or after expiry. Changes nothing when false.
+     * Uses the link up, recording what the portal said in the same conditional write: true exactly once, for the
+     * user and connection it was minted for, before it expires; false for a replay, an unknown nonce, another
+     * connection, or after expiry. Changes nothing when false.
      */
-    boolean consumeLink(String userId, String connectionId, String nonce, Instant at);
+    boolean consumeLink(String userId, String connectionId, String nonce, Instant at, PortalReturn portal);
 
     /**
      * The latest link minted for the connection with these options, unless its state was used at the landing (then

@@ -620,8 +620,12 @@ public final class DynamoStateStore implements StateStore, SweepQueue, AccountSt
     }
 
     @Override
-    public boolean consumeLink(String userId, String connectionId, String nonce, Instant at) {
-        UpdateBuilder u = new UpdateBuilder().set("consumedAt", Watermark.timeKey(at));
+    public boolean consumeLink(String userId, String connectionId, String nonce, Instant at, PortalReturn portal) {
+        UpdateBuilder u = new UpdateBuilder().set("consumedAt", Watermark.timeKey(at))
+                .set("portalStatus", portal.status());
+        if (portal.otherConnection()) {
+            u.set("portalOtherConnection", AttributeValue.fromBool(true));
+        }
         u.when("attribute_exists(" + u.name(Keys.PK) + ") AND attribute_not_exists(" + u.name("consumedAt") + ") AND "
                 + u.name("connectionId") + " = " + u.value(AttributeValue.fromS(connectionId)) + " AND "
                 + u.name("validUntil") + " > " + u.value(AttributeValue.fromS(Watermark.timeKey(at))));
@@ -685,8 +689,15 @@ public final class DynamoStateStore implements StateStore, SweepQueue, AccountSt
     @Override
     public Optional<LinkUse> link(String userId, String nonce) {
         Map<String, AttributeValue> item = get(userId, Keys.link(nonce));
-        return item == null ? Optional.empty() : Optional.of(new LinkUse(str(item, "connectionId"),
-                time(item, "consumedAt"), str(item, "outcome"), str(item, "outcomeReason")));
+        if (item == null) {
+            return Optional.empty();
+        }
+        String portalStatus = str(item, "portalStatus");
+        AttributeValue other = item.get("portalOtherConnection");
+        PortalReturn portal = portalStatus == null ? null
+                : new PortalReturn(portalStatus, other != null && Boolean.TRUE.equals(other.bool()));
+        return Optional.of(new LinkUse(str(item, "connectionId"), time(item, "consumedAt"), portal,
+                str(item, "outcome"), str(item, "outcomeReason")));
     }
 
     @Override

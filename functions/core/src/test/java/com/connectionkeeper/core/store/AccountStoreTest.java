@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.connectionkeeper.core.domain.AccountStore.IssuedLink;
 import com.connectionkeeper.core.domain.AccountStore.LinkUse;
+import com.connectionkeeper.core.domain.AccountStore.PortalReturn;
 import com.connectionkeeper.core.domain.EventType;
 import com.connectionkeeper.core.domain.UserStatus;
 import com.connectionkeeper.core.domain.WebhookEvent;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
 /** The API's part of the store on dynalite: users it creates, secrets it drops, links usable once. */
 class AccountStoreTest {
     private static final Instant T = Instant.parse("2026-01-01T00:00:00Z");
+    private static final PortalReturn ERROR = new PortalReturn("ERROR", false);
     private DynamoStateStore store;
 
     @BeforeEach
@@ -70,14 +72,21 @@ class AccountStoreTest {
     @Test
     void aLinkIsUsedOnceForItsConnectionBeforeItExpires() {
         store.recordLink(new IssuedLink("u", "c", "n1", T, T.plusSeconds(60)));
-        assertFalse(store.consumeLink("u", "other", "n1", T.plusSeconds(1)), "another connection");
-        assertFalse(store.consumeLink("v", "c", "n1", T.plusSeconds(1)), "another user");
-        assertFalse(store.consumeLink("u", "c", "n2", T.plusSeconds(1)), "unknown nonce");
-        assertTrue(store.consumeLink("u", "c", "n1", T.plusSeconds(1)));
-        assertFalse(store.consumeLink("u", "c", "n1", T.plusSeconds(2)), "a replay");
+        assertFalse(store.consumeLink("u", "other", "n1", T.plusSeconds(1), ERROR), "another connection");
+        assertFalse(store.consumeLink("v", "c", "n1", T.plusSeconds(1), ERROR), "another user");
+        assertFalse(store.consumeLink("u", "c", "n2", T.plusSeconds(1), ERROR), "unknown nonce");
+        assertTrue(store.consumeLink("u", "c", "n1", T.plusSeconds(1), ERROR));
+        assertFalse(store.consumeLink("u", "c", "n1", T.plusSeconds(2), new PortalReturn("SUCCESS", false)),
+                "a replay");
+        assertEquals(new LinkUse("c", T.plusSeconds(1), ERROR, null, null), store.link("u", "n1").orElseThrow(),
+                "what the portal said at the first use is kept; a refused replay writes nothing");
+
+        store.recordLink(new IssuedLink("u", "c", "n4", T, T.plusSeconds(60)));
+        assertTrue(store.consumeLink("u", "c", "n4", T.plusSeconds(1), new PortalReturn("SUCCESS", true)));
+        assertEquals(new PortalReturn("SUCCESS", true), store.link("u", "n4").orElseThrow().portal());
 
         store.recordLink(new IssuedLink("u", "c", "n3", T, T.plusSeconds(60)));
-        assertFalse(store.consumeLink("u", "c", "n3", T.plusSeconds(60)), "expired at its expiry");
+        assertFalse(store.consumeLink("u", "c", "n3", T.plusSeconds(60), ERROR), "expired at its expiry");
     }
 
     @Test
@@ -95,14 +104,15 @@ class AccountStoreTest {
     @Test
     void aUsedLinkKeepsItsOutcomeForAReload() {
         store.recordLink(new IssuedLink("u", "c", "n1", T, T.plusSeconds(60)));
-        assertEquals(new LinkUse("c", null, null, null), store.link("u", "n1").orElseThrow());
-        assertTrue(store.consumeLink("u", "c", "n1", T.plusSeconds(1)));
-        assertEquals(new LinkUse("c", T.plusSeconds(1), null, null), store.link("u", "n1").orElseThrow());
+        assertEquals(new LinkUse("c", null, null, null, null), store.link("u", "n1").orElseThrow());
+        assertTrue(store.consumeLink("u", "c", "n1", T.plusSeconds(1), ERROR));
+        assertEquals(new LinkUse("c", T.plusSeconds(1), ERROR, null, null), store.link("u", "n1").orElseThrow());
 
         store.recordLinkOutcome("u", "n1", "SUCCESS", null);
-        assertEquals(new LinkUse("c", T.plusSeconds(1), "SUCCESS", null), store.link("u", "n1").orElseThrow());
+        assertEquals(new LinkUse("c", T.plusSeconds(1), ERROR, "SUCCESS", null), store.link("u", "n1").orElseThrow());
         store.recordLinkOutcome("u", "n1", "ERROR", "STILL_BROKEN");
-        assertEquals(new LinkUse("c", T.plusSeconds(1), "ERROR", "STILL_BROKEN"), store.link("u", "n1").orElseThrow());
+        assertEquals(new LinkUse("c", T.plusSeconds(1), ERROR, "ERROR",
+                "STILL_BROKEN"), store.link("u", "n1").orElseThrow());
 
         store.recordLinkOutcome("u", "n9", "SUCCESS", null);
         assertTrue(store.link("u", "n9").isEmpty(), "an unknown link is not created");
