@@ -20,7 +20,8 @@ import java.util.Optional;
  * @param linksPerWindow   reconnect links SnapTrade may be asked to mint per user and window (a link returned again
  *                         does not count)
  * @param linkWindow       the fixed window of {@code linksPerWindow}
- * @param outcomeSigner    signs the landing's redirect to the app (key derived from {@code RECONNECT_STATE_KEY})
+ * @param outcomeSigner    signs the landing's redirect to the app: with {@code RETURN_OUTCOME_KEY} when set (the
+ *                         app then holds only that key), else with a key derived from {@code RECONNECT_STATE_KEY}
  */
 record ApiSettings(Access access, ReturnUrlAllowList allowList, ReturnStateCodec stateCodec,
                    Optional<String> returnLandingUrl, Duration stateTtl, int linksPerWindow, Duration linkWindow,
@@ -29,6 +30,7 @@ record ApiSettings(Access access, ReturnUrlAllowList allowList, ReturnStateCodec
     static final String ENV_JWT_USER_CLAIM = "JWT_USER_CLAIM";
     static final String ENV_ALLOW_LIST = "RETURN_URL_ALLOW_LIST";
     static final String ENV_STATE_KEY = "RECONNECT_STATE_KEY";
+    static final String ENV_OUTCOME_KEY = "RETURN_OUTCOME_KEY";
     static final String ENV_LANDING_URL = "RETURN_LANDING_URL";
     static final String ENV_STATE_TTL_MINUTES = "RECONNECT_STATE_TTL_MINUTES";
     static final String ENV_LINKS_PER_WINDOW = "RECONNECT_LINKS_PER_WINDOW";
@@ -46,7 +48,29 @@ record ApiSettings(Access access, ReturnUrlAllowList allowList, ReturnStateCodec
                 Duration.ofMinutes(env.positiveInt(ENV_STATE_TTL_MINUTES, 60)),
                 env.positiveInt(ENV_LINKS_PER_WINDOW, 10),
                 Duration.ofSeconds(env.positiveInt(ENV_LINK_WINDOW_SECONDS, 900)),
-                ReturnOutcomeSigner.fromStateKey(env.required(ENV_STATE_KEY)));
+                outcomeSigner(env));
+    }
+
+    /**
+     * {@code RETURN_OUTCOME_KEY} when set (at least 32 characters, not the state key), else the key derived from
+     * {@code RECONNECT_STATE_KEY}. A bad key stops the function at init with a message naming the variable.
+     */
+    private static ReturnOutcomeSigner outcomeSigner(EnvironmentVariables env) {
+        String stateKey = env.required(ENV_STATE_KEY);
+        Optional<String> own = env.optional(ENV_OUTCOME_KEY);
+        if (own.isEmpty()) {
+            return ReturnOutcomeSigner.fromStateKey(stateKey);
+        }
+        if (own.get().length() < ReturnOutcomeSigner.MIN_OUTCOME_KEY_CHARS) {
+            throw new IllegalStateException(ENV_OUTCOME_KEY + " must be at least "
+                    + ReturnOutcomeSigner.MIN_OUTCOME_KEY_CHARS + " characters (got " + own.get().length()
+                    + "); leave it empty to derive the outcome key from " + ENV_STATE_KEY);
+        }
+        if (own.get().equals(stateKey)) {
+            throw new IllegalStateException(ENV_OUTCOME_KEY + " must differ from " + ENV_STATE_KEY
+                    + ": the app holding it could sign reconnect states");
+        }
+        return ReturnOutcomeSigner.fromOutcomeKey(own.get());
     }
 
     /** The landing URL for a request that came to {@code host}. */

@@ -81,7 +81,7 @@ class LogHygieneIT {
                 "simulator-test-consumer-key", "ck-gateway-test-consumer-key-5f1c", "settings-test-key",
                 "ck-sweep-test-consumer-key-8d2e", LocalApi.CONSUMER_KEY,
                 // the reconnect state key of the API's suite
-                LocalApi.STATE_KEY));
+                LocalApi.STATE_KEY, ReturnOutcomeSignatureTest.OUTCOME_KEY));
         for (String name : Fixtures.jsonNames()) {
             if (!name.startsWith("webhook-")) {
                 continue; // e.g. the sweep's scheduled event: no signature, no body

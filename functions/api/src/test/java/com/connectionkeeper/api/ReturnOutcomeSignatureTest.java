@@ -45,7 +45,21 @@ class ReturnOutcomeSignatureTest {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(stateKey.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            byte[] outcomeKey = mac.doFinal("connection-keeper/return-outcome/v1".getBytes(StandardCharsets.UTF_8));
+            return verifiesWithOutcomeKey(p,
+                    mac.doFinal("connection-keeper/return-outcome/v1".getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The README's recipe with a ReturnOutcomeKey of its own: outcomeKey = its UTF-8 bytes, as configured. */
+    static boolean verifiesWithReturnOutcomeKey(Map<String, String> p, String returnOutcomeKey) {
+        return verifiesWithOutcomeKey(p, returnOutcomeKey.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static boolean verifiesWithOutcomeKey(Map<String, String> p, byte[] outcomeKey) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
             String canonical = String.join("\n", "connection-keeper/return-outcome/v1",
                     p.getOrDefault("status", ""), p.getOrDefault("connectionId", ""), p.getOrDefault("reason", ""),
                     p.getOrDefault("userId", ""), p.getOrDefault("link", ""), p.getOrDefault("at", ""));
@@ -129,5 +143,53 @@ class ReturnOutcomeSignatureTest {
         assertEquals(first.getHeaders().get("location"), reload.getHeaders().get("location"),
                 "the same outcome, signed at the time it was known");
         assertTrue(verifies(params(reload.getHeaders().get("location")), LocalApi.STATE_KEY));
+    }
+
+    static final String OUTCOME_KEY = "ck-api-test-return-outcome-key-only-for-the-app-42";
+
+    /**
+     * With ReturnOutcomeKey set the app holds only that key: the redirect verifies with it and not with the key
+     * derived from ReconnectStateKey (which the app then never has).
+     */
+    @Test
+    void aReturnOutcomeKeyOfItsOwnSignsTheRedirectInsteadOfTheDerivedKey() {
+        api.close();
+        api = new LocalApi(java.util.function.UnaryOperator.identity(), Map.of("RETURN_OUTCOME_KEY", OUTCOME_KEY));
+        c = api.importedUser("alice", "!ALPACA:trade").get(0);
+        api.reconnectLink("alice", c, "{\"redirectUrl\":\"" + LocalApi.APP_RETURN + "\"}");
+
+        APIGatewayV2HTTPResponse r = api.land(api.lastState(), "ABANDONED", c);
+
+        assertEquals(302, r.getStatusCode(), r.getBody());
+        Map<String, String> p = params(r.getHeaders().get("location"));
+        assertEquals("ABANDONED", p.get("status"));
+        assertTrue(verifiesWithReturnOutcomeKey(p, OUTCOME_KEY), "verifies with ReturnOutcomeKey");
+        assertFalse(verifies(p, LocalApi.STATE_KEY), "not with the key derived from ReconnectStateKey");
+        assertFalse(r.getHeaders().get("location").contains(OUTCOME_KEY));
+    }
+
+    @Test
+    void withoutAReturnOutcomeKeyTheKeyIsStillDerivedFromTheStateKey() {
+        api.reconnectLink("alice", c, "{\"redirectUrl\":\"" + LocalApi.APP_RETURN + "\"}");
+        Map<String, String> p = params(api.land(api.lastState(), "ABANDONED", c).getHeaders().get("location"));
+
+        assertTrue(verifies(p, LocalApi.STATE_KEY));
+        assertFalse(verifiesWithReturnOutcomeKey(p, LocalApi.STATE_KEY), "the state key itself is not the key");
+    }
+
+    @Test
+    void aReturnOutcomeKeyShorterThan32CharactersOrEqualToTheStateKeyIsRefusedAtStartup() {
+        IllegalStateException tooShort = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> ApiSettings.fromEnvironment(Map.of("RECONNECT_STATE_KEY", LocalApi.STATE_KEY,
+                        "RETURN_OUTCOME_KEY", "only-31-characters-long-0123456")));
+        assertEquals("RETURN_OUTCOME_KEY must be at least 32 characters (got 31); leave it empty to derive the "
+                + "outcome key from RECONNECT_STATE_KEY", tooShort.getMessage());
+        IllegalStateException same = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> ApiSettings.fromEnvironment(Map.of("RECONNECT_STATE_KEY", LocalApi.STATE_KEY,
+                        "RETURN_OUTCOME_KEY", LocalApi.STATE_KEY)));
+        assertEquals("RETURN_OUTCOME_KEY must differ from RECONNECT_STATE_KEY: the app holding it could sign "
+                + "reconnect states", same.getMessage());
+        assertTrue(ApiSettings.fromEnvironment(Map.of("RECONNECT_STATE_KEY", LocalApi.STATE_KEY,
+                "RETURN_OUTCOME_KEY", "exactly-32-characters-long-01234")) != null, "32 is enough");
     }
 }

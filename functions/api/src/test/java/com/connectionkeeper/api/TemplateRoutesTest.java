@@ -76,6 +76,12 @@ class TemplateRoutesTest {
                 "SNAPTRADE_CLIENT_ID", "SNAPTRADE_CONSUMER_KEY")) {
             assertTrue(env.has(name), name + " is not set for ApiFunction");
         }
+        assertEquals("[\"HasReturnOutcomeKey\",{\"Ref\":\"ReturnOutcomeKey\"},{\"Ref\":\"AWS::NoValue\"}]",
+                env.path("RETURN_OUTCOME_KEY").path("Fn::If").toString(),
+                "RETURN_OUTCOME_KEY: ReturnOutcomeKey when set, else absent (derived from the state key)");
+        JsonNode outcomeKey = template.tree().path("Parameters").path("ReturnOutcomeKey");
+        assertTrue(outcomeKey.path("NoEcho").asBoolean(), "ReturnOutcomeKey is NoEcho");
+        assertEquals("", outcomeKey.path("Default").asText("missing"), "ReturnOutcomeKey is optional");
         JsonNode globals = template.tree().path("Globals").path("Function").path("Environment").path("Variables");
         assertTrue(globals.has("TABLE_NAME"));
     }

@@ -9,9 +9,10 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Signs the outcome the return landing sends the app, so the app can tell a genuine {@code status=SUCCESS} from one a
- * user typed — with a key it derives from the {@code ReconnectStateKey} it configured, never needing that key's
- * state-signing use:
+ * user typed. The key is the operator's {@code ReturnOutcomeKey} when set — then the app holds only that key and
+ * cannot sign reconnect states — else derived from {@code ReconnectStateKey} (the default, as before):
  * <pre>
+ *   outcomeKey = UTF-8 bytes of ReturnOutcomeKey, when set; else
  *   outcomeKey = HMAC-SHA256(key = UTF-8 bytes of ReconnectStateKey, "connection-keeper/return-outcome/v1")
  *   canonical  = "connection-keeper/return-outcome/v1\n" + status + "\n" + connectionId + "\n" + reason (or "")
  *                + "\n" + userId + "\n" + link + "\n" + at
@@ -35,6 +36,23 @@ public final class ReturnOutcomeSigner {
         Objects.requireNonNull(stateKey, "stateKey");
         Mac mac = HmacSha256.newMac(HmacSha256.key(stateKey.getBytes(StandardCharsets.UTF_8)));
         return new ReturnOutcomeSigner(mac.doFinal(CONTEXT.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** The least length of a {@code ReturnOutcomeKey}, in characters. */
+    public static final int MIN_OUTCOME_KEY_CHARS = 32;
+
+    /**
+     * The signer for an outcome key of its own ({@code ReturnOutcomeKey}: its UTF-8 bytes are the key).
+     *
+     * @throws IllegalArgumentException if shorter than {@value #MIN_OUTCOME_KEY_CHARS} characters
+     */
+    public static ReturnOutcomeSigner fromOutcomeKey(String outcomeKey) {
+        Objects.requireNonNull(outcomeKey, "outcomeKey");
+        if (outcomeKey.length() < MIN_OUTCOME_KEY_CHARS) {
+            throw new IllegalArgumentException("the return-outcome key must be at least " + MIN_OUTCOME_KEY_CHARS
+                    + " characters, got " + outcomeKey.length());
+        }
+        return new ReturnOutcomeSigner(outcomeKey.getBytes(StandardCharsets.UTF_8));
     }
 
     /** The {@code signature} parameter for this outcome ({@code reason} may be null). */
