@@ -66,10 +66,19 @@ final class Ids {
         return c >= '0' && c <= '9' || c >= 'A' && c <= 'F';
     }
 
-    /** 1..255 characters, not only whitespace, no control characters, no '/'. */
+    /**
+     * 1..255 characters, not only whitespace, no control characters, no '/', and not {@code .} or {@code ..}: as a
+     * path segment those are removed by clients, proxies and SigV4 ({@code /users/../connections} is
+     * {@code /connections}), so such a user's routes could never be reached, and a path-based control would see
+     * another path.
+     */
     static String check(String id, String what) {
         if (id == null || id.isEmpty()) {
             throw ApiException.badRequest(what + " is required");
+        }
+        if (id.equals(".") || id.equals("..")) {
+            throw ApiException.badRequest(what + " must not be '.' or '..': clients and SigV4 remove such path "
+                    + "segments, so its routes could never be reached as such");
         }
         if (id.isBlank()) {
             throw ApiException.badRequest(what + " must not be only whitespace");

@@ -32,6 +32,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 class BadRequestsTest {
     private static final String LINK = "/users/alice/connections/CONN/reconnect-link";
 
+    /** '.' and '..' as ids: their paths ({@code /users/../connections}) are normalised away by clients and SigV4. */
+    static final String DOT_SEGMENT = " must not be '.' or '..': clients and SigV4 remove such path segments, so "
+            + "its routes could never be reached as such";
+
     private LocalApi api;
     private String c;
 
@@ -96,6 +100,8 @@ class BadRequestsTest {
                 Arguments.of(users, "{\"userId\":\"alice\"}]", notJson),
                 Arguments.of(users, "{\"userId\":\"alice\",\"userId\":\"bob\"}", "the body names a field twice"),
                 Arguments.of(users, "{\"userId\":\"   \"}", "userId must not be only whitespace"),
+                Arguments.of(users, "{\"userId\":\".\"}", "userId" + DOT_SEGMENT),
+                Arguments.of(users, "{\"userId\":\"..\"}", "userId" + DOT_SEGMENT),
                 Arguments.of(users, "[]", notObject),
                 Arguments.of(users, "[{\"userId\":\"alice\"}]", notObject),
                 Arguments.of(users, "\"alice\"", notObject),
@@ -178,6 +184,7 @@ class BadRequestsTest {
                 {"al%2Fice", badChar}, {"%C3%28", utf8}, {"%ED%A0%80", utf8},
                 {"%FF", utf8}, {"%E2%82", utf8}, {"a".repeat(256), " is longer than 255 characters"},
                 {"%C3%A9".repeat(256), " is longer than 255 characters"},
+                {".", DOT_SEGMENT}, {"..", DOT_SEGMENT},
             }) {
                 cases.add(Arguments.of(template.replace("{u}", bad[0]).replace("{c}", "CONN"), "userId" + bad[1]));
                 if (template.contains("{c}")) {
