@@ -11,6 +11,7 @@ import com.connectionkeeper.core.domain.Source;
 import com.connectionkeeper.core.domain.StateStore;
 import com.connectionkeeper.core.domain.SweepQueue;
 import com.connectionkeeper.core.domain.UserDeletion;
+import com.connectionkeeper.core.domain.UserState;
 import com.connectionkeeper.core.domain.WebhookEvent;
 import com.connectionkeeper.core.log.JsonLog;
 import com.connectionkeeper.core.snaptrade.BrokerageConnection;
@@ -80,15 +81,20 @@ final class UserService {
 
     /**
      * An earlier attempt's intent whose outcome is unknown — unless SnapTrade's USER_REGISTERED webhook showed a
-     * registration from before that intent: that user was registered elsewhere, not by us.
+     * registration from before that intent (and after any deletion of an earlier user with this id): that user was
+     * registered elsewhere, not by us.
      */
     private boolean ourUnfinishedRegistration(Optional<Account> known) {
         Instant since = known.map(Account::registeringSince).orElse(null);
         if (since == null) {
             return false;
         }
-        Instant registeredAt = store.user(known.get().userId()).map(u -> u.registeredAt()).orElse(null);
-        return registeredAt == null || !registeredAt.isBefore(since);
+        Optional<UserState> user = store.user(known.get().userId());
+        Instant registeredAt = user.map(UserState::registeredAt).orElse(null);
+        Instant deletedAt = user.map(UserState::deletedAt).orElse(null);
+        boolean elsewhere = registeredAt != null && registeredAt.isBefore(since)
+                && (deletedAt == null || registeredAt.isAfter(deletedAt));
+        return !elsewhere;
     }
 
     private ObjectNode registerHolding(String userId, String requestId, boolean ours) {

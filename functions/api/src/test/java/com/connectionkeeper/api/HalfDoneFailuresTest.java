@@ -225,6 +225,20 @@ class HalfDoneFailuresTest {
     }
 
     @Test
+    void aReRegistrationAfterADeletionWhoseAnswerIsLostIsStillRecovered() {
+        assertEquals(201, register("again").getStatusCode());
+        assertEquals(200, delete("again").getStatusCode()); // the earlier user's registeredAt stays on the item
+        api.clock.advance(Duration.ofSeconds(1));
+        api.simulator.faults().inject(Endpoint.REGISTER_USER, Fault.lostAnswer(Duration.ofSeconds(3)).times(1));
+        assertEquals(502, register("again").getStatusCode());
+
+        APIGatewayV2HTTPResponse retry = register("again");
+
+        assertEquals(201, retry.getStatusCode(), retry.getBody());
+        assertEquals(api.secretAtSnapTrade("again"), api.store.credentials("again").orElseThrow().userSecret());
+    }
+
+    @Test
     void overlappingAttemptsNeverRunTogether() {
         // attempt A holds the registration (e.g. slow at SnapTrade; API Gateway gave up and the app retried)
         assertEquals(com.connectionkeeper.core.domain.AccountStore.RegistrationStart.STARTED,
