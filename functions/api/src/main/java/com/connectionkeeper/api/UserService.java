@@ -68,7 +68,8 @@ final class UserService {
             case STARTED -> { }
         }
         try {
-            return registerHolding(userId, requestId, ourUnfinishedRegistration(known));
+            return registerHolding(userId, requestId, known.map(Account::registeringSince).isPresent(),
+                    ourUnfinishedRegistration(known));
         } catch (RuntimeException e) {
             try {
                 accounts.endRegistration(userId, requestId, false); // the next attempt need not wait for the lease
@@ -97,7 +98,12 @@ final class UserService {
         return !elsewhere;
     }
 
-    private ObjectNode registerHolding(String userId, String requestId, boolean ours) {
+    /**
+     * Registers while holding the user. {@code earlierIntent}: an earlier attempt's outcome is unknown (a definite
+     * failure of this attempt says nothing about it, so its intent stays); {@code ours}: and nothing says the user
+     * SnapTrade may hold was registered elsewhere.
+     */
+    private ObjectNode registerHolding(String userId, String requestId, boolean earlierIntent, boolean ours) {
         UserCredentials registered;
         try {
             registered = snaptrade.registerUser(userId);
@@ -105,7 +111,8 @@ final class UserService {
             if (e.kind() == SnapTradeException.Kind.CONFLICT && ours) {
                 registered = registerAgain(userId, requestId);
             } else {
-                accounts.endRegistration(userId, requestId, definite(e));
+                boolean conflict = e.kind() == SnapTradeException.Kind.CONFLICT; // not ours: registered elsewhere
+                accounts.endRegistration(userId, requestId, conflict || definite(e) && !earlierIntent);
                 if (e.kind() == SnapTradeException.Kind.CONFLICT) {
                     throw ApiException.conflict("SnapTrade already has a user '" + userId
                             + "' (registered elsewhere): import its secret with PUT /users/{userId}/secret");

@@ -239,6 +239,19 @@ class HalfDoneFailuresTest {
     }
 
     @Test
+    void aDefiniteFailureOfALaterAttemptKeepsAnEarlierAttemptsUnknownOutcome() {
+        api.simulator.faults().inject(Endpoint.REGISTER_USER, Fault.lostAnswer(Duration.ofSeconds(3)).times(1));
+        assertEquals(502, register("kept").getStatusCode()); // registered at SnapTrade, answer lost
+        api.simulator.faults().inject(Endpoint.REGISTER_USER, Fault.snapTradeError(403, "1066").times(1));
+        assertEquals(502, register("kept").getStatusCode()); // refused: definite, but for this attempt only
+
+        APIGatewayV2HTTPResponse retry = register("kept");
+
+        assertEquals(201, retry.getStatusCode(), retry.getBody());
+        assertEquals(api.secretAtSnapTrade("kept"), api.store.credentials("kept").orElseThrow().userSecret());
+    }
+
+    @Test
     void overlappingAttemptsNeverRunTogether() {
         // attempt A holds the registration (e.g. slow at SnapTrade; API Gateway gave up and the app retried)
         assertEquals(com.connectionkeeper.core.domain.AccountStore.RegistrationStart.STARTED,
