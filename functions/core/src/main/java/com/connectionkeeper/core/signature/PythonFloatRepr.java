@@ -136,13 +136,20 @@ final class PythonFloatRepr {
             e++;
         }
         String digits = Long.toString(f);
-        int exponent = e + digits.length() - 1; // value = d.ddd * 10^exponent
+        layout(digits, e + digits.length() - 1, out);
+        return out.toString();
+    }
+
+    /**
+     * Python's repr layout of the shortest digits {@code digits} with value d.ddd × 10^{@code exponent}: fixed
+     * notation from 1e-4 up to 1e16, scientific outside (the test's reference implementation shares it).
+     */
+    static void layout(String digits, int exponent, StringBuilder out) {
         if (exponent >= -4 && exponent < 16) {
             appendFixed(digits, exponent + 1, out);
         } else {
             appendScientific(digits, exponent, out);
         }
-        return out.toString();
     }
 
     /** {@code decimalPoint} digits before the point (zero or negative: leading zeros after it); never ends in '.'. */

@@ -94,35 +94,7 @@ final class PythonFloatReprReference {
         if (decimal.signum() < 0) {
             out.append('-');
         }
-        if (exponent >= -4 && exponent < 16) {
-            appendFixed(digits, exponent + 1, out);
-        } else {
-            appendScientific(digits, exponent, out);
-        }
+        PythonFloatRepr.layout(digits, exponent, out); // the layout is shared; the digits are what is checked
         return out.toString();
-    }
-
-    /** {@code decimalPoint} digits before the point (zero or negative: leading zeros after it); never ends in '.'. */
-    private static void appendFixed(String digits, int decimalPoint, StringBuilder out) {
-        if (decimalPoint <= 0) {
-            out.append("0.").append("0".repeat(-decimalPoint)).append(digits);
-        } else if (decimalPoint >= digits.length()) {
-            out.append(digits).append("0".repeat(decimalPoint - digits.length())).append(".0");
-        } else {
-            out.append(digits, 0, decimalPoint).append('.').append(digits, decimalPoint, digits.length());
-        }
-    }
-
-    private static void appendScientific(String digits, int exponent, StringBuilder out) {
-        out.append(digits.charAt(0));
-        if (digits.length() > 1) {
-            out.append('.').append(digits, 1, digits.length());
-        }
-        out.append('e').append(exponent < 0 ? '-' : '+');
-        int magnitude = Math.abs(exponent);
-        if (magnitude < 10) {
-            out.append('0');
-        }
-        out.append(magnitude);
     }
 }
