@@ -1,9 +1,6 @@
 package com.connectionkeeper.api;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /** User and connection ids as they arrive in paths and bodies: decoded and checked before anything uses them. */
@@ -46,14 +43,8 @@ final class Ids {
         if (!canonical) {
             throw ApiException.badRequest(what + NOT_CANONICAL);
         }
-        try {
-            return check(StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes.toByteArray())).toString(), what);
-        } catch (CharacterCodingException e) {
-            throw ApiException.badRequest(what + " is not valid UTF-8");
-        }
+        return check(PercentDecoding.utf8(bytes.toByteArray())
+                .orElseThrow(() -> ApiException.badRequest(what + " is not valid UTF-8")), what);
     }
 
     /** RFC 3986's unreserved characters: the only ones a canonical segment holds literally. */

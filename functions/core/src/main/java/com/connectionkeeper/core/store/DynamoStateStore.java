@@ -326,17 +326,14 @@ public final class DynamoStateStore implements StateStore, SweepQueue, AccountSt
                 .set("userSecret", userSecret)
                 .setIfAbsent("sweepOrder", UpdateBuilder.s(sweepOrder(null, userId)))
                 .remove("problem").remove("retryAt").remove("sweepFailures").remove("flagChecks");
-        String status = u.name("status");
-        u.when("attribute_not_exists(" + status + ") OR " + status + " <> "
-                + u.value(AttributeValue.fromS(UserStatus.DELETED.name())));
+        u.when(notDeleted(u));
         return update(u, key(userId, Keys.USER_SK));
     }
 
     @Override
     public Optional<HeldSecret> heldSecret(String userId) {
         Map<String, AttributeValue> item = get(userId, Keys.USER_SK);
-        if (item == null || str(item, "userSecret") == null
-                || UserStatus.DELETED.name().equals(str(item, "status"))) {
+        if (item == null || str(item, "userSecret") == null || deleted(item)) {
             return Optional.empty();
         }
         return Optional.of(new HeldSecret(new UserCredentials(userId, str(item, "userSecret")), str(item, "problem")));
@@ -347,10 +344,7 @@ public final class DynamoStateStore implements StateStore, SweepQueue, AccountSt
         UpdateBuilder u = new UpdateBuilder().remove("problem").remove("flagChecks").remove("retryAt")
                 .remove("sweepFailures")
                 .setIfAbsent("sweepOrder", UpdateBuilder.s(sweepOrder(null, userId)));
-        String status = u.name("status");
-        u.when(u.name("userSecret") + " = " + u.value(AttributeValue.fromS(secretUsed)) + " AND ("
-                + "attribute_not_exists(" + status + ") OR " + status + " <> "
-                + u.value(AttributeValue.fromS(UserStatus.DELETED.name())) + ")");
+        u.when(u.name("userSecret") + " = " + u.value(AttributeValue.fromS(secretUsed)) + " AND " + notDeleted(u));
         return update(u, key(userId, Keys.USER_SK));
     }
 
@@ -368,8 +362,7 @@ public final class DynamoStateStore implements StateStore, SweepQueue, AccountSt
         // one conditional write on the count read just before, so the flag and its recheck time land together
         for (int attempt = 0; attempt < 5; attempt++) {
             Map<String, AttributeValue> item = get(userId, Keys.USER_SK);
-            if (item == null || !secretUsed.equals(str(item, "userSecret"))
-                    || UserStatus.DELETED.name().equals(str(item, "status"))) {
+            if (item == null || !secretUsed.equals(str(item, "userSecret")) || deleted(item)) {
                 return; // nothing to recheck: no secret, another secret by now, or deleted
             }
             String before = item.containsKey("flagChecks") ? item.get("flagChecks").n() : null;
@@ -380,10 +373,8 @@ public final class DynamoStateStore implements StateStore, SweepQueue, AccountSt
                     .set("retryAt", retryAt(at.plus(RetryBackoff.FLAGGED_RECHECK.delayAfter(flags)), userId))
                     .remove("sweepOrder").remove("sweepFailures");
             String count = u.name("flagChecks");
-            String status = u.name("status");
-            u.when(u.name("userSecret") + " = " + u.value(AttributeValue.fromS(secretUsed)) + " AND ("
-                    + "attribute_not_exists(" + status + ") OR "
-                    + status + " <> " + u.value(AttributeValue.fromS(UserStatus.DELETED.name())) + ") AND "
+            u.when(u.name("userSecret") + " = " + u.value(AttributeValue.fromS(secretUsed)) + " AND "
+                    + notDeleted(u) + " AND "
                     + (before == null ? "attribute_not_exists(" + count + ")"
                     : count + " = " + u.value(AttributeValue.fromN(before))));
             if (update(u, key(userId, Keys.USER_SK))) {
@@ -428,8 +419,7 @@ public final class DynamoStateStore implements StateStore, SweepQueue, AccountSt
         if (item == null) {
             return Optional.empty();
         }
-        boolean inSweep = item.containsKey("userSecret") && !item.containsKey("problem")
-                && !UserStatus.DELETED.name().equals(str(item, "status"));
+        boolean inSweep = item.containsKey("userSecret") && !item.containsKey("problem") && !deleted(item);
         return Optional.of(new Standing(time(item, "lastCheckedAt"), inSweep));
     }
 
@@ -475,10 +465,8 @@ public final class DynamoStateStore implements StateStore, SweepQueue, AccountSt
             // a flagged user whose recheck failed for a transient reason: its recheck moves by the same backoff
             UpdateBuilder flagged = new UpdateBuilder().set("lastCheckedAt", Watermark.timeKey(at))
                     .add("sweepFailures", AttributeValue.fromN("1"));
-            String status = flagged.name("status");
             flagged.when("attribute_exists(" + flagged.name("problem") + ") AND attribute_exists("
-                    + flagged.name("userSecret") + ") AND (attribute_not_exists(" + status + ") OR " + status + " <> "
-                    + flagged.value(AttributeValue.fromS(UserStatus.DELETED.name())) + ")");
+                    + flagged.name("userSecret") + ") AND " + notDeleted(flagged));
             try {
                 counted = Optional.of(dynamo.updateItem(flagged.build(table, key(userId, Keys.USER_SK),
                         ReturnValue.UPDATED_NEW)));
@@ -495,10 +483,8 @@ public final class DynamoStateStore implements StateStore, SweepQueue, AccountSt
 
     /** Applies {@code u} if the user is in the sweep (a secret held, not deleted, not flagged); empty if not. */
     private Optional<UpdateItemResponse> updateInSweep(UpdateBuilder u, String userId, ReturnValue returnValue) {
-        String status = u.name("status");
-        u.when("attribute_exists(" + u.name("userSecret") + ") AND attribute_not_exists(" + u.name("problem") + ") AND ("
-                + "attribute_not_exists(" + status + ") OR " + status + " <> "
-                + u.value(AttributeValue.fromS(UserStatus.DELETED.name())) + ")");
+        u.when("attribute_exists(" + u.name("userSecret") + ") AND attribute_not_exists(" + u.name("problem") + ") AND "
+                + notDeleted(u));
         try {
             return Optional.of(dynamo.updateItem(u.build(table, key(userId, Keys.USER_SK), returnValue)));
         } catch (ConditionalCheckFailedException notInTheSweep) {
@@ -533,8 +519,7 @@ public final class DynamoStateStore implements StateStore, SweepQueue, AccountSt
             return RegistrationStart.STARTED;
         }
         Map<String, AttributeValue> item = get(userId, Keys.USER_SK);
-        boolean exists = item != null && item.containsKey("userSecret")
-                && !UserStatus.DELETED.name().equals(str(item, "status"));
+        boolean exists = item != null && item.containsKey("userSecret") && !deleted(item);
         return exists ? RegistrationStart.EXISTS : RegistrationStart.IN_PROGRESS;
     }
 
@@ -590,6 +575,17 @@ public final class DynamoStateStore implements StateStore, SweepQueue, AccountSt
         known.when("attribute_not_exists(" + known.name("userSecret") + ") AND " + known.name("status") + " <> "
                 + known.value(AttributeValue.fromS(UserStatus.DELETED.name())));
         return update(known, key(userId, Keys.USER_SK));
+    }
+
+    /** Condition: the user is not deleted (no status yet, or another one). */
+    private static String notDeleted(UpdateBuilder u) {
+        String status = u.name("status");
+        return "(attribute_not_exists(" + status + ") OR " + status + " <> "
+                + u.value(AttributeValue.fromS(UserStatus.DELETED.name())) + ")";
+    }
+
+    private static boolean deleted(Map<String, AttributeValue> item) {
+        return UserStatus.DELETED.name().equals(str(item, "status"));
     }
 
     /** Applies a conditional update; false when its condition does not hold. */
