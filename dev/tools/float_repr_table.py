@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
-"""Writes functions/core/src/main/java/com/connectionkeeper/core/signature/PowersOfTen.java: the 126-bit powers of
+"""Writes functions/core/src/main/java/com.connectionkeeper.signature/PowersOfTen.java: the 126-bit powers of
 ten of PythonFloatRepr (Schubfach). For each k in [-324, 292], g = floor(10^-k * 2^-r) + 1 with r such that
 2^125 <= 10^-k * 2^-r < 2^126, as g1 = g >> 63 and g0 = g mod 2^63. Python's integers are exact, so this is the
 definition itself; PythonFloatReprTest recomputes every entry with BigInteger. Run from the repository root."""
 import pathlib
 
 K_MIN, K_MAX = -324, 292
-TARGET = pathlib.Path("functions/core/src/main/java/com/connectionkeeper/core/signature/PowersOfTen.java")
+TARGET = pathlib.Path("functions/core/src/main/java/com.connectionkeeper.signature/PowersOfTen.java")
 
 
 def flog2pow10(e):
@@ -27,7 +27,7 @@ def entries():
         yield k, g >> 63, g & ((1 << 63) - 1)
 
 
-HEADER = '''package com.connectionkeeper.core.signature;
+HEADER = '''package com.connectionkeeper.signature;
 
 /**
  * The powers of ten of {@link PythonFloatRepr}: for each k in [-324, 292], g = floor(10^-k * 2^-r) + 1 with r such

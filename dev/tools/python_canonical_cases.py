@@ -2,10 +2,10 @@
 # python_canonical_cases.py: writes the reference table for the Java canonical-JSON code (SnapTrade webhook signatures).
 #
 # SnapTrade signs a webhook over json.dumps(payload, separators=(",", ":"), sort_keys=True). The Java port,
-# com.connectionkeeper.core.signature.CanonicalJson, must give byte-identical output, so its test
+# com.connectionkeeper.signature.CanonicalJson, must give byte-identical output, so its test
 # (PythonCanonicalCasesTest) compares it with this table, computed by the real Python. The Java tests never run Python.
 #
-# Output: functions/core/src/test/resources/signature/python-canonical-cases.json, a JSON object with
+# Output: functions/signature/src/test/resources/signature/python-canonical-cases.json, a JSON object with
 #   textCases  - [{"name", "input", "canonical" | "error"}]: input is JSON text (a str, as json.loads(str) sees it);
 #                "canonical" is json.dumps(json.loads(input), separators=(",", ":"), sort_keys=True), "error" the name
 #                of the exception Python raised instead (Java must then throw MalformedJsonException).
@@ -29,7 +29,7 @@ import struct
 import sys
 
 OUT = (pathlib.Path(__file__).resolve().parents[2]
-       / "functions/core/src/test/resources/signature/python-canonical-cases.json")
+       / "functions/signature/src/test/resources/signature/python-canonical-cases.json")
 SEED = 20240917
 
 

@@ -1,8 +1,8 @@
 package com.connectionkeeper.bench;
 
-import com.connectionkeeper.core.domain.WebhookIngestion;
-import com.connectionkeeper.core.signature.WebhookVerifier;
-import com.connectionkeeper.core.store.DynamoStateStore;
+import com.connectionkeeper.core.ingest.WebhookIngestion;
+import com.connectionkeeper.signature.WebhookVerifier;
+import com.connectionkeeper.store.DynamoStateStore;
 import com.connectionkeeper.testkit.CloudFormationTemplate;
 import com.connectionkeeper.testkit.DynaliteServer;
 import com.connectionkeeper.testkit.RepoPaths;

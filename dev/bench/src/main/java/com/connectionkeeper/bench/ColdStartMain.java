@@ -3,7 +3,7 @@ package com.connectionkeeper.bench;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.connectionkeeper.core.config.EnvironmentConfig;
-import com.connectionkeeper.core.store.DynamoClients;
+import com.connectionkeeper.store.DynamoClients;
 import com.connectionkeeper.webhook.WebhookHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -2,7 +2,7 @@ package com.connectionkeeper.bench;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.connectionkeeper.core.domain.Watermark;
+import com.connectionkeeper.core.model.Watermark;
 import com.connectionkeeper.webhook.WebhookHandler;
 import java.time.Instant;
 import java.util.Arrays;

@@ -1,8 +1,8 @@
 package com.connectionkeeper.bench;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.connectionkeeper.core.signature.CanonicalJson;
-import com.connectionkeeper.core.signature.WebhookVerifier;
+import com.connectionkeeper.signature.CanonicalJson;
+import com.connectionkeeper.signature.WebhookVerifier;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;

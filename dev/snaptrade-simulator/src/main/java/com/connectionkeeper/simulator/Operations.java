@@ -17,7 +17,7 @@ final class Operations {
         this.portal = portal;
     }
 
-    ApiResponse call(Endpoint.Match match, Map<String, String> query, JsonNode body) {
+    SnapTradeApiResponse call(Endpoint.Match match, Map<String, String> query, JsonNode body) {
         return switch (match.endpoint()) {
             case LIST_USERS -> listUsers();
             case REGISTER_USER -> registerUser(body);
@@ -25,39 +25,39 @@ final class Operations {
             case RESET_USER_SECRET -> resetUserSecret(body);
             case LIST_AUTHORIZATIONS, DETAIL_AUTHORIZATION, DISABLE_AUTHORIZATION, LOGIN ->
                     state.authenticates(query.get("userId"), query.get("userSecret"))
-                            ? userCall(match, query.get("userId"), body) : ApiResponse.badUser();
+                            ? userCall(match, query.get("userId"), body) : SnapTradeApiResponse.badUser();
         };
     }
 
-    private ApiResponse userCall(Endpoint.Match match, String userId, JsonNode body) {
+    private SnapTradeApiResponse userCall(Endpoint.Match match, String userId, JsonNode body) {
         return switch (match.endpoint()) {
             case LIST_AUTHORIZATIONS -> listAuthorizations(userId);
             case DETAIL_AUTHORIZATION -> owned(userId, match.pathParam())
-                    .map(c -> ApiResponse.ok(AuthorizationJson.of(c))).orElseGet(ApiResponse::notFound);
+                    .map(c -> SnapTradeApiResponse.ok(AuthorizationJson.of(c))).orElseGet(SnapTradeApiResponse::notFound);
             case DISABLE_AUTHORIZATION -> owned(userId, match.pathParam())
-                    .map(this::disable).orElseGet(ApiResponse::notFound);
+                    .map(this::disable).orElseGet(SnapTradeApiResponse::notFound);
             case LOGIN -> login(userId, body);
             default -> throw new IllegalArgumentException(match.endpoint() + " is not a user call");
         };
     }
 
-    private ApiResponse listUsers() {
+    private SnapTradeApiResponse listUsers() {
         ArrayNode ids = Json.MAPPER.createArrayNode();
         state.users().forEach(ids::add);
-        return ApiResponse.ok(ids);
+        return SnapTradeApiResponse.ok(ids);
     }
 
-    private ApiResponse registerUser(JsonNode body) {
+    private SnapTradeApiResponse registerUser(JsonNode body) {
         String userId = text(body, "userId");
         if (userId == null || userId.isBlank()) {
-            return ApiResponse.error(400, "userId is required", "1011");
+            return SnapTradeApiResponse.error(400, "userId is required", "1011");
         }
         Optional<String> secret = state.registerUser(userId);
         if (secret.isEmpty()) {
-            return ApiResponse.error(400, "User with the given userId already exists", "1010");
+            return SnapTradeApiResponse.error(400, "User with the given userId already exists", "1010");
         }
-        webhooks.send(WebhookEvent.user("USER_REGISTERED", userId));
-        return ApiResponse.ok(Json.object().put("userId", userId).put("userSecret", secret.get()));
+        webhooks.send(SimulatedWebhookEvent.user("USER_REGISTERED", userId));
+        return SnapTradeApiResponse.ok(Json.object().put("userId", userId).put("userSecret", secret.get()));
     }
 
     /**
@@ -65,52 +65,52 @@ final class Operations {
      * secret: "if you call this endpoint and fail to save the new secret, you'll no longer be able to access any data
      * for this user"); the old secret stops working at once.
      */
-    private ApiResponse resetUserSecret(JsonNode body) {
+    private SnapTradeApiResponse resetUserSecret(JsonNode body) {
         String userId = text(body, "userId");
         String secret = text(body, "userSecret");
         if (!state.authenticates(userId, secret)) {
-            return ApiResponse.badUser();
+            return SnapTradeApiResponse.badUser();
         }
-        return ApiResponse.ok(Json.object().put("userId", userId).put("userSecret", state.resetSecret(userId)));
+        return SnapTradeApiResponse.ok(Json.object().put("userId", userId).put("userSecret", state.resetSecret(userId)));
     }
 
-    private ApiResponse deleteUser(String userId) {
+    private SnapTradeApiResponse deleteUser(String userId) {
         if (userId == null || !state.deleteUser(userId)) {
-            return ApiResponse.notFound();
+            return SnapTradeApiResponse.notFound();
         }
-        webhooks.send(WebhookEvent.user("USER_DELETED", userId));
-        return ApiResponse.ok(Json.object().put("status", "deleted")
+        webhooks.send(SimulatedWebhookEvent.user("USER_DELETED", userId));
+        return SnapTradeApiResponse.ok(Json.object().put("status", "deleted")
                 .put("detail", "User queued for deletion; please wait for webhook for confirmation.")
                 .put("userId", userId));
     }
 
-    private ApiResponse listAuthorizations(String userId) {
+    private SnapTradeApiResponse listAuthorizations(String userId) {
         ArrayNode list = Json.MAPPER.createArrayNode();
         state.connections(userId).forEach(c -> list.add(AuthorizationJson.of(c)));
-        return ApiResponse.ok(list);
+        return SnapTradeApiResponse.ok(list);
     }
 
-    private ApiResponse disable(SimulatedConnection connection) {
+    private SnapTradeApiResponse disable(SimulatedConnection connection) {
         Optional<SimulatedConnection> broken = state.breakConnection(connection.id());
         if (broken.isEmpty()) {
-            return ApiResponse.error(402, "This connection is already disabled.", "3011");
+            return SnapTradeApiResponse.error(402, "This connection is already disabled.", "3011");
         }
-        webhooks.send(WebhookEvent.connection("CONNECTION_BROKEN", broken.get()));
-        return ApiResponse.ok(Json.object().put("detail", "Connection " + connection.id() + " has been disabled"));
+        webhooks.send(SimulatedWebhookEvent.connection("CONNECTION_BROKEN", broken.get()));
+        return SnapTradeApiResponse.ok(Json.object().put("detail", "Connection " + connection.id() + " has been disabled"));
     }
 
-    private ApiResponse login(String userId, JsonNode body) {
+    private SnapTradeApiResponse login(String userId, JsonNode body) {
         String reconnect = text(body, "reconnect");
         String type = Optional.ofNullable(text(body, "connectionType")).orElse("read");
         if (!"read".equals(type) && !"trade".equals(type)) {
-            return ApiResponse.error(400, "connectionType must be read or trade", "1011");
+            return SnapTradeApiResponse.error(400, "connectionType must be read or trade", "1011");
         }
         if (reconnect != null && owned(userId, reconnect).isEmpty()) {
-            return ApiResponse.notFound();
+            return SnapTradeApiResponse.notFound();
         }
         PortalSession session = portal.open(userId, reconnect, type, text(body, "broker"),
                 text(body, "customRedirect"));
-        return ApiResponse.ok(Json.object().put("redirectURI", portal.url(session)).put("sessionId", session.id()));
+        return SnapTradeApiResponse.ok(Json.object().put("redirectURI", portal.url(session)).put("sessionId", session.id()));
     }
 
     private Optional<SimulatedConnection> owned(String userId, String connectionId) {

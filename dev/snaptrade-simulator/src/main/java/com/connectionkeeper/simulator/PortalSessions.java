@@ -88,7 +88,7 @@ final class PortalSessions {
         String brokerage = valueOr(choice.brokerage(), valueOr(session.broker(), DEFAULT_BROKER));
         String account = valueOr(choice.account(), "account-" + UUID.randomUUID());
         SimulatedConnection added = state.addConnection(session.userId(), brokerage, session.connectionType(), account);
-        webhooks.send(WebhookEvent.connection("CONNECTION_ADDED", added));
+        webhooks.send(SimulatedWebhookEvent.connection("CONNECTION_ADDED", added));
         return success(added.id());
     }
 
@@ -103,9 +103,9 @@ final class PortalSessions {
         }
         SimulatorState.Repair repair = state.repair(session.reconnect(), session.connectionType());
         if (repair.before().disabled()) {
-            webhooks.send(WebhookEvent.connection("CONNECTION_FIXED", repair.after()));
+            webhooks.send(SimulatedWebhookEvent.connection("CONNECTION_FIXED", repair.after()));
         } else if (!repair.before().type().equals(repair.after().type())) {
-            webhooks.send(WebhookEvent.connection("CONNECTION_UPDATED", repair.after()));
+            webhooks.send(SimulatedWebhookEvent.connection("CONNECTION_UPDATED", repair.after()));
         }
         return success(repair.after().id());
     }

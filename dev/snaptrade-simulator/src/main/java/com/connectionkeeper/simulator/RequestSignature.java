@@ -1,8 +1,8 @@
 package com.connectionkeeper.simulator;
 
-import com.connectionkeeper.core.signature.CanonicalJson;
-import com.connectionkeeper.core.signature.MalformedJsonException;
-import com.connectionkeeper.core.signature.WebhookVerifier;
+import com.connectionkeeper.signature.CanonicalJson;
+import com.connectionkeeper.signature.MalformedJsonException;
+import com.connectionkeeper.signature.WebhookVerifier;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -22,7 +22,7 @@ public final class SimulatorControl {
     public String seedUser(String userId) {
         String secret = state.registerUser(userId)
                 .orElseThrow(() -> new IllegalStateException("user " + userId + " already exists"));
-        webhooks.send(WebhookEvent.user("USER_REGISTERED", userId));
+        webhooks.send(SimulatedWebhookEvent.user("USER_REGISTERED", userId));
         return secret;
     }
 
@@ -31,7 +31,7 @@ public final class SimulatorControl {
         if (!state.deleteUser(userId)) {
             throw new NoSuchElementException("no user " + userId);
         }
-        webhooks.send(WebhookEvent.user("USER_DELETED", userId));
+        webhooks.send(SimulatedWebhookEvent.user("USER_DELETED", userId));
     }
 
     /** Adds a working connection to a brokerage (CONNECTION_ADDED) and returns its id; type "read" or "trade". */
@@ -42,25 +42,25 @@ public final class SimulatorControl {
     /** As {@link #addConnection(String, String, String)}, naming the brokerage login (see the portal's account). */
     public String addConnection(String userId, String brokerageSlug, String type, String account) {
         SimulatedConnection added = state.addConnection(userId, brokerageSlug, type, account);
-        webhooks.send(WebhookEvent.connection("CONNECTION_ADDED", added));
+        webhooks.send(SimulatedWebhookEvent.connection("CONNECTION_ADDED", added));
         return added.id();
     }
 
     /** Breaks a connection (CONNECTION_BROKEN); no-op if already broken. */
     public void breakConnection(String connectionId) {
         state.breakConnection(connectionId)
-                .ifPresent(c -> webhooks.send(WebhookEvent.connection("CONNECTION_BROKEN", c)));
+                .ifPresent(c -> webhooks.send(SimulatedWebhookEvent.connection("CONNECTION_BROKEN", c)));
     }
 
     /** Repairs a broken connection (CONNECTION_FIXED); no-op if it works. */
     public void fixConnection(String connectionId) {
         state.fixConnection(connectionId)
-                .ifPresent(c -> webhooks.send(WebhookEvent.connection("CONNECTION_FIXED", c)));
+                .ifPresent(c -> webhooks.send(SimulatedWebhookEvent.connection("CONNECTION_FIXED", c)));
     }
 
     /** Deletes a connection (CONNECTION_DELETED). */
     public void deleteConnection(String connectionId) {
-        webhooks.send(WebhookEvent.connection("CONNECTION_DELETED", state.deleteConnection(connectionId)));
+        webhooks.send(SimulatedWebhookEvent.connection("CONNECTION_DELETED", state.deleteConnection(connectionId)));
     }
 
     /** The user's connections as they really are. */

@@ -40,7 +40,7 @@ public final class SnapTradeSimulator implements AutoCloseable {
         PortalSessions portal = new PortalSessions(config, state, sender, this::origin);
         RateLimiter limiter = new RateLimiter(config.rateLimit(), config.window());
         Operations operations = new Operations(state, sender, portal);
-        server.createContext(API_PREFIX + "/", new ApiHandler(config, operations, limiter, faults, requests));
+        server.createContext(API_PREFIX + "/", new SnapTradeApiHandler(config, operations, limiter, faults, requests));
         server.createContext("/portal/", new PortalHandler(portal));
         server.createContext("/control/", new ControlHandler(control, faults, requests, webhooks));
         server.setExecutor(workers);

@@ -1,7 +1,7 @@
 package com.connectionkeeper.simulator;
 
-import com.connectionkeeper.core.signature.CanonicalJson;
-import com.connectionkeeper.core.signature.WebhookVerifier;
+import com.connectionkeeper.signature.CanonicalJson;
+import com.connectionkeeper.signature.WebhookVerifier;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
@@ -42,7 +42,7 @@ final class WebhookSender {
     }
 
     /** Records the webhook for {@code event} and starts delivering it; returns at once. */
-    WebhookDelivery send(WebhookEvent event) {
+    WebhookDelivery send(SimulatedWebhookEvent event) {
         ObjectNode payload = Json.object()
                 .put("webhookId", UUID.randomUUID().toString())
                 .put("clientId", config.clientId())

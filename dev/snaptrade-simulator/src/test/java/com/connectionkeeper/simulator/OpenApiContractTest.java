@@ -52,12 +52,12 @@ class OpenApiContractTest {
     @Test
     void errorBodiesMustHaveSnapTradesShape() throws IOException {
         OpenApiContract spec = OpenApiContract.load();
-        assertEquals(List.of(), spec.errors(Endpoint.LIST_AUTHORIZATIONS, 401, ApiResponse.badUser().body()));
-        assertEquals(List.of(), spec.errors(Endpoint.REGISTER_USER, 500, ApiResponse.serverError(500).body()));
+        assertEquals(List.of(), spec.errors(Endpoint.LIST_AUTHORIZATIONS, 401, SnapTradeApiResponse.badUser().body()));
+        assertEquals(List.of(), spec.errors(Endpoint.REGISTER_USER, 500, SnapTradeApiResponse.serverError(500).body()));
         assertEquals(1, spec.errors(Endpoint.LIST_AUTHORIZATIONS, 401,
                 "{\"detail\":\"x\",\"status_code\":401,\"code\":1076}").size());
         assertEquals(3, spec.errors(Endpoint.LIST_AUTHORIZATIONS, 401, "{\"detail\":\"x\",\"code\":1076}").size());
-        assertEquals(1, spec.errors(Endpoint.LOGIN, 404, ApiResponse.serverError(500).body()).size());
+        assertEquals(1, spec.errors(Endpoint.LOGIN, 404, SnapTradeApiResponse.serverError(500).body()).size());
     }
 
     @Test

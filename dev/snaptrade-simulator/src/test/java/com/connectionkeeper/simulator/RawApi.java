@@ -1,6 +1,6 @@
 package com.connectionkeeper.simulator;
 
-import com.connectionkeeper.core.signature.WebhookVerifier;
+import com.connectionkeeper.signature.WebhookVerifier;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

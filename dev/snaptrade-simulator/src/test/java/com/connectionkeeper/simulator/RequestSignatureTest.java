@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.connectionkeeper.core.signature.WebhookVerifier;
+import com.connectionkeeper.signature.WebhookVerifier;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;

@@ -2,15 +2,15 @@ package com.connectionkeeper.api;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent.RequestContext;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.connectionkeeper.api.ApiRequest.Caller;
 import com.connectionkeeper.core.config.EnvironmentConfig;
-import com.connectionkeeper.core.store.DynamoClients;
-import com.connectionkeeper.core.store.DynamoStateStore;
 import com.connectionkeeper.snaptrade.SnapTradeSdkGateway;
 import com.connectionkeeper.snaptrade.SnapTradeSettings;
+import com.connectionkeeper.store.DynamoClients;
+import com.connectionkeeper.store.DynamoStateStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,8 +38,8 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
                 Duration.ofDays(config.historyRetentionDays()));
         SnapTradeSdkGateway snaptrade = SnapTradeSdkGateway.create(SnapTradeSettings.fromEnvironment(env));
         ApiSettings settings = ApiSettings.fromEnvironment(env);
-        return new Api(new UserService(store, store, store, snaptrade, clock),
-                new ReconnectService(store, store, snaptrade, settings, clock), settings.access());
+        return new Api(new UserService(store, store, store, store, snaptrade, clock),
+                new ReconnectService(store, store, store, snaptrade, settings, clock), settings.access());
     }
 
     @Override

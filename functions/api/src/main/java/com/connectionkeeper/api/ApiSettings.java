@@ -1,9 +1,9 @@
 package com.connectionkeeper.api;
 
+import com.connectionkeeper.accounts.ReturnUrlAllowList;
+import com.connectionkeeper.api.token.ReturnOutcomeSigner;
+import com.connectionkeeper.api.token.ReturnStateCodec;
 import com.connectionkeeper.core.config.EnvironmentVariables;
-import com.connectionkeeper.core.reconnect.ReturnOutcomeSigner;
-import com.connectionkeeper.core.reconnect.ReturnStateCodec;
-import com.connectionkeeper.core.reconnect.ReturnUrlAllowList;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;

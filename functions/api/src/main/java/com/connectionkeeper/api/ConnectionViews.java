@@ -1,7 +1,7 @@
 package com.connectionkeeper.api;
 
-import com.connectionkeeper.core.domain.ConnectionState;
-import com.connectionkeeper.core.domain.Observed;
+import com.connectionkeeper.core.model.ConnectionState;
+import com.connectionkeeper.core.model.Observed;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;

@@ -1,21 +1,23 @@
 package com.connectionkeeper.api;
 
-import com.connectionkeeper.core.domain.AccountStore;
-import com.connectionkeeper.core.domain.AccountStore.IssuedLink;
-import com.connectionkeeper.core.domain.AccountStore.LinkUse;
-import com.connectionkeeper.core.domain.AccountStore.LiveLink;
-import com.connectionkeeper.core.domain.AccountStore.PortalReturn;
-import com.connectionkeeper.core.domain.ConnectionState;
-import com.connectionkeeper.core.domain.ConnectionStatus;
-import com.connectionkeeper.core.domain.Delivery;
-import com.connectionkeeper.core.domain.IngestResult;
-import com.connectionkeeper.core.domain.Reconciler;
-import com.connectionkeeper.core.domain.Reconciliation;
-import com.connectionkeeper.core.domain.Source;
-import com.connectionkeeper.core.domain.StateStore;
-import com.connectionkeeper.core.reconnect.ReturnState;
-import com.connectionkeeper.core.reconnect.ReturnUrls;
-import com.connectionkeeper.core.reconnect.Verification;
+import com.connectionkeeper.accounts.AccountStore.IssuedLink;
+import com.connectionkeeper.accounts.AccountStore.LinkUse;
+import com.connectionkeeper.accounts.AccountStore.LiveLink;
+import com.connectionkeeper.accounts.AccountStore.PortalReturn;
+import com.connectionkeeper.accounts.AccountStore;
+import com.connectionkeeper.accounts.ReturnState;
+import com.connectionkeeper.accounts.ReturnUrls;
+import com.connectionkeeper.api.token.StateCheck;
+import com.connectionkeeper.core.ingest.ConnectionStore;
+import com.connectionkeeper.core.log.JsonLog;
+import com.connectionkeeper.core.model.ConnectionState;
+import com.connectionkeeper.core.model.ConnectionStatus;
+import com.connectionkeeper.core.model.HistoryEntry;
+import com.connectionkeeper.core.model.IngestResult;
+import com.connectionkeeper.core.model.Source;
+import com.connectionkeeper.core.reconcile.Observations;
+import com.connectionkeeper.core.reconcile.Reconciler;
+import com.connectionkeeper.core.secrets.SecretStore;
 import com.connectionkeeper.core.snaptrade.BrokerageConnection;
 import com.connectionkeeper.core.snaptrade.ConnectionType;
 import com.connectionkeeper.core.snaptrade.LoginLink;
@@ -23,7 +25,6 @@ import com.connectionkeeper.core.snaptrade.ReconnectRequest;
 import com.connectionkeeper.core.snaptrade.SnapTradeException;
 import com.connectionkeeper.core.snaptrade.SnapTradeGateway;
 import com.connectionkeeper.core.snaptrade.UserCredentials;
-import com.connectionkeeper.core.log.JsonLog;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -51,16 +52,18 @@ final class ReconnectService {
     static final Duration REUSE_MARGIN = Duration.ofSeconds(60);
     static final Set<String> PORTAL_STATUSES = Set.of("SUCCESS", "ERROR", "ABANDONED");
 
-    private final StateStore store;
+    private final ConnectionStore store;
+    private final SecretStore secrets;
     private final AccountStore accounts;
     private final SnapTradeGateway snaptrade;
     private final ApiSettings settings;
     private final Reconciler reconciler;
     private final Clock clock;
 
-    ReconnectService(StateStore store, AccountStore accounts, SnapTradeGateway snaptrade, ApiSettings settings,
-                     Clock clock) {
+    ReconnectService(ConnectionStore store, SecretStore secrets, AccountStore accounts, SnapTradeGateway snaptrade,
+                     ApiSettings settings, Clock clock) {
         this.store = store;
+        this.secrets = secrets;
         this.accounts = accounts;
         this.snaptrade = snaptrade;
         this.settings = settings;
@@ -128,7 +131,7 @@ final class ReconnectService {
         Instant linkExpires = now.plus(LINK_VALIDITY);
         accounts.keepLiveLink(userId, new LiveLink(connectionId, fingerprint, type.wire(), link.redirectUri(),
                 link.sessionId(), linkExpires, nonce));
-        store.recordDelivery(new Delivery(userId, connectionId, requestId, "RECONNECT_LINK_ISSUED", now, now,
+        store.recordHistory(new HistoryEntry(userId, connectionId, requestId, "RECONNECT_LINK_ISSUED", now, now,
                 IngestResult.IGNORED, "{\"type\":\"" + type.wire() + "\",\"force\":" + options.force() + "}",
                 Source.API));
         return linkAnswer(link.redirectUri(), link.sessionId(), linkExpires, connectionId, type.wire(), nonce);
@@ -155,10 +158,10 @@ final class ReconnectService {
         }
         ApiRequest request = readable.get();
         Instant now = clock.instant();
-        Verification verified = settings.stateCodec().verify(request.queryParam("state"), now);
-        if (!(verified instanceof Verification.Valid valid)) {
+        StateCheck verified = settings.stateCodec().verify(request.queryParam("state"), now);
+        if (!(verified instanceof StateCheck.Valid valid)) {
             JsonLog.warn("reconnect_return_refused", "requestId", request.requestId(), "reason",
-                    ((Verification.Invalid) verified).reason().name());
+                    ((StateCheck.Invalid) verified).reason().name());
             return LandingPage.refused("This reconnect link is not valid or has expired.");
         }
         ReturnState state = valid.state();
@@ -198,7 +201,7 @@ final class ReconnectService {
             recorded.put("reason", outcome.reason());
         }
         try {
-            store.recordDelivery(new Delivery(state.userId(), state.connectionId(), "return-" + state.nonce(),
+            store.recordHistory(new HistoryEntry(state.userId(), state.connectionId(), "return-" + state.nonce(),
                     "RECONNECT_RETURNED", now, now, IngestResult.IGNORED,
                     ApiResponse.MAPPER.valueToTree(recorded).toString(), Source.PORTAL));
         } catch (RuntimeException e) {
@@ -324,7 +327,7 @@ final class ReconnectService {
 
     /** The portal said SUCCESS: ask SnapTrade and record what it says (source {@code portal}). */
     private Outcome confirm(ReturnState state, Instant now) {
-        Optional<UserCredentials> credentials = store.credentials(state.userId());
+        Optional<UserCredentials> credentials = secrets.credentials(state.userId());
         if (credentials.isEmpty()) {
             return new Outcome("SUCCESS", "NOT_VERIFIED");
         }
@@ -339,7 +342,7 @@ final class ReconnectService {
         try {
             ConnectionStatus before = store.connection(state.userId(), state.connectionId())
                     .map(ConnectionState::status).orElse(null);
-            reconciler.apply(state.userId(), Reconciliation.observeOne(before, detail, now,
+            reconciler.apply(state.userId(), Observations.observeOne(before, detail, now,
                     "portal-" + state.nonce(), Source.PORTAL), "portal-" + state.nonce(), now);
         } catch (RuntimeException e) {
             // SnapTrade has answered: its word is the outcome; the webhook or the sweep will write it here
@@ -349,7 +352,7 @@ final class ReconnectService {
     }
 
     private UserCredentials credentials(String userId) {
-        return store.credentials(userId).orElseThrow(() -> {
+        return secrets.credentials(userId).orElseThrow(() -> {
             boolean rejected = accounts.account(userId).map(a -> a.problem() != null).orElse(false);
             return rejected
                     ? new ApiException(422, "SnapTrade rejected the stored secret of user '" + userId
@@ -388,7 +391,7 @@ final class ReconnectService {
             return call.get();
         } catch (SnapTradeException e) {
             if (e.kind() == SnapTradeException.Kind.CREDENTIALS_REJECTED) {
-                store.flagUser(credentials.userId(), "CREDENTIALS_REJECTED", clock.instant(),
+                secrets.flagUser(credentials.userId(), "CREDENTIALS_REJECTED", clock.instant(),
                         credentials.userSecret());
             }
             throw e;

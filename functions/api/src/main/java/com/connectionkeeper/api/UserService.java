@@ -1,23 +1,24 @@
 package com.connectionkeeper.api;
 
-import com.connectionkeeper.core.domain.AccountStore;
-import com.connectionkeeper.core.domain.AccountStore.Account;
-import com.connectionkeeper.core.domain.ConnectionState;
-import com.connectionkeeper.core.domain.Delivery;
-import com.connectionkeeper.core.domain.EventType;
-import com.connectionkeeper.core.domain.IngestResult;
-import com.connectionkeeper.core.domain.Reconciler;
-import com.connectionkeeper.core.domain.Source;
-import com.connectionkeeper.core.domain.StateStore;
-import com.connectionkeeper.core.domain.SweepQueue;
-import com.connectionkeeper.core.domain.UserDeletion;
-import com.connectionkeeper.core.domain.UserState;
-import com.connectionkeeper.core.domain.WebhookEvent;
+import com.connectionkeeper.accounts.AccountStore.Account;
+import com.connectionkeeper.accounts.AccountStore;
+import com.connectionkeeper.core.ingest.ConnectionStore;
+import com.connectionkeeper.core.ingest.UserDeletion;
 import com.connectionkeeper.core.log.JsonLog;
+import com.connectionkeeper.core.model.ConnectionState;
+import com.connectionkeeper.core.model.EventType;
+import com.connectionkeeper.core.model.HistoryEntry;
+import com.connectionkeeper.core.model.IngestResult;
+import com.connectionkeeper.core.model.Source;
+import com.connectionkeeper.core.model.UserState;
+import com.connectionkeeper.core.model.WebhookEvent;
+import com.connectionkeeper.core.reconcile.Reconciler;
+import com.connectionkeeper.core.secrets.SecretStore;
 import com.connectionkeeper.core.snaptrade.BrokerageConnection;
 import com.connectionkeeper.core.snaptrade.SnapTradeException;
 import com.connectionkeeper.core.snaptrade.SnapTradeGateway;
 import com.connectionkeeper.core.snaptrade.UserCredentials;
+import com.connectionkeeper.core.sweep.SweepQueue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.time.Instant;
@@ -26,7 +27,8 @@ import java.util.Optional;
 
 /** Users through the API: register at SnapTrade, import one registered elsewhere, delete, read its connections. */
 final class UserService {
-    private final StateStore store;
+    private final ConnectionStore store;
+    private final SecretStore secrets;
     private final AccountStore accounts;
     private final SweepQueue sweep;
     private final SnapTradeGateway snaptrade;
@@ -35,8 +37,10 @@ final class UserService {
     /** How long one registration attempt holds the user: longer than the API function's timeout (29 s). */
     static final java.time.Duration REGISTRATION_LEASE = java.time.Duration.ofSeconds(60);
 
-    UserService(StateStore store, AccountStore accounts, SweepQueue sweep, SnapTradeGateway snaptrade, Clock clock) {
+    UserService(ConnectionStore store, SecretStore secrets, AccountStore accounts, SweepQueue sweep,
+                SnapTradeGateway snaptrade, Clock clock) {
         this.store = store;
+        this.secrets = secrets;
         this.accounts = accounts;
         this.sweep = sweep;
         this.snaptrade = snaptrade;
@@ -187,7 +191,7 @@ final class UserService {
                 default -> throw e;
             }
         }
-        if (!store.saveUserSecret(userId, userSecret)) {
+        if (!secrets.saveUserSecret(userId, userSecret)) {
             throw ApiException.conflict("user '" + userId + "' was deleted; register it again with POST /users");
         }
         reconciler.reconcile(userId, listed, observedAt, requestId, Source.API);
@@ -226,7 +230,7 @@ final class UserService {
                 .filter(u -> !again || deleted > 0 || !recorded(userId, u.deletionWatermark().tieBreaker()))
                 .ifPresent(u -> record(userId, u.deletionWatermark().tieBreaker(), EventType.USER_DELETED.name(),
                         u.deletedAt(), IngestResult.APPLIED));
-        accounts.forgetSecret(userId);
+        secrets.forgetSecret(userId);
         return ApiResponse.MAPPER.createObjectNode().put("userId", userId).put("status", "DELETED")
                 .put("connectionsDeleted", deleted);
     }
@@ -241,7 +245,7 @@ final class UserService {
         if (account.deleted()) {
             throw ApiException.conflict("user '" + userId + "' was deleted; register it again with POST /users");
         }
-        StateStore.HeldSecret held = store.heldSecret(userId).orElseThrow(() -> ApiException.conflict(
+        SecretStore.HeldSecret held = secrets.heldSecret(userId).orElseThrow(() -> ApiException.conflict(
                 "no secret is stored for user '" + userId + "': import it with PUT /users/{userId}/secret"));
         UserCredentials fresh;
         try {
@@ -274,7 +278,7 @@ final class UserService {
         RuntimeException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             try {
-                if (!store.saveUserSecret(userId, secret)) {
+                if (!secrets.saveUserSecret(userId, secret)) {
                     throw ApiException.conflict("user '" + userId + "' was deleted while its secret was reset");
                 }
                 return;
@@ -310,7 +314,7 @@ final class UserService {
     }
 
     private void record(String userId, String requestId, String type, Instant at, IngestResult result) {
-        store.recordDelivery(new Delivery(userId, null, requestId, type, at, at, result, "{\"via\":\"api\"}",
+        store.recordHistory(new HistoryEntry(userId, null, requestId, type, at, at, result, "{\"via\":\"api\"}",
                 Source.API));
     }
 }

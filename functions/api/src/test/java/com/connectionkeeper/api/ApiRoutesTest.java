@@ -10,15 +10,15 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.connectionkeeper.core.domain.AccountStore.Account;
-import com.connectionkeeper.core.domain.ConnectionState;
-import com.connectionkeeper.core.domain.ConnectionStatus;
-import com.connectionkeeper.core.domain.Delivery;
-import com.connectionkeeper.core.domain.Source;
-import com.connectionkeeper.core.domain.UserStatus;
-import com.connectionkeeper.core.reconnect.ReturnState;
-import com.connectionkeeper.core.reconnect.ReturnStateCodec;
-import com.connectionkeeper.core.reconnect.Verification;
+import com.connectionkeeper.accounts.AccountStore.Account;
+import com.connectionkeeper.accounts.ReturnState;
+import com.connectionkeeper.api.token.ReturnStateCodec;
+import com.connectionkeeper.api.token.StateCheck;
+import com.connectionkeeper.core.model.ConnectionState;
+import com.connectionkeeper.core.model.ConnectionStatus;
+import com.connectionkeeper.core.model.HistoryEntry;
+import com.connectionkeeper.core.model.Source;
+import com.connectionkeeper.core.model.UserStatus;
 import com.connectionkeeper.simulator.Endpoint;
 import com.connectionkeeper.simulator.RecordedRequest;
 import com.connectionkeeper.simulator.SimulatedConnection;
@@ -63,7 +63,7 @@ class ApiRoutesTest {
     }
 
     private List<String> eventTypes(String userId, String connectionId) {
-        return api.store.history(userId, connectionId).stream().map(Delivery::eventType).toList();
+        return api.store.history(userId, connectionId).stream().map(HistoryEntry::eventType).toList();
     }
 
     private static void assertRecent(String isoInstant) {
@@ -464,15 +464,15 @@ class ApiRoutesTest {
             assertEquals(0, api.simulator.requests().count(Endpoint.DETAIL_AUTHORIZATION),
                     "the type was known from the import");
 
-            Verification v = ReturnStateCodec.fromSecret(LocalApi.STATE_KEY).verify(api.lastState(), Instant.now());
-            ReturnState state = ((Verification.Valid) v).state();
+            StateCheck v = ReturnStateCodec.fromSecret(LocalApi.STATE_KEY).verify(api.lastState(), Instant.now());
+            ReturnState state = ((StateCheck.Valid) v).state();
             assertEquals("alice", state.userId());
             assertEquals(c, state.connectionId());
             assertEquals(LocalApi.APP_RETURN, state.returnUrl());
             assertEquals(1, api.items("alice", "LINK#").size());
             assertEquals("LINK#" + state.nonce(), api.items("alice", "LINK#").get(0).get("sk").s());
 
-            List<Delivery> history = api.store.history("alice", c).stream()
+            List<HistoryEntry> history = api.store.history("alice", c).stream()
                     .filter(d -> d.eventType().equals("RECONNECT_LINK_ISSUED")).toList();
             assertEquals(1, history.size());
             assertEquals("{\"type\":\"trade\",\"force\":false}", history.get(0).recordedJson());
@@ -614,8 +614,8 @@ class ApiRoutesTest {
                     LocalApi.JSON.createObjectNode().put("redirectUrl", url).toString());
 
             assertEquals(200, r.getStatusCode(), r.getBody());
-            Verification v = ReturnStateCodec.fromSecret(LocalApi.STATE_KEY).verify(api.lastState(), Instant.now());
-            assertEquals(url, ((Verification.Valid) v).state().returnUrl());
+            StateCheck v = ReturnStateCodec.fromSecret(LocalApi.STATE_KEY).verify(api.lastState(), Instant.now());
+            assertEquals(url, ((StateCheck.Valid) v).state().returnUrl());
         }
 
         @Test

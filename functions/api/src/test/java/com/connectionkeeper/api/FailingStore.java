@@ -1,8 +1,9 @@
 package com.connectionkeeper.api;
 
-import com.connectionkeeper.core.domain.AccountStore;
-import com.connectionkeeper.core.domain.StateStore;
-import com.connectionkeeper.core.domain.SweepQueue;
+import com.connectionkeeper.accounts.AccountStore;
+import com.connectionkeeper.core.ingest.ConnectionStore;
+import com.connectionkeeper.core.secrets.SecretStore;
+import com.connectionkeeper.core.sweep.SweepQueue;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -19,7 +20,7 @@ import software.amazon.awssdk.core.exception.SdkClientException;
  */
 final class FailingStore implements InvocationHandler {
     /** Every port method that writes; reads pass through uncounted. */
-    static final Set<String> WRITES = Set.of("applyToConnection", "applyToUser", "recordDelivery", "saveUserSecret",
+    static final Set<String> WRITES = Set.of("applyToConnection", "applyToUser", "recordHistory", "saveUserSecret",
             "flagUser", "clearFlag", "createUser", "beginRegistration", "endRegistration", "forgetSecret", "recordLink", "consumeLink",
             "markVerified", "markChecked", "scheduleRetry", "startPass", "advancePass", "tryLease", "releaseLease");
 
@@ -43,18 +44,22 @@ final class FailingStore implements InvocationHandler {
         return ports.proxy();
     }
 
-    /** A proxy implementing the three ports over {@code store} (a DynamoStateStore). */
+    /** A proxy implementing the four ports over {@code store} (a DynamoStateStore). */
     static Ports over(Object store) {
         FailingStore handler = new FailingStore(store);
         Object proxy = Proxy.newProxyInstance(FailingStore.class.getClassLoader(),
-                new Class<?>[] {StateStore.class, AccountStore.class, SweepQueue.class}, handler);
+                new Class<?>[] {ConnectionStore.class, SecretStore.class, AccountStore.class, SweepQueue.class}, handler);
         return new Ports(proxy, handler);
     }
 
     /** The proxy as each port, and its control. */
     record Ports(Object proxy, FailingStore control) {
-        StateStore state() {
-            return (StateStore) proxy;
+        ConnectionStore state() {
+            return (ConnectionStore) proxy;
+        }
+
+        SecretStore secrets() {
+            return (SecretStore) proxy;
         }
 
         AccountStore accounts() {

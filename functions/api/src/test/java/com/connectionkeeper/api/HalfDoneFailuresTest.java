@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.connectionkeeper.core.domain.EventType;
-import com.connectionkeeper.core.domain.WebhookEvent;
-import com.connectionkeeper.core.domain.WebhookIngestion;
+import com.connectionkeeper.core.ingest.WebhookIngestion;
+import com.connectionkeeper.core.model.EventType;
+import com.connectionkeeper.core.model.WebhookEvent;
 import com.connectionkeeper.core.snaptrade.UserCredentials;
 import com.connectionkeeper.simulator.Endpoint;
 import com.connectionkeeper.simulator.Fault;
@@ -48,8 +48,8 @@ class HalfDoneFailuresTest {
         gateway = SnapTradeSdkGateway.create(SnapTradeSettings.fromEnvironment(api.env));
         ApiSettings settings = ApiSettings.fromEnvironment(api.env);
         handler = new ApiHandler(new Api(
-                new UserService(ports.state(), ports.accounts(), ports.sweep(), gateway, api.clock),
-                new ReconnectService(ports.state(), ports.accounts(), gateway, settings, api.clock),
+                new UserService(ports.state(), ports.secrets(), ports.accounts(), ports.sweep(), gateway, api.clock),
+                new ReconnectService(ports.state(), ports.secrets(), ports.accounts(), gateway, settings, api.clock),
                 settings.access()));
     }
 
@@ -123,7 +123,7 @@ class HalfDoneFailuresTest {
         assertEquals(3, LocalApi.body(clean).path("connectionsDeleted").asInt());
         List<String> writes = control.writes().subList(before, control.writes().size());
         assertEquals(List.of("applyToUser", "applyToConnection", "applyToConnection", "applyToConnection",
-                "recordDelivery", "forgetSecret"), writes);
+                "recordHistory", "forgetSecret"), writes);
         List<String> expected = shape("clean");
         assertTrue(expected.stream().filter(s -> s.startsWith("CONN")).allMatch(s -> s.contains("DELETED")));
 
@@ -148,14 +148,14 @@ class HalfDoneFailuresTest {
         control.failBeforeWrite(2); // the user is written DELETED, no connection yet
         assertEquals(500, delete("by-webhook").getStatusCode());
         assertEquals(3, api.store.connections("by-webhook").stream()
-                .filter(c -> c.status() != com.connectionkeeper.core.domain.ConnectionStatus.DELETED).count());
+                .filter(c -> c.status() != com.connectionkeeper.core.model.ConnectionStatus.DELETED).count());
 
         // SnapTrade's USER_DELETED for the same deletion arrives: older than ours, so stale — and it finishes the job
         new WebhookIngestion(api.store, api.clock).ingest(new WebhookEvent("wh-1", "by-webhook",
                 EventType.USER_DELETED, "USER_DELETED", api.clock.instant().minusSeconds(1), null, null, null, "{}"));
 
         assertTrue(api.store.connections("by-webhook").stream()
-                .allMatch(c -> c.status() == com.connectionkeeper.core.domain.ConnectionStatus.DELETED));
+                .allMatch(c -> c.status() == com.connectionkeeper.core.model.ConnectionStatus.DELETED));
         List<String> connections = shape("by-webhook").stream().filter(s -> s.startsWith("CONN")).toList();
         assertEquals(shape("clean").stream().filter(s -> s.startsWith("CONN"))
                 .map(s -> s.replace("source=api", "source=webhook")).toList(), connections, "finished by the webhook");
@@ -254,7 +254,7 @@ class HalfDoneFailuresTest {
     @Test
     void overlappingAttemptsNeverRunTogether() {
         // attempt A holds the registration (e.g. slow at SnapTrade; API Gateway gave up and the app retried)
-        assertEquals(com.connectionkeeper.core.domain.AccountStore.RegistrationStart.STARTED,
+        assertEquals(com.connectionkeeper.accounts.AccountStore.RegistrationStart.STARTED,
                 api.store.beginRegistration("overlap", api.clock.instant(), "attempt-a",
                         api.clock.instant().plus(UserService.REGISTRATION_LEASE)));
 

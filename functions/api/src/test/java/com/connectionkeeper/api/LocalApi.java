@@ -1,25 +1,26 @@
 package com.connectionkeeper.api;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent.RequestContext;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import com.connectionkeeper.accounts.AccountStore;
 import com.connectionkeeper.core.config.EnvironmentConfig;
-import com.connectionkeeper.core.domain.AccountStore;
-import com.connectionkeeper.core.domain.StateStore;
+import com.connectionkeeper.core.ingest.ConnectionStore;
+import com.connectionkeeper.core.secrets.SecretStore;
 import com.connectionkeeper.core.snaptrade.SnapTradeGateway;
-import com.connectionkeeper.core.store.DynamoStateStore;
-import com.connectionkeeper.snaptrade.SnapTradeSdkGateway;
-import com.connectionkeeper.snaptrade.SnapTradeSettings;
 import com.connectionkeeper.simulator.Endpoint;
 import com.connectionkeeper.simulator.SimulatorConfig;
 import com.connectionkeeper.simulator.SnapTradeSimulator;
 import com.connectionkeeper.simulator.WebhookDelivery;
+import com.connectionkeeper.snaptrade.SnapTradeSdkGateway;
+import com.connectionkeeper.snaptrade.SnapTradeSettings;
+import com.connectionkeeper.store.DynamoStateStore;
 import com.connectionkeeper.testkit.Dynalite;
 import com.connectionkeeper.testkit.Fixtures;
+import com.connectionkeeper.testkit.MutableClock;
 import com.connectionkeeper.webhook.WebhookEndpoint;
 import com.connectionkeeper.webhook.WebhookHandler;
-import com.connectionkeeper.testkit.MutableClock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -138,15 +139,15 @@ final class LocalApi implements AutoCloseable {
     }
 
     /**
-     * Builds the function again with the reconnect service on {@code reconnectStore} (a StateStore and AccountStore
+     * Builds the function again with the reconnect service on {@code reconnectStore} (a ConnectionStore and AccountStore
      * wrapping {@link #store}, e.g. one that fails on a chosen write); users as usual.
      */
     void useReconnectStore(Object reconnectStore) {
         ApiSettings settings = ApiSettings.fromEnvironment(env);
         SnapTradeGateway gateway = SnapTradeSdkGateway.create(SnapTradeSettings.fromEnvironment(env));
-        handler = new ApiHandler(new Api(new UserService(store, store, store, gateway, clock),
-                new ReconnectService((StateStore) reconnectStore, (AccountStore) reconnectStore, gateway, settings,
-                        clock), settings.access()));
+        handler = new ApiHandler(new Api(new UserService(store, store, store, store, gateway, clock),
+                new ReconnectService((ConnectionStore) reconnectStore, (SecretStore) reconnectStore,
+                        (AccountStore) reconnectStore, gateway, settings, clock), settings.access()));
     }
 
     APIGatewayV2HTTPResponse invoke(APIGatewayV2HTTPEvent event) {

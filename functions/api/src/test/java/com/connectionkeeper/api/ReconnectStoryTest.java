@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.connectionkeeper.core.domain.ConnectionState;
-import com.connectionkeeper.core.domain.ConnectionStatus;
-import com.connectionkeeper.core.domain.Source;
+import com.connectionkeeper.core.model.ConnectionState;
+import com.connectionkeeper.core.model.ConnectionStatus;
+import com.connectionkeeper.core.model.Source;
 import com.connectionkeeper.simulator.Endpoint;
 import com.connectionkeeper.simulator.RecordedRequest;
 import com.fasterxml.jackson.databind.JsonNode;

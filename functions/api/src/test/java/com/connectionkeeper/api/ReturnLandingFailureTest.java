@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.connectionkeeper.core.domain.ConnectionStatus;
+import com.connectionkeeper.accounts.AccountStore;
+import com.connectionkeeper.core.ingest.ConnectionStore;
+import com.connectionkeeper.core.model.ConnectionStatus;
+import com.connectionkeeper.core.sweep.SweepQueue;
 import com.connectionkeeper.simulator.Endpoint;
 import com.connectionkeeper.simulator.Fault;
-import com.connectionkeeper.core.domain.AccountStore;
-import com.connectionkeeper.core.domain.StateStore;
-import com.connectionkeeper.core.domain.SweepQueue;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.concurrent.CompletableFuture;
@@ -57,8 +57,8 @@ class ReturnLandingFailureTest {
                 Arguments.of("snaptrade", 0, "SUCCESS", "NOT_VERIFIED", "NOT_VERIFIED"),
                 Arguments.of("connection", 1, "SUCCESS", null, null),
                 Arguments.of("applyToConnection", 1, "SUCCESS", null, null),
-                Arguments.of("recordDelivery", 1, "SUCCESS", null, null),
-                Arguments.of("recordDelivery", 2, "SUCCESS", null, null),
+                Arguments.of("recordHistory", 1, "SUCCESS", null, null),
+                Arguments.of("recordHistory", 2, "SUCCESS", null, null),
                 Arguments.of("recordLinkOutcome", 1, "SUCCESS", null, "NOT_VERIFIED"));
     }
 
@@ -111,7 +111,7 @@ class ReturnLandingFailureTest {
         String portal = LocalApi.body(api.reconnectLink("alice", c,
                 "{\"redirectUrl\":\"" + LocalApi.APP_RETURN + "\"}")).path("redirectURI").asText();
         String landing = LocalApi.completePortal(portal, "ABANDONED");
-        api.useReconnectStore(FailingStore.failing(api.store, "recordDelivery", 1));
+        api.useReconnectStore(FailingStore.failing(api.store, "recordHistory", 1));
 
         APIGatewayV2HTTPResponse r = api.landAt(landing);
 
@@ -132,7 +132,7 @@ class ReturnLandingFailureTest {
 
         Held(Object delegate, String method) {
             proxy = Proxy.newProxyInstance(Held.class.getClassLoader(),
-                    new Class<?>[] {StateStore.class, AccountStore.class, SweepQueue.class}, (p, m, args) -> {
+                    new Class<?>[] {ConnectionStore.class, AccountStore.class, SweepQueue.class}, (p, m, args) -> {
                         if (m.getName().equals(method) && entered.getCount() > 0) {
                             entered.countDown();
                             release.await();

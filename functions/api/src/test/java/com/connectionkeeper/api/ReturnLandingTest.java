@@ -8,13 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.connectionkeeper.core.domain.ConnectionState;
-import com.connectionkeeper.core.domain.ConnectionStatus;
-import com.connectionkeeper.core.domain.Delivery;
-import com.connectionkeeper.core.domain.Source;
-import com.connectionkeeper.core.reconnect.ReturnState;
-import com.connectionkeeper.core.reconnect.ReturnStateCodec;
-import com.connectionkeeper.core.reconnect.Verification;
+import com.connectionkeeper.accounts.ReturnState;
+import com.connectionkeeper.api.token.ReturnStateCodec;
+import com.connectionkeeper.api.token.StateCheck;
+import com.connectionkeeper.core.model.ConnectionState;
+import com.connectionkeeper.core.model.ConnectionStatus;
+import com.connectionkeeper.core.model.HistoryEntry;
+import com.connectionkeeper.core.model.Source;
 import com.connectionkeeper.simulator.Endpoint;
 import com.connectionkeeper.simulator.Fault;
 import java.time.Duration;
@@ -68,14 +68,14 @@ class ReturnLandingTest {
     }
 
     private static ReturnState stateOf(String token) {
-        return ((Verification.Valid) OUR_CODEC.verify(token, Instant.now())).state();
+        return ((StateCheck.Valid) OUR_CODEC.verify(token, Instant.now())).state();
     }
 
     private ConnectionState connection() {
         return api.store.connection("alice", c).orElseThrow();
     }
 
-    private List<Delivery> returns() {
+    private List<HistoryEntry> returns() {
         return api.store.history("alice", c).stream().filter(d -> d.eventType().equals("RECONNECT_RETURNED"))
                 .toList();
     }

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.connectionkeeper.core.config.EnvironmentConfig;
-import com.connectionkeeper.core.domain.ConnectionStatus;
+import com.connectionkeeper.core.model.ConnectionStatus;
 import com.connectionkeeper.simulator.Endpoint;
 import com.connectionkeeper.simulator.Fault;
 import java.time.Duration;

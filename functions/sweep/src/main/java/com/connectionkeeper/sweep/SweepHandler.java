@@ -4,12 +4,12 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.connectionkeeper.core.config.EnvironmentConfig;
-import com.connectionkeeper.core.domain.SweepPlanner;
-import com.connectionkeeper.core.domain.UserSweep;
-import com.connectionkeeper.core.store.DynamoClients;
-import com.connectionkeeper.core.store.DynamoStateStore;
+import com.connectionkeeper.core.sweep.SweepPlanner;
+import com.connectionkeeper.core.sweep.UserSweep;
 import com.connectionkeeper.snaptrade.SnapTradeSdkGateway;
 import com.connectionkeeper.snaptrade.SnapTradeSettings;
+import com.connectionkeeper.store.DynamoClients;
+import com.connectionkeeper.store.DynamoStateStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -38,7 +38,7 @@ public final class SweepHandler implements RequestHandler<ScheduledEvent, Map<St
         SnapTradeSettings snaptrade = SnapTradeSettings.fromEnvironment(env);
         Clock clock = Clock.systemUTC();
         return new SweepRun(store, new SweepPlanner(store),
-                new UserSweep(store, store, SnapTradeSdkGateway.create(snaptrade), clock,
+                new UserSweep(store, store, store, SnapTradeSdkGateway.create(snaptrade), clock,
                         SweepSettings.retryBackoff(env)), clock,
                 SweepSettings.fromEnvironment(env, snaptrade.retryBudget()));
     }

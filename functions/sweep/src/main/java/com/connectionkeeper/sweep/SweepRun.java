@@ -1,10 +1,10 @@
 package com.connectionkeeper.sweep;
 
-import com.connectionkeeper.core.domain.SweepPlanner;
-import com.connectionkeeper.core.domain.SweepQueue;
-import com.connectionkeeper.core.domain.Transition;
-import com.connectionkeeper.core.domain.UserSweep;
 import com.connectionkeeper.core.log.JsonLog;
+import com.connectionkeeper.core.model.Transition;
+import com.connectionkeeper.core.sweep.SweepPlanner;
+import com.connectionkeeper.core.sweep.SweepQueue;
+import com.connectionkeeper.core.sweep.UserSweep;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,7 +1,7 @@
 package com.connectionkeeper.sweep;
 
 import com.connectionkeeper.core.config.EnvironmentVariables;
-import com.connectionkeeper.core.domain.RetryBackoff;
+import com.connectionkeeper.core.model.RetryBackoff;
 import java.time.Duration;
 import java.util.Map;
 

@@ -1,7 +1,7 @@
 package com.connectionkeeper.sweep;
 
-import com.connectionkeeper.core.domain.Transition;
 import com.connectionkeeper.core.log.JsonLog;
+import com.connectionkeeper.core.model.Transition;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

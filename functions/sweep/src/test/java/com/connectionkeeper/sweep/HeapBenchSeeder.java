@@ -1,9 +1,9 @@
 package com.connectionkeeper.sweep;
 
-import com.connectionkeeper.core.domain.ConnectionRules;
-import com.connectionkeeper.core.domain.EventType;
-import com.connectionkeeper.core.domain.WebhookEvent;
-import com.connectionkeeper.core.store.DynamoStateStore;
+import com.connectionkeeper.core.model.ConnectionRules;
+import com.connectionkeeper.core.model.EventType;
+import com.connectionkeeper.core.model.WebhookEvent;
+import com.connectionkeeper.store.DynamoStateStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;

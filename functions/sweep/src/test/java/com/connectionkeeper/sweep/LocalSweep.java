@@ -2,20 +2,20 @@ package com.connectionkeeper.sweep;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.connectionkeeper.core.domain.ConnectionState;
-import com.connectionkeeper.core.domain.ConnectionStatus;
-import com.connectionkeeper.core.domain.RetryBackoff;
-import com.connectionkeeper.core.domain.SweepPlanner;
-import com.connectionkeeper.core.domain.UserSweep;
-import com.connectionkeeper.core.store.DynamoStateStore;
+import com.connectionkeeper.core.model.ConnectionState;
+import com.connectionkeeper.core.model.ConnectionStatus;
+import com.connectionkeeper.core.model.RetryBackoff;
+import com.connectionkeeper.core.sweep.SweepPlanner;
+import com.connectionkeeper.core.sweep.UserSweep;
 import com.connectionkeeper.simulator.Endpoint;
 import com.connectionkeeper.simulator.RecordedRequest;
 import com.connectionkeeper.simulator.SimulatedConnection;
 import com.connectionkeeper.simulator.SimulatorConfig;
 import com.connectionkeeper.simulator.SnapTradeSimulator;
+import com.connectionkeeper.snaptrade.Sleeper;
 import com.connectionkeeper.snaptrade.SnapTradeSdkGateway;
 import com.connectionkeeper.snaptrade.SnapTradeSettings;
-import com.connectionkeeper.snaptrade.Sleeper;
+import com.connectionkeeper.store.DynamoStateStore;
 import com.connectionkeeper.testkit.Dynalite;
 import java.time.Clock;
 import java.time.Duration;
@@ -54,7 +54,7 @@ final class LocalSweep implements AutoCloseable {
         this.table = Dynalite.createTable();
         this.store = new DynamoStateStore(Dynalite.client(), table, Duration.ofDays(1));
         SnapTradeSdkGateway gateway = new SnapTradeSdkGateway(settings, Sleeper.SYSTEM, () -> 1.0, line -> { });
-        this.users = new UserSweep(store, store, gateway, Clock.systemUTC(), RetryBackoff.DEFAULT);
+        this.users = new UserSweep(store, store, store, gateway, Clock.systemUTC(), RetryBackoff.DEFAULT);
     }
 
     /** A run with this request budget and concurrency, and the margin the test's gateway needs. */

@@ -1,15 +1,15 @@
 package com.connectionkeeper.sweep;
 
-import com.connectionkeeper.core.domain.RetryBackoff;
-import com.connectionkeeper.core.domain.SweepPlanner;
-import com.connectionkeeper.core.domain.UserSweep;
-import com.connectionkeeper.core.store.DynamoStateStore;
+import com.connectionkeeper.core.model.RetryBackoff;
+import com.connectionkeeper.core.sweep.SweepPlanner;
+import com.connectionkeeper.core.sweep.UserSweep;
 import com.connectionkeeper.simulator.Endpoint;
 import com.connectionkeeper.simulator.SimulatorConfig;
 import com.connectionkeeper.simulator.SnapTradeSimulator;
+import com.connectionkeeper.snaptrade.Sleeper;
 import com.connectionkeeper.snaptrade.SnapTradeSdkGateway;
 import com.connectionkeeper.snaptrade.SnapTradeSettings;
-import com.connectionkeeper.snaptrade.Sleeper;
+import com.connectionkeeper.store.DynamoStateStore;
 import com.connectionkeeper.testkit.Dynalite;
 import com.connectionkeeper.testkit.RepoPaths;
 import java.nio.file.Files;
@@ -50,7 +50,7 @@ public final class SweepBench {
                     .withBaseUrl(sim.baseUrl()).withRateLimit(LIMIT, WINDOW);
             SnapTradeSdkGateway gateway = new SnapTradeSdkGateway(settings, Sleeper.SYSTEM,
                     () -> ThreadLocalRandom.current().nextDouble(), line -> { });
-            UserSweep check = new UserSweep(store, store, gateway, Clock.systemUTC(), RetryBackoff.DEFAULT);
+            UserSweep check = new UserSweep(store, store, store, gateway, Clock.systemUTC(), RetryBackoff.DEFAULT);
             SweepRun run = new SweepRun(store, new SweepPlanner(store), check, Clock.systemUTC(),
                     new SweepSettings(LIMIT, 16, SweepSettings.marginFor(settings.retryBudget())));
             sim.requests().clear();

@@ -4,14 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.connectionkeeper.core.domain.RetryBackoff;
-import com.connectionkeeper.core.domain.SweepPlanner;
-import com.connectionkeeper.core.domain.UserSweep;
+import com.connectionkeeper.core.model.RetryBackoff;
 import com.connectionkeeper.core.snaptrade.UserCredentials;
+import com.connectionkeeper.core.sweep.SweepPlanner;
+import com.connectionkeeper.core.sweep.UserSweep;
 import com.connectionkeeper.simulator.Endpoint;
 import com.connectionkeeper.simulator.Fault;
-import com.connectionkeeper.snaptrade.SnapTradeSdkGateway;
 import com.connectionkeeper.snaptrade.Sleeper;
+import com.connectionkeeper.snaptrade.SnapTradeSdkGateway;
 import com.connectionkeeper.testkit.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,7 +45,7 @@ class SweepBlameTest {
     }
 
     private SweepRun run(int requestsPerRun, int concurrency) {
-        UserSweep users = new UserSweep(sweep.store, sweep.store, gateway, clock, RetryBackoff.DEFAULT);
+        UserSweep users = new UserSweep(sweep.store, sweep.store, sweep.store, gateway, clock, RetryBackoff.DEFAULT);
         return new SweepRun(sweep.store, new SweepPlanner(sweep.store), users, clock,
                 new SweepSettings(requestsPerRun, concurrency, Duration.ZERO, 5));
     }

@@ -1,7 +1,7 @@
 package com.connectionkeeper.sweep;
 
-import com.connectionkeeper.core.store.DynamoStateStore;
 import com.connectionkeeper.snaptrade.SnapTradeSettings;
+import com.connectionkeeper.store.DynamoStateStore;
 import com.connectionkeeper.testkit.DynaliteServer;
 import com.connectionkeeper.testkit.RepoPaths;
 import java.io.Reader;

@@ -1,14 +1,14 @@
 package com.connectionkeeper.sweep;
 
 import com.connectionkeeper.core.config.EnvironmentConfig;
-import com.connectionkeeper.core.domain.RetryBackoff;
-import com.connectionkeeper.core.domain.SweepPlanner;
-import com.connectionkeeper.core.domain.UserSweep;
-import com.connectionkeeper.core.store.DynamoClients;
-import com.connectionkeeper.core.store.DynamoStateStore;
+import com.connectionkeeper.core.model.RetryBackoff;
+import com.connectionkeeper.core.sweep.SweepPlanner;
+import com.connectionkeeper.core.sweep.UserSweep;
+import com.connectionkeeper.snaptrade.Sleeper;
 import com.connectionkeeper.snaptrade.SnapTradeSdkGateway;
 import com.connectionkeeper.snaptrade.SnapTradeSettings;
-import com.connectionkeeper.snaptrade.Sleeper;
+import com.connectionkeeper.store.DynamoClients;
+import com.connectionkeeper.store.DynamoStateStore;
 import java.io.IOException;
 import java.io.Writer;
 import java.lang.management.ManagementFactory;
@@ -59,7 +59,7 @@ public final class SweepHeapProbe {
         SnapTradeSdkGateway gateway = new SnapTradeSdkGateway(settings, Sleeper.SYSTEM,
                 () -> ThreadLocalRandom.current().nextDouble(), System.out::println);
         Clock clock = Clock.systemUTC();
-        SweepRun sweep = new SweepRun(store, new SweepPlanner(store), new UserSweep(store, store, gateway, clock,
+        SweepRun sweep = new SweepRun(store, new SweepPlanner(store), new UserSweep(store, store, store, gateway, clock,
                 RetryBackoff.DEFAULT), clock, new SweepSettings(runSize, concurrency, SweepSettings.marginFor(settings.retryBudget())));
 
         long wired = watch.forceGc();

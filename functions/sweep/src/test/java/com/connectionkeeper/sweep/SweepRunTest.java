@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.connectionkeeper.core.domain.ConnectionStatus;
-import com.connectionkeeper.core.domain.RetryBackoff;
-import com.connectionkeeper.core.domain.SweepPlanner;
-import com.connectionkeeper.core.domain.Transition;
-import com.connectionkeeper.core.domain.UserSweep;
+import com.connectionkeeper.core.model.ConnectionStatus;
+import com.connectionkeeper.core.model.RetryBackoff;
+import com.connectionkeeper.core.model.Transition;
+import com.connectionkeeper.core.sweep.SweepPlanner;
+import com.connectionkeeper.core.sweep.UserSweep;
 import com.connectionkeeper.simulator.Endpoint;
 import com.connectionkeeper.simulator.Fault;
 import com.connectionkeeper.snaptrade.Sleeper;
@@ -259,8 +259,7 @@ class SweepRunTest {
         SnapTradeSdkGateway wrongKey = new SnapTradeSdkGateway(SnapTradeSettings.of(LocalSweep.CLIENT_ID,
                 "not-the-consumer-key").withBaseUrl(sweep.simulator.baseUrl()), Sleeper.SYSTEM, () -> 1.0,
                 line -> { });
-        SweepRun run = new SweepRun(sweep.store, new SweepPlanner(sweep.store), new UserSweep(sweep.store,
-                sweep.store, wrongKey, Clock.systemUTC(), RetryBackoff.DEFAULT), Clock.systemUTC(),
+        SweepRun run = new SweepRun(sweep.store, new SweepPlanner(sweep.store), new UserSweep(sweep.store, sweep.store, sweep.store, wrongKey, Clock.systemUTC(), RetryBackoff.DEFAULT), Clock.systemUTC(),
                 new SweepSettings(100, 1, Duration.ZERO));
 
         SweepSummary summary = run.run(LocalSweep.runId(), LocalSweep.PLENTY_OF_TIME);

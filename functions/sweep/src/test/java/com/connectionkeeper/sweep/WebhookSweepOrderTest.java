@@ -2,11 +2,11 @@ package com.connectionkeeper.sweep;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.connectionkeeper.core.domain.ConnectionStatus;
-import com.connectionkeeper.core.domain.EventType;
-import com.connectionkeeper.core.domain.IngestResult;
-import com.connectionkeeper.core.domain.WebhookEvent;
-import com.connectionkeeper.core.domain.WebhookIngestion;
+import com.connectionkeeper.core.ingest.WebhookIngestion;
+import com.connectionkeeper.core.model.ConnectionStatus;
+import com.connectionkeeper.core.model.EventType;
+import com.connectionkeeper.core.model.IngestResult;
+import com.connectionkeeper.core.model.WebhookEvent;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.UUID;

@@ -1,16 +1,14 @@
 package com.connectionkeeper.webhook;
 
 import com.connectionkeeper.core.config.Config;
-import com.connectionkeeper.core.domain.IngestResult;
-import com.connectionkeeper.core.domain.WebhookEvent;
-import com.connectionkeeper.core.domain.WebhookIngestion;
+import com.connectionkeeper.core.ingest.WebhookIngestion;
 import com.connectionkeeper.core.log.JsonLog;
-import com.connectionkeeper.core.signature.CanonicalJson;
-import com.connectionkeeper.core.signature.WebhookVerifier;
-import com.connectionkeeper.core.store.DynamoClients;
-import com.connectionkeeper.core.store.DynamoStateStore;
-import com.connectionkeeper.core.webhook.InvalidWebhookException;
-import com.connectionkeeper.core.webhook.WebhookEventParser;
+import com.connectionkeeper.core.model.IngestResult;
+import com.connectionkeeper.core.model.WebhookEvent;
+import com.connectionkeeper.signature.CanonicalJson;
+import com.connectionkeeper.signature.WebhookVerifier;
+import com.connectionkeeper.store.DynamoClients;
+import com.connectionkeeper.store.DynamoStateStore;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;

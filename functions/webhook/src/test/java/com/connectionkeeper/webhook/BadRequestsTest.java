@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.connectionkeeper.core.signature.CanonicalJson;
-import com.connectionkeeper.core.signature.WebhookVerifier;
+import com.connectionkeeper.signature.CanonicalJson;
+import com.connectionkeeper.signature.WebhookVerifier;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;

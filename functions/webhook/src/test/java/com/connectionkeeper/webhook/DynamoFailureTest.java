@@ -3,15 +3,15 @@ package com.connectionkeeper.webhook;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.connectionkeeper.core.domain.ConnectionStatus;
-import com.connectionkeeper.core.domain.Delivery;
-import com.connectionkeeper.core.domain.IngestResult;
-import com.connectionkeeper.core.domain.StateStore;
-import com.connectionkeeper.core.domain.WebhookIngestion;
-import com.connectionkeeper.core.signature.WebhookVerifier;
-import com.connectionkeeper.core.store.DynamoClients;
-import com.connectionkeeper.core.store.DynamoStateStore;
 import com.connectionkeeper.core.config.EnvironmentConfig;
+import com.connectionkeeper.core.ingest.ConnectionStore;
+import com.connectionkeeper.core.ingest.WebhookIngestion;
+import com.connectionkeeper.core.model.ConnectionStatus;
+import com.connectionkeeper.core.model.HistoryEntry;
+import com.connectionkeeper.core.model.IngestResult;
+import com.connectionkeeper.signature.WebhookVerifier;
+import com.connectionkeeper.store.DynamoClients;
+import com.connectionkeeper.store.DynamoStateStore;
 import com.connectionkeeper.testkit.DynaliteServer;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
@@ -75,10 +75,10 @@ class DynamoFailureTest {
     @Test
     void dynamoStoppedBetweenTheStateWriteAndTheHistoryWrite() {
         // the connection write reaches DynamoDB, then DynamoDB dies before the history write
-        StateStore real = new DynamoStateStore(dynamo.client(), table, Duration.ofDays(1));
-        StateStore dying = (StateStore) Proxy.newProxyInstance(StateStore.class.getClassLoader(),
-                new Class<?>[] {StateStore.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("recordDelivery")) {
+        ConnectionStore real = new DynamoStateStore(dynamo.client(), table, Duration.ofDays(1));
+        ConnectionStore dying = (ConnectionStore) Proxy.newProxyInstance(ConnectionStore.class.getClassLoader(),
+                new Class<?>[] {ConnectionStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("recordHistory")) {
                         dynamo.stop();
                     }
                     try {
@@ -101,7 +101,7 @@ class DynamoFailureTest {
 
         // SnapTrade's retry: not a duplicate, recorded as applied, state unchanged
         assertEquals("applied", LocalWebhook.answer(webhook.invoke(FIXTURE)));
-        List<Delivery> history = webhook.store.history(user(), connection());
+        List<HistoryEntry> history = webhook.store.history(user(), connection());
         assertEquals(1, history.size());
         assertEquals(IngestResult.APPLIED, history.get(0).result());
         assertEquals("duplicate", LocalWebhook.answer(webhook.invoke(FIXTURE)));
@@ -109,8 +109,8 @@ class DynamoFailureTest {
 
     @Test
     void anUnexpectedFailureIsAJson500SoSnapTradeRetries() {
-        StateStore broken = (StateStore) Proxy.newProxyInstance(StateStore.class.getClassLoader(),
-                new Class<?>[] {StateStore.class}, (proxy, method, args) -> {
+        ConnectionStore broken = (ConnectionStore) Proxy.newProxyInstance(ConnectionStore.class.getClassLoader(),
+                new Class<?>[] {ConnectionStore.class}, (proxy, method, args) -> {
                     throw new IllegalStateException("bug");
                 });
         WebhookHandler handler = new WebhookHandler(new WebhookEndpoint(

@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.connectionkeeper.core.domain.Delivery;
-import com.connectionkeeper.core.domain.EventType;
-import com.connectionkeeper.core.domain.WebhookIngestion;
-import com.connectionkeeper.core.signature.CanonicalJson;
-import com.connectionkeeper.core.signature.WebhookVerifier;
-import com.connectionkeeper.core.store.DynamoStateStore;
+import com.connectionkeeper.core.ingest.WebhookIngestion;
+import com.connectionkeeper.core.model.EventType;
+import com.connectionkeeper.core.model.HistoryEntry;
+import com.connectionkeeper.signature.CanonicalJson;
+import com.connectionkeeper.signature.WebhookVerifier;
+import com.connectionkeeper.store.DynamoStateStore;
 import com.connectionkeeper.testkit.Dynalite;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -105,9 +105,9 @@ class KeyLimitsPropertiesTest {
         assertEquals(200, first.getStatusCode(), drawn + " -> " + first.getBody());
         String result = LocalWebhook.answer(first);
         assertTrue(Set.of("applied", "ignored").contains(result), result);
-        List<Delivery> history = h.store.history(drawn.userId(), connectionOf(drawn));
+        List<HistoryEntry> history = h.store.history(drawn.userId(), connectionOf(drawn));
         assertEquals(1, history.size(), "history read back");
-        Delivery recorded = history.get(0);
+        HistoryEntry recorded = history.get(0);
         assertEquals(drawn.webhookId(), recorded.webhookId());
         assertEquals(drawn.eventType(), recorded.eventType());
         assertEquals(drawn.connectionId(), recorded.connectionId());
@@ -141,8 +141,8 @@ class KeyLimitsPropertiesTest {
         assertEquals("ignored", LocalWebhook.answer(h.deliver(body(new Drawn("u-prefix", connection, a, type)))));
         assertEquals("ignored", LocalWebhook.answer(h.deliver(body(new Drawn("u-prefix", connection, b, type)))));
 
-        List<Delivery> history = h.store.history("u-prefix", connection);
-        assertEquals(List.of(a, b), history.stream().map(Delivery::webhookId).sorted().toList());
+        List<HistoryEntry> history = h.store.history("u-prefix", connection);
+        assertEquals(List.of(a, b), history.stream().map(HistoryEntry::webhookId).sorted().toList());
         h.assertEveryKeyWithinDynamoDbLimits();
     }
 
@@ -184,7 +184,7 @@ class KeyLimitsPropertiesTest {
         APIGatewayV2HTTPResponse response = h.deliver(body, SIGNER.sign(body));
 
         assertEquals("ignored", LocalWebhook.answer(response));
-        Delivery recorded = h.store.history("u-numbers", "c-numbers").get(0);
+        HistoryEntry recorded = h.store.history("u-numbers", "c-numbers").get(0);
         assertEquals("w-numbers", readTree(recorded.recordedJson()).get("webhookId").asText());
         assertTrue(readTree(recorded.recordedJson()).get("payloadOmittedBytes").asInt() > 400 * 1024);
         h.assertEveryKeyWithinDynamoDbLimits();

@@ -2,9 +2,9 @@ package com.connectionkeeper.webhook;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.connectionkeeper.core.domain.WebhookIngestion;
-import com.connectionkeeper.core.signature.WebhookVerifier;
-import com.connectionkeeper.core.store.DynamoStateStore;
+import com.connectionkeeper.core.ingest.WebhookIngestion;
+import com.connectionkeeper.signature.WebhookVerifier;
+import com.connectionkeeper.store.DynamoStateStore;
 import com.connectionkeeper.testkit.Dynalite;
 import com.connectionkeeper.testkit.DynaliteServer;
 import java.time.Clock;

@@ -8,13 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.connectionkeeper.core.domain.ConnectionState;
-import com.connectionkeeper.core.domain.ConnectionStatus;
-import com.connectionkeeper.core.domain.Delivery;
-import com.connectionkeeper.core.domain.IngestResult;
-import com.connectionkeeper.core.domain.UserState;
-import com.connectionkeeper.core.domain.UserStatus;
-import com.connectionkeeper.core.domain.Watermark;
+import com.connectionkeeper.core.model.ConnectionState;
+import com.connectionkeeper.core.model.ConnectionStatus;
+import com.connectionkeeper.core.model.HistoryEntry;
+import com.connectionkeeper.core.model.IngestResult;
+import com.connectionkeeper.core.model.UserState;
+import com.connectionkeeper.core.model.UserStatus;
+import com.connectionkeeper.core.model.Watermark;
 import com.connectionkeeper.testkit.Fixtures;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -123,7 +123,7 @@ class WebhookHandlerTest {
         assertAnswer(200, "duplicate", webhook.invoke("webhook-lifecycle-3-connection-fixed.json"));
         assertEquals(end, webhook.connection(user, id));
 
-        List<Delivery> history = webhook.store.history(user, id);
+        List<HistoryEntry> history = webhook.store.history(user, id);
         assertEquals(6, history.size());
         for (int i = 1; i < history.size(); i++) {
             assertTrue(history.get(i - 1).eventTime().isBefore(history.get(i).eventTime()), "time order");
@@ -143,7 +143,7 @@ class WebhookHandlerTest {
 
         assertEquals(fixed, webhook.connection(user, id));
         assertEquals(List.of(IngestResult.STALE, IngestResult.APPLIED),
-                webhook.store.history(user, id).stream().map(Delivery::result).toList());
+                webhook.store.history(user, id).stream().map(HistoryEntry::result).toList());
     }
 
     @Test
@@ -198,7 +198,7 @@ class WebhookHandlerTest {
         assertAnswer(200, "ignored", webhook.invoke(fixture));
         assertAnswer(200, "duplicate", webhook.invoke(fixture));
 
-        List<Delivery> history = webhook.store.history(text(p, "userId"), connectionId);
+        List<HistoryEntry> history = webhook.store.history(text(p, "userId"), connectionId);
         assertEquals(1, history.size());
         assertEquals(text(p, "eventType"), history.get(0).eventType());
         assertEquals(IngestResult.IGNORED, history.get(0).result());
@@ -214,7 +214,7 @@ class WebhookHandlerTest {
         assertTrue(p.has("webhookSecret"));
         webhook.invoke("webhook-connection-broken.json");
 
-        Delivery d = webhook.store.history(text(p, "userId"), text(p, "brokerageAuthorizationId")).get(0);
+        HistoryEntry d = webhook.store.history(text(p, "userId"), text(p, "brokerageAuthorizationId")).get(0);
         JsonNode kept = LocalWebhook.JSON.readTree(d.recordedJson());
         assertFalse(kept.has("webhookSecret"));
         assertEquals(p.get("brokerageAuthorizationId"), kept.get("brokerageAuthorizationId"));

@@ -1,4 +1,0 @@
-package com.connectionkeeper.core.domain;
-
-/** A SnapTrade user as far as we know: registered, or deleted (with all its connections). */
-public enum UserStatus { ACTIVE, DELETED }

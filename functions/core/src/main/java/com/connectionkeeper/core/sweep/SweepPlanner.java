@@ -1,0 +1,116 @@
+package com.connectionkeeper.core.sweep;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Chooses whom one sweep run checks. The sweep works in passes: every user is verified exactly once per pass, so
+ * with N users and C checks per run a pass takes ceil(N / C) runs and no user starves. Within a pass the order is:
+ * users with a BROKEN connection (oldest break first, to catch fixes), users with a connection flagged for
+ * verification, users whose retry after a transient failure is due (a failed check counts as the user's check in
+ * the pass, so one failing user never holds a pass open; its retries follow its own backoff), users never checked,
+ * then the least recently checked. Users out of the sweep — no secret held, or one SnapTrade rejected (its recheck
+ * comes through the retry list, on its own backoff), or deleted — take no place in a plan. Everything is read page by page from the table's indexes; nothing proportional to
+ * the number of users is held.
+ */
+public final class SweepPlanner {
+    private final SweepQueue queue;
+
+    public SweepPlanner(SweepQueue queue) {
+        this.queue = queue;
+    }
+
+    /** At most {@code capacity} distinct users, in the order to check them. */
+    public List<String> plan(int capacity, Instant now) {
+        SweepQueue.Pass current = currentPass(now);
+        Instant pass = current.startedAt();
+        Set<String> chosen = new LinkedHashSet<>();
+        String brokenAfter = takePriority(queue.usersWithBrokenConnections(current.brokenAfter()),
+                current.brokenAfter(), pass, capacity, chosen);
+        String flaggedAfter = takePriority(queue.usersWithFlaggedConnections(current.flaggedAfter()),
+                current.flaggedAfter(), pass, capacity, chosen);
+        if (!Objects.equals(brokenAfter, current.brokenAfter()) || !Objects.equals(flaggedAfter,
+                current.flaggedAfter())) {
+            queue.advancePass(new SweepQueue.Pass(pass, brokenAfter, flaggedAfter));
+        }
+        takeRetries(queue.usersDueForRetry(now), capacity, chosen);
+        try (Stream<SweepQueue.SweepEntry> order = queue.usersInSweepOrder()) {
+            Iterator<SweepQueue.SweepEntry> it = order.iterator();
+            while (chosen.size() < capacity && it.hasNext()) {
+                SweepQueue.SweepEntry e = it.next();
+                if (!dueIn(e.lastChecked(), pass)) {
+                    break; // the order is by last check: everyone after this one is done too
+                }
+                chosen.add(e.userId());
+            }
+        }
+        return new ArrayList<>(chosen);
+    }
+
+    /** The pass in progress, or a new one when every user has been checked since the last began. */
+    private SweepQueue.Pass currentPass(Instant now) {
+        Optional<SweepQueue.Pass> pass = queue.pass();
+        boolean someoneDue;
+        try (Stream<SweepQueue.SweepEntry> order = queue.usersInSweepOrder()) {
+            someoneDue = order.findFirst()
+                    .map(e -> pass.isEmpty() || dueIn(e.lastChecked(), pass.get().startedAt()))
+                    .orElse(false);
+        }
+        if (pass.isPresent() && someoneDue) {
+            return pass.get();
+        }
+        queue.startPass(now);
+        return new SweepQueue.Pass(now, null, null);
+    }
+
+    /**
+     * Takes users from a priority list, read from where the pass left it, skipping those checked in this pass.
+     * Returns the position to resume from: after the entries before the first user taken in this run — those were
+     * checked in the pass already — so a user taken but left unchecked (the run ran out of time or requests) is
+     * taken again by the next run; the next run reads at most this run's entries again.
+     */
+    private String takePriority(Stream<SweepQueue.Ranked> users, String after, Instant pass, int capacity,
+                                Set<String> chosen) {
+        String settled = after;
+        boolean taken = false;
+        try (users) {
+            Iterator<SweepQueue.Ranked> it = users.iterator();
+            while (chosen.size() < capacity && it.hasNext()) {
+                SweepQueue.Ranked next = it.next();
+                if (!chosen.contains(next.userId()) && due(queue.standing(next.userId()), pass)) {
+                    chosen.add(next.userId());
+                    taken = true;
+                } else if (!taken && !chosen.contains(next.userId())) {
+                    settled = next.position();
+                }
+            }
+        }
+        return settled;
+    }
+
+    /** Users whose retry time has come, whether or not they were checked in this pass. */
+    private static void takeRetries(Stream<String> users, int capacity, Set<String> chosen) {
+        try (users) {
+            Iterator<String> it = users.iterator();
+            while (chosen.size() < capacity && it.hasNext()) {
+                chosen.add(it.next());
+            }
+        }
+    }
+
+    /** In the sweep (a secret held, not rejected, not deleted) and not checked in this pass. */
+    private static boolean due(Optional<SweepQueue.Standing> standing, Instant pass) {
+        return standing.map(s -> s.inSweep() && dueIn(s.lastChecked(), pass)).orElse(false);
+    }
+
+    private static boolean dueIn(Instant lastChecked, Instant pass) {
+        return lastChecked == null || lastChecked.isBefore(pass);
+    }
+}

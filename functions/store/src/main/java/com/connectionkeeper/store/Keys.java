@@ -1,0 +1,162 @@
+package com.connectionkeeper.store;
+
+import com.connectionkeeper.core.model.Watermark;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.Base64;
+
+/**
+ * The table's key layout, in one place. Everything of a user lives in one partition, {@code USER#<userId>}:
+ * <pre>
+ *   sk = USER                                              the user
+ *   sk = CONN#<connectionId>                               one connection
+ *   sk = HIST#C#<connectionId>#<eventTime>#<webhookId>#<eventType>   a connection's history, in event-time order
+ *   sk = HIST#U#<eventTime>#<webhookId>#<eventType>                  history of events that name no connection
+ * </pre>
+ * Ids inside sort keys have {@code %} and {@code #} percent-escaped so that {@code #} always separates parts.
+ *
+ * <p>Every key fits DynamoDB's limits (partition key 2048 bytes, sort key 1024 bytes, UTF-8; the same for index
+ * keys): a part that would not fit is {@linkplain #fit shortened} to a readable prefix plus a hash of the whole part.
+ * A part that fits is kept exactly, so keys that DynamoDB could store before stay the same.
+ */
+final class Keys {
+    static final String PK = "pk";
+    static final String SK = "sk";
+    static final String USER_SK = "USER";
+    static final String CONNECTION_PREFIX = "CONN#";
+    static final String HISTORY_PREFIX = "HIST#";
+    static final String LINK_PREFIX = "LINK#";
+    static final String LIVE_LINK_PREFIX = "LIVE#";
+    /** The user's counter of minted reconnect links in the current window. */
+    static final String LINK_RATE_SK = "RATE#LINKS";
+    /** The sweep's lease and pass items: a partition no user id can produce (user partitions start "USER#"). */
+    static final String SWEEP_PARTITION = "SWEEP";
+
+    /** DynamoDB's limits, in UTF-8 bytes, for a table's and an index's partition and sort key values. */
+    static final int MAX_PARTITION_KEY_BYTES = 2048;
+    static final int MAX_SORT_KEY_BYTES = 1024;
+    /**
+     * Largest connection id part kept as is: 768 = the longest escaped form of an id the webhook parser accepts
+     * (256 bytes, every one a {@code %} or {@code #}), so no accepted connection id is ever shortened.
+     */
+    static final int MAX_CONNECTION_PART_BYTES = 768;
+    /** Largest event type part kept as is (the webhook parser accepts at most 128 characters). */
+    static final int MAX_TYPE_PART_BYTES = 128;
+    /** What a shortened part ends with: a marker no escaped id contains, then the part's SHA-256 (base64url). */
+    static final String HASH_MARKER = "%h";
+    private static final int HASH_CHARS = 43;
+    private static final int MIN_PREFIX_BYTES = 16;
+
+    private Keys() {
+    }
+
+    static String userPartition(String userId) {
+        String pk = "USER#" + userId;
+        if (utf8Length(pk) > MAX_PARTITION_KEY_BYTES) {
+            // the webhook parser (1024 bytes) and the API (255 characters) refuse such ids long before this
+            throw new IllegalArgumentException("user id longer than a partition key allows");
+        }
+        return pk;
+    }
+
+    static String connection(String connectionId) {
+        return CONNECTION_PREFIX + connectionPart(connectionId);
+    }
+
+    /** A minted reconnect link, by its state token's nonce. */
+    static String link(String nonce) {
+        return LINK_PREFIX + fit(escape(nonce), MAX_SORT_KEY_BYTES - LINK_PREFIX.length());
+    }
+
+    /** The latest login link minted for a connection with these options (returned again while valid). */
+    static String liveLink(String connectionId, String options) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(options.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return LIVE_LINK_PREFIX + escape(connectionId) + "#"
+                    + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
+    }
+
+    static String historyPrefix(String connectionId) {
+        return connectionId == null ? HISTORY_PREFIX + "U#" : HISTORY_PREFIX + "C#" + connectionPart(connectionId) + "#";
+    }
+
+    /**
+     * A history item's sort key. The connection and type parts are bounded first; the webhook id part gets what is
+     * left of the 1024 bytes, so the whole key is kept exactly whenever it fits, and is otherwise at most 1024 bytes.
+     */
+    static String history(String connectionId, Instant eventTime, String webhookId, String eventType) {
+        String head = historyPrefix(connectionId) + Watermark.timeKey(eventTime) + "#";
+        String type = "#" + fit(escape(eventType), MAX_TYPE_PART_BYTES);
+        int room = MAX_SORT_KEY_BYTES - utf8Length(head) - utf8Length(type);
+        return head + fit(escape(webhookId), room) + type;
+    }
+
+    /**
+     * A user's id as part of an index sort key ({@code sweepOrder}, {@code retryAt}) after {@code usedBytes} of
+     * other text: escaped, and shortened when the whole would exceed 1024 bytes. Unique per user.
+     */
+    static String userSortPart(String userId, int usedBytes) {
+        return fit(escape(userId), MAX_SORT_KEY_BYTES - usedBytes);
+    }
+
+    private static String connectionPart(String connectionId) {
+        return fit(escape(connectionId), MAX_CONNECTION_PART_BYTES);
+    }
+
+    static String escape(String id) {
+        return id.replace("%", "%25").replace("#", "%23");
+    }
+
+    /**
+     * {@code escaped} itself when its UTF-8 form has at most {@code maxBytes}; else its longest prefix that leaves
+     * room (cut between characters and never inside a {@code %XX} escape), {@link #HASH_MARKER}, and the base64url
+     * SHA-256 of the whole of {@code escaped}. An escaped id never contains {@code %h} and a shortened one always
+     * ends with it and its hash, so no shortened part equals a kept one or another shortened one (short of a
+     * SHA-256 collision); {@code #} appears in neither.
+     */
+    static String fit(String escaped, int maxBytes) {
+        if (utf8Length(escaped) <= maxBytes) {
+            return escaped;
+        }
+        int room = maxBytes - HASH_MARKER.length() - HASH_CHARS;
+        if (room < MIN_PREFIX_BYTES) {
+            throw new IllegalArgumentException("no room for a key part: " + maxBytes + " bytes");
+        }
+        int end = 0;
+        int bytes = 0;
+        while (end < escaped.length()) {
+            int cp = escaped.codePointAt(end);
+            int width = escaped.charAt(end) == '%' ? 3 : utf8Length(cp);
+            int chars = escaped.charAt(end) == '%' ? Math.min(3, escaped.length() - end) : Character.charCount(cp);
+            if (bytes + width > room) {
+                break;
+            }
+            bytes += width;
+            end += chars;
+        }
+        return escaped.substring(0, end) + HASH_MARKER + sha256(escaped);
+    }
+
+    static int utf8Length(String s) {
+        return s.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    private static int utf8Length(int codePoint) {
+        return codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
+    }
+
+    private static String sha256(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 unavailable", e);
+        }
+    }
+}
