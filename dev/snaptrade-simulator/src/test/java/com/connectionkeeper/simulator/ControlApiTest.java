@@ -3,6 +3,7 @@ package com.connectionkeeper.simulator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.connectionkeeper.testkit.Integration;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.snaptrade.client.ApiException;
 import com.snaptrade.client.Snaptrade;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The HTTP control API does what the Java control does. */
+@Integration
 class ControlApiTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 

@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.connectionkeeper.testkit.Integration;
 import java.net.URI;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** The standalone command line. */
+@Integration
 class MainTest {
     @Test
     void defaultsAndEveryOption() {

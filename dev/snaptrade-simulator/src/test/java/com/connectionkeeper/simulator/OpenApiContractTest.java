@@ -3,6 +3,7 @@ package com.connectionkeeper.simulator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.connectionkeeper.testkit.Integration;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.time.Instant;
@@ -10,6 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The spec check itself: it accepts the simulator's bodies and can fail on wrong ones. */
+@Integration
 class OpenApiContractTest {
     private static final SimulatedConnection CONNECTION = new SimulatedConnection(
             "5f6b2e2c-9d8a-4c41-9a55-0b3c3f0e2a11", "u1", "ALPACA", Brokerage.of("ALPACA").id(), "trade", true,

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.connectionkeeper.testkit.Integration;
 import com.connectionkeeper.testkit.MutableClock;
 import com.snaptrade.client.ApiException;
 import com.snaptrade.client.Snaptrade;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The Connection Portal: reconnect repairs the same connection, a normal session adds one, failures change nothing. */
+@Integration
 class PortalTest {
     private static final String BACK = "https://app.example/snaptrade/return";
     private static final HttpClient BROWSER = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.connectionkeeper.testkit.Integration;
 import com.snaptrade.client.ApiException;
 import com.snaptrade.client.ApiResponse;
 import com.snaptrade.client.Snaptrade;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The rolling-window limit per client, compressed to 3 requests per 2 seconds. */
+@Integration
 class RateLimitTest {
     private SpecCheckedSimulator checked;
     private Snaptrade sdk;

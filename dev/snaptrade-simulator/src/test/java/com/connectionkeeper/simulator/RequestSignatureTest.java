@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.connectionkeeper.signature.WebhookVerifier;
+import com.connectionkeeper.testkit.Integration;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -12,6 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The signed text and its HMAC, against the vector in shared/snaptrade/README.md. */
+@Integration
 class RequestSignatureTest {
     private static final String PATH = "/api/v1/authorizations";
     private static final String QUERY = "userId=u1&userSecret=s1&timestamp=1700000000&clientId=TESTCLIENT";

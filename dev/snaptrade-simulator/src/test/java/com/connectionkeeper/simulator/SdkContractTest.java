@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.connectionkeeper.testkit.Integration;
 import com.connectionkeeper.testkit.RepoPaths;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.snaptrade.client.ApiException;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
 /** The unmodified SDK 5.0.157 against the simulator: every endpoint, happy path and each kind of error. */
+@Integration
 class SdkContractTest {
     private SpecCheckedSimulator checked;
     private SnapTradeSimulator sim;

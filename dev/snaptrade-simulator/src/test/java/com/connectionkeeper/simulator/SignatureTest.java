@@ -2,6 +2,7 @@ package com.connectionkeeper.simulator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.connectionkeeper.testkit.Integration;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.time.Instant;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Every way a request can be wrongly signed is SnapTrade's 401, code 1076. */
+@Integration
 class SignatureTest {
     private static final String PATH = "/api/v1/snapTrade/listUsers";
     private static final String REFUSED =

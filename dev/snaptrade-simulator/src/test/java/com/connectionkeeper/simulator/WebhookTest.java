@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.connectionkeeper.signature.WebhookVerifier;
+import com.connectionkeeper.testkit.Integration;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.URI;
@@ -18,6 +19,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** Webhooks reach a listener signed as SnapTrade signs them, and failed deliveries are retried 3 times. */
+@Integration
 class WebhookTest {
     private static final WebhookVerifier VERIFIER = new WebhookVerifier(Sdk.CONSUMER_KEY);
     private static final Duration WAIT = Duration.ofSeconds(10);

@@ -37,6 +37,7 @@ import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 
 /** The dynalite harness: template-shaped tables, DynamoDB semantics, and the dedicated server's stop and restart. */
 @ExtendWith(Dynalite.class)
+@Integration
 class DynaliteTest {
 
     private static final String TABLE = "ConnectionsTable";

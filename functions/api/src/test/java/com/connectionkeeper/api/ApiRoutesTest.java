@@ -22,6 +22,7 @@ import com.connectionkeeper.core.model.UserStatus;
 import com.connectionkeeper.simulator.Endpoint;
 import com.connectionkeeper.simulator.RecordedRequest;
 import com.connectionkeeper.simulator.SimulatedConnection;
+import com.connectionkeeper.testkit.Integration;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.time.Duration;
@@ -43,6 +44,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * holds afterwards, and what SnapTrade was asked. A refusal changes nothing in the table and sends SnapTrade nothing
  * that changes state.
  */
+@Integration
 class ApiRoutesTest {
     private LocalApi api;
 

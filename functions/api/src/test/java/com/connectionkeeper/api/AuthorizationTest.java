@@ -14,6 +14,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.connectionkeeper.simulator.Endpoint;
 import com.connectionkeeper.simulator.RecordedRequest;
+import com.connectionkeeper.testkit.Integration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * for any user, and nothing without it. JWT: the token's {@code sub} must be the user in the path (or, for POST
  * /users, in the body). A refusal says nothing of the other user, changes nothing, and asks SnapTrade nothing.
  */
+@Integration
 class AuthorizationTest {
     private LocalApi api;
     private String aliceConnection;

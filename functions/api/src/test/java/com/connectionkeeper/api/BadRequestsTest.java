@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.connectionkeeper.testkit.Integration;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -29,6 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * 405), the table stays as it was, and SnapTrade is not asked.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Integration
 class BadRequestsTest {
     private static final String LINK = "/users/alice/connections/CONN/reconnect-link";
 

@@ -15,6 +15,7 @@ import com.connectionkeeper.simulator.Endpoint;
 import com.connectionkeeper.simulator.Fault;
 import com.connectionkeeper.snaptrade.SnapTradeSdkGateway;
 import com.connectionkeeper.snaptrade.SnapTradeSettings;
+import com.connectionkeeper.testkit.Integration;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +35,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * registration, and a lost or missing SnapTrade answer at each step, then a retry — which must end exactly where a
  * clean run ends: nothing half-applied, no user orphaned at SnapTrade without its secret here.
  */
+@Integration
 class HalfDoneFailuresTest {
     private LocalApi api;
     private FailingStore control;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.connectionkeeper.testkit.Integration;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -35,6 +36,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * <p>API Gateway hands the function {@code queryStringParameters} (repeated names joined with ","); whether it
  * decodes a malformed escape or passes it through is not documented, so every query is tried both ways.
  */
+@Integration
 class LandingQueryPropertiesTest {
     private static LocalApi api;
     private static String connection;

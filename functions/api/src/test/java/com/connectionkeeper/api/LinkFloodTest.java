@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.connectionkeeper.testkit.Integration;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.connectionkeeper.simulator.Endpoint;
 import java.time.Duration;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * returned again (no SnapTrade call, no history), and minting is limited per user and window (429 with Retry-After
  * beyond it, without SnapTrade and without history). The function's clock is the test's.
  */
+@Integration
 class LinkFloodTest {
     private static final int LIMIT = 5;
     private static final int WINDOW_SECONDS = 600;

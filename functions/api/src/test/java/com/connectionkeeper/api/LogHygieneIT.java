@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.connectionkeeper.simulator.SnapTradeSimulator;
 import com.connectionkeeper.testkit.Fixtures;
+import com.connectionkeeper.testkit.Integration;
 import com.connectionkeeper.testkit.RepoPaths;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * key, Signature value or webhookSecret may appear, no log line carries a secret-named field — and the functions'
  * log lines are there and are one JSON object each.
  */
+@Integration
 class LogHygieneIT {
     /** The consumer key the events/ fixtures are signed with (see events/README.md). */
     private static final String LOCAL_CONSUMER_KEY = "local-snaptrade-consumer-key";

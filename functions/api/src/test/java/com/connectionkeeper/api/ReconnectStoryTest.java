@@ -10,6 +10,7 @@ import com.connectionkeeper.core.model.ConnectionStatus;
 import com.connectionkeeper.core.model.Source;
 import com.connectionkeeper.simulator.Endpoint;
 import com.connectionkeeper.simulator.RecordedRequest;
+import com.connectionkeeper.testkit.Integration;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * SnapTrade's webhooks are taken from the simulator (signed) and handed to the real webhook handler in the order
  * the test chooses, so the FIXED one can be held back as a slow delivery would be.
  */
+@Integration
 class ReconnectStoryTest {
     private LocalApi api;
 

@@ -11,6 +11,7 @@ import com.connectionkeeper.core.model.ConnectionStatus;
 import com.connectionkeeper.core.sweep.SweepQueue;
 import com.connectionkeeper.simulator.Endpoint;
 import com.connectionkeeper.simulator.Fault;
+import com.connectionkeeper.testkit.Integration;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.concurrent.CompletableFuture;
@@ -30,6 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * return URL with the best outcome known ({@code reason=NOT_VERIFIED} when unsure). A reload then gets the same
  * answer, without asking SnapTrade and without a write.
  */
+@Integration
 class ReturnLandingFailureTest {
     private LocalApi api;
     private String c;

@@ -17,6 +17,7 @@ import com.connectionkeeper.core.model.HistoryEntry;
 import com.connectionkeeper.core.model.Source;
 import com.connectionkeeper.simulator.Endpoint;
 import com.connectionkeeper.simulator.Fault;
+import com.connectionkeeper.testkit.Integration;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -37,6 +38,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * (checked with SnapTrade on SUCCESS) and a redirect to the app; anything else gets a 400 page, no Location, and the
  * table exactly as it was — and SnapTrade is not asked.
  */
+@Integration
 class ReturnLandingTest {
     private static final ReturnStateCodec OUR_CODEC = ReturnStateCodec.fromSecret(LocalApi.STATE_KEY);
     private static final ReturnStateCodec OTHER_CODEC =

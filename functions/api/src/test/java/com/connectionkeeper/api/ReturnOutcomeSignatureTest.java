@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.connectionkeeper.testkit.Integration;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * The landing's redirect is signed so the app can tell a genuine outcome from one a user typed. The check here is
  * the README's recipe written out independently of the production code (plain javax.crypto), as an app would.
  */
+@Integration
 class ReturnOutcomeSignatureTest {
     static final List<String> SIGNED = List.of("status", "connectionId", "reason", "userId", "link", "at");
 

@@ -12,6 +12,7 @@ import com.connectionkeeper.core.config.EnvironmentConfig;
 import com.connectionkeeper.core.model.ConnectionStatus;
 import com.connectionkeeper.simulator.Endpoint;
 import com.connectionkeeper.simulator.Fault;
+import com.connectionkeeper.testkit.Integration;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * answers are a 502, an exhausted rate limit a 503 with Retry-After; in every case nothing is written here, and the
  * answer holds no secret. A single 5xx is absorbed by the gateway's retry.
  */
+@Integration
 class SnapTradeFailuresTest {
     private LocalApi api;
     private String brokenTrade;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.connectionkeeper.testkit.CloudFormationTemplate;
 import com.connectionkeeper.testkit.Fixtures;
+import com.connectionkeeper.testkit.Integration;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.HashMap;
 import java.util.Map;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * The template and the function agree: every route the function serves is declared, each to the right function,
  * public exactly where it must be, and the function gets every setting it reads.
  */
+@Integration
 class TemplateRoutesTest {
     private static final Set<String> PUBLIC = Set.of("POST /webhooks/snaptrade", "GET /reconnect/return");
     private final CloudFormationTemplate template = CloudFormationTemplate.load();

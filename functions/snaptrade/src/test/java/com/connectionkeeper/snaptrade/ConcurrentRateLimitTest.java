@@ -9,6 +9,7 @@ import com.connectionkeeper.core.snaptrade.SnapTradeException.Kind;
 import com.connectionkeeper.core.snaptrade.UserCredentials;
 import com.connectionkeeper.simulator.RecordedRequest;
 import com.connectionkeeper.simulator.SimulatorConfig;
+import com.connectionkeeper.testkit.Integration;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +22,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Sixteen threads share one gateway against a simulator whose minute is compressed to one second. */
+@Integration
 class ConcurrentRateLimitTest {
     private static final Duration WINDOW = Duration.ofSeconds(1);
     private static final int THREADS = 16;

@@ -18,6 +18,7 @@ import com.connectionkeeper.simulator.Endpoint;
 import com.connectionkeeper.simulator.Fault;
 import com.connectionkeeper.simulator.RecordedRequest;
 import com.connectionkeeper.simulator.SimulatedConnection;
+import com.connectionkeeper.testkit.Integration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
 /** Every gateway operation against the simulator through the unmodified SDK: answers and each error kind. */
+@Integration
 class GatewayContractTest {
     private static SimulatedSnapTrade snapTrade;
     private static SnapTradeSdkGateway gateway;

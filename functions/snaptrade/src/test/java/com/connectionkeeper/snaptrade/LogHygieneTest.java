@@ -11,6 +11,7 @@ import com.connectionkeeper.core.snaptrade.SnapTradeException;
 import com.connectionkeeper.core.snaptrade.UserCredentials;
 import com.connectionkeeper.simulator.Endpoint;
 import com.connectionkeeper.simulator.Fault;
+import com.connectionkeeper.testkit.Integration;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.function.Executable;
  * Every kind of failure, retry and give-up, with everything printed meanwhile captured: no user secret and no consumer
  * key appear in the log lines, on stdout/stderr, or in the exceptions' messages and stack traces.
  */
+@Integration
 class LogHygieneTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 

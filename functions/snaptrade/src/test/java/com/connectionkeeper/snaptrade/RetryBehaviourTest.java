@@ -10,6 +10,7 @@ import com.connectionkeeper.core.snaptrade.UserCredentials;
 import com.connectionkeeper.simulator.Endpoint;
 import com.connectionkeeper.simulator.Fault;
 import com.connectionkeeper.simulator.RecordedRequest;
+import com.connectionkeeper.testkit.Integration;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Faults at the simulator: what is retried, how long the gateway waits, when it gives up and as what. */
+@Integration
 class RetryBehaviourTest {
     private SimulatedSnapTrade snapTrade;
     private UserCredentials user;

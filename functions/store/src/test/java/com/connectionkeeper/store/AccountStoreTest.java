@@ -12,6 +12,7 @@ import com.connectionkeeper.core.model.EventType;
 import com.connectionkeeper.core.model.UserStatus;
 import com.connectionkeeper.core.model.WebhookEvent;
 import com.connectionkeeper.testkit.Dynalite;
+import com.connectionkeeper.testkit.Integration;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The API's part of the store on dynalite: users it creates, secrets it drops, links usable once. */
+@Integration
 class AccountStoreTest {
     private static final Instant T = Instant.parse("2026-01-01T00:00:00Z");
     private static final PortalReturn ERROR = new PortalReturn("ERROR", false);

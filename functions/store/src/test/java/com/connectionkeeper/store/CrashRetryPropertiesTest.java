@@ -12,6 +12,7 @@ import com.connectionkeeper.core.model.EventType;
 import com.connectionkeeper.core.model.IngestResult;
 import com.connectionkeeper.core.model.WebhookEvent;
 import com.connectionkeeper.testkit.Dynalite;
+import com.connectionkeeper.testkit.Integration;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,6 +28,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * A crash between any two writes of a webhook, followed by SnapTrade's retry of that webhook, ends exactly where a
  * single clean delivery would — and the retry is answered as the clean delivery would be, never as a duplicate.
  */
+@Integration
 class CrashRetryPropertiesTest {
     private static final AtomicInteger RUN = new AtomicInteger();
     private static String table;

@@ -8,6 +8,7 @@ import com.connectionkeeper.core.model.EventType;
 import com.connectionkeeper.core.model.IngestResult;
 import com.connectionkeeper.core.model.WebhookEvent;
 import com.connectionkeeper.testkit.CloudFormationTemplate;
+import com.connectionkeeper.testkit.Integration;
 import com.connectionkeeper.testkit.TableDefinitions;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,6 +29,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * A second engine guards against relying on a dynalite quirk.
  */
 @Testcontainers(disabledWithoutDocker = true)
+@Integration
 class LocalStackStoreTest {
     @Container
     static final LocalStackContainer LOCALSTACK =

@@ -8,6 +8,7 @@ import com.connectionkeeper.core.ingest.Model;
 import com.connectionkeeper.core.ingest.WebhookIngestion;
 import com.connectionkeeper.core.model.WebhookEvent;
 import com.connectionkeeper.testkit.Dynalite;
+import com.connectionkeeper.testkit.Integration;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +26,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * The real DynamoDB store (on dynalite) against the model: random histories delivered one by one, and the same
  * history delivered concurrently from several threads, end in the model's state.
  */
+@Integration
 class StorePropertiesTest {
     private static String table;
     private static ExecutorService threads;

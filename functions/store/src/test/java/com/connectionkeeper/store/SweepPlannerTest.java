@@ -10,6 +10,7 @@ import com.connectionkeeper.core.model.RetryBackoff;
 import com.connectionkeeper.core.model.WebhookEvent;
 import com.connectionkeeper.core.sweep.SweepPlanner;
 import com.connectionkeeper.testkit.Dynalite;
+import com.connectionkeeper.testkit.Integration;
 import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** The sweep's choice of users on dynalite: priority order within a pass, and no starvation across runs. */
+@Integration
 class SweepPlannerTest {
     private static final Instant T = Instant.parse("2024-06-01T12:00:00Z");
     private String table;

@@ -10,6 +10,7 @@ import com.connectionkeeper.core.model.RetryBackoff;
 import com.connectionkeeper.core.model.WebhookEvent;
 import com.connectionkeeper.core.sweep.SweepQueue;
 import com.connectionkeeper.testkit.Dynalite;
+import com.connectionkeeper.testkit.Integration;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The sweep's reads and writes on dynalite: priority queues from the indexes, verification order, the lease. */
+@Integration
 class SweepQueueTest {
     private static final Instant T = Instant.parse("2024-06-01T12:00:00Z");
     private DynamoStateStore store;

@@ -17,6 +17,7 @@ import com.connectionkeeper.core.snaptrade.UserCredentials;
 import com.connectionkeeper.core.sweep.UserSweep.Failure;
 import com.connectionkeeper.core.sweep.UserSweep;
 import com.connectionkeeper.testkit.Dynalite;
+import com.connectionkeeper.testkit.Integration;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Test;
  * One user's check on dynalite, with a scripted SnapTrade answer (the sweep module's tests run it against the
  * simulator through the real gateway).
  */
+@Integration
 class UserSweepTest {
     private static final Instant T = Instant.parse("2024-06-01T12:00:00Z");
     private static final RetryBackoff BACKOFF = new RetryBackoff(Duration.ofMinutes(1), Duration.ofMinutes(5));

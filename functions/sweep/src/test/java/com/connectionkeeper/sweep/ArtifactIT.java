@@ -3,6 +3,7 @@ package com.connectionkeeper.sweep;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.connectionkeeper.testkit.Integration;
 import com.connectionkeeper.testkit.RepoPaths;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,6 +15,7 @@ import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
 
 /** The deployment artifact template.yaml points at: Lambda's zip layout, with the gateway and no test code. */
+@Integration
 class ArtifactIT {
     private static final Path ZIP = RepoPaths.root().resolve("functions/sweep/target/sweep.zip");
 

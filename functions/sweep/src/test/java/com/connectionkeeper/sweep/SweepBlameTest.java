@@ -12,6 +12,7 @@ import com.connectionkeeper.simulator.Endpoint;
 import com.connectionkeeper.simulator.Fault;
 import com.connectionkeeper.snaptrade.Sleeper;
 import com.connectionkeeper.snaptrade.SnapTradeSdkGateway;
+import com.connectionkeeper.testkit.Integration;
 import com.connectionkeeper.testkit.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * SnapTrade's flags nobody; many users blamed in a row stop the run as "client suspect" instead of flagging them all;
  * a flagged user is rechecked on its own backoff, not never.
  */
+@Integration
 class SweepBlameTest {
     private LocalSweep sweep;
     private MutableClock clock;

@@ -10,6 +10,7 @@ import com.connectionkeeper.core.config.EnvironmentConfig;
 import com.connectionkeeper.snaptrade.SnapTradeSettings;
 import com.connectionkeeper.testkit.Dynalite;
 import com.connectionkeeper.testkit.Fixtures;
+import com.connectionkeeper.testkit.Integration;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The sweep function wired from environment variables as in Lambda, invoked with events/sweep-scheduled.json. */
+@Integration
 class SweepHandlerTest {
     private LocalSweep sweep;
 

@@ -14,6 +14,7 @@ import com.connectionkeeper.simulator.Fault;
 import com.connectionkeeper.snaptrade.Sleeper;
 import com.connectionkeeper.snaptrade.SnapTradeSdkGateway;
 import com.connectionkeeper.snaptrade.SnapTradeSettings;
+import com.connectionkeeper.testkit.Integration;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Sweep runs on dynalite against the simulator: convergence to SnapTrade's truth, budgets, the lease, fairness. */
+@Integration
 class SweepRunTest {
     private LocalSweep sweep;
 

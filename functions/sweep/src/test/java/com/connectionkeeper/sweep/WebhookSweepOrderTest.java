@@ -7,6 +7,7 @@ import com.connectionkeeper.core.model.ConnectionStatus;
 import com.connectionkeeper.core.model.EventType;
 import com.connectionkeeper.core.model.IngestResult;
 import com.connectionkeeper.core.model.WebhookEvent;
+import com.connectionkeeper.testkit.Integration;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.UUID;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
  * Webhooks and sweep observations of the same connection, interleaved, on dynalite and the simulator: whichever
  * is newer by its own time wins, whatever order they arrive in.
  */
+@Integration
 class WebhookSweepOrderTest {
     private LocalSweep sweep;
     private WebhookIngestion webhooks;

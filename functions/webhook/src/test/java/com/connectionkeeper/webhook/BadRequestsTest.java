@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.connectionkeeper.signature.CanonicalJson;
 import com.connectionkeeper.signature.WebhookVerifier;
+import com.connectionkeeper.testkit.Integration;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -29,6 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * exactly as empty as before. (Authentic events with an unknown type are not bad: they are answered "ignored".)
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Integration
 class BadRequestsTest {
     private static final WebhookVerifier LOCAL = new WebhookVerifier(LocalWebhook.LOCAL_CONSUMER_KEY);
     private static final WebhookVerifier OTHER = new WebhookVerifier("some-other-consumer-key");

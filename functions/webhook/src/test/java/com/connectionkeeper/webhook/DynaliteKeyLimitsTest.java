@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.connectionkeeper.testkit.Dynalite;
+import com.connectionkeeper.testkit.Integration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -16,6 +17,7 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  * it know: it refuses a sort key over 1024 <em>characters</em> (UTF-16 code units, where DynamoDB counts UTF-8
  * bytes), and does not check index keys at all. Hence {@link KeyLimitsPropertiesTest} measures every key itself.
  */
+@Integration
 class DynaliteKeyLimitsTest {
     private final DynamoDbClient client = Dynalite.client();
     private final String table = Dynalite.createTable();

@@ -13,6 +13,7 @@ import com.connectionkeeper.signature.WebhookVerifier;
 import com.connectionkeeper.store.DynamoClients;
 import com.connectionkeeper.store.DynamoStateStore;
 import com.connectionkeeper.testkit.DynaliteServer;
+import com.connectionkeeper.testkit.Integration;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * DynamoDB failing under the webhook function (a dynalite of its own, really stopped): the answer is 500 so SnapTrade
  * retries, and once DynamoDB is back the retried webhook applies — including when it died between two writes.
  */
+@Integration
 class DynamoFailureTest {
     private static final String FIXTURE = "webhook-lifecycle-2-connection-broken.json";
 

@@ -13,6 +13,7 @@ import com.connectionkeeper.signature.CanonicalJson;
 import com.connectionkeeper.signature.WebhookVerifier;
 import com.connectionkeeper.store.DynamoStateStore;
 import com.connectionkeeper.testkit.Dynalite;
+import com.connectionkeeper.testkit.Integration;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -51,6 +52,7 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
  * documented limits in UTF-8 bytes (partition key 2048, sort key 1024), because dynalite counts UTF-16 code units
  * instead of bytes and does not check index keys at all (see {@link DynaliteKeyLimitsTest}).
  */
+@Integration
 class KeyLimitsPropertiesTest {
     static final int MAX_PARTITION_KEY_BYTES = 2048;
     static final int MAX_SORT_KEY_BYTES = 1024;

@@ -7,6 +7,7 @@ import com.connectionkeeper.signature.WebhookVerifier;
 import com.connectionkeeper.store.DynamoStateStore;
 import com.connectionkeeper.testkit.Dynalite;
 import com.connectionkeeper.testkit.DynaliteServer;
+import com.connectionkeeper.testkit.Integration;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,6 +23,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * How many DynamoDB requests each kind of webhook costs (counted on the client): at most two on the hot path —
  * one conditional state write and one history write — and no read that a condition could replace.
  */
+@Integration
 class RequestCountTest {
     private final List<String> requests = new ArrayList<>();
     private WebhookHandler handler;

@@ -16,6 +16,7 @@ import com.connectionkeeper.core.model.UserState;
 import com.connectionkeeper.core.model.UserStatus;
 import com.connectionkeeper.core.model.Watermark;
 import com.connectionkeeper.testkit.Fixtures;
+import com.connectionkeeper.testkit.Integration;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.time.OffsetDateTime;
@@ -26,6 +27,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The webhook function end to end on dynalite, driven by the events/ fixtures (the same files as sam local invoke). */
+@Integration
 class WebhookHandlerTest {
     private LocalWebhook webhook;
 
