@@ -76,6 +76,12 @@ final class ArchitectureRules {
                 .as("no package cycle among " + root + ".(*)..");
     }
 
+    /** Every rule above, (a) to (e). */
+    static List<ArchRule> all(String root) {
+        return List.of(domainUsesNoInfrastructureLibrary(root), domainUsesNoAdapterOrHandler(root),
+                handlersAreIndependent(root), productionUsesNoTestOnlyCode(root), noPackageCycles(root));
+    }
+
     static String[] below(String root, List<String> packages) {
         return packages.stream().map(name -> root + "." + name + "..").toArray(String[]::new);
     }

@@ -8,6 +8,7 @@ import com.connectionkeeper.testkit.RepoPaths;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -15,7 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The architecture rules hold for the production classes of every module (test classes not imported). */
 class ArchitectureTest {
@@ -74,28 +78,14 @@ class ArchitectureTest {
                 "the architecture module's own (test) classes were imported");
     }
 
-    @Test
-    void domainUsesNoInfrastructureLibrary() {
-        ArchitectureRules.domainUsesNoInfrastructureLibrary(ROOT).check(production);
+    /** The rules (a) to (e) of {@link ArchitectureRules}, over the production classes. */
+    static Stream<Named<ArchRule>> rules() {
+        return ArchitectureRules.all(ROOT).stream().map(rule -> Named.of(rule.getDescription(), rule));
     }
 
-    @Test
-    void domainUsesNoAdapterOrHandler() {
-        ArchitectureRules.domainUsesNoAdapterOrHandler(ROOT).check(production);
-    }
-
-    @Test
-    void handlersAreIndependent() {
-        ArchitectureRules.handlersAreIndependent(ROOT).check(production);
-    }
-
-    @Test
-    void productionUsesNoTestOnlyCode() {
-        ArchitectureRules.productionUsesNoTestOnlyCode(ROOT).check(production);
-    }
-
-    @Test
-    void noPackageCycles() {
-        ArchitectureRules.noPackageCycles(ROOT).check(production);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("rules")
+    void holds(ArchRule rule) {
+        rule.check(production);
     }
 }
