@@ -56,7 +56,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
                 return respond(ApiResponse.error(400, "the body is flagged base64 but is not", Map.of()));
             }
         }
-        ApiResponse r = api.handle(new ApiRequest(method, event.getRawPath(),
+        ApiResponse r = api.handle(new ApiRequest(event.getRouteKey(), method, event.getRawPath(),
                 event.getQueryStringParameters() == null ? Map.of() : event.getQueryStringParameters(), body,
                 caller(rc), requestId, rc == null ? null : rc.getDomainName()));
         return respond(r);
