@@ -132,12 +132,9 @@ public final class DynamoStateStore implements ConnectionStore, SecretStore, Swe
                     .set("registeredAt", t)
                     .set("watermark", w)
                     .whenAbsentOrNotAfter("watermark", w);
-            case USER_DELETED -> u.set("status", UserStatus.DELETED.name())
-                    .set("deletedAt", t)
-                    .set("watermark", w)
-                    .set("deletionWatermark", w)
-                    .remove("sweepOrder").remove("retryAt").remove("sweepFailures")
-                    .whenAbsentOrNotAfter("watermark", w);
+            case USER_DELETED -> {
+                return applyUserDeletion(e.userId(), e.watermark(), e.eventTime());
+            }
             case CONNECTION_ATTEMPTED, CONNECTION_FAILED -> {
                 u.set("lastAttemptType", e.type().name())
                         .set("lastAttemptAt", t)
@@ -149,6 +146,19 @@ public final class DynamoStateStore implements ConnectionStore, SecretStore, Swe
             default -> throw new IllegalArgumentException("not a user event: " + e.type());
         }
         return update(u, key(e.userId(), Keys.USER_SK)); // false: stale
+    }
+
+    @Override
+    public boolean applyUserDeletion(String userId, Watermark watermark, Instant deletedAt) {
+        String w = watermark.encoded();
+        UpdateBuilder u = new UpdateBuilder().set(ENTITY, USER_ENTITY).set("userId", userId)
+                .set("status", UserStatus.DELETED.name())
+                .set("deletedAt", Watermark.timeKey(deletedAt))
+                .set("watermark", w)
+                .set("deletionWatermark", w)
+                .remove("sweepOrder").remove("retryAt").remove("sweepFailures")
+                .whenAbsentOrNotAfter("watermark", w);
+        return update(u, key(userId, Keys.USER_SK)); // false: stale
     }
 
     private static void setOrRemove(UpdateBuilder u, String attribute, String value) {
