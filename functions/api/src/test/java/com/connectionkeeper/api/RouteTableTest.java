@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.connectionkeeper.api.ApiRequest.Caller;
 import com.connectionkeeper.testkit.CloudFormationTemplate;
+import com.connectionkeeper.testkit.Integration;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Iterator;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * is shown to fail for a template whose routes differ), and a routeKey the table does not serve answered as an unknown
  * route was answered before the table: 405 with Allow for a known path, else 404.
  */
+@Integration
 class RouteTableTest {
     private static final String API_TARGET = "integrations/${ApiIntegration}";
     private static final Map<String, String> JSON = Map.of("content-type", "application/json");
