@@ -6,14 +6,13 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent.Reques
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.connectionkeeper.api.ApiRequest.Caller;
+import com.connectionkeeper.api.store.DynamoAccountStore;
 import com.connectionkeeper.core.config.EnvironmentConfig;
 import com.connectionkeeper.snaptrade.SnapTradeSdkGateway;
 import com.connectionkeeper.snaptrade.SnapTradeSettings;
-import com.connectionkeeper.store.DynamoClients;
-import com.connectionkeeper.store.DynamoStateStore;
+import com.connectionkeeper.store.DynamoStores;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
@@ -34,12 +33,13 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
     /** The production wiring (tests use it too, with the simulator's and dynalite's addresses in {@code env}). */
     public static Api fromEnvironment(Map<String, String> env, Clock clock) {
         EnvironmentConfig config = new EnvironmentConfig(env);
-        DynamoStateStore store = new DynamoStateStore(DynamoClients.create(config), config.tableName(),
-                Duration.ofDays(config.historyRetentionDays()));
+        DynamoStores store = DynamoStores.fromConfig(config);
+        DynamoAccountStore accounts = new DynamoAccountStore(store.table());
         SnapTradeSdkGateway snaptrade = SnapTradeSdkGateway.create(SnapTradeSettings.fromEnvironment(env));
         ApiSettings settings = ApiSettings.fromEnvironment(env);
-        return new Api(new UserService(store, store, store, store, snaptrade, clock),
-                new ReconnectService(store, store, store, snaptrade, settings, clock), settings.access());
+        return new Api(new UserService(store.connections(), store.secrets(), accounts, store.sweepQueue(), snaptrade,
+                clock), new ReconnectService(store.connections(), store.secrets(), accounts, snaptrade, settings, clock),
+                settings.access());
     }
 
     @Override

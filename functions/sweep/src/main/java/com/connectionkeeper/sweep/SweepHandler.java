@@ -8,10 +8,8 @@ import com.connectionkeeper.core.sweep.SweepPlanner;
 import com.connectionkeeper.core.sweep.UserSweep;
 import com.connectionkeeper.snaptrade.SnapTradeSdkGateway;
 import com.connectionkeeper.snaptrade.SnapTradeSettings;
-import com.connectionkeeper.store.DynamoClients;
-import com.connectionkeeper.store.DynamoStateStore;
+import com.connectionkeeper.store.DynamoStores;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -33,12 +31,12 @@ public final class SweepHandler implements RequestHandler<ScheduledEvent, Map<St
     /** The production wiring: table from {@link EnvironmentConfig}, gateway from {@link SnapTradeSettings}. */
     public static SweepRun fromEnvironment(Map<String, String> env) {
         EnvironmentConfig config = new EnvironmentConfig(env);
-        DynamoStateStore store = new DynamoStateStore(DynamoClients.create(config), config.tableName(),
-                Duration.ofDays(config.historyRetentionDays()));
+        DynamoStores store = DynamoStores.fromConfig(config);
         SnapTradeSettings snaptrade = SnapTradeSettings.fromEnvironment(env);
         Clock clock = Clock.systemUTC();
-        return new SweepRun(store, new SweepPlanner(store),
-                new UserSweep(store, store, store, SnapTradeSdkGateway.create(snaptrade), clock,
+        return new SweepRun(store.sweepQueue(), new SweepPlanner(store.sweepQueue()),
+                new UserSweep(store.connections(), store.secrets(), store.sweepQueue(),
+                        SnapTradeSdkGateway.create(snaptrade), clock,
                         SweepSettings.retryBackoff(env)), clock,
                 SweepSettings.fromEnvironment(env, snaptrade.retryBudget()));
     }
