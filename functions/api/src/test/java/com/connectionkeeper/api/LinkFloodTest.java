@@ -60,7 +60,7 @@ class LinkFloodTest {
     }
 
     private long issuedHistory() {
-        return api.store.history("alice", c).stream().filter(d -> d.eventType().equals("RECONNECT_LINK_ISSUED"))
+        return api.connections.history("alice", c).stream().filter(d -> d.eventType().equals("RECONNECT_LINK_ISSUED"))
                 .count();
     }
 
