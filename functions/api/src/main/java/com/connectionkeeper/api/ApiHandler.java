@@ -37,8 +37,9 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
         DynamoAccountStore accounts = new DynamoAccountStore(store.table());
         SnapTradeSdkGateway snaptrade = SnapTradeSdkGateway.create(SnapTradeSettings.fromEnvironment(env));
         ApiSettings settings = ApiSettings.fromEnvironment(env);
-        return new Api(new UserService(store.connections(), store.secrets(), accounts, store.sweepQueue(), snaptrade,
-                clock), new ReconnectService(store.connections(), store.secrets(), accounts, snaptrade, settings, clock),
+        return new Api(
+                new UserService(store.connections(), store.secrets(), accounts, store.sweepQueue(), snaptrade, clock),
+                new ReconnectService(store.connections(), store.secrets(), accounts, snaptrade, settings, clock),
                 settings.access());
     }
 

@@ -263,14 +263,16 @@ class ApiRoutesTest {
             ConnectionState fixed = api.connections.connection("alice", ids.get(0)).orElseThrow();
             assertEquals(ConnectionStatus.ACTIVE, fixed.status());
             assertNotNull(fixed.fixedAt());
-            assertEquals(ConnectionStatus.DELETED, api.connections.connection("alice", ids.get(1)).orElseThrow().status());
+            assertEquals(ConnectionStatus.DELETED,
+                    api.connections.connection("alice", ids.get(1)).orElseThrow().status());
             assertEquals("DELETED", connection(body(r), ids.get(1)).path("status").asText());
         }
 
         @Test
         void importingClearsACredentialsFlag() {
             List<String> ids = api.importedUser("alice", "!ALPACA:trade");
-            api.secrets.flagUser("alice", "CREDENTIALS_REJECTED", java.time.Instant.now(), api.secretAtSnapTrade("alice"));
+            api.secrets.flagUser("alice", "CREDENTIALS_REJECTED", java.time.Instant.now(),
+                    api.secretAtSnapTrade("alice"));
             assertEquals(422, api.reconnectLink("alice", ids.get(0), null).getStatusCode());
 
             assertEquals(200, api.importSecret("alice", api.secretAtSnapTrade("alice")).getStatusCode());
@@ -336,7 +338,8 @@ class ApiRoutesTest {
 
             assertEquals(200, r.getStatusCode(), r.getBody());
             assertEquals(1, body(r).path("connectionsDeleted").asInt());
-            assertEquals(ConnectionStatus.DELETED, api.connections.connection("webhook-only", c).orElseThrow().status());
+            assertEquals(ConnectionStatus.DELETED,
+                    api.connections.connection("webhook-only", c).orElseThrow().status());
             assertEquals(1, api.simulator.requests().count(Endpoint.DELETE_USER));
             api.assertNoSecret(r, secret);
         }
@@ -350,7 +353,8 @@ class ApiRoutesTest {
 
             assertEquals(200, r.getStatusCode(), r.getBody());
             assertEquals(1, body(r).path("connectionsDeleted").asInt());
-            assertEquals(ConnectionStatus.DELETED, api.connections.connection("alice", ids.get(0)).orElseThrow().status());
+            assertEquals(ConnectionStatus.DELETED,
+                    api.connections.connection("alice", ids.get(0)).orElseThrow().status());
             assertTrue(api.secrets.credentials("alice").isEmpty());
         }
 

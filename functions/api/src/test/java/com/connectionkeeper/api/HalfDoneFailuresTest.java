@@ -206,7 +206,8 @@ class HalfDoneFailuresTest {
         }
         assertTrue(api.simulator.control().users().contains("elsewhere"), "never deleted: it is not ours");
         assertEquals(0, api.simulator.requests().count(Endpoint.DELETE_USER));
-        assertTrue(api.accounts.account("elsewhere").isEmpty(), "a definite answer ends the intent: nothing left behind");
+        assertTrue(api.accounts.account("elsewhere").isEmpty(),
+                "a definite answer ends the intent: nothing left behind");
     }
 
     @Test

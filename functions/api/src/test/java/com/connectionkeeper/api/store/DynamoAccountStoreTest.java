@@ -11,10 +11,7 @@ import com.connectionkeeper.core.ingest.WebhookIngestion;
 import com.connectionkeeper.core.model.EventType;
 import com.connectionkeeper.core.model.UserStatus;
 import com.connectionkeeper.core.model.WebhookEvent;
-import com.connectionkeeper.store.DynamoConnectionStore;
-import com.connectionkeeper.store.DynamoSecretStore;
 import com.connectionkeeper.store.DynamoStores;
-import com.connectionkeeper.store.DynamoSweepQueue;
 import com.connectionkeeper.testkit.Dynalite;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,36 +23,31 @@ import org.junit.jupiter.api.Test;
 class DynamoAccountStoreTest {
     private static final Instant T = Instant.parse("2026-01-01T00:00:00Z");
     private static final PortalReturn ERROR = new PortalReturn("ERROR", false);
-    private DynamoConnectionStore connections;
-    private DynamoSecretStore secrets;
-    private DynamoSweepQueue sweepQueue;
+    private DynamoStores stores;
     private DynamoAccountStore accounts;
 
     @BeforeEach
     void freshTable() {
-        DynamoStores stores = DynamoStores.create(Dynalite.client(), Dynalite.createTable(), Duration.ofDays(1));
-        connections = stores.connections();
-        secrets = stores.secrets();
-        sweepQueue = stores.sweepQueue();
+        stores = DynamoStores.create(Dynalite.client(), Dynalite.createTable(), Duration.ofDays(1));
         accounts = new DynamoAccountStore(stores.table());
     }
 
     private void webhook(EventType type, String user, Instant at) {
-        new WebhookIngestion(connections, Clock.systemUTC()).ingest(new WebhookEvent(type + "-" + at, user, type,
-                type.name(), at, null, null, null, "{}"));
+        new WebhookIngestion(stores.connections(), Clock.systemUTC()).ingest(new WebhookEvent(type + "-" + at, user,
+                type, type.name(), at, null, null, null, "{}"));
     }
 
     @Test
     void aUserIsCreatedOnceAndAgainOnlyAfterItsDeletion() {
         assertTrue(accounts.createUser("u", "s1", T, "req-1"));
         assertFalse(accounts.createUser("u", "s2", T.plusSeconds(1), "req-2"), "exists");
-        assertEquals("s1", secrets.credentials("u").orElseThrow().userSecret());
+        assertEquals("s1", stores.secrets().credentials("u").orElseThrow().userSecret());
         assertEquals(UserStatus.ACTIVE, accounts.account("u").orElseThrow().status());
 
         webhook(EventType.USER_DELETED, "u", T.plusSeconds(10));
         assertTrue(accounts.account("u").orElseThrow().deleted());
         assertTrue(accounts.createUser("u", "s3", T.plusSeconds(20), "req-3"), "a deleted user may come back");
-        assertEquals("s3", secrets.credentials("u").orElseThrow().userSecret());
+        assertEquals("s3", stores.secrets().credentials("u").orElseThrow().userSecret());
 
         webhook(EventType.USER_DELETED, "u", T.plusSeconds(15));
         assertEquals(UserStatus.ACTIVE, accounts.account("u").orElseThrow().status(),
@@ -72,11 +64,11 @@ class DynamoAccountStoreTest {
     @Test
     void forgettingTheSecretRemovesOnlyTheSecret() {
         accounts.createUser("u", "s", T, "req");
-        secrets.forgetSecret("u");
-        assertTrue(secrets.credentials("u").isEmpty());
+        stores.secrets().forgetSecret("u");
+        assertTrue(stores.secrets().credentials("u").isEmpty());
         assertFalse(accounts.account("u").orElseThrow().hasSecret());
         assertEquals(UserStatus.ACTIVE, accounts.account("u").orElseThrow().status());
-        secrets.forgetSecret("nobody");
+        stores.secrets().forgetSecret("nobody");
         assertTrue(accounts.account("nobody").isEmpty(), "creates nothing");
     }
 
@@ -105,11 +97,13 @@ class DynamoAccountStoreTest {
         java.time.Duration minute = java.time.Duration.ofSeconds(60);
         assertTrue(accounts.takeLinkSlot("u", T, minute, 2).isEmpty());
         assertTrue(accounts.takeLinkSlot("u", T.plusSeconds(10), minute, 2).isEmpty());
-        assertEquals(java.util.Optional.of(T.plusSeconds(60)), accounts.takeLinkSlot("u", T.plusSeconds(59), minute, 2));
+        assertEquals(java.util.Optional.of(T.plusSeconds(60)),
+                accounts.takeLinkSlot("u", T.plusSeconds(59), minute, 2));
         assertTrue(accounts.takeLinkSlot("v", T.plusSeconds(59), minute, 2).isEmpty(), "another user's own count");
         assertTrue(accounts.takeLinkSlot("u", T.plusSeconds(60), minute, 2).isEmpty(), "a new window");
         assertTrue(accounts.takeLinkSlot("u", T.plusSeconds(61), minute, 2).isEmpty());
-        assertEquals(java.util.Optional.of(T.plusSeconds(120)), accounts.takeLinkSlot("u", T.plusSeconds(62), minute, 2));
+        assertEquals(java.util.Optional.of(T.plusSeconds(120)),
+                accounts.takeLinkSlot("u", T.plusSeconds(62), minute, 2));
     }
 
     @Test
@@ -120,7 +114,8 @@ class DynamoAccountStoreTest {
         assertEquals(new LinkUse("c", T.plusSeconds(1), ERROR, null, null), accounts.link("u", "n1").orElseThrow());
 
         accounts.recordLinkOutcome("u", "n1", "SUCCESS", null);
-        assertEquals(new LinkUse("c", T.plusSeconds(1), ERROR, "SUCCESS", null), accounts.link("u", "n1").orElseThrow());
+        assertEquals(new LinkUse("c", T.plusSeconds(1), ERROR, "SUCCESS", null),
+                accounts.link("u", "n1").orElseThrow());
         accounts.recordLinkOutcome("u", "n1", "ERROR", "STILL_BROKEN");
         assertEquals(new LinkUse("c", T.plusSeconds(1), ERROR, "ERROR",
                 "STILL_BROKEN"), accounts.link("u", "n1").orElseThrow());
@@ -135,19 +130,20 @@ class DynamoAccountStoreTest {
         // registerUser at SnapTrade sends USER_REGISTERED at once: it may be applied before our own write
         webhook(EventType.USER_REGISTERED, "u", T.plusSeconds(1));
         assertTrue(accounts.createUser("u", "s", T, "req"), "the secret is not lost");
-        assertEquals("s", secrets.credentials("u").orElseThrow().userSecret());
-        assertEquals(T.plusSeconds(1), connections.user("u").orElseThrow().registeredAt(), "the webhook's registration");
+        assertEquals("s", stores.secrets().credentials("u").orElseThrow().userSecret());
+        assertEquals(T.plusSeconds(1), stores.connections().user("u").orElseThrow().registeredAt(),
+                "the webhook's registration");
         assertFalse(accounts.createUser("u", "other", T.plusSeconds(2), "req-2"), "but only once");
-        assertEquals("s", secrets.credentials("u").orElseThrow().userSecret());
+        assertEquals("s", stores.secrets().credentials("u").orElseThrow().userSecret());
     }
 
     @Test
     void aSecretIsNotSavedForADeletedUser() {
         accounts.createUser("u", "s", T, "req");
         webhook(EventType.USER_DELETED, "u", T.plusSeconds(1));
-        secrets.forgetSecret("u");
-        assertFalse(secrets.saveUserSecret("u", "late import"), "a deletion racing an import wins");
-        assertTrue(secrets.credentials("u").isEmpty());
-        assertTrue(sweepQueue.usersInSweepOrder().noneMatch(e -> e.userId().equals("u")));
+        stores.secrets().forgetSecret("u");
+        assertFalse(stores.secrets().saveUserSecret("u", "late import"), "a deletion racing an import wins");
+        assertTrue(stores.secrets().credentials("u").isEmpty());
+        assertTrue(stores.sweepQueue().usersInSweepOrder().noneMatch(e -> e.userId().equals("u")));
     }
 }
