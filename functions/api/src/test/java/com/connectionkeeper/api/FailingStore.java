@@ -21,7 +21,7 @@ import software.amazon.awssdk.core.exception.SdkClientException;
  */
 final class FailingStore implements InvocationHandler {
     /** Every port method that writes; reads pass through uncounted. */
-    static final Set<String> WRITES = Set.of("applyToConnection", "applyToUser", "recordHistory", "saveUserSecret",
+    static final Set<String> WRITES = Set.of("applyToConnection", "applyToUser", "applyUserDeletion", "recordHistory", "saveUserSecret",
             "flagUser", "clearFlag", "createUser", "beginRegistration", "endRegistration", "forgetSecret", "recordLink", "consumeLink",
             "markVerified", "markChecked", "scheduleRetry", "startPass", "advancePass", "tryLease", "releaseLease");
 

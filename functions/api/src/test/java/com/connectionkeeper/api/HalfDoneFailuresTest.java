@@ -122,7 +122,7 @@ class HalfDoneFailuresTest {
         assertEquals(200, clean.getStatusCode(), clean.getBody());
         assertEquals(3, LocalApi.body(clean).path("connectionsDeleted").asInt());
         List<String> writes = control.writes().subList(before, control.writes().size());
-        assertEquals(List.of("applyToUser", "applyToConnection", "applyToConnection", "applyToConnection",
+        assertEquals(List.of("applyUserDeletion", "applyToConnection", "applyToConnection", "applyToConnection",
                 "recordHistory", "forgetSecret"), writes);
         List<String> expected = shape("clean");
         assertTrue(expected.stream().filter(s -> s.startsWith("CONN")).allMatch(s -> s.contains("DELETED")));

@@ -20,6 +20,7 @@ import com.connectionkeeper.store.DynamoConnectionStore;
 import com.connectionkeeper.store.DynamoSecretStore;
 import com.connectionkeeper.store.DynamoStores;
 import com.connectionkeeper.store.DynamoSweepQueue;
+import com.connectionkeeper.testkit.CloudFormationTemplate;
 import com.connectionkeeper.testkit.Dynalite;
 import com.connectionkeeper.testkit.Fixtures;
 import com.connectionkeeper.testkit.MutableClock;
@@ -43,6 +44,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
@@ -104,7 +106,7 @@ final class LocalApi implements AutoCloseable {
         return EventLoader.loadApiGatewayHttpEvent(Fixtures.path(fixture).toString());
     }
 
-    /** The fixture with another path (and body, when not null). */
+    /** The fixture with another path (and body, when not null), and the routeKey API Gateway gives that path. */
     static APIGatewayV2HTTPEvent event(String fixture, String path, String body) {
         APIGatewayV2HTTPEvent e = event(fixture);
         e.setRawPath(path);
@@ -112,14 +114,37 @@ final class LocalApi implements AutoCloseable {
         if (body != null) {
             e.setBody(body);
         }
-        return e;
+        return routed(e);
     }
 
-    /** The fixture with another method, path and body (null: no body at all). */
+    /** The fixture with another method, path and body (null: no body at all), and their routeKey. */
     static APIGatewayV2HTTPEvent request(String fixture, String method, String path, String body) {
         APIGatewayV2HTTPEvent e = event(fixture, path, null);
         e.getRequestContext().getHttp().setMethod(method);
         e.setBody(body);
+        return routed(e);
+    }
+
+    /** Every route template.yaml declares (any function's), by its RouteKey: the route's properties. */
+    static Map<String, JsonNode> declaredRoutes(CloudFormationTemplate template) {
+        Map<String, JsonNode> routes = new TreeMap<>();
+        for (String id : template.resourcesOfType("AWS::ApiGatewayV2::Route")) {
+            JsonNode properties = template.resource(id).path("Properties");
+            routes.put(properties.path("RouteKey").asText(), properties);
+        }
+        return routes;
+    }
+
+    /**
+     * The event with the routeKey API Gateway would give it: the route of template.yaml its method and path match,
+     * else {@code $default} (the function then answers as for an unknown route).
+     */
+    static APIGatewayV2HTTPEvent routed(APIGatewayV2HTTPEvent e) {
+        String method = e.getRequestContext().getHttp().getMethod();
+        String key = declaredRoutes(CloudFormationTemplate.load()).keySet().stream()
+                .filter(k -> RouteKey.parse(k).matches(method, e.getRawPath())).findFirst().orElse("$default");
+        e.setRouteKey(key);
+        e.getRequestContext().setRouteKey(key);
         return e;
     }
 

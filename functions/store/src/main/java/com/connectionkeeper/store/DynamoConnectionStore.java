@@ -50,6 +50,7 @@ import com.connectionkeeper.core.model.UserStatus;
 import com.connectionkeeper.core.model.Watermark;
 import com.connectionkeeper.core.model.WebhookEvent;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -128,12 +129,9 @@ public final class DynamoConnectionStore implements ConnectionStore {
                     .set(REGISTERED_AT, t)
                     .set(WATERMARK, w)
                     .whenAbsentOrNotAfter(WATERMARK, w);
-            case USER_DELETED -> u.set(STATUS, UserStatus.DELETED.name())
-                    .set(DELETED_AT, t)
-                    .set(WATERMARK, w)
-                    .set(DELETION_WATERMARK, w)
-                    .remove(SWEEP_ORDER).remove(RETRY_AT).remove(SWEEP_FAILURES)
-                    .whenAbsentOrNotAfter(WATERMARK, w);
+            case USER_DELETED -> {
+                return applyUserDeletion(e.userId(), e.watermark(), e.eventTime());
+            }
             case CONNECTION_ATTEMPTED, CONNECTION_FAILED -> u.set(LAST_ATTEMPT_TYPE, e.type().name())
                     .set(LAST_ATTEMPT_AT, t)
                     .set(ATTEMPT_WATERMARK, w)
@@ -143,6 +141,19 @@ public final class DynamoConnectionStore implements ConnectionStore {
             default -> throw new IllegalArgumentException("not a user event: " + e.type());
         }
         return table.update(u, DynamoTable.key(e.userId(), Keys.USER_SK)); // false: stale
+    }
+
+    @Override
+    public boolean applyUserDeletion(String userId, Watermark watermark, Instant deletedAt) {
+        String w = watermark.encoded();
+        UpdateBuilder u = new UpdateBuilder().set(ENTITY, USER_ENTITY).set(USER_ID, userId)
+                .set(STATUS, UserStatus.DELETED.name())
+                .set(DELETED_AT, Watermark.timeKey(deletedAt))
+                .set(WATERMARK, w)
+                .set(DELETION_WATERMARK, w)
+                .remove(SWEEP_ORDER).remove(RETRY_AT).remove(SWEEP_FAILURES)
+                .whenAbsentOrNotAfter(WATERMARK, w);
+        return table.update(u, DynamoTable.key(userId, Keys.USER_SK)); // false: stale
     }
 
     @Override
