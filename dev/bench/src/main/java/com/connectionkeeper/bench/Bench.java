@@ -2,7 +2,7 @@ package com.connectionkeeper.bench;
 
 import com.connectionkeeper.core.ingest.WebhookIngestion;
 import com.connectionkeeper.signature.WebhookVerifier;
-import com.connectionkeeper.store.DynamoStateStore;
+import com.connectionkeeper.store.DynamoStores;
 import com.connectionkeeper.testkit.CloudFormationTemplate;
 import com.connectionkeeper.testkit.DynaliteServer;
 import com.connectionkeeper.testkit.RepoPaths;
@@ -61,7 +61,8 @@ public final class Bench {
                 String table = server.createTable();
                 WebhookHandler handler = new WebhookHandler(new WebhookEndpoint(
                         new WebhookVerifier(Webhooks.CONSUMER_KEY),
-                        new WebhookIngestion(new DynamoStateStore(client, table, Duration.ofDays(1)), Clock.systemUTC()),
+                        new WebhookIngestion(DynamoStores.create(client, table, Duration.ofDays(1)).connections(),
+                                Clock.systemUTC()),
                         new ObjectMapper()));
                 Webhooks webhooks = new Webhooks();
                 progress("1/4 DynamoDB requests per webhook");

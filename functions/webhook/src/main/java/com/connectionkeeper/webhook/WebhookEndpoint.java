@@ -7,14 +7,12 @@ import com.connectionkeeper.core.model.IngestResult;
 import com.connectionkeeper.core.model.WebhookEvent;
 import com.connectionkeeper.signature.CanonicalJson;
 import com.connectionkeeper.signature.WebhookVerifier;
-import com.connectionkeeper.store.DynamoClients;
-import com.connectionkeeper.store.DynamoStateStore;
+import com.connectionkeeper.store.DynamoStores;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Base64;
 import software.amazon.awssdk.core.exception.SdkException;
 
@@ -52,10 +50,8 @@ public final class WebhookEndpoint {
     public static WebhookEndpoint fromConfig(Config config) {
         // Python's json (SnapTrade's side) reads and writes NaN/Infinity: accept what the signature check accepts
         ObjectMapper json = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
-        DynamoStateStore store = new DynamoStateStore(DynamoClients.create(config), config.tableName(),
-                Duration.ofDays(config.historyRetentionDays()));
         return new WebhookEndpoint(new WebhookVerifier(config.snapTradeConsumerKey()),
-                new WebhookIngestion(store, Clock.systemUTC()), json);
+                new WebhookIngestion(DynamoStores.fromConfig(config).connections(), Clock.systemUTC()), json);
     }
 
     public Reply handle(String body, boolean base64Encoded, String signature, String requestId) {
