@@ -100,13 +100,13 @@ public final class WebhookEndpoint {
             result = ingestion.ingest(event);
         } catch (RuntimeException e) {
             // DynamoDB down or throttled (SdkException), or a bug: 500, so SnapTrade retries the webhook later
-            JsonLog.error("webhook.failed", "requestId", requestId, "webhookId", event.webhookId(),
+            JsonLog.error("webhook_failed", "requestId", requestId, "webhookId", event.webhookId(),
                     "userId", event.userId(), "connectionId", event.connectionId(), "eventType", event.wireType(),
                     "error", e.getClass().getSimpleName());
             return new Reply(500, error(e instanceof SdkException
                     ? "state store unavailable; retry later" : "internal error; retry later"));
         }
-        JsonLog.info("webhook.handled", "requestId", requestId, "webhookId", event.webhookId(),
+        JsonLog.info("webhook_handled", "requestId", requestId, "webhookId", event.webhookId(),
                 "userId", event.userId(), "connectionId", event.connectionId(), "eventType", event.wireType(),
                 "result", result.wire(), "ms", (System.nanoTime() - started) / 1_000_000);
         return new Reply(200, field("result", result.wire()));
@@ -119,7 +119,7 @@ public final class WebhookEndpoint {
     }
 
     private Reply reject(int status, String message, String requestId) {
-        JsonLog.warn("webhook.rejected", "requestId", requestId, "status", status, "reason", message);
+        JsonLog.warn("webhook_rejected", "requestId", requestId, "status", status, "reason", message);
         return new Reply(status, error(message));
     }
 
