@@ -18,6 +18,7 @@ import com.connectionkeeper.snaptrade.SnapTradeSettings;
 import com.connectionkeeper.store.DynamoStateStore;
 import com.connectionkeeper.testkit.Dynalite;
 import com.connectionkeeper.testkit.Fixtures;
+import com.connectionkeeper.testkit.HttpApiInvoker;
 import com.connectionkeeper.testkit.MutableClock;
 import com.connectionkeeper.webhook.WebhookEndpoint;
 import com.connectionkeeper.webhook.WebhookHandler;
@@ -322,7 +323,7 @@ final class LocalApi implements AutoCloseable {
             headers.remove("content-length");
             event.setHeaders(headers);
             event.setBody(webhook.payload());
-            APIGatewayV2HTTPResponse response = webhooks.handleRequest(event, null);
+            APIGatewayV2HTTPResponse response = HttpApiInvoker.invoke(webhooks, event);
             if (response.getStatusCode() != 200) {
                 throw new AssertionError("webhook refused: " + response.getBody());
             }

@@ -13,6 +13,7 @@ import com.connectionkeeper.signature.CanonicalJson;
 import com.connectionkeeper.signature.WebhookVerifier;
 import com.connectionkeeper.store.DynamoStateStore;
 import com.connectionkeeper.testkit.Dynalite;
+import com.connectionkeeper.testkit.HttpApiInvoker;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -258,7 +259,7 @@ class KeyLimitsPropertiesTest {
         final MeasuringClient client = new MeasuringClient(Dynalite.client());
         final DynamoStateStore store = new DynamoStateStore(client, table, Duration.ofDays(1));
         final WebhookHandler handler = new WebhookHandler(new WebhookEndpoint(new WebhookVerifier(KEY),
-                new WebhookIngestion(store, Clock.systemUTC()), JSON));
+                new WebhookIngestion(store, Clock.systemUTC()), JSON.getFactory()));
 
         /** Signed over its canonical form. */
         APIGatewayV2HTTPResponse deliver(String body) {
@@ -272,7 +273,7 @@ class KeyLimitsPropertiesTest {
             event.setHeaders(headers);
             event.setBody(body);
             event.setIsBase64Encoded(false);
-            return handler.handleRequest(event, null);
+            return HttpApiInvoker.invoke(handler, event);
         }
 
         List<Map<String, AttributeValue>> scan() {

@@ -7,6 +7,7 @@ import com.connectionkeeper.signature.WebhookVerifier;
 import com.connectionkeeper.store.DynamoStateStore;
 import com.connectionkeeper.testkit.Dynalite;
 import com.connectionkeeper.testkit.DynaliteServer;
+import com.connectionkeeper.testkit.HttpApiInvoker;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,13 +39,13 @@ class RequestCountTest {
                 .build();
         WebhookEndpoint endpoint = new WebhookEndpoint(new WebhookVerifier(LocalWebhook.LOCAL_CONSUMER_KEY),
                 new WebhookIngestion(new DynamoStateStore(counting, Dynalite.createTable(), Duration.ofDays(1)),
-                        Clock.systemUTC()), LocalWebhook.JSON);
+                        Clock.systemUTC()), LocalWebhook.JSON.getFactory());
         handler = new WebhookHandler(endpoint);
     }
 
     private List<String> cost(String fixture) {
         requests.clear();
-        handler.handleRequest(LocalWebhook.event(fixture), null);
+        HttpApiInvoker.invoke(handler, LocalWebhook.event(fixture));
         return List.copyOf(requests);
     }
 
