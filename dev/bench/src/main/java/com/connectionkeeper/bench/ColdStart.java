@@ -14,16 +14,20 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -99,7 +103,7 @@ final class ColdStart {
             }
             Map<Setup, List<Sample>> samples = new LinkedHashMap<>();
             for (Path java : javas) {
-                launch(new Setup(java, "", "webhook"), classpath, requestFile); // untimed: warms the OS file cache
+                launch(new Setup(java, "", "webhook"), classpath, requestFile, null); // untimed: warms the file cache
                 for (String options : toolOptions.isBlank() ? List.of("") : List.of("", toolOptions)) {
                     for (String main : MAINS) {
                         samples.put(new Setup(java, options, main), new ArrayList<>());
@@ -108,7 +112,7 @@ final class ColdStart {
             }
             for (int i = 0; i < repeats; i++) { // round-robin, so drift spreads over every setup alike
                 for (Map.Entry<Setup, List<Sample>> setup : samples.entrySet()) {
-                    setup.getValue().add(launch(setup.getKey(), classpath, requestFile));
+                    setup.getValue().add(launch(setup.getKey(), classpath, requestFile, null));
                 }
             }
             String hello = "hello: client + the same " + requests.size() + " UpdateItem";
@@ -134,11 +138,61 @@ final class ColdStart {
                             median(runs, Sample::classes) - median(base, Sample::classes)));
                 }
             });
-            return table.toString();
+            return table.append(classDiff(javas.get(0), classpath, requestFile)).toString();
         } finally {
             deleteTree(dir);
             Files.deleteIfExists(requestFile);
         }
+    }
+
+    /** Where the difference goes: the classes the webhook loads and the hello-world does not, by package. */
+    private String classDiff(Path java, String classpath, Path requestFile) throws IOException, InterruptedException {
+        Map<String, Map<String, Long>> loaded = new HashMap<>();
+        for (String main : MAINS) {
+            Path log = Files.createTempFile("ck-bench-classes", ".log");
+            try {
+                launch(new Setup(java, "", main), classpath, requestFile, log);
+                try (Stream<String> lines = Files.lines(log)) {
+                    // [0.012s][info][class,load] java.lang.Object source: shared objects file
+                    // hidden classes (lambdas, lambda forms) are numbered per run: counted under their stem
+                    loaded.put(main, lines.filter(l -> l.contains("[class,load]"))
+                            .map(l -> l.substring(l.indexOf("] ", l.indexOf("[class,load]")) + 2).split(" ")[0])
+                            .map(name -> name.split("\\$\\$Lambda|/0x|\\$\\$")[0])
+                            .collect(Collectors.groupingBy(name -> name, Collectors.counting())));
+                }
+            } finally {
+                String keep = System.getProperty("ck.bench.classLogDir"); // to read the lists themselves
+                if (keep != null) {
+                    Files.copy(log, Path.of(keep, main + "-classes.log"), StandardCopyOption.REPLACE_EXISTING);
+                }
+                Files.deleteIfExists(log);
+            }
+        }
+        Map<String, Long> byPackage = new TreeMap<>();
+        loaded.get("webhook").forEach((name, n) -> {
+            long more = n - loaded.get("hello").getOrDefault(name, 0L);
+            if (more > 0) {
+                byPackage.merge(packageGroup(name), more, Long::sum);
+            }
+        });
+        return String.format("%nClasses loaded (one untimed launch each, `-Xlog:class+load`, default `java`, no options):"
+                        + " webhook %d, hello %d; the webhook's %d not in the hello's, by package: %s.%n",
+                total(loaded.get("webhook")), total(loaded.get("hello")),
+                byPackage.values().stream().mapToLong(Long::longValue).sum(),
+                byPackage.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                        .limit(14).map(e -> "`" + e.getKey() + "` " + e.getValue())
+                        .collect(Collectors.joining(", ")));
+    }
+
+    private static long total(Map<String, Long> counts) {
+        return counts.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** The first three parts of a class's package (four for ours and the SDK's). */
+    private static String packageGroup(String className) {
+        String[] parts = className.split("\\.");
+        int keep = className.startsWith("com.connectionkeeper.") || className.startsWith("software.amazon.") ? 4 : 3;
+        return String.join(".", Arrays.asList(parts).subList(0, Math.min(keep, parts.length - 1)));
     }
 
     /** A fresh table that holds the event's connection. */
@@ -164,14 +218,20 @@ final class ColdStart {
         return setup.options().isEmpty() ? "(none)" : "`" + setup.options() + "`";
     }
 
-    private Sample launch(Setup setup, String classpath, Path requestFile) throws IOException, InterruptedException {
+    /** One launch; with a {@code classLog}, the JVM logs every class it loads there (untimed runs only). */
+    private Sample launch(Setup setup, String classpath, Path requestFile, Path classLog)
+            throws IOException, InterruptedException {
         Path output = Files.createTempFile("ck-bench-child", ".out");
         try {
+            List<String> command = new ArrayList<>(List.of(setup.java().toString()));
+            if (classLog != null) {
+                command.add("-Xlog:class+load=info:file=" + classLog);
+            }
             long launchMillis = System.currentTimeMillis();
-            ProcessBuilder builder = new ProcessBuilder(setup.java().toString(), "-cp", classpath,
-                    ColdStartMain.class.getName(), setup.main(),
+            command.addAll(List.of("-cp", classpath, ColdStartMain.class.getName(), setup.main(),
                     setup.main().equals("webhook") ? event.toString() : requestFile.toString(),
-                    Long.toString(launchMillis))
+                    Long.toString(launchMillis)));
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(output.toFile());
             Map<String, String> env = builder.environment();

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.function.Predicate;
 
 /**
  * The fields of an API Gateway HTTP API event (payload format 2.0) the webhook reads: body, isBase64Encoded, the
@@ -28,11 +29,9 @@ record HttpApiEvent(String body, boolean isBase64Encoded, String signature, Stri
                 switch (field) {
                     case "body" -> body = text(p, value);
                     case "isBase64Encoded" -> base64 = value == JsonToken.VALUE_TRUE;
-                    case "headers" -> {
-                        String found = header(p, value);
-                        signature = signature == null ? found : signature;
-                    }
-                    case "requestContext" -> requestId = requestId(p, value);
+                    // API Gateway lower-cases header names, other callers may not
+                    case "headers" -> signature = first(p, value, SIGNATURE::equalsIgnoreCase);
+                    case "requestContext" -> requestId = first(p, value, "requestId"::equals);
                     default -> p.skipChildren();
                 }
             }
@@ -40,37 +39,22 @@ record HttpApiEvent(String body, boolean isBase64Encoded, String signature, Stri
         return new HttpApiEvent(body, base64, signature, requestId);
     }
 
-    /** The first header named {@code signature} in any case (API Gateway lower-cases names, other callers may not). */
-    private static String header(JsonParser p, JsonToken headers) throws IOException {
-        if (headers != JsonToken.START_OBJECT) {
+    /**
+     * The text of the first field of an object whose name matches, the object read to its end; null if none, or if
+     * the value is not an object.
+     */
+    private static String first(JsonParser p, JsonToken object, Predicate<String> name) throws IOException {
+        if (object != JsonToken.START_OBJECT) {
             p.skipChildren();
             return null;
         }
         String found = null;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
-            boolean signature = SIGNATURE.equalsIgnoreCase(p.currentName());
+            boolean matches = found == null && name.test(p.currentName());
             String value = text(p, p.nextToken());
-            if (signature && found == null) {
-                found = value;
-            }
+            found = matches ? value : found;
         }
         return found;
-    }
-
-    private static String requestId(JsonParser p, JsonToken context) throws IOException {
-        if (context != JsonToken.START_OBJECT) {
-            p.skipChildren();
-            return null;
-        }
-        String requestId = null;
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            boolean isRequestId = "requestId".equals(p.currentName());
-            String value = text(p, p.nextToken());
-            if (isRequestId) {
-                requestId = value;
-            }
-        }
-        return requestId;
     }
 
     /** A string or scalar's text; null for JSON null, an object or an array (skipped). */
