@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent.Reques
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.connectionkeeper.api.ApiRequest.Caller;
+import com.connectionkeeper.core.config.Config;
 import com.connectionkeeper.core.config.EnvironmentConfig;
 import com.connectionkeeper.snaptrade.SnapTradeSdkGateway;
 import com.connectionkeeper.snaptrade.SnapTradeSettings;
@@ -24,20 +25,24 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
 
     /** Used by Lambda: builds the store, the gateway and the state codec once, from the environment. */
     public ApiHandler() {
-        this(fromEnvironment(System.getenv(), Clock.systemUTC()));
+        this(fromConfig(EnvironmentConfig.fromSystem(), Clock.systemUTC()));
     }
 
     public ApiHandler(Api api) {
         this.api = api;
     }
 
-    /** The production wiring (tests use it too, with the simulator's and dynalite's addresses in {@code env}). */
+    /** The production wiring from environment variables (tests use it with the simulator's and dynalite's addresses). */
     public static Api fromEnvironment(Map<String, String> env, Clock clock) {
-        EnvironmentConfig config = new EnvironmentConfig(env);
+        return fromConfig(new EnvironmentConfig(env), clock);
+    }
+
+    /** The production wiring: store, gateway and settings, all from one {@link Config}. */
+    public static Api fromConfig(Config config, Clock clock) {
         DynamoStateStore store = new DynamoStateStore(DynamoClients.create(config), config.tableName(),
                 Duration.ofDays(config.historyRetentionDays()));
-        SnapTradeSdkGateway snaptrade = SnapTradeSdkGateway.create(SnapTradeSettings.fromEnvironment(env));
-        ApiSettings settings = ApiSettings.fromEnvironment(env);
+        SnapTradeSdkGateway snaptrade = SnapTradeSdkGateway.create(SnapTradeSettings.from(config));
+        ApiSettings settings = ApiSettings.from(config);
         return new Api(new UserService(store, store, store, store, snaptrade, clock),
                 new ReconnectService(store, store, store, snaptrade, settings, clock), settings.access());
     }

@@ -3,6 +3,8 @@ package com.connectionkeeper.api;
 import com.connectionkeeper.accounts.ReturnUrlAllowList;
 import com.connectionkeeper.api.token.ReturnOutcomeSigner;
 import com.connectionkeeper.api.token.ReturnStateCodec;
+import com.connectionkeeper.core.config.Config;
+import com.connectionkeeper.core.config.EnvironmentConfig;
 import com.connectionkeeper.core.config.EnvironmentVariables;
 import java.time.Duration;
 import java.util.Map;
@@ -37,27 +39,32 @@ record ApiSettings(Access access, ReturnUrlAllowList allowList, ReturnStateCodec
     static final String ENV_LINK_WINDOW_SECONDS = "RECONNECT_LINK_WINDOW_SECONDS";
     static final String LANDING_PATH = "/reconnect/return";
 
+    /** From environment variables (tests, local runs): see {@link #from(Config)}. */
     static ApiSettings fromEnvironment(Map<String, String> variables) {
-        EnvironmentVariables env = new EnvironmentVariables(variables);
+        return from(new EnvironmentConfig(variables));
+    }
+
+    /** From the function's configuration: the state and outcome keys are secrets, the rest plain settings. */
+    static ApiSettings from(Config config) {
+        EnvironmentVariables env = config.settings();
+        String stateKey = config.requiredSecret(ENV_STATE_KEY);
         Access access = new Access(Access.Mode.parse(env.optional(ENV_AUTH_MODE).orElse("IAM")),
                 env.optional(ENV_JWT_USER_CLAIM).orElse("sub"));
         return new ApiSettings(access,
                 ReturnUrlAllowList.parse(env.optional(ENV_ALLOW_LIST).orElse("")),
-                ReturnStateCodec.fromSecret(env.required(ENV_STATE_KEY)),
+                ReturnStateCodec.fromSecret(stateKey),
                 env.optional(ENV_LANDING_URL),
                 Duration.ofMinutes(env.positiveInt(ENV_STATE_TTL_MINUTES, 60)),
                 env.positiveInt(ENV_LINKS_PER_WINDOW, 10),
                 Duration.ofSeconds(env.positiveInt(ENV_LINK_WINDOW_SECONDS, 900)),
-                outcomeSigner(env));
+                outcomeSigner(stateKey, config.secret(ENV_OUTCOME_KEY)));
     }
 
     /**
      * {@code RETURN_OUTCOME_KEY} when set (at least 32 characters, not the state key), else the key derived from
      * {@code RECONNECT_STATE_KEY}. A bad key stops the function at init with a message naming the variable.
      */
-    private static ReturnOutcomeSigner outcomeSigner(EnvironmentVariables env) {
-        String stateKey = env.required(ENV_STATE_KEY);
-        Optional<String> own = env.optional(ENV_OUTCOME_KEY);
+    private static ReturnOutcomeSigner outcomeSigner(String stateKey, Optional<String> own) {
         if (own.isEmpty()) {
             return ReturnOutcomeSigner.fromStateKey(stateKey);
         }

@@ -8,6 +8,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.connectionkeeper.accounts.AccountStore;
 import com.connectionkeeper.core.ingest.ConnectionStore;
 import com.connectionkeeper.core.model.ConnectionStatus;
+import com.connectionkeeper.core.secrets.SecretStore;
 import com.connectionkeeper.core.sweep.SweepQueue;
 import com.connectionkeeper.simulator.Endpoint;
 import com.connectionkeeper.simulator.Fault;
@@ -132,7 +133,8 @@ class ReturnLandingFailureTest {
 
         Held(Object delegate, String method) {
             proxy = Proxy.newProxyInstance(Held.class.getClassLoader(),
-                    new Class<?>[] {ConnectionStore.class, AccountStore.class, SweepQueue.class}, (p, m, args) -> {
+                    new Class<?>[] {ConnectionStore.class, SecretStore.class, AccountStore.class, SweepQueue.class},
+                    (p, m, args) -> {
                         if (m.getName().equals(method) && entered.getCount() > 0) {
                             entered.countDown();
                             release.await();

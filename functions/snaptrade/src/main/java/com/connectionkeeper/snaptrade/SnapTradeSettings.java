@@ -1,7 +1,9 @@
 package com.connectionkeeper.snaptrade;
 
-import java.time.Duration;
+import com.connectionkeeper.core.config.Config;
+import com.connectionkeeper.core.config.EnvironmentConfig;
 import com.connectionkeeper.core.config.EnvironmentVariables;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 
@@ -27,7 +29,7 @@ public record SnapTradeSettings(String clientId, String consumerKey, String base
                                 Duration retryBudget, Duration initialBackoff, Duration maxBackoff) {
 
     public static final String ENV_CLIENT_ID = "SNAPTRADE_CLIENT_ID";
-    public static final String ENV_CONSUMER_KEY = "SNAPTRADE_CONSUMER_KEY";
+    public static final String ENV_CONSUMER_KEY = Config.SNAPTRADE_CONSUMER_KEY;
     public static final String ENV_BASE_URL = "SNAPTRADE_BASE_URL";
     public static final String ENV_REQUESTS_PER_MINUTE = "SNAPTRADE_REQUESTS_PER_MINUTE";
     public static final String ENV_RETRY_BUDGET_SECONDS = "SNAPTRADE_RETRY_BUDGET_SECONDS";
@@ -69,16 +71,19 @@ public record SnapTradeSettings(String clientId, String consumerKey, String base
                 DEFAULT_RETRY_BUDGET, DEFAULT_INITIAL_BACKOFF, DEFAULT_MAX_BACKOFF);
     }
 
-    /** From the process environment. */
-    public static SnapTradeSettings fromEnvironment() {
-        return fromEnvironment(System.getenv());
+    /** From environment variables (tests, local runs): see {@link #from(Config)}. */
+    public static SnapTradeSettings fromEnvironment(Map<String, String> variables) {
+        return from(new EnvironmentConfig(variables));
     }
 
-    /** From environment variables; a missing required one or an unreadable number fails with the variable's name. */
-    public static SnapTradeSettings fromEnvironment(Map<String, String> variables) {
-        EnvironmentVariables env = new EnvironmentVariables(variables);
+    /**
+     * From the function's configuration: the consumer key is its secret, everything else plain settings; a missing
+     * required one or an unreadable number fails with the variable's name.
+     */
+    public static SnapTradeSettings from(Config config) {
+        EnvironmentVariables env = config.settings();
         SnapTradeSettings settings = of(env.optional(ENV_CLIENT_ID).orElse(null),
-                env.optional(ENV_CONSUMER_KEY).orElse(null));
+                config.secret(ENV_CONSUMER_KEY).orElse(null));
         return settings
                 .withBaseUrl(env.optional(ENV_BASE_URL).orElse(DEFAULT_BASE_URL))
                 .withRateLimit(env.positiveInt(ENV_REQUESTS_PER_MINUTE, DEFAULT_REQUESTS_PER_MINUTE), MINUTE)

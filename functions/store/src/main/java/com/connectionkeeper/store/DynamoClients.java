@@ -18,6 +18,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
  * local endpoint without AWS credentials, dummy ones are used.
  */
 public final class DynamoClients {
+    private static final String AWS_ACCESS_KEY_ID = "AWS_ACCESS_KEY_ID";
+
     private DynamoClients() {
     }
 
@@ -35,7 +37,8 @@ public final class DynamoClients {
                         .build());
         config.dynamoDbEndpoint().ifPresent(endpoint -> {
             builder.endpointOverride(endpoint);
-            if (System.getenv("AWS_ACCESS_KEY_ID") == null && System.getProperty("aws.accessKeyId") == null) {
+            if (config.settings().optional(AWS_ACCESS_KEY_ID).isEmpty()
+                    && System.getProperty("aws.accessKeyId") == null) {
                 builder.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")));
             }
         });

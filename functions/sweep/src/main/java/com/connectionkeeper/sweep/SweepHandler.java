@@ -3,6 +3,7 @@ package com.connectionkeeper.sweep;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import com.connectionkeeper.core.config.Config;
 import com.connectionkeeper.core.config.EnvironmentConfig;
 import com.connectionkeeper.core.sweep.SweepPlanner;
 import com.connectionkeeper.core.sweep.UserSweep;
@@ -23,24 +24,28 @@ public final class SweepHandler implements RequestHandler<ScheduledEvent, Map<St
 
     /** Used by Lambda: builds the DynamoDB client and the SnapTrade gateway once, from the environment. */
     public SweepHandler() {
-        this(fromEnvironment(System.getenv()));
+        this(fromConfig(EnvironmentConfig.fromSystem()));
     }
 
     public SweepHandler(SweepRun sweep) {
         this.sweep = sweep;
     }
 
-    /** The production wiring: table from {@link EnvironmentConfig}, gateway from {@link SnapTradeSettings}. */
+    /** The production wiring from environment variables (tests, local runs): see {@link #fromConfig}. */
     public static SweepRun fromEnvironment(Map<String, String> env) {
-        EnvironmentConfig config = new EnvironmentConfig(env);
+        return fromConfig(new EnvironmentConfig(env));
+    }
+
+    /** The production wiring: the table, the gateway and the sweep's settings, all from one {@link Config}. */
+    public static SweepRun fromConfig(Config config) {
         DynamoStateStore store = new DynamoStateStore(DynamoClients.create(config), config.tableName(),
                 Duration.ofDays(config.historyRetentionDays()));
-        SnapTradeSettings snaptrade = SnapTradeSettings.fromEnvironment(env);
+        SnapTradeSettings snaptrade = SnapTradeSettings.from(config);
         Clock clock = Clock.systemUTC();
         return new SweepRun(store, new SweepPlanner(store),
                 new UserSweep(store, store, store, SnapTradeSdkGateway.create(snaptrade), clock,
-                        SweepSettings.retryBackoff(env)), clock,
-                SweepSettings.fromEnvironment(env, snaptrade.retryBudget()));
+                        SweepSettings.retryBackoff(config)), clock,
+                SweepSettings.from(config, snaptrade.retryBudget()));
     }
 
     @Override

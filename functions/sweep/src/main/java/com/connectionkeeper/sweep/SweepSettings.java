@@ -1,5 +1,7 @@
 package com.connectionkeeper.sweep;
 
+import com.connectionkeeper.core.config.Config;
+import com.connectionkeeper.core.config.EnvironmentConfig;
 import com.connectionkeeper.core.config.EnvironmentVariables;
 import com.connectionkeeper.core.model.RetryBackoff;
 import java.time.Duration;
@@ -45,7 +47,12 @@ public record SweepSettings(int requestsPerRun, int concurrency, Duration safety
      * for the gateway's retries.
      */
     public static SweepSettings fromEnvironment(Map<String, String> variables, Duration retryBudget) {
-        EnvironmentVariables env = new EnvironmentVariables(variables);
+        return from(new EnvironmentConfig(variables), retryBudget);
+    }
+
+    /** The sweep's settings from the function's configuration (see {@link #fromEnvironment}). */
+    public static SweepSettings from(Config config, Duration retryBudget) {
+        EnvironmentVariables env = config.settings();
         return new SweepSettings(env.positiveInt(ENV_REQUESTS_PER_RUN, DEFAULT_REQUESTS_PER_RUN),
                 env.positiveInt(ENV_CONCURRENCY, DEFAULT_CONCURRENCY), marginFor(retryBudget),
                 env.positiveInt(ENV_SUSPECT_STREAK, DEFAULT_SUSPECT_STREAK));
@@ -56,8 +63,8 @@ public record SweepSettings(int requestsPerRun, int concurrency, Duration safety
      * per consecutive failure, at most {@value #ENV_RETRY_MAX_SECONDS} (default 3600; a max below the base is read
      * as the base, so a slip in the parameters never stops the sweep).
      */
-    public static RetryBackoff retryBackoff(Map<String, String> variables) {
-        EnvironmentVariables env = new EnvironmentVariables(variables);
+    public static RetryBackoff retryBackoff(Config config) {
+        EnvironmentVariables env = config.settings();
         RetryBackoff defaults = RetryBackoff.DEFAULT;
         Duration base = Duration.ofSeconds(env.positiveInt(ENV_RETRY_BASE_SECONDS, (int) defaults.base().toSeconds()));
         Duration max = Duration.ofSeconds(env.positiveInt(ENV_RETRY_MAX_SECONDS, (int) defaults.max().toSeconds()));

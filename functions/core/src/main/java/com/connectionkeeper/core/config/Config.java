@@ -4,22 +4,54 @@ import java.net.URI;
 import java.util.Optional;
 
 /**
- * The functions' configuration. Read from the environment today ({@link EnvironmentConfig}); in AWS the consumer key
- * will come from Secrets Manager behind this same interface.
+ * A function's configuration: the one source every setting and secret is read from, built once at init (the
+ * handler's no-arg constructor) and handed to whatever needs it — nothing else reads the environment. Secrets are
+ * read only through {@link #secret}: that is the seam where a deployment backs them with Secrets Manager instead of
+ * environment variables, without touching the code that uses them.
  */
 public interface Config {
-    /** DynamoDB table holding users, connections and history ({@code TABLE_NAME}). */
-    String tableName();
+    /** Variable names shared by every function. */
+    String TABLE_NAME = "TABLE_NAME";
+    String AWS_REGION = "AWS_REGION";
+    String DYNAMODB_ENDPOINT = "DYNAMODB_ENDPOINT";
+    String SNAPTRADE_CONSUMER_KEY = "SNAPTRADE_CONSUMER_KEY";
+    String HISTORY_RETENTION_DAYS = "HISTORY_RETENTION_DAYS";
+    String DEFAULT_REGION = "us-east-1";
+    int DEFAULT_HISTORY_RETENTION_DAYS = 400;
 
-    /** AWS region ({@code AWS_REGION}; Lambda always sets it). */
-    String region();
+    /** The plain (non-secret) settings by name: the function's own settings read their values here. */
+    EnvironmentVariables settings();
+
+    /** A secret by name (e.g. {@link #SNAPTRADE_CONSUMER_KEY}); empty when unset. Never logged. */
+    Optional<String> secret(String name);
+
+    /** A secret that must be set: fails at init, naming it, when it is not. */
+    default String requiredSecret(String name) {
+        return secret(name).orElseThrow(() -> new IllegalStateException(name + " is not set"));
+    }
+
+    /** DynamoDB table holding users, connections and history ({@code TABLE_NAME}). */
+    default String tableName() {
+        return settings().required(TABLE_NAME);
+    }
+
+    /** AWS region ({@code AWS_REGION}; Lambda always sets it; {@value #DEFAULT_REGION} for local runs). */
+    default String region() {
+        return settings().optional(AWS_REGION).orElse(DEFAULT_REGION);
+    }
 
     /** Endpoint override for DynamoDB, e.g. dynalite on loopback ({@code DYNAMODB_ENDPOINT}); empty in AWS. */
-    Optional<URI> dynamoDbEndpoint();
+    default Optional<URI> dynamoDbEndpoint() {
+        return settings().optional(DYNAMODB_ENDPOINT).map(URI::create);
+    }
 
-    /** SnapTrade consumer key: signs webhooks ({@code SNAPTRADE_CONSUMER_KEY}). */
-    String snapTradeConsumerKey();
+    /** SnapTrade consumer key: signs our requests and SnapTrade's webhooks ({@code SNAPTRADE_CONSUMER_KEY}). */
+    default String snapTradeConsumerKey() {
+        return requiredSecret(SNAPTRADE_CONSUMER_KEY);
+    }
 
     /** How long webhook history is kept before DynamoDB's TTL removes it ({@code HISTORY_RETENTION_DAYS}). */
-    int historyRetentionDays();
+    default int historyRetentionDays() {
+        return settings().positiveInt(HISTORY_RETENTION_DAYS, DEFAULT_HISTORY_RETENTION_DAYS);
+    }
 }

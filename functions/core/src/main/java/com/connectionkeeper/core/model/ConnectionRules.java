@@ -17,33 +17,23 @@ public final class ConnectionRules {
         if (e.type().effect() != EventType.Effect.CONNECTION_STATUS || e.connectionId() == null) {
             return Optional.empty();
         }
-        Watermark w = e.watermark();
-        Instant t = e.eventTime();
-        String type = e.type().name();
+        ConnectionChange.Origin o = new ConnectionChange.Origin(e.watermark(), e.eventTime(), e.type().name(),
+                Source.WEBHOOK);
         String brokerage = e.brokerageId();
         ConnectionChange change = switch (e.type()) {
-            case CONNECTION_BROKEN -> new ConnectionChange(
-                    w, ConnectionStatus.BROKEN, brokerage, t, null, Verification.KEEP, t, type, Source.WEBHOOK);
-            case CONNECTION_FIXED -> new ConnectionChange(
-                    w, ConnectionStatus.ACTIVE, brokerage, null, t, Verification.KEEP, t, type, Source.WEBHOOK);
-            case CONNECTION_ADDED -> new ConnectionChange(
-                    w, ConnectionStatus.ACTIVE, brokerage, null, null, Verification.KEEP, t, type, Source.WEBHOOK);
-            case CONNECTION_DELETED -> deletion(w, brokerage, t, type, Source.WEBHOOK);
-            case CONNECTION_UPDATED -> new ConnectionChange(
-                    w, null, brokerage, null, null, Verification.REQUEST, t, type, Source.WEBHOOK);
-            default -> throw new IllegalStateException("not a connection status event: " + type);
+            case CONNECTION_BROKEN -> ConnectionChange.broke(o, brokerage, e.eventTime());
+            case CONNECTION_FIXED -> ConnectionChange.fixed(o, brokerage);
+            case CONNECTION_ADDED -> ConnectionChange.added(o, brokerage);
+            case CONNECTION_DELETED -> ConnectionChange.deleted(o, brokerage);
+            case CONNECTION_UPDATED -> ConnectionChange.updated(o, brokerage);
+            default -> throw new IllegalStateException("not a connection status event: " + e.type());
         };
         return Optional.of(change);
     }
 
     /** What a user's deletion does to each of its connections. */
     public static ConnectionChange userDeletion(Watermark w, Instant t, Source source) {
-        return deletion(w, null, t, EventType.USER_DELETED.name(), source);
-    }
-
-    private static ConnectionChange deletion(Watermark w, String brokerage, Instant t, String type, Source source) {
-        return new ConnectionChange(w, ConnectionStatus.DELETED, brokerage, null, null, Verification.CLEAR, t, type,
-                source);
+        return ConnectionChange.deleted(new ConnectionChange.Origin(w, t, EventType.USER_DELETED.name(), source), null);
     }
 
     /** Whether a change at this watermark may be applied over {@code current} (equal: the same event replayed). */

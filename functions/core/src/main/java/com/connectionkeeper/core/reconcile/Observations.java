@@ -1,6 +1,6 @@
 package com.connectionkeeper.core.reconcile;
 
-import com.connectionkeeper.core.model.ConnectionChange.Verification;
+import com.connectionkeeper.core.model.ConnectionChange.Origin;
 import com.connectionkeeper.core.model.ConnectionChange;
 import com.connectionkeeper.core.model.ConnectionState;
 import com.connectionkeeper.core.model.ConnectionStatus;
@@ -82,9 +82,8 @@ public final class Observations {
         }
         for (ConnectionState gone : ours.values()) {
             if (gone.status() != ConnectionStatus.DELETED) {
-                out.add(new Observation(gone.connectionId(), gone.status(), Seen.ABSENT, new ConnectionChange(w,
-                        ConnectionStatus.DELETED, null, null, null, Verification.CLEAR, observedAt,
-                        Seen.ABSENT.eventType(source), source)));
+                out.add(new Observation(gone.connectionId(), gone.status(), Seen.ABSENT, ConnectionChange.deleted(
+                        new Origin(w, observedAt, Seen.ABSENT.eventType(source), source), null)));
             }
         }
         return out;
@@ -112,13 +111,13 @@ public final class Observations {
         Observed observed = new Observed(c.brokerageSlug(), c.brokerageName(), c.type(), observedAt);
         if (c.disabled()) {
             Instant since = c.disabledDate() != null ? c.disabledDate() : observedAt;
-            return new Observation(c.id(), before, Seen.BROKEN, new ConnectionChange(w, ConnectionStatus.BROKEN,
-                    c.brokerageId(), since, null, Verification.CLEAR, observedAt, Seen.BROKEN.eventType(source), source,
+            return new Observation(c.id(), before, Seen.BROKEN, ConnectionChange.observedBroken(
+                    new Origin(w, observedAt, Seen.BROKEN.eventType(source), source), c.brokerageId(), since,
                     observed));
         }
         boolean repaired = before == ConnectionStatus.BROKEN;
-        return new Observation(c.id(), before, Seen.ACTIVE, new ConnectionChange(w, ConnectionStatus.ACTIVE,
-                c.brokerageId(), null, repaired ? observedAt : null, Verification.CLEAR, observedAt,
-                Seen.ACTIVE.eventType(source), source, observed));
+        return new Observation(c.id(), before, Seen.ACTIVE, ConnectionChange.observedActive(
+                new Origin(w, observedAt, Seen.ACTIVE.eventType(source), source), c.brokerageId(), repaired,
+                observed));
     }
 }

@@ -34,4 +34,31 @@ class EnvironmentConfigTest {
         assertThrows(IllegalStateException.class,
                 () -> new EnvironmentConfig(Map.of("HISTORY_RETENTION_DAYS", "-1")).historyRetentionDays());
     }
+
+    /** Every secret goes through secret(): a Config that holds its secrets elsewhere changes nothing else. */
+    @Test
+    void secretsComeOnlyThroughTheSecretSeam() {
+        Map<String, String> asked = new java.util.TreeMap<>();
+        Config elsewhere = new Config() {
+            private final EnvironmentVariables plain = new EnvironmentVariables(Map.of("TABLE_NAME", "t",
+                    "SNAPTRADE_CONSUMER_KEY", "from-the-environment"));
+
+            @Override
+            public EnvironmentVariables settings() {
+                return plain;
+            }
+
+            @Override
+            public java.util.Optional<String> secret(String name) {
+                asked.put(name, "asked");
+                return name.equals("SNAPTRADE_CONSUMER_KEY") ? java.util.Optional.of("from-the-vault")
+                        : java.util.Optional.empty();
+            }
+        };
+        assertEquals("from-the-vault", elsewhere.snapTradeConsumerKey());
+        assertEquals(Map.of("SNAPTRADE_CONSUMER_KEY", "asked"), asked);
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> elsewhere.requiredSecret("RECONNECT_STATE_KEY"));
+        assertEquals("RECONNECT_STATE_KEY is not set", e.getMessage());
+    }
 }
