@@ -4,7 +4,7 @@
 # writes its results under dev/bench/.
 #   dev/bench/run.sh                 webhook: requests, warm handler vs bare DynamoDB, cold start, zip → results.md
 #                                    (CK_BENCH_COLD_STARTS=N: launches per cold-start row, default 15)
-#   dev/bench/run.sh cold-start      the webhook bench's fresh-JVM section (and the zip) alone
+#   dev/bench/run.sh cold-start      the webhook bench's fresh-JVM section (and the zip) alone → cold-start-results.md
 #   dev/bench/run.sh worst-case      the worst bodies an anonymous caller can send → webhook-worst-case-results.md
 #   dev/bench/run.sh sweep           one sweep pass against the simulator's rate limit → sweep-results.md
 #   dev/bench/run.sh sweep-heap [--users 2000,20000 --runs 8 --run-size 250 --concurrency 8 --jvm "…"]

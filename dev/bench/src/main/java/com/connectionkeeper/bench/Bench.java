@@ -87,7 +87,8 @@ public final class Bench {
         progress("4/4 artifact");
         md.append("\n## 4. Artifact: functions/webhook/target/webhook.zip\n\n").append(artifact(zip));
 
-        Path results = root.resolve("dev/bench/results.md");
+        Path results = root.resolve(Boolean.getBoolean("ck.bench.coldStartOnly")
+                ? "dev/bench/cold-start-results.md" : "dev/bench/results.md");
         Files.writeString(results, md);
         console.print(md);
         console.println("\nwritten to " + results);

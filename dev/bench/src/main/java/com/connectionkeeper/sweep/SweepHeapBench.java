@@ -205,7 +205,8 @@ public final class SweepHeapBench {
                 .filter(name -> name.contains("Old") || name.contains("Tenured")).findFirst().orElse("?");
     }
 
-    private static Map<String, String> options(String[] args) {
+    /** {@code --name value} pairs (this bench's arguments and {@link SweepHeapProbe}'s). */
+    static Map<String, String> options(String[] args) {
         Map<String, String> options = new HashMap<>();
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!args[i].startsWith("--")) {
