@@ -4,7 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.connectionkeeper.core.ingest.WebhookIngestion;
 import com.connectionkeeper.signature.CanonicalJson;
 import com.connectionkeeper.signature.WebhookVerifier;
-import com.connectionkeeper.store.DynamoStateStore;
+import com.connectionkeeper.store.DynamoStores;
 import com.connectionkeeper.webhook.WebhookEndpoint;
 import com.connectionkeeper.webhook.WebhookHandler;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,7 +29,8 @@ final class Webhooks {
     /** The webhook function as production wires it, on this client and table. */
     static WebhookHandler handler(DynamoDbClient client, String table) {
         return new WebhookHandler(new WebhookEndpoint(new WebhookVerifier(CONSUMER_KEY),
-                new WebhookIngestion(new DynamoStateStore(client, table, Duration.ofDays(1)), Clock.systemUTC()),
+                new WebhookIngestion(DynamoStores.create(client, table, Duration.ofDays(1)).connections(),
+                        Clock.systemUTC()),
                 WebhookEndpoint.JSON));
     }
 

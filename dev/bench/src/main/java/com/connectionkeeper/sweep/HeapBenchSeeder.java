@@ -3,7 +3,7 @@ package com.connectionkeeper.sweep;
 import com.connectionkeeper.core.model.ConnectionRules;
 import com.connectionkeeper.core.model.EventType;
 import com.connectionkeeper.core.model.WebhookEvent;
-import com.connectionkeeper.store.DynamoStateStore;
+import com.connectionkeeper.store.DynamoStores;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -23,7 +23,7 @@ import java.util.concurrent.Future;
 
 /**
  * Seeds the heap benchmark's users, several at a time: each registered at the simulator (control API) with one
- * connection, its secret saved with {@link DynamoStateStore#saveUserSecret}; every tenth user's connection broken at
+ * connection, its secret saved with {@link com.connectionkeeper.store.DynamoSecretStore#saveUserSecret}; every tenth user's connection broken at
  * the simulator, and that break recorded in the table as its CONNECTION_BROKEN webhook would record it (so the sweep's
  * BROKEN index grows with the number of users, as it does in production).
  */
@@ -31,10 +31,10 @@ final class HeapBenchSeeder {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final SimulatorProcess simulator;
-    private final DynamoStateStore store;
+    private final DynamoStores store;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    HeapBenchSeeder(SimulatorProcess simulator, DynamoStateStore store) {
+    HeapBenchSeeder(SimulatorProcess simulator, DynamoStores store) {
         this.simulator = simulator;
         this.store = store;
     }
@@ -76,7 +76,7 @@ final class HeapBenchSeeder {
     private void seedUser(int i) throws IOException, InterruptedException {
         String user = userId(i);
         JsonNode registered = post("/users", JSON.createObjectNode().put("userId", user));
-        store.saveUserSecret(user, registered.get("userSecret").asText());
+        store.secrets().saveUserSecret(user, registered.get("userSecret").asText());
         JsonNode connection = post("/users/" + encode(user) + "/connections",
                 JSON.createObjectNode().put("brokerage", "ALPACA").put("type", "read"));
         if (broken(i)) {
@@ -85,7 +85,7 @@ final class HeapBenchSeeder {
             Instant at = Instant.parse(after.get("disabledDate").asText());
             WebhookEvent webhook = new WebhookEvent("seed-" + id, user, EventType.CONNECTION_BROKEN,
                     EventType.CONNECTION_BROKEN.name(), at, id, after.path("brokerageId").asText(null), null, "{}");
-            store.applyToConnection(user, id, ConnectionRules.changeFor(webhook).orElseThrow());
+            store.connections().applyToConnection(user, id, ConnectionRules.changeFor(webhook).orElseThrow());
         }
     }
 

@@ -9,7 +9,7 @@ import com.connectionkeeper.simulator.SnapTradeSimulator;
 import com.connectionkeeper.snaptrade.Sleeper;
 import com.connectionkeeper.snaptrade.SnapTradeSdkGateway;
 import com.connectionkeeper.snaptrade.SnapTradeSettings;
-import com.connectionkeeper.store.DynamoStateStore;
+import com.connectionkeeper.store.DynamoStores;
 import com.connectionkeeper.testkit.Dynalite;
 import com.connectionkeeper.testkit.RepoPaths;
 import java.nio.file.Files;
@@ -36,11 +36,10 @@ public final class SweepBench {
         int users = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
         try (SnapTradeSimulator sim = SnapTradeSimulator.start(SimulatorConfig.builder("BENCH", "bench-consumer-key")
                 .rateLimit(LIMIT).window(WINDOW).build())) {
-            DynamoStateStore store = new DynamoStateStore(Dynalite.client(), Dynalite.createTable(),
-                    Duration.ofDays(1));
+            DynamoStores store = DynamoStores.create(Dynalite.client(), Dynalite.createTable(), Duration.ofDays(1));
             for (int i = 0; i < users; i++) {
                 String user = "bench-" + i;
-                store.saveUserSecret(user, sim.control().seedUser(user));
+                store.secrets().saveUserSecret(user, sim.control().seedUser(user));
                 String c = sim.control().addConnection(user, "ALPACA", "read");
                 if (ThreadLocalRandom.current().nextInt(10) == 0) {
                     sim.control().breakConnection(c);
@@ -50,8 +49,10 @@ public final class SweepBench {
                     .withBaseUrl(sim.baseUrl()).withRateLimit(LIMIT, WINDOW);
             SnapTradeSdkGateway gateway = new SnapTradeSdkGateway(settings, Sleeper.SYSTEM,
                     () -> ThreadLocalRandom.current().nextDouble(), line -> { });
-            UserSweep check = new UserSweep(store, store, store, gateway, Clock.systemUTC(), RetryBackoff.DEFAULT);
-            SweepRun run = new SweepRun(store, new SweepPlanner(store), check, Clock.systemUTC(),
+            UserSweep check = new UserSweep(store.connections(), store.secrets(), store.sweepQueue(), gateway,
+                    Clock.systemUTC(), RetryBackoff.DEFAULT);
+            SweepRun run = new SweepRun(store.sweepQueue(), new SweepPlanner(store.sweepQueue()), check,
+                    Clock.systemUTC(),
                     new SweepSettings(LIMIT, 16, SweepSettings.marginFor(settings.retryBudget())));
             sim.requests().clear();
             Instant start = Instant.now();

@@ -1,7 +1,7 @@
 package com.connectionkeeper.sweep;
 
 import com.connectionkeeper.snaptrade.SnapTradeSettings;
-import com.connectionkeeper.store.DynamoStateStore;
+import com.connectionkeeper.store.DynamoStores;
 import com.connectionkeeper.testkit.DynaliteServer;
 import com.connectionkeeper.testkit.RepoPaths;
 import java.io.Reader;
@@ -77,7 +77,7 @@ public final class SweepHeapBench {
              SimulatorProcess simulator = SimulatorProcess.start(jar, CLIENT_ID, CONSUMER_KEY,
                      SIMULATOR_RATE_LIMIT)) {
             String table = dynalite.createTable();
-            DynamoStateStore store = new DynamoStateStore(dynalite.client(), table, Duration.ofDays(400));
+            DynamoStores store = DynamoStores.create(dynalite.client(), table, Duration.ofDays(400));
             System.err.printf(Locale.ROOT, "N=%d: seeding...%n", users);
             long seedStart = System.nanoTime();
             new HeapBenchSeeder(simulator, store).seed(users, SEED_THREADS);
@@ -167,7 +167,7 @@ public final class SweepHeapBench {
                 a time: 1 connection each, every tenth broken at the simulator and recorded BROKEN in the table as its
                 CONNECTION_BROKEN webhook would (so the ByStatus index holds N/10 entries), every user in the
                 BySweepOrder index, never verified. Then a fresh JVM, the same flags for every N (`%s`), holding only
-                the sweep with its production wiring (`DynamoClients`, `DynamoStateStore`, `SnapTradeSdkGateway`,
+                the sweep with its production wiring (`DynamoClients`, `DynamoStores`, `SnapTradeSdkGateway`,
                 `UserSweep`, `SweepRun`), makes the same work for every N: %d `SweepRun` runs of %d users, %d at a
                 time. Heap = all heap pools in use right after a collection, from the collectors' notifications
                 (`GarbageCollectionNotificationInfo`) during the runs, including a forced `System.gc()` after each

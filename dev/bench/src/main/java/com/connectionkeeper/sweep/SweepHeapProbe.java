@@ -8,7 +8,7 @@ import com.connectionkeeper.snaptrade.Sleeper;
 import com.connectionkeeper.snaptrade.SnapTradeSdkGateway;
 import com.connectionkeeper.snaptrade.SnapTradeSettings;
 import com.connectionkeeper.store.DynamoClients;
-import com.connectionkeeper.store.DynamoStateStore;
+import com.connectionkeeper.store.DynamoStores;
 import java.io.IOException;
 import java.io.Writer;
 import java.lang.management.ManagementFactory;
@@ -25,7 +25,7 @@ import java.util.stream.Collectors;
 
 /**
  * The measured side of {@link SweepHeapBench}, run in a JVM of its own that holds nothing but the sweep: the
- * production wiring (DynamoDB client of {@link DynamoClients}, {@link DynamoStateStore}, {@link SnapTradeSdkGateway},
+ * production wiring (DynamoDB client of {@link DynamoClients}, {@link DynamoStores}, {@link SnapTradeSdkGateway},
  * {@link UserSweep}, {@link SweepRun}) against an out-of-process dynalite and simulator. Makes a fixed number of runs,
  * watches the heap after every garbage collection, forces a full one after each run, and writes its figures as a
  * properties file. The consumer key comes from the environment ({@code SNAPTRADE_CONSUMER_KEY}).
@@ -50,7 +50,7 @@ public final class SweepHeapProbe {
         IndexReadCounter indexReads = IndexReadCounter.wrap(DynamoClients.create(new EnvironmentConfig(Map.of(
                 EnvironmentConfig.TABLE_NAME, table,
                 EnvironmentConfig.DYNAMODB_ENDPOINT, options.get("dynamo")))));
-        DynamoStateStore store = new DynamoStateStore(indexReads.client(), table, Duration.ofDays(400));
+        DynamoStores store = DynamoStores.create(indexReads.client(), table, Duration.ofDays(400));
         // SnapTrade's limit out of the way (the simulator's is set high too): the bench measures memory, not pacing
         SnapTradeSettings settings = SnapTradeSettings.of(options.get("client-id"),
                         System.getenv(SnapTradeSettings.ENV_CONSUMER_KEY))
@@ -58,8 +58,8 @@ public final class SweepHeapProbe {
         SnapTradeSdkGateway gateway = new SnapTradeSdkGateway(settings, Sleeper.SYSTEM,
                 () -> ThreadLocalRandom.current().nextDouble(), System.out::println);
         Clock clock = Clock.systemUTC();
-        SweepRun sweep = new SweepRun(store, new SweepPlanner(store), new UserSweep(store, store, store, gateway, clock,
-                RetryBackoff.DEFAULT), clock, new SweepSettings(runSize, concurrency, SweepSettings.marginFor(settings.retryBudget())));
+        SweepRun sweep = new SweepRun(store.sweepQueue(), new SweepPlanner(store.sweepQueue()), new UserSweep(
+                store.connections(), store.secrets(), store.sweepQueue(), gateway, clock, RetryBackoff.DEFAULT), clock, new SweepSettings(runSize, concurrency, SweepSettings.marginFor(settings.retryBudget())));
 
         long wired = watch.forceGc();
         watch.open();

@@ -2,7 +2,10 @@ package com.connectionkeeper.api;
 
 import java.util.Map;
 
-/** A request the API answers with an error status and a message for the caller; nothing was changed. */
+/**
+ * A request the HTTP layer refuses with an error status and a message for the caller (a body or path id that cannot
+ * be read, no route, no access); nothing was changed. The services' own refusals are {@link ServiceException}s.
+ */
 final class ApiException extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final int status;
@@ -32,9 +35,5 @@ final class ApiException extends RuntimeException {
 
     static ApiException notFound(String message) {
         return new ApiException(404, message);
-    }
-
-    static ApiException conflict(String message) {
-        return new ApiException(409, message);
     }
 }

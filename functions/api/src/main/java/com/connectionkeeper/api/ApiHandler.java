@@ -6,15 +6,14 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent.Reques
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.connectionkeeper.api.ApiRequest.Caller;
+import com.connectionkeeper.api.store.DynamoAccountStore;
 import com.connectionkeeper.core.config.Config;
 import com.connectionkeeper.core.config.EnvironmentConfig;
 import com.connectionkeeper.snaptrade.SnapTradeSdkGateway;
 import com.connectionkeeper.snaptrade.SnapTradeSettings;
-import com.connectionkeeper.store.DynamoClients;
-import com.connectionkeeper.store.DynamoStateStore;
+import com.connectionkeeper.store.DynamoStores;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
@@ -39,12 +38,14 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
 
     /** The production wiring: store, gateway and settings, all from one {@link Config}. */
     public static Api fromConfig(Config config, Clock clock) {
-        DynamoStateStore store = new DynamoStateStore(DynamoClients.create(config), config.tableName(),
-                Duration.ofDays(config.historyRetentionDays()));
+        DynamoStores store = DynamoStores.fromConfig(config);
+        DynamoAccountStore accounts = new DynamoAccountStore(store.table());
         SnapTradeSdkGateway snaptrade = SnapTradeSdkGateway.create(SnapTradeSettings.from(config));
         ApiSettings settings = ApiSettings.from(config);
-        return new Api(new UserService(store, store, store, store, snaptrade, clock),
-                new ReconnectService(store, store, store, snaptrade, settings, clock), settings.access());
+        return new Api(
+                new UserService(store.connections(), store.secrets(), accounts, store.sweepQueue(), snaptrade, clock),
+                new ReconnectService(store.connections(), store.secrets(), accounts, snaptrade, settings, clock),
+                settings.access());
     }
 
     @Override
@@ -61,7 +62,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
                 return respond(ApiResponse.error(400, "the body is flagged base64 but is not", Map.of()));
             }
         }
-        ApiResponse r = api.handle(new ApiRequest(method, event.getRawPath(),
+        ApiResponse r = api.handle(new ApiRequest(event.getRouteKey(), method, event.getRawPath(),
                 event.getQueryStringParameters() == null ? Map.of() : event.getQueryStringParameters(), body,
                 caller(rc), requestId, rc == null ? null : rc.getDomainName()));
         return respond(r);

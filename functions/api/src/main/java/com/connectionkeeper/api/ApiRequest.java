@@ -5,6 +5,8 @@ import java.util.Map;
 /**
  * One HTTP request as the API sees it, whoever delivered it (API Gateway's v2 event, a local server).
  *
+ * @param routeKey  API Gateway's route key, e.g. {@code GET /users/{userId}/connections} ({@code $default} or null
+ *                  when no declared route matched): what {@link Api} dispatches by
  * @param method    upper-case HTTP method
  * @param path      the raw path, e.g. {@code /users/alice/connections} (segments still percent-encoded)
  * @param query     query parameters (first value of each)
@@ -13,8 +15,8 @@ import java.util.Map;
  * @param requestId for logs and as a unique id of what the request writes
  * @param host      the host the request came to (builds the return landing's URL when none is configured)
  */
-public record ApiRequest(String method, String path, Map<String, String> query, String body, Caller caller,
-                         String requestId, String host) {
+public record ApiRequest(String routeKey, String method, String path, Map<String, String> query, String body,
+                         Caller caller, String requestId, String host) {
 
     /** The caller's identity as established by API Gateway's authorizer (never by the function itself). */
     public record Caller(Kind kind, Map<String, String> claims) {

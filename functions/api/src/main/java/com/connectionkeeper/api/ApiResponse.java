@@ -1,19 +1,17 @@
 package com.connectionkeeper.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** An HTTP answer: status, headers, body (JSON for the API routes, HTML or a redirect for the return landing). */
 public record ApiResponse(int status, Map<String, String> headers, String body) {
-    static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String JSON = "application/json";
 
     static ApiResponse json(int status, Object body) {
         try {
-            return new ApiResponse(status, Map.of("content-type", JSON), MAPPER.writeValueAsString(body));
+            return new ApiResponse(status, Map.of("content-type", JSON), Json.MAPPER.writeValueAsString(body));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write response", e);
         }
@@ -21,7 +19,7 @@ public record ApiResponse(int status, Map<String, String> headers, String body) 
 
     /** {@code {"error": message}}, with extra headers (e.g. Retry-After). */
     static ApiResponse error(int status, String message, Map<String, String> extraHeaders) {
-        ObjectNode body = MAPPER.createObjectNode().put("error", message);
+        ObjectNode body = Json.MAPPER.createObjectNode().put("error", message);
         Map<String, String> headers = new LinkedHashMap<>(extraHeaders);
         headers.put("content-type", JSON);
         return new ApiResponse(status, headers, body.toString());

@@ -16,7 +16,7 @@ final class Body {
      * One JSON value and nothing after it ({@code {"userId":"a"} {"userId":"b"}} is not JSON), and no field twice
      * (which of two userIds would be meant?).
      */
-    private static final ObjectReader READER = ApiResponse.MAPPER.reader()
+    private static final ObjectReader READER = Json.MAPPER.reader()
             .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
 
@@ -30,7 +30,7 @@ final class Body {
     static Body parse(String text, Set<String> allowed, boolean optional) {
         if (text == null || text.isBlank()) {
             if (optional) {
-                return new Body(ApiResponse.MAPPER.createObjectNode());
+                return new Body(Json.MAPPER.createObjectNode());
             }
             throw ApiException.badRequest("a JSON object body is required");
         }

@@ -13,7 +13,7 @@ final class ConnectionViews {
     }
 
     static ObjectNode of(String userId, Instant userLastVerifiedAt, List<ConnectionState> connections) {
-        ObjectNode out = ApiResponse.MAPPER.createObjectNode().put("userId", userId);
+        ObjectNode out = Json.MAPPER.createObjectNode().put("userId", userId);
         time(out, "lastVerifiedAt", userLastVerifiedAt);
         ArrayNode list = out.putArray("connections");
         connections.forEach(c -> list.add(of(c)));
@@ -22,7 +22,7 @@ final class ConnectionViews {
 
     static ObjectNode of(ConnectionState c) {
         Observed seen = c.observed();
-        ObjectNode o = ApiResponse.MAPPER.createObjectNode().put("connectionId", c.connectionId());
+        ObjectNode o = Json.MAPPER.createObjectNode().put("connectionId", c.connectionId());
         ObjectNode brokerage = o.putObject("brokerage");
         text(brokerage, "id", c.brokerageId());
         text(brokerage, "slug", seen == null ? null : seen.brokerageSlug());

@@ -6,7 +6,6 @@ import com.connectionkeeper.accounts.AccountStore.LiveLink;
 import com.connectionkeeper.accounts.AccountStore.PortalReturn;
 import com.connectionkeeper.accounts.AccountStore;
 import com.connectionkeeper.accounts.ReturnState;
-import com.connectionkeeper.accounts.ReturnUrls;
 import com.connectionkeeper.api.token.StateCheck;
 import com.connectionkeeper.core.ingest.ConnectionStore;
 import com.connectionkeeper.core.log.JsonLog;
@@ -25,7 +24,6 @@ import com.connectionkeeper.core.snaptrade.ReconnectRequest;
 import com.connectionkeeper.core.snaptrade.SnapTradeException;
 import com.connectionkeeper.core.snaptrade.SnapTradeGateway;
 import com.connectionkeeper.core.snaptrade.UserCredentials;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -36,11 +34,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Reconnect links and the return from SnapTrade's Connection Portal. A link puts the user into reconnect mode for
  * that one connection with its own access type, and carries a signed, one-use {@code state} to our landing; there
- * the connection is checked with SnapTrade at once, so the fix is known before SnapTrade's webhook arrives.
+ * the connection is checked with SnapTrade at once, so the fix is known before SnapTrade's webhook arrives. Answers in
+ * results ({@link Link}, {@link Landing}) and {@link ServiceException}s: {@link Api} makes them HTTP.
  */
 final class ReconnectService {
     /** SnapTrade's login links are valid about five minutes. */
@@ -76,24 +76,33 @@ final class ReconnectService {
                        Optional<Boolean> darkMode, boolean force) {
     }
 
+    /**
+     * A reconnect link the app hands to the user; {@code linkId}: the link's id, which the landing's signed redirect
+     * to the app carries back as {@code link}.
+     */
+    record Link(String redirectUri, String sessionId, Instant expiresAt, String connectionId, String type,
+                String linkId) {
+    }
+
     /** POST /users/{userId}/connections/{connectionId}/reconnect-link. */
-    ObjectNode issue(String userId, String connectionId, LinkOptions options, String requestId, String host) {
+    Link issue(String userId, String connectionId, LinkOptions options, String requestId, String host) {
         ConnectionState connection = store.connection(userId, connectionId).orElseThrow(
-                () -> ApiException.notFound("user '" + userId + "' has no connection '" + connectionId + "'"));
+                () -> ServiceException.notFound("user '" + userId + "' has no connection '" + connectionId + "'"));
         if (connection.status() == ConnectionStatus.DELETED) {
-            throw new ApiException(410, "this connection was deleted; create a new connection");
+            throw ServiceException.gone("this connection was deleted; create a new connection");
         }
         if (connection.status() != ConnectionStatus.BROKEN && !options.force()) {
-            throw ApiException.conflict("connection '" + connectionId + "' is not broken (status "
+            throw ServiceException.conflict("connection '" + connectionId + "' is not broken (status "
                     + connection.status() + "); pass \"force\": true for a reconnect link anyway");
         }
         String returnUrl = options.redirectUrl().orElse("");
         if (!returnUrl.isEmpty() && !settings.allowList().allows(returnUrl)) {
-            throw ApiException.badRequest("redirectUrl is not on the allow-list of return URLs (ReturnUrlAllowList)");
+            throw ServiceException.invalidInput(
+                    "redirectUrl is not on the allow-list of return URLs (ReturnUrlAllowList)");
         }
         UserCredentials credentials = credentials(userId);
         Instant now = clock.instant();
-        String fingerprint = ApiResponse.MAPPER.createObjectNode().put("redirectUrl", returnUrl)
+        String fingerprint = Json.MAPPER.createObjectNode().put("redirectUrl", returnUrl)
                 .put("immediateRedirect", options.immediateRedirect().orElse(null))
                 .put("darkMode", options.darkMode().orElse(null)).toString();
         ConnectionType known = connection.observed() == null ? null : connection.observed().type();
@@ -103,7 +112,7 @@ final class ReconnectService {
                 && !live.get().expiresAt().minus(REUSE_MARGIN).isBefore(now)) {
             JsonLog.info("reconnect_link_reused", "requestId", requestId, "userId", userId, "connectionId",
                     connectionId);
-            return linkAnswer(live.get().redirectUri(), live.get().sessionId(), live.get().expiresAt(), connectionId,
+            return new Link(live.get().redirectUri(), live.get().sessionId(), live.get().expiresAt(), connectionId,
                     live.get().type(), live.get().nonce());
         }
         Optional<Instant> limitedUntil = accounts.takeLinkSlot(userId, now, settings.linkWindow(),
@@ -113,10 +122,9 @@ final class ReconnectService {
             long retryAfter = Math.max(1, (Duration.between(now, limitedUntil.get()).toMillis() + 999) / 1000);
             JsonLog.warn("reconnect_link_limited", "requestId", requestId, "userId", userId, "connectionId",
                     connectionId, "retryAfter", retryAfter);
-            throw new ApiException(429, "user '" + userId + "' has asked for " + settings.linksPerWindow()
+            throw ServiceException.rateLimited("user '" + userId + "' has asked for " + settings.linksPerWindow()
                     + " new reconnect links in the last window (RECONNECT_LINKS_PER_WINDOW per "
-                    + window + " s); retry after the Retry-After seconds", Map.of("retry-after",
-                    Long.toString(retryAfter)));
+                    + window + " s); retry after the Retry-After seconds", Duration.ofSeconds(retryAfter));
         }
         ConnectionType type = typeOf(connection, credentials);
         String nonce = ReturnState.randomNonce();
@@ -134,49 +142,69 @@ final class ReconnectService {
         store.recordHistory(new HistoryEntry(userId, connectionId, requestId, "RECONNECT_LINK_ISSUED", now, now,
                 IngestResult.IGNORED, "{\"type\":\"" + type.wire() + "\",\"force\":" + options.force() + "}",
                 Source.API));
-        return linkAnswer(link.redirectUri(), link.sessionId(), linkExpires, connectionId, type.wire(), nonce);
+        return new Link(link.redirectUri(), link.sessionId(), linkExpires, connectionId, type.wire(), nonce);
     }
 
-    /** {@code linkId}: the link's id, which the landing's signed redirect to the app carries back as {@code link}. */
-    private static ObjectNode linkAnswer(String redirectUri, String sessionId, Instant expiresAt,
-                                         String connectionId, String type, String linkId) {
-        return ApiResponse.MAPPER.createObjectNode()
-                .put("redirectURI", redirectUri)
-                .put("sessionId", sessionId)
-                .put("expiresAt", expiresAt.toString())
-                .put("connectionId", connectionId)
-                .put("type", type)
-                .put("linkId", linkId);
+    /**
+     * What the portal brought the browser back to our landing with: our signed {@code state}, the portal's
+     * {@code status} and {@code connection_id} (null when absent).
+     */
+    record PortalQuery(String state, String status, String connectionId) {
+    }
+
+    /** What the return landing established for the browser. */
+    sealed interface Landing {
+        /** The link cannot be used: nothing was done. */
+        record Refused(Refusal why) implements Landing {
+        }
+
+        /** The outcome, for the user to read: the app gave no return URL. */
+        record Shown(Outcome outcome) implements Landing {
+        }
+
+        /**
+         * The outcome, for the app at its return URL, established at {@code at} (epoch seconds) for the link
+         * {@code linkId} and signed ({@link com.connectionkeeper.api.token.ReturnOutcomeSigner}).
+         */
+        record ToApp(String returnUrl, Outcome outcome, String connectionId, String userId, String linkId, long at,
+                     String signature) implements Landing {
+        }
+    }
+
+    /** Why a return is refused. */
+    enum Refusal {
+        /** The state is not ours, is damaged or has expired. */
+        INVALID_STATE,
+        /** The app's return URL in the state is no longer on the allow-list. */
+        RETURN_URL_NOT_ALLOWED,
+        /** A genuine state whose link is not kept (unknown nonce, another connection). */
+        UNKNOWN_LINK,
+        /** A genuine state whose link was never used and is past its validity. */
+        EXPIRED
     }
 
     /** GET /reconnect/return: the browser back from the portal. */
-    ApiResponse land(ApiRequest original) {
-        Optional<ApiRequest> readable = portalQueryAfterState(original);
-        if (readable.isEmpty()) {
-            JsonLog.warn("reconnect_return_refused", "requestId", original.requestId(), "reason", "MALFORMED_QUERY");
-            return LandingPage.refused("The address of this page is malformed.");
-        }
-        ApiRequest request = readable.get();
+    Landing land(PortalQuery query, String requestId) {
         Instant now = clock.instant();
-        StateCheck verified = settings.stateCodec().verify(request.queryParam("state"), now);
+        StateCheck verified = settings.stateCodec().verify(query.state(), now);
         if (!(verified instanceof StateCheck.Valid valid)) {
-            JsonLog.warn("reconnect_return_refused", "requestId", request.requestId(), "reason",
+            JsonLog.warn("reconnect_return_refused", "requestId", requestId, "reason",
                     ((StateCheck.Invalid) verified).reason().name());
-            return LandingPage.refused("This reconnect link is not valid or has expired.");
+            return new Landing.Refused(Refusal.INVALID_STATE);
         }
         ReturnState state = valid.state();
         if (state.hasReturnUrl() && !settings.allowList().allows(state.returnUrl())) {
-            return LandingPage.refused("This reconnect link's return address is no longer allowed.");
+            return new Landing.Refused(Refusal.RETURN_URL_NOT_ALLOWED);
         }
-        String portal = Optional.ofNullable(request.queryParam("status")).map(s -> s.toUpperCase(Locale.ROOT))
+        String portal = Optional.ofNullable(query.status()).map(s -> s.toUpperCase(Locale.ROOT))
                 .filter(PORTAL_STATUSES::contains).orElse("ERROR");
-        String returnedConnection = request.queryParam("connection_id");
+        String returnedConnection = query.connectionId();
         PortalReturn said = new PortalReturn(portal, "SUCCESS".equals(portal) && returnedConnection != null
                 && !returnedConnection.equals(state.connectionId()));
         // What the portal said is stored in the very write that uses the link up: a replay (even one racing this
         // request) answers from it, never from its own query, which the user may have edited.
         if (!accounts.consumeLink(state.userId(), state.connectionId(), state.nonce(), now, said)) {
-            return replay(state, request.requestId());
+            return replay(state, requestId);
         }
         // The link is used up: from here on nothing may end in an error asking for a retry (it would be refused as
         // used). Whatever fails, the browser goes where the app asked, with the best outcome known.
@@ -186,13 +214,13 @@ final class ReconnectService {
                     : "SUCCESS".equals(portal) ? confirm(state, now)
                     : new Outcome(portal, null);
         } catch (RuntimeException e) {
-            incomplete(state, request.requestId(), "confirm", e);
+            incomplete(state, requestId, "confirm", e);
             outcome = new Outcome(portal, "NOT_VERIFIED");
         }
         try {
             accounts.recordLinkOutcome(state.userId(), state.nonce(), outcome.status(), outcome.reason());
         } catch (RuntimeException e) {
-            incomplete(state, request.requestId(), "record_outcome", e);
+            incomplete(state, requestId, "record_outcome", e);
         }
         Map<String, String> recorded = new LinkedHashMap<>();
         recorded.put("portalStatus", portal);
@@ -203,11 +231,11 @@ final class ReconnectService {
         try {
             store.recordHistory(new HistoryEntry(state.userId(), state.connectionId(), "return-" + state.nonce(),
                     "RECONNECT_RETURNED", now, now, IngestResult.IGNORED,
-                    ApiResponse.MAPPER.valueToTree(recorded).toString(), Source.PORTAL));
+                    Json.MAPPER.valueToTree(recorded).toString(), Source.PORTAL));
         } catch (RuntimeException e) {
-            incomplete(state, request.requestId(), "record_return", e);
+            incomplete(state, requestId, "record_return", e);
         }
-        JsonLog.info("reconnect_return", "requestId", request.requestId(), "userId", state.userId(),
+        JsonLog.info("reconnect_return", "requestId", requestId, "userId", state.userId(),
                 "connectionId", state.connectionId(), "portalStatus", portal, "outcome", outcome.status(),
                 "reason", outcome.reason());
         return answer(state, outcome, now);
@@ -221,7 +249,7 @@ final class ReconnectService {
      * query is used: anyone holding the link can edit it. A link not kept (unknown nonce, another connection) or past
      * its validity is refused.
      */
-    private ApiResponse replay(ReturnState state, String requestId) {
+    private Landing replay(ReturnState state, String requestId) {
         Optional<LinkUse> link;
         try {
             link = accounts.link(state.userId(), state.nonce());
@@ -234,12 +262,12 @@ final class ReconnectService {
         if (link.isEmpty() || !link.get().connectionId().equals(state.connectionId())) {
             JsonLog.warn("reconnect_return_refused", "requestId", requestId, "userId", state.userId(),
                     "connectionId", state.connectionId(), "reason", "UNKNOWN_LINK");
-            return LandingPage.refused("This reconnect link is not known here.");
+            return new Landing.Refused(Refusal.UNKNOWN_LINK);
         }
         if (link.get().consumedAt() == null) {
             JsonLog.warn("reconnect_return_refused", "requestId", requestId, "userId", state.userId(),
                     "connectionId", state.connectionId(), "reason", "EXPIRED");
-            return LandingPage.refused("This reconnect link is not valid or has expired.");
+            return new Landing.Refused(Refusal.EXPIRED);
         }
         Outcome outcome = link.get().outcome() != null ? new Outcome(link.get().outcome(), link.get().outcomeReason())
                 : unrecorded(link.get().portal());
@@ -255,54 +283,17 @@ final class ReconnectService {
     }
 
     /**
-     * The browser's way on: to the app's return URL with the outcome established at {@code at}, signed
-     * ({@link ReturnOutcomeSigner}), or the outcome page when the app gave no URL.
+     * The browser's way on: to the app's return URL with the outcome established at {@code at}, signed, or the
+     * outcome page when the app gave no URL.
      */
-    private ApiResponse answer(ReturnState state, Outcome outcome, Instant at) {
+    private Landing answer(ReturnState state, Outcome outcome, Instant at) {
         if (!state.hasReturnUrl()) {
-            return LandingPage.outcome(outcome.status(), outcome.reason());
+            return new Landing.Shown(outcome);
         }
-        Map<String, String> params = new LinkedHashMap<>();
-        params.put("status", outcome.status());
-        params.put("connectionId", state.connectionId());
-        if (outcome.reason() != null) {
-            params.put("reason", outcome.reason());
-        }
-        params.put("userId", state.userId());
-        params.put("link", state.nonce());
-        params.put("at", Long.toString(at.getEpochSecond()));
-        params.put("signature", settings.outcomeSigner().sign(outcome.status(), state.connectionId(),
-                outcome.reason(), state.userId(), state.nonce(), at.getEpochSecond()));
-        return ApiResponse.redirect(ReturnUrls.withOutcome(state.returnUrl(), params));
-    }
-
-    /**
-     * Our landing URL already carries {@code ?state=…}; SnapTrade is documented to append its own parameters, and
-     * should it append them with a second {@code ?} they arrive inside {@code state}
-     * ({@code state=TOKEN?status=SUCCESS}): split them off rather than refuse every return. A token never holds '?'.
-     * Empty when those parameters are not decodable (a stray '%', invalid UTF-8): anonymous input, refused with 400.
-     */
-    static Optional<ApiRequest> portalQueryAfterState(ApiRequest request) {
-        String state = request.queryParam("state");
-        int q = state == null ? -1 : state.indexOf('?');
-        if (q < 0) {
-            return Optional.of(request);
-        }
-        Map<String, String> query = new LinkedHashMap<>(request.query());
-        query.put("state", state.substring(0, q));
-        for (String pair : state.substring(q + 1).split("&")) {
-            int eq = pair.indexOf('=');
-            Optional<String> name = PercentDecoding.queryComponent(eq < 0 ? pair : pair.substring(0, eq));
-            Optional<String> value = eq < 0 ? Optional.of("") : PercentDecoding.queryComponent(pair.substring(eq + 1));
-            if (name.isEmpty() || value.isEmpty()) {
-                return Optional.empty();
-            }
-            if (!name.get().isEmpty()) {
-                query.putIfAbsent(name.get(), value.get());
-            }
-        }
-        return Optional.of(new ApiRequest(request.method(), request.path(), query, request.body(), request.caller(),
-                request.requestId(), request.host()));
+        long epoch = at.getEpochSecond();
+        return new Landing.ToApp(state.returnUrl(), outcome, state.connectionId(), state.userId(), state.nonce(),
+                epoch, settings.outcomeSigner().sign(outcome.status(), state.connectionId(), outcome.reason(),
+                        state.userId(), state.nonce(), epoch));
     }
 
     /** The landing's answer to the app: SUCCESS, ERROR or ABANDONED, and why when it is not what the portal said. */
@@ -355,10 +346,10 @@ final class ReconnectService {
         return secrets.credentials(userId).orElseThrow(() -> {
             boolean rejected = accounts.account(userId).map(a -> a.problem() != null).orElse(false);
             return rejected
-                    ? new ApiException(422, "SnapTrade rejected the stored secret of user '" + userId
+                    ? ServiceException.refusedBySnapTrade("SnapTrade rejected the stored secret of user '" + userId
                             + "'; rotate it with POST /users/{userId}/secret/reset, or import the current one with "
                             + "PUT /users/{userId}/secret")
-                    : ApiException.conflict("no secret stored for user '" + userId
+                    : ServiceException.conflict("no secret stored for user '" + userId
                             + "'; import it with PUT /users/{userId}/secret");
         });
     }
@@ -379,14 +370,14 @@ final class ReconnectService {
             return said;
         } catch (SnapTradeException e) {
             if (e.kind() == SnapTradeException.Kind.NOT_FOUND) {
-                throw ApiException.notFound("SnapTrade has no connection '" + connection.connectionId() + "'");
+                throw ServiceException.notFound("SnapTrade has no connection '" + connection.connectionId() + "'");
             }
             throw e;
         }
     }
 
     /** Runs a SnapTrade call with the user's secret; a rejected secret flags the user out of the sweep. */
-    private <T> T withCredentials(UserCredentials credentials, java.util.function.Supplier<T> call) {
+    private <T> T withCredentials(UserCredentials credentials, Supplier<T> call) {
         try {
             return call.get();
         } catch (SnapTradeException e) {

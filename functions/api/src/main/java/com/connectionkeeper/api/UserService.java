@@ -11,7 +11,7 @@ import com.connectionkeeper.core.model.HistoryEntry;
 import com.connectionkeeper.core.model.IngestResult;
 import com.connectionkeeper.core.model.Source;
 import com.connectionkeeper.core.model.UserState;
-import com.connectionkeeper.core.model.WebhookEvent;
+import com.connectionkeeper.core.model.Watermark;
 import com.connectionkeeper.core.reconcile.Reconciler;
 import com.connectionkeeper.core.secrets.SecretStore;
 import com.connectionkeeper.core.snaptrade.BrokerageConnection;
@@ -19,13 +19,16 @@ import com.connectionkeeper.core.snaptrade.SnapTradeException;
 import com.connectionkeeper.core.snaptrade.SnapTradeGateway;
 import com.connectionkeeper.core.snaptrade.UserCredentials;
 import com.connectionkeeper.core.sweep.SweepQueue;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** Users through the API: register at SnapTrade, import one registered elsewhere, delete, read its connections. */
+/**
+ * Users through the API: register at SnapTrade, import one registered elsewhere, delete, read its connections. Answers
+ * in results ({@link Registered}, {@link Connections}, …) and {@link ServiceException}s: {@link Api} makes them HTTP.
+ */
 final class UserService {
     private final ConnectionStore store;
     private final SecretStore secrets;
@@ -35,7 +38,23 @@ final class UserService {
     private final Reconciler reconciler;
     private final Clock clock;
     /** How long one registration attempt holds the user: longer than the API function's timeout (29 s). */
-    static final java.time.Duration REGISTRATION_LEASE = java.time.Duration.ofSeconds(60);
+    static final Duration REGISTRATION_LEASE = Duration.ofSeconds(60);
+
+    /** A user registered at SnapTrade by us, its secret stored: ACTIVE. */
+    record Registered(String userId) {
+    }
+
+    /** A user deleted (at SnapTrade and here), with how many of its live connections this request deleted. */
+    record Deleted(String userId, int connectionsDeleted) {
+    }
+
+    /** A user whose secret was rotated at SnapTrade and stored: ACTIVE again. */
+    record SecretReset(String userId) {
+    }
+
+    /** What we know of a user's connections, and when SnapTrade last confirmed the user (null: never). */
+    record Connections(String userId, Instant lastVerifiedAt, List<ConnectionState> connections) {
+    }
 
     UserService(ConnectionStore store, SecretStore secrets, AccountStore accounts, SweepQueue sweep,
                 SnapTradeGateway snaptrade, Clock clock) {
@@ -58,17 +77,16 @@ final class UserService {
      * what another has just registered; a definite answer ("exists", refused) ends the intent, so a user registered
      * elsewhere stays a 409 however often it is asked for.
      */
-    ObjectNode register(String userId, String requestId) {
+    Registered register(String userId, String requestId) {
         Optional<Account> known = accounts.account(userId);
         if (known.isPresent() && !known.get().deleted() && known.get().hasSecret()) {
-            throw ApiException.conflict("user '" + userId + "' already exists");
+            throw exists(userId);
         }
         Instant started = clock.instant();
         switch (accounts.beginRegistration(userId, started, requestId, started.plus(REGISTRATION_LEASE))) {
-            case EXISTS -> throw ApiException.conflict("user '" + userId + "' already exists");
-            case IN_PROGRESS -> throw new ApiException(503, "a registration of user '" + userId
-                    + "' is in progress; retry shortly", java.util.Map.of("retry-after",
-                    Long.toString(REGISTRATION_LEASE.toSeconds())));
+            case EXISTS -> throw exists(userId);
+            case IN_PROGRESS -> throw ServiceException.busy("a registration of user '" + userId
+                    + "' is in progress; retry shortly", REGISTRATION_LEASE);
             case STARTED -> { }
         }
         try {
@@ -107,7 +125,7 @@ final class UserService {
      * failure of this attempt says nothing about it, so its intent stays); {@code ours}: and nothing says the user
      * SnapTrade may hold was registered elsewhere.
      */
-    private ObjectNode registerHolding(String userId, String requestId, boolean earlierIntent, boolean ours) {
+    private Registered registerHolding(String userId, String requestId, boolean earlierIntent, boolean ours) {
         UserCredentials registered;
         try {
             registered = snaptrade.registerUser(userId);
@@ -118,7 +136,7 @@ final class UserService {
                 boolean conflict = e.kind() == SnapTradeException.Kind.CONFLICT; // not ours: registered elsewhere
                 accounts.endRegistration(userId, requestId, conflict || definite(e) && !earlierIntent);
                 if (e.kind() == SnapTradeException.Kind.CONFLICT) {
-                    throw ApiException.conflict("SnapTrade already has a user '" + userId
+                    throw ServiceException.conflict("SnapTrade already has a user '" + userId
                             + "' (registered elsewhere): import its secret with PUT /users/{userId}/secret");
                 }
                 throw e;
@@ -126,7 +144,7 @@ final class UserService {
         }
         Instant now = clock.instant();
         if (!accounts.createUser(userId, registered.userSecret(), now, requestId)) {
-            throw ApiException.conflict("user '" + userId + "' already exists");
+            throw exists(userId);
         }
         try {
             record(userId, requestId, "API_USER_REGISTERED", now, IngestResult.APPLIED);
@@ -135,7 +153,7 @@ final class UserService {
             JsonLog.warn("api_history_unrecorded", "requestId", requestId, "userId", userId,
                     "error", historyOnly.getClass().getSimpleName());
         }
-        return ApiResponse.MAPPER.createObjectNode().put("userId", userId).put("status", "ACTIVE");
+        return new Registered(userId);
     }
 
     /** Whether SnapTrade's failure shows it registered nobody (else it may have: the intent must stay). */
@@ -165,18 +183,17 @@ final class UserService {
             return snaptrade.registerUser(userId);
         } catch (SnapTradeException e) {
             if (e.kind() == SnapTradeException.Kind.CONFLICT) {
-                throw new ApiException(503, "SnapTrade is still removing an unfinished registration of user '"
-                        + userId + "' (its secret never reached us); retry in a few seconds",
-                        java.util.Map.of("retry-after", "5"));
+                throw ServiceException.busy("SnapTrade is still removing an unfinished registration of user '"
+                        + userId + "' (its secret never reached us); retry in a few seconds", Duration.ofSeconds(5));
             }
             throw e;
         }
     }
 
     /** PUT /users/{userId}/secret: checks the secret with SnapTrade, stores it, reconciles the connections at once. */
-    ObjectNode importSecret(String userId, String userSecret, String requestId) {
+    Connections importSecret(String userId, String userSecret, String requestId) {
         if (accounts.account(userId).map(Account::deleted).orElse(false)) {
-            throw ApiException.conflict("user '" + userId + "' was deleted; register it again with POST /users");
+            throw wasDeleted(userId);
         }
         Instant observedAt = clock.instant();
         List<BrokerageConnection> listed;
@@ -184,15 +201,15 @@ final class UserService {
             listed = snaptrade.listConnections(new UserCredentials(userId, userSecret));
         } catch (SnapTradeException e) {
             switch (e.kind()) {
-                case CREDENTIALS_REJECTED -> throw new ApiException(422, "SnapTrade rejected this userSecret for user '"
-                        + userId + "'; nothing was stored");
-                case NOT_FOUND -> throw new ApiException(422, "SnapTrade has no user '" + userId
+                case CREDENTIALS_REJECTED -> throw ServiceException.refusedBySnapTrade("SnapTrade rejected this "
+                        + "userSecret for user '" + userId + "'; nothing was stored");
+                case NOT_FOUND -> throw ServiceException.refusedBySnapTrade("SnapTrade has no user '" + userId
                         + "'; nothing was stored");
                 default -> throw e;
             }
         }
         if (!secrets.saveUserSecret(userId, userSecret)) {
-            throw ApiException.conflict("user '" + userId + "' was deleted; register it again with POST /users");
+            throw wasDeleted(userId);
         }
         reconciler.reconcile(userId, listed, observedAt, requestId, Source.API);
         sweep.markVerified(userId, observedAt);
@@ -204,7 +221,7 @@ final class UserService {
      * Every step can be repeated: a retry after a failure part-way (the user written, some connections not) finishes
      * the recorded deletion without asking SnapTrade again, so the table ends as after a clean deletion.
      */
-    ObjectNode delete(String userId, String requestId) {
+    Deleted delete(String userId, String requestId) {
         Optional<Account> account = accounts.account(userId);
         if (account.isEmpty() && store.connections(userId).isEmpty()) {
             throw noUser(userId); // as GET: a user known only from connection webhooks is known
@@ -219,9 +236,8 @@ final class UserService {
                 }
             }
             Instant now = clock.instant();
-            WebhookEvent deletion = new WebhookEvent(requestId, userId, EventType.USER_DELETED,
-                    EventType.USER_DELETED.name(), now, null, null, null, "{\"via\":\"api\"}");
-            deleted = UserDeletion.apply(store, deletion, Source.API).connectionsDeleted();
+            Watermark deletion = UserDeletion.watermark(now, requestId); // this request's id: recorded in history
+            deleted = UserDeletion.apply(store, userId, deletion, now, Source.API).connectionsDeleted();
         } else {
             deleted = UserDeletion.finish(store, userId, Source.API); // deleted before (here or by SnapTrade)
         }
@@ -231,8 +247,7 @@ final class UserService {
                 .ifPresent(u -> record(userId, u.deletionWatermark().tieBreaker(), EventType.USER_DELETED.name(),
                         u.deletedAt(), IngestResult.APPLIED));
         secrets.forgetSecret(userId);
-        return ApiResponse.MAPPER.createObjectNode().put("userId", userId).put("status", "DELETED")
-                .put("connectionsDeleted", deleted);
+        return new Deleted(userId, deleted);
     }
 
     /**
@@ -240,23 +255,23 @@ final class UserService {
      * stores the new one; any flag ends and the user is back in the sweep. SnapTrade needs the current secret for it:
      * when it rejects the one we hold, only an import of the current secret (or a new registration) helps.
      */
-    ObjectNode resetSecret(String userId, String requestId) {
+    SecretReset resetSecret(String userId, String requestId) {
         Account account = accounts.account(userId).orElseThrow(() -> noUser(userId));
         if (account.deleted()) {
-            throw ApiException.conflict("user '" + userId + "' was deleted; register it again with POST /users");
+            throw wasDeleted(userId);
         }
-        SecretStore.HeldSecret held = secrets.heldSecret(userId).orElseThrow(() -> ApiException.conflict(
+        SecretStore.HeldSecret held = secrets.heldSecret(userId).orElseThrow(() -> ServiceException.conflict(
                 "no secret is stored for user '" + userId + "': import it with PUT /users/{userId}/secret"));
         UserCredentials fresh;
         try {
             fresh = snaptrade.resetUserSecret(held.credentials());
         } catch (SnapTradeException e) {
             switch (e.kind()) {
-                case CREDENTIALS_REJECTED -> throw new ApiException(422, "SnapTrade rejects the secret stored for "
-                        + "user '" + userId + "', so it cannot rotate it either (a reset needs the current secret): "
-                        + "import the current secret with PUT /users/{userId}/secret, or delete the user and "
+                case CREDENTIALS_REJECTED -> throw ServiceException.refusedBySnapTrade("SnapTrade rejects the secret "
+                        + "stored for user '" + userId + "', so it cannot rotate it either (a reset needs the current "
+                        + "secret): import the current secret with PUT /users/{userId}/secret, or delete the user and "
                         + "register it again");
-                case NOT_FOUND -> throw new ApiException(422, "SnapTrade has no user '" + userId + "'");
+                case NOT_FOUND -> throw ServiceException.refusedBySnapTrade("SnapTrade has no user '" + userId + "'");
                 default -> {
                     if (e.httpStatus() == 0) {
                         JsonLog.error("api_secret_reset_unanswered", "requestId", requestId, "userId", userId,
@@ -269,8 +284,7 @@ final class UserService {
         saveResetSecret(userId, fresh.userSecret(), requestId);
         Instant now = clock.instant();
         record(userId, requestId, "API_SECRET_RESET", now, IngestResult.APPLIED);
-        return ApiResponse.MAPPER.createObjectNode().put("userId", userId).put("status", "ACTIVE")
-                .put("secretReset", true);
+        return new SecretReset(userId);
     }
 
     /** The old secret is dead at SnapTrade now: the new one is tried harder than a usual write before giving up. */
@@ -279,10 +293,10 @@ final class UserService {
         for (int attempt = 0; attempt < 3; attempt++) {
             try {
                 if (!secrets.saveUserSecret(userId, secret)) {
-                    throw ApiException.conflict("user '" + userId + "' was deleted while its secret was reset");
+                    throw ServiceException.conflict("user '" + userId + "' was deleted while its secret was reset");
                 }
                 return;
-            } catch (ApiException e) {
+            } catch (ServiceException e) {
                 throw e;
             } catch (RuntimeException e) {
                 last = e;
@@ -300,17 +314,25 @@ final class UserService {
     }
 
     /** GET /users/{userId}/connections: from DynamoDB only. */
-    ObjectNode connections(String userId) {
+    Connections connections(String userId) {
         Optional<Account> account = accounts.account(userId);
         List<ConnectionState> connections = store.connections(userId);
         if (account.isEmpty() && connections.isEmpty()) {
             throw noUser(userId);
         }
-        return ConnectionViews.of(userId, account.map(Account::lastVerifiedAt).orElse(null), connections);
+        return new Connections(userId, account.map(Account::lastVerifiedAt).orElse(null), connections);
     }
 
-    static ApiException noUser(String userId) {
-        return ApiException.notFound("no user '" + userId + "'");
+    static ServiceException noUser(String userId) {
+        return ServiceException.notFound("no user '" + userId + "'");
+    }
+
+    private static ServiceException exists(String userId) {
+        return ServiceException.conflict("user '" + userId + "' already exists");
+    }
+
+    private static ServiceException wasDeleted(String userId) {
+        return ServiceException.conflict("user '" + userId + "' was deleted; register it again with POST /users");
     }
 
     private void record(String userId, String requestId, String type, Instant at, IngestResult result) {

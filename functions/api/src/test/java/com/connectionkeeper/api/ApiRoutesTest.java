@@ -63,7 +63,7 @@ class ApiRoutesTest {
     }
 
     private List<String> eventTypes(String userId, String connectionId) {
-        return api.store.history(userId, connectionId).stream().map(HistoryEntry::eventType).toList();
+        return api.connections.history(userId, connectionId).stream().map(HistoryEntry::eventType).toList();
     }
 
     private static void assertRecent(String isoInstant) {
@@ -84,9 +84,9 @@ class ApiRoutesTest {
             RecordedRequest sent = api.simulator.requests().last(Endpoint.REGISTER_USER).orElseThrow();
             assertEquals("alice", sent.bodyField("userId"));
             String secret = api.secretAtSnapTrade("alice");
-            assertEquals(secret, api.store.credentials("alice").orElseThrow().userSecret(),
+            assertEquals(secret, api.secrets.credentials("alice").orElseThrow().userSecret(),
                     "the secret SnapTrade issued is the one stored");
-            Account account = api.store.account("alice").orElseThrow();
+            Account account = api.accounts.account("alice").orElseThrow();
             assertEquals(UserStatus.ACTIVE, account.status());
             assertTrue(account.hasSecret());
             assertNull(account.problem());
@@ -146,8 +146,8 @@ class ApiRoutesTest {
             assertEquals(201, again.getStatusCode(), again.getBody());
             String second = api.secretAtSnapTrade("alice");
             assertNotEquals(first, second);
-            assertEquals(second, api.store.credentials("alice").orElseThrow().userSecret());
-            assertEquals(UserStatus.ACTIVE, api.store.account("alice").orElseThrow().status());
+            assertEquals(second, api.secrets.credentials("alice").orElseThrow().userSecret());
+            assertEquals(UserStatus.ACTIVE, api.accounts.account("alice").orElseThrow().status());
             api.assertNoSecret(again, first);
         }
     }
@@ -168,7 +168,7 @@ class ApiRoutesTest {
             RecordedRequest listed = api.simulator.requests().last(Endpoint.LIST_AUTHORIZATIONS).orElseThrow();
             assertEquals("alice", listed.queryParam("userId"));
             assertEquals(secret, listed.queryParam("userSecret"), "verified with the secret given");
-            assertEquals(secret, api.store.credentials("alice").orElseThrow().userSecret());
+            assertEquals(secret, api.secrets.credentials("alice").orElseThrow().userSecret());
 
             JsonNode b = body(r);
             assertEquals("alice", b.path("userId").asText());
@@ -195,7 +195,7 @@ class ApiRoutesTest {
             assertEquals("IMPORT_OBSERVED_ACTIVE", working.path("lastEventType").asText());
 
             assertEquals(body(api.connections("alice")), b, "what the import answers is what the table holds");
-            assertEquals(Source.API, api.store.connection("alice", trade).orElseThrow().source());
+            assertEquals(Source.API, api.connections.connection("alice", trade).orElseThrow().source());
         }
 
         @Test
@@ -221,7 +221,7 @@ class ApiRoutesTest {
 
             assertEquals(422, r.getStatusCode());
             assertEquals(before, api.snapshot());
-            assertEquals(good, api.store.credentials("alice").orElseThrow().userSecret());
+            assertEquals(good, api.secrets.credentials("alice").orElseThrow().userSecret());
             api.assertNoSecret(r, "a-stale-secret-0042");
         }
 
@@ -260,22 +260,24 @@ class ApiRoutesTest {
             APIGatewayV2HTTPResponse r = api.importSecret("alice", api.secretAtSnapTrade("alice"));
 
             assertEquals(200, r.getStatusCode(), r.getBody());
-            ConnectionState fixed = api.store.connection("alice", ids.get(0)).orElseThrow();
+            ConnectionState fixed = api.connections.connection("alice", ids.get(0)).orElseThrow();
             assertEquals(ConnectionStatus.ACTIVE, fixed.status());
             assertNotNull(fixed.fixedAt());
-            assertEquals(ConnectionStatus.DELETED, api.store.connection("alice", ids.get(1)).orElseThrow().status());
+            assertEquals(ConnectionStatus.DELETED,
+                    api.connections.connection("alice", ids.get(1)).orElseThrow().status());
             assertEquals("DELETED", connection(body(r), ids.get(1)).path("status").asText());
         }
 
         @Test
         void importingClearsACredentialsFlag() {
             List<String> ids = api.importedUser("alice", "!ALPACA:trade");
-            api.store.flagUser("alice", "CREDENTIALS_REJECTED", java.time.Instant.now(), api.secretAtSnapTrade("alice"));
+            api.secrets.flagUser("alice", "CREDENTIALS_REJECTED", java.time.Instant.now(),
+                    api.secretAtSnapTrade("alice"));
             assertEquals(422, api.reconnectLink("alice", ids.get(0), null).getStatusCode());
 
             assertEquals(200, api.importSecret("alice", api.secretAtSnapTrade("alice")).getStatusCode());
 
-            assertNull(api.store.account("alice").orElseThrow().problem());
+            assertNull(api.accounts.account("alice").orElseThrow().problem());
             assertEquals(200, api.reconnectLink("alice", ids.get(0), null).getStatusCode());
         }
     }
@@ -295,12 +297,12 @@ class ApiRoutesTest {
             assertEquals("alice", api.simulator.requests().last(Endpoint.DELETE_USER).orElseThrow()
                     .queryParam("userId"));
             assertFalse(api.simulator.control().users().contains("alice"), "deleted at SnapTrade");
-            assertEquals(UserStatus.DELETED, api.store.user("alice").orElseThrow().status());
+            assertEquals(UserStatus.DELETED, api.connections.user("alice").orElseThrow().status());
             for (String id : ids) {
-                assertEquals(ConnectionStatus.DELETED, api.store.connection("alice", id).orElseThrow().status());
+                assertEquals(ConnectionStatus.DELETED, api.connections.connection("alice", id).orElseThrow().status());
             }
-            assertTrue(api.store.credentials("alice").isEmpty());
-            assertFalse(api.store.account("alice").orElseThrow().hasSecret());
+            assertTrue(api.secrets.credentials("alice").isEmpty());
+            assertFalse(api.accounts.account("alice").orElseThrow().hasSecret());
             for (Map<String, AttributeValue> item : api.scan()) {
                 assertFalse(item.toString().contains(secret), "the secret is gone from every item: " + item);
             }
@@ -330,13 +332,14 @@ class ApiRoutesTest {
             String secret = api.simulator.control().seedUser("webhook-only");
             String c = api.simulator.control().addConnection("webhook-only", "ALPACA", "read");
             api.deliver("CONNECTION_ADDED", c);
-            assertTrue(api.store.account("webhook-only").isEmpty(), "no user item: only its connection");
+            assertTrue(api.accounts.account("webhook-only").isEmpty(), "no user item: only its connection");
 
             APIGatewayV2HTTPResponse r = api.delete("webhook-only");
 
             assertEquals(200, r.getStatusCode(), r.getBody());
             assertEquals(1, body(r).path("connectionsDeleted").asInt());
-            assertEquals(ConnectionStatus.DELETED, api.store.connection("webhook-only", c).orElseThrow().status());
+            assertEquals(ConnectionStatus.DELETED,
+                    api.connections.connection("webhook-only", c).orElseThrow().status());
             assertEquals(1, api.simulator.requests().count(Endpoint.DELETE_USER));
             api.assertNoSecret(r, secret);
         }
@@ -350,8 +353,9 @@ class ApiRoutesTest {
 
             assertEquals(200, r.getStatusCode(), r.getBody());
             assertEquals(1, body(r).path("connectionsDeleted").asInt());
-            assertEquals(ConnectionStatus.DELETED, api.store.connection("alice", ids.get(0)).orElseThrow().status());
-            assertTrue(api.store.credentials("alice").isEmpty());
+            assertEquals(ConnectionStatus.DELETED,
+                    api.connections.connection("alice", ids.get(0)).orElseThrow().status());
+            assertTrue(api.secrets.credentials("alice").isEmpty());
         }
 
         @Test
@@ -472,12 +476,12 @@ class ApiRoutesTest {
             assertEquals(1, api.items("alice", "LINK#").size());
             assertEquals("LINK#" + state.nonce(), api.items("alice", "LINK#").get(0).get("sk").s());
 
-            List<HistoryEntry> history = api.store.history("alice", c).stream()
+            List<HistoryEntry> history = api.connections.history("alice", c).stream()
                     .filter(d -> d.eventType().equals("RECONNECT_LINK_ISSUED")).toList();
             assertEquals(1, history.size());
             assertEquals("{\"type\":\"trade\",\"force\":false}", history.get(0).recordedJson());
             assertEquals(Source.API, history.get(0).source());
-            assertEquals(ConnectionStatus.BROKEN, api.store.connection("alice", c).orElseThrow().status(),
+            assertEquals(ConnectionStatus.BROKEN, api.connections.connection("alice", c).orElseThrow().status(),
                     "a link changes nothing about the connection");
         }
 
@@ -488,7 +492,7 @@ class ApiRoutesTest {
             api.deliver("CONNECTION_ADDED", c);
             api.simulator.control().breakConnection(c);
             api.deliver("CONNECTION_BROKEN", c);
-            assertNull(api.store.connection("alice", c).orElseThrow().observed());
+            assertNull(api.connections.connection("alice", c).orElseThrow().observed());
 
             APIGatewayV2HTTPResponse r = api.reconnectLink("alice", c, null);
 
@@ -534,7 +538,7 @@ class ApiRoutesTest {
             String c = api.importedUser("alice", "!ALPACA:trade", "QUESTRADE:read").get(0);
             api.simulator.control().deleteConnection(c);
             assertEquals(200, api.importSecret("alice", api.secretAtSnapTrade("alice")).getStatusCode());
-            assertEquals(ConnectionStatus.DELETED, api.store.connection("alice", c).orElseThrow().status());
+            assertEquals(ConnectionStatus.DELETED, api.connections.connection("alice", c).orElseThrow().status());
             var before = api.snapshot();
 
             for (String body : new String[] {null, "{\"force\":true}"}) {
@@ -566,7 +570,7 @@ class ApiRoutesTest {
             RecordedRequest login = api.simulator.requests().last(Endpoint.LOGIN).orElseThrow();
             assertEquals(c, login.bodyField("reconnect"));
             assertEquals("trade", login.bodyField("connectionType"));
-            assertTrue(api.store.history("alice", c).stream().anyMatch(d -> d.eventType()
+            assertTrue(api.connections.history("alice", c).stream().anyMatch(d -> d.eventType()
                     .equals("RECONNECT_LINK_ISSUED") && d.recordedJson().equals("{\"type\":\"trade\",\"force\":true}")));
         }
 
@@ -640,7 +644,7 @@ class ApiRoutesTest {
         @Test
         void aStoredSecretSnapTradeRejectsIs422AndFlagsTheUser() {
             String c = api.importedUser("alice", "!ALPACA:trade").get(0);
-            api.store.saveUserSecret("alice", "rotated-away-secret-99"); // SnapTrade no longer accepts it
+            api.secrets.saveUserSecret("alice", "rotated-away-secret-99"); // SnapTrade no longer accepts it
 
             APIGatewayV2HTTPResponse r = api.reconnectLink("alice", c, null);
 
@@ -648,7 +652,7 @@ class ApiRoutesTest {
             assertEquals("SnapTrade rejected the user's secret; rotate it with POST /users/{userId}/secret/reset, "
                     + "or import the current one with PUT /users/{userId}/secret", error(r));
             api.assertNoSecret(r, "rotated-away-secret-99");
-            assertEquals("CREDENTIALS_REJECTED", api.store.account("alice").orElseThrow().problem(), "flagged");
+            assertEquals("CREDENTIALS_REJECTED", api.accounts.account("alice").orElseThrow().problem(), "flagged");
             assertEquals(List.of(), api.items("alice", "LINK#"), "no link recorded");
             assertFalse(eventTypes("alice", c).contains("RECONNECT_LINK_ISSUED"));
             var flagged = api.snapshot();

@@ -257,7 +257,7 @@ class BadRequestsTest {
 
     @Test
     void aPercentEncodedUtf8IdIsDecodedAsUtf8() {
-        api.store.saveUserSecret("zoë 🙂+1", "zoe-secret-0001"); // a user known here only
+        api.secrets.saveUserSecret("zoë 🙂+1", "zoe-secret-0001"); // a user known here only
 
         APIGatewayV2HTTPResponse listed = call("GET", "/users/zo%C3%AB%20%F0%9F%99%82%2B1/connections", null);
 

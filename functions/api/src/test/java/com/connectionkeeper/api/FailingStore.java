@@ -16,15 +16,20 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 /**
  * The store with a DynamoDB failure injected, as an unreachable DynamoDB answers (the call does not happen, the caller
  * gets the SDK's exception): before one chosen write, counted from {@link #failBeforeWrite}, or on the n-th call of
- * one method ({@link #failing}).
+ * one method ({@link #failing}). One proxy implements the four ports, each method passed on to the adapter of its
+ * port, so writes are counted across all of them.
  */
 final class FailingStore implements InvocationHandler {
     /** Every port method that writes; reads pass through uncounted. */
-    static final Set<String> WRITES = Set.of("applyToConnection", "applyToUser", "recordHistory", "saveUserSecret",
+    static final Set<String> WRITES = Set.of("applyToConnection", "applyToUser", "applyUserDeletion", "recordHistory", "saveUserSecret",
             "flagUser", "clearFlag", "createUser", "beginRegistration", "endRegistration", "forgetSecret", "recordLink", "consumeLink",
             "markVerified", "markChecked", "scheduleRetry", "startPass", "advancePass", "tryLease", "releaseLease");
 
-    private final Object delegate;
+    /** The ports the API's services take. */
+    private static final Class<?>[] PORTS = {ConnectionStore.class, SecretStore.class, AccountStore.class,
+        SweepQueue.class};
+
+    private final List<?> adapters;
     private final List<String> writes = new ArrayList<>();
     private int failAt = -1;
     private int failures;
@@ -32,24 +37,38 @@ final class FailingStore implements InvocationHandler {
     private int failOnCall;
     private int methodCalls;
 
-    private FailingStore(Object delegate) {
-        this.delegate = delegate;
+    private FailingStore(List<?> adapters) {
+        this.adapters = adapters;
     }
 
-    /** {@code delegate} (the DynamoDB store) failing on the {@code failOn}-th (1-based) call of {@code method}. */
-    static Object failing(Object delegate, String method, int failOn) {
-        Ports ports = over(delegate);
+    /** The {@code adapters} (the DynamoDB ones) failing on the {@code failOn}-th (1-based) call of {@code method}. */
+    static Object failing(List<?> adapters, String method, int failOn) {
+        Ports ports = over(adapters);
         ports.control().method = method;
         ports.control().failOnCall = failOn;
         return ports.proxy();
     }
 
-    /** A proxy implementing the four ports over {@code store} (a DynamoStateStore). */
-    static Ports over(Object store) {
-        FailingStore handler = new FailingStore(store);
-        Object proxy = Proxy.newProxyInstance(FailingStore.class.getClassLoader(),
-                new Class<?>[] {ConnectionStore.class, SecretStore.class, AccountStore.class, SweepQueue.class}, handler);
-        return new Ports(proxy, handler);
+    /** A proxy implementing the four ports over {@code adapters} (one for each port). */
+    static Ports over(List<?> adapters) {
+        FailingStore handler = new FailingStore(adapters);
+        return new Ports(proxy(handler), handler);
+    }
+
+    /** A proxy implementing the four ports, every call handled by {@code handler}. */
+    static Object proxy(InvocationHandler handler) {
+        return Proxy.newProxyInstance(FailingStore.class.getClassLoader(), PORTS, handler);
+    }
+
+    /** Performs the call on the adapter (of {@code adapters}) of the method's port, as if called directly. */
+    static Object forward(List<?> adapters, Method method, Object[] args) throws Throwable {
+        Object adapter = adapters.stream().filter(method.getDeclaringClass()::isInstance).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no adapter of " + method.getDeclaringClass()));
+        try {
+            return method.invoke(adapter, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
     }
 
     /** The proxy as each port, and its control. */
@@ -105,10 +124,6 @@ final class FailingStore implements InvocationHandler {
                 }
             }
         }
-        try {
-            return method.invoke(delegate, args);
-        } catch (InvocationTargetException e) {
-            throw e.getCause();
-        }
+        return forward(adapters, method, args);
     }
 }

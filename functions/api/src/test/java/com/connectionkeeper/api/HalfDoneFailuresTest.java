@@ -43,7 +43,7 @@ class HalfDoneFailuresTest {
     @BeforeEach
     void start() {
         api = new LocalApi(UnaryOperator.identity(), Map.of("SNAPTRADE_READ_TIMEOUT_SECONDS", "1"));
-        FailingStore.Ports ports = FailingStore.over(api.store);
+        FailingStore.Ports ports = FailingStore.over(api.ports());
         control = ports.control();
         gateway = SnapTradeSdkGateway.create(SnapTradeSettings.fromEnvironment(api.env));
         ApiSettings settings = ApiSettings.fromEnvironment(api.env);
@@ -122,7 +122,7 @@ class HalfDoneFailuresTest {
         assertEquals(200, clean.getStatusCode(), clean.getBody());
         assertEquals(3, LocalApi.body(clean).path("connectionsDeleted").asInt());
         List<String> writes = control.writes().subList(before, control.writes().size());
-        assertEquals(List.of("applyToUser", "applyToConnection", "applyToConnection", "applyToConnection",
+        assertEquals(List.of("applyUserDeletion", "applyToConnection", "applyToConnection", "applyToConnection",
                 "recordHistory", "forgetSecret"), writes);
         List<String> expected = shape("clean");
         assertTrue(expected.stream().filter(s -> s.startsWith("CONN")).allMatch(s -> s.contains("DELETED")));
@@ -136,7 +136,7 @@ class HalfDoneFailuresTest {
             APIGatewayV2HTTPResponse retry = delete(userId);
             assertEquals(200, retry.getStatusCode(), retry.getBody());
             assertEquals(expected, shape(userId), "after a failure before " + writes.get(k - 1) + " and a retry");
-            assertFalse(api.store.credentials(userId).isPresent());
+            assertFalse(api.secrets.credentials(userId).isPresent());
         }
     }
 
@@ -147,14 +147,14 @@ class HalfDoneFailuresTest {
         userWithConnections("by-webhook");
         control.failBeforeWrite(2); // the user is written DELETED, no connection yet
         assertEquals(500, delete("by-webhook").getStatusCode());
-        assertEquals(3, api.store.connections("by-webhook").stream()
+        assertEquals(3, api.connections.connections("by-webhook").stream()
                 .filter(c -> c.status() != com.connectionkeeper.core.model.ConnectionStatus.DELETED).count());
 
         // SnapTrade's USER_DELETED for the same deletion arrives: older than ours, so stale — and it finishes the job
-        new WebhookIngestion(api.store, api.clock).ingest(new WebhookEvent("wh-1", "by-webhook",
+        new WebhookIngestion(api.connections, api.clock).ingest(new WebhookEvent("wh-1", "by-webhook",
                 EventType.USER_DELETED, "USER_DELETED", api.clock.instant().minusSeconds(1), null, null, null, "{}"));
 
-        assertTrue(api.store.connections("by-webhook").stream()
+        assertTrue(api.connections.connections("by-webhook").stream()
                 .allMatch(c -> c.status() == com.connectionkeeper.core.model.ConnectionStatus.DELETED));
         List<String> connections = shape("by-webhook").stream().filter(s -> s.startsWith("CONN")).toList();
         assertEquals(shape("clean").stream().filter(s -> s.startsWith("CONN"))
@@ -187,11 +187,11 @@ class HalfDoneFailuresTest {
                 APIGatewayV2HTTPResponse retry = register(userId);
                 assertEquals(201, retry.getStatusCode(), step + ": " + retry.getBody());
             }
-            String secret = api.store.credentials(userId).map(UserCredentials::userSecret).orElse(null);
+            String secret = api.secrets.credentials(userId).map(UserCredentials::userSecret).orElse(null);
             assertEquals(api.secretAtSnapTrade(userId), secret, step + ": the secret SnapTrade holds is stored");
             assertEquals(List.of(), gateway.listConnections(new UserCredentials(userId, secret)), step.name());
             assertEquals(1, api.simulator.control().users().stream().filter(userId::equals).count());
-            assertNull(api.store.account(userId).orElseThrow().registeringSince(), "the intent is done");
+            assertNull(api.accounts.account(userId).orElseThrow().registeringSince(), "the intent is done");
             assertEquals(409, register(userId).getStatusCode(), "and a further retry is told it exists");
         }
     }
@@ -206,14 +206,15 @@ class HalfDoneFailuresTest {
         }
         assertTrue(api.simulator.control().users().contains("elsewhere"), "never deleted: it is not ours");
         assertEquals(0, api.simulator.requests().count(Endpoint.DELETE_USER));
-        assertTrue(api.store.account("elsewhere").isEmpty(), "a definite answer ends the intent: nothing left behind");
+        assertTrue(api.accounts.account("elsewhere").isEmpty(),
+                "a definite answer ends the intent: nothing left behind");
     }
 
     @Test
     void aUserRegisteredElsewhereBeforeOurUnansweredAttemptIsNotTakenForOurs() {
         // SnapTrade's USER_REGISTERED told us of a registration elsewhere; then our attempt got no answer (down)
         api.simulator.control().seedUser("known-elsewhere");
-        api.store.applyToUser(new WebhookEvent("wh-reg", "known-elsewhere", EventType.USER_REGISTERED,
+        api.connections.applyToUser(new WebhookEvent("wh-reg", "known-elsewhere", EventType.USER_REGISTERED,
                 "USER_REGISTERED", api.clock.instant().minusSeconds(60), null, null, null, "{}"));
         api.simulator.faults().inject(Endpoint.REGISTER_USER, Fault.timeout(Duration.ofSeconds(3)).times(1));
         assertEquals(502, register("known-elsewhere").getStatusCode());
@@ -235,7 +236,7 @@ class HalfDoneFailuresTest {
         APIGatewayV2HTTPResponse retry = register("again");
 
         assertEquals(201, retry.getStatusCode(), retry.getBody());
-        assertEquals(api.secretAtSnapTrade("again"), api.store.credentials("again").orElseThrow().userSecret());
+        assertEquals(api.secretAtSnapTrade("again"), api.secrets.credentials("again").orElseThrow().userSecret());
     }
 
     @Test
@@ -248,14 +249,14 @@ class HalfDoneFailuresTest {
         APIGatewayV2HTTPResponse retry = register("kept");
 
         assertEquals(201, retry.getStatusCode(), retry.getBody());
-        assertEquals(api.secretAtSnapTrade("kept"), api.store.credentials("kept").orElseThrow().userSecret());
+        assertEquals(api.secretAtSnapTrade("kept"), api.secrets.credentials("kept").orElseThrow().userSecret());
     }
 
     @Test
     void overlappingAttemptsNeverRunTogether() {
         // attempt A holds the registration (e.g. slow at SnapTrade; API Gateway gave up and the app retried)
         assertEquals(com.connectionkeeper.accounts.AccountStore.RegistrationStart.STARTED,
-                api.store.beginRegistration("overlap", api.clock.instant(), "attempt-a",
+                api.accounts.beginRegistration("overlap", api.clock.instant(), "attempt-a",
                         api.clock.instant().plus(UserService.REGISTRATION_LEASE)));
 
         APIGatewayV2HTTPResponse b = register("overlap");
@@ -265,7 +266,7 @@ class HalfDoneFailuresTest {
         assertEquals(0, api.simulator.requests().count(Endpoint.REGISTER_USER), "B asked SnapTrade nothing");
         api.clock.advance(UserService.REGISTRATION_LEASE.plusSeconds(1)); // A died with its Lambda
         assertEquals(201, register("overlap").getStatusCode());
-        assertEquals(api.secretAtSnapTrade("overlap"), api.store.credentials("overlap").orElseThrow().userSecret());
+        assertEquals(api.secretAtSnapTrade("overlap"), api.secrets.credentials("overlap").orElseThrow().userSecret());
     }
 
     @Test
@@ -274,7 +275,7 @@ class HalfDoneFailuresTest {
         String old = api.secretAtSnapTrade("alice");
         api.simulator.faults().inject(Endpoint.LOGIN, Fault.snapTradeError(401, "1083").times(1));
         assertEquals(422, api.reconnectLink("alice", ids.get(0), null).getStatusCode());
-        assertTrue(api.store.credentials("alice").isEmpty(), "flagged");
+        assertTrue(api.secrets.credentials("alice").isEmpty(), "flagged");
 
         APIGatewayV2HTTPResponse r = reset("alice");
 
@@ -282,8 +283,8 @@ class HalfDoneFailuresTest {
         assertEquals("{\"userId\":\"alice\",\"status\":\"ACTIVE\",\"secretReset\":true}", r.getBody());
         String fresh = api.secretAtSnapTrade("alice");
         assertFalse(old.equals(fresh));
-        assertEquals(fresh, api.store.credentials("alice").orElseThrow().userSecret());
-        assertTrue(api.store.usersInSweepOrder().anyMatch(e -> e.userId().equals("alice")), "back in the sweep");
+        assertEquals(fresh, api.secrets.credentials("alice").orElseThrow().userSecret());
+        assertTrue(api.sweepQueue.usersInSweepOrder().anyMatch(e -> e.userId().equals("alice")), "back in the sweep");
         assertEquals(200, api.reconnectLink("alice", ids.get(0), null).getStatusCode());
         assertFalse(r.getBody().contains(fresh), "the secret is never returned");
     }
@@ -304,14 +305,14 @@ class HalfDoneFailuresTest {
             assertEquals(502, r.getStatusCode(), r.getBody());
             assertEquals("SnapTrade is unavailable; retry later", LocalApi.error(r));
         }
-        assertTrue(api.store.credentials("carol").isPresent(), "not flagged, not asked to re-import");
+        assertTrue(api.secrets.credentials("carol").isPresent(), "not flagged, not asked to re-import");
         assertEquals(before, api.snapshot(), "nothing changed");
     }
 
     @Test
     void aResetSnapTradeRefusesChangesNothingAndSaysWhatHelps() {
         api.importedUser("bob", "ALPACA:read");
-        gateway.resetUserSecret(api.store.credentials("bob").orElseThrow()); // rotated elsewhere: ours is dead
+        gateway.resetUserSecret(api.secrets.credentials("bob").orElseThrow()); // rotated elsewhere: ours is dead
         var before = api.snapshot();
 
         APIGatewayV2HTTPResponse r = reset("bob");
@@ -320,7 +321,7 @@ class HalfDoneFailuresTest {
         assertTrue(LocalApi.error(r).contains("PUT /users/{userId}/secret"), LocalApi.error(r));
         assertEquals(before, api.snapshot());
         assertEquals(404, reset("nobody").getStatusCode());
-        api.store.applyToUser(new WebhookEvent("w", "webhook-only", EventType.USER_REGISTERED, "USER_REGISTERED",
+        api.connections.applyToUser(new WebhookEvent("w", "webhook-only", EventType.USER_REGISTERED, "USER_REGISTERED",
                 api.clock.instant(), null, null, null, "{}"));
         assertEquals(409, reset("webhook-only").getStatusCode(), "no secret stored to reset");
         APIGatewayV2HTTPEvent withField = LocalApi.event("api-reset-secret.json", "/users/bob/secret/reset",

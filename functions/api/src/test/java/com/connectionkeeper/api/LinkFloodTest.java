@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.connectionkeeper.simulator.Endpoint;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -60,7 +60,7 @@ class LinkFloodTest {
     }
 
     private long issuedHistory() {
-        return api.store.history("alice", c).stream().filter(d -> d.eventType().equals("RECONNECT_LINK_ISSUED"))
+        return api.connections.history("alice", c).stream().filter(d -> d.eventType().equals("RECONNECT_LINK_ISSUED"))
                 .count();
     }
 

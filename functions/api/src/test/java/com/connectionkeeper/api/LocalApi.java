@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.connectionkeeper.accounts.AccountStore;
+import com.connectionkeeper.api.store.DynamoAccountStore;
 import com.connectionkeeper.core.config.EnvironmentConfig;
 import com.connectionkeeper.core.ingest.ConnectionStore;
 import com.connectionkeeper.core.secrets.SecretStore;
@@ -15,7 +16,11 @@ import com.connectionkeeper.simulator.SnapTradeSimulator;
 import com.connectionkeeper.simulator.WebhookDelivery;
 import com.connectionkeeper.snaptrade.SnapTradeSdkGateway;
 import com.connectionkeeper.snaptrade.SnapTradeSettings;
-import com.connectionkeeper.store.DynamoStateStore;
+import com.connectionkeeper.store.DynamoConnectionStore;
+import com.connectionkeeper.store.DynamoSecretStore;
+import com.connectionkeeper.store.DynamoStores;
+import com.connectionkeeper.store.DynamoSweepQueue;
+import com.connectionkeeper.testkit.CloudFormationTemplate;
 import com.connectionkeeper.testkit.Dynalite;
 import com.connectionkeeper.testkit.Fixtures;
 import com.connectionkeeper.testkit.HttpApiInvoker;
@@ -40,6 +45,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
@@ -58,7 +64,10 @@ final class LocalApi implements AutoCloseable {
 
     final SnapTradeSimulator simulator;
     final String table;
-    final DynamoStateStore store;
+    final DynamoConnectionStore connections;
+    final DynamoSecretStore secrets;
+    final DynamoSweepQueue sweepQueue;
+    final DynamoAccountStore accounts;
     final Map<String, String> env;
     /** The function's clock (the simulator and dynalite keep real time): move it to expire a reconnect state. */
     final MutableClock clock = new MutableClock();
@@ -74,7 +83,11 @@ final class LocalApi implements AutoCloseable {
         this.simulator = SnapTradeSimulator.start(simulatorSettings.apply(
                 SimulatorConfig.builder(CLIENT_ID, CONSUMER_KEY).rateLimit(1_000_000)).build());
         this.table = Dynalite.createTable();
-        this.store = new DynamoStateStore(Dynalite.client(), table, Duration.ofDays(1));
+        DynamoStores stores = DynamoStores.create(Dynalite.client(), table, Duration.ofDays(1));
+        this.connections = stores.connections();
+        this.secrets = stores.secrets();
+        this.sweepQueue = stores.sweepQueue();
+        this.accounts = new DynamoAccountStore(stores.table());
         Map<String, String> e = new HashMap<>();
         e.put(EnvironmentConfig.TABLE_NAME, table);
         e.put(EnvironmentConfig.DYNAMODB_ENDPOINT, Dynalite.endpoint().toString());
@@ -94,7 +107,7 @@ final class LocalApi implements AutoCloseable {
         return EventLoader.loadApiGatewayHttpEvent(Fixtures.path(fixture).toString());
     }
 
-    /** The fixture with another path (and body, when not null). */
+    /** The fixture with another path (and body, when not null), and the routeKey API Gateway gives that path. */
     static APIGatewayV2HTTPEvent event(String fixture, String path, String body) {
         APIGatewayV2HTTPEvent e = event(fixture);
         e.setRawPath(path);
@@ -102,14 +115,37 @@ final class LocalApi implements AutoCloseable {
         if (body != null) {
             e.setBody(body);
         }
-        return e;
+        return routed(e);
     }
 
-    /** The fixture with another method, path and body (null: no body at all). */
+    /** The fixture with another method, path and body (null: no body at all), and their routeKey. */
     static APIGatewayV2HTTPEvent request(String fixture, String method, String path, String body) {
         APIGatewayV2HTTPEvent e = event(fixture, path, null);
         e.getRequestContext().getHttp().setMethod(method);
         e.setBody(body);
+        return routed(e);
+    }
+
+    /** Every route template.yaml declares (any function's), by its RouteKey: the route's properties. */
+    static Map<String, JsonNode> declaredRoutes(CloudFormationTemplate template) {
+        Map<String, JsonNode> routes = new TreeMap<>();
+        for (String id : template.resourcesOfType("AWS::ApiGatewayV2::Route")) {
+            JsonNode properties = template.resource(id).path("Properties");
+            routes.put(properties.path("RouteKey").asText(), properties);
+        }
+        return routes;
+    }
+
+    /**
+     * The event with the routeKey API Gateway would give it: the route of template.yaml its method and path match,
+     * else {@code $default} (the function then answers as for an unknown route).
+     */
+    static APIGatewayV2HTTPEvent routed(APIGatewayV2HTTPEvent e) {
+        String method = e.getRequestContext().getHttp().getMethod();
+        String key = declaredRoutes(CloudFormationTemplate.load()).keySet().stream()
+                .filter(k -> RouteKey.parse(k).matches(method, e.getRawPath())).findFirst().orElse("$default");
+        e.setRouteKey(key);
+        e.getRequestContext().setRouteKey(key);
         return e;
     }
 
@@ -139,14 +175,19 @@ final class LocalApi implements AutoCloseable {
         handler = new ApiHandler(ApiHandler.fromEnvironment(e, clock));
     }
 
+    /** The table's adapters, one for each port the API's services take (for a proxy over them, see FailingStore). */
+    List<Object> ports() {
+        return List.of(connections, secrets, accounts, sweepQueue);
+    }
+
     /**
-     * Builds the function again with the reconnect service on {@code reconnectStore} (a ConnectionStore and AccountStore
-     * wrapping {@link #store}, e.g. one that fails on a chosen write); users as usual.
+     * Builds the function again with the reconnect service on {@code reconnectStore} (a ConnectionStore, SecretStore
+     * and AccountStore wrapping {@link #ports}, e.g. one that fails on a chosen write); users as usual.
      */
     void useReconnectStore(Object reconnectStore) {
         ApiSettings settings = ApiSettings.fromEnvironment(env);
         SnapTradeGateway gateway = SnapTradeSdkGateway.create(SnapTradeSettings.fromEnvironment(env));
-        handler = new ApiHandler(new Api(new UserService(store, store, store, store, gateway, clock),
+        handler = new ApiHandler(new Api(new UserService(connections, secrets, accounts, sweepQueue, gateway, clock),
                 new ReconnectService((ConnectionStore) reconnectStore, (SecretStore) reconnectStore,
                         (AccountStore) reconnectStore, gateway, settings, clock), settings.access()));
     }

@@ -44,7 +44,7 @@ class ReconnectStoryTest {
     }
 
     private ConnectionState connection(String userId, String connectionId) {
-        return api.store.connection(userId, connectionId).orElseThrow();
+        return api.connections.connection(userId, connectionId).orElseThrow();
     }
 
     @Test

@@ -5,15 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.connectionkeeper.accounts.AccountStore;
-import com.connectionkeeper.core.ingest.ConnectionStore;
 import com.connectionkeeper.core.model.ConnectionStatus;
-import com.connectionkeeper.core.secrets.SecretStore;
-import com.connectionkeeper.core.sweep.SweepQueue;
 import com.connectionkeeper.simulator.Endpoint;
 import com.connectionkeeper.simulator.Fault;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -73,7 +68,7 @@ class ReturnLandingFailureTest {
         if (step.equals("snaptrade")) {
             api.simulator.faults().inject(Endpoint.DETAIL_AUTHORIZATION, Fault.serverError(500));
         } else {
-            api.useReconnectStore(FailingStore.failing(api.store, step, call));
+            api.useReconnectStore(FailingStore.failing(api.ports(), step, call));
         }
 
         APIGatewayV2HTTPResponse r = api.landAt(landing);
@@ -96,14 +91,14 @@ class ReturnLandingFailureTest {
     void withoutAnAppUrlAFailedWriteStillShowsTheOutcomePage() {
         String portal = LocalApi.body(api.reconnectLink("alice", c, null)).path("redirectURI").asText();
         String landing = LocalApi.completePortal(portal, "SUCCESS");
-        api.useReconnectStore(FailingStore.failing(api.store, "applyToConnection", 1));
+        api.useReconnectStore(FailingStore.failing(api.ports(), "applyToConnection", 1));
 
         APIGatewayV2HTTPResponse r = api.landAt(landing);
 
         assertEquals(200, r.getStatusCode(), r.getBody());
         assertNull(r.getHeaders().get("location"));
         assertTrue(r.getBody().contains("Your brokerage connection is repaired."), r.getBody());
-        assertEquals(ConnectionStatus.BROKEN, api.store.connection("alice", c).orElseThrow().status(),
+        assertEquals(ConnectionStatus.BROKEN, api.connections.connection("alice", c).orElseThrow().status(),
                 "not written here: SnapTrade's CONNECTION_FIXED webhook or the sweep will");
     }
 
@@ -112,7 +107,7 @@ class ReturnLandingFailureTest {
         String portal = LocalApi.body(api.reconnectLink("alice", c,
                 "{\"redirectUrl\":\"" + LocalApi.APP_RETURN + "\"}")).path("redirectURI").asText();
         String landing = LocalApi.completePortal(portal, "ABANDONED");
-        api.useReconnectStore(FailingStore.failing(api.store, "recordHistory", 1));
+        api.useReconnectStore(FailingStore.failing(api.ports(), "recordHistory", 1));
 
         APIGatewayV2HTTPResponse r = api.landAt(landing);
 
@@ -131,20 +126,14 @@ class ReturnLandingFailureTest {
         final CountDownLatch release = new CountDownLatch(1);
         final Object proxy;
 
-        Held(Object delegate, String method) {
-            proxy = Proxy.newProxyInstance(Held.class.getClassLoader(),
-                    new Class<?>[] {ConnectionStore.class, SecretStore.class, AccountStore.class, SweepQueue.class},
-                    (p, m, args) -> {
-                        if (m.getName().equals(method) && entered.getCount() > 0) {
-                            entered.countDown();
-                            release.await();
-                        }
-                        try {
-                            return m.invoke(delegate, args);
-                        } catch (InvocationTargetException e) {
-                            throw e.getCause();
-                        }
-                    });
+        Held(List<?> adapters, String method) {
+            proxy = FailingStore.proxy((p, m, args) -> {
+                if (m.getName().equals(method) && entered.getCount() > 0) {
+                    entered.countDown();
+                    release.await();
+                }
+                return FailingStore.forward(adapters, m, args);
+            });
         }
     }
 
@@ -168,7 +157,7 @@ class ReturnLandingFailureTest {
             throws Exception {
         api.reconnectLink("alice", c, "{\"redirectUrl\":\"" + LocalApi.APP_RETURN + "\"}");
         String state = api.lastState();
-        Held held = new Held(api.store, "recordLinkOutcome");
+        Held held = new Held(api.ports(), "recordLinkOutcome");
         api.useReconnectStore(held.proxy);
         CompletableFuture<APIGatewayV2HTTPResponse> first =
                 CompletableFuture.supplyAsync(() -> api.land(state, firstStatus, firstConnection));
@@ -194,7 +183,7 @@ class ReturnLandingFailureTest {
         String state = api.lastState();
         assertEquals(outcome("ERROR", null), LocalApi.outcomeOf(api.land(state, "ERROR", null).getHeaders()
                 .get("location")));
-        api.useReconnectStore(FailingStore.failing(api.store, "link", 1));
+        api.useReconnectStore(FailingStore.failing(api.ports(), "link", 1));
 
         APIGatewayV2HTTPResponse replay = api.land(state, "SUCCESS", c);
 

@@ -72,11 +72,11 @@ class ReturnLandingTest {
     }
 
     private ConnectionState connection() {
-        return api.store.connection("alice", c).orElseThrow();
+        return api.connections.connection("alice", c).orElseThrow();
     }
 
     private List<HistoryEntry> returns() {
-        return api.store.history("alice", c).stream().filter(d -> d.eventType().equals("RECONNECT_RETURNED"))
+        return api.connections.history("alice", c).stream().filter(d -> d.eventType().equals("RECONNECT_RETURNED"))
                 .toList();
     }
 

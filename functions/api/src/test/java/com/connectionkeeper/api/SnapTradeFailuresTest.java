@@ -47,23 +47,23 @@ class SnapTradeFailuresTest {
         return Stream.of(
                 new Route("POST /users", Endpoint.REGISTER_USER, t -> t.api.register("carol"), t -> {
                     assertFalse(t.api.simulator.control().users().contains("carol"));
-                    assertTrue(t.api.store.account("carol").map(a -> !a.hasSecret() && a.status() == null)
+                    assertTrue(t.api.accounts.account("carol").map(a -> !a.hasSecret() && a.status() == null)
                             .orElse(true), "at most the intent of a registration whose outcome is unknown");
                 }),
                 new Route("PUT /users/{userId}/secret", Endpoint.LIST_AUTHORIZATIONS,
                         t -> t.api.importSecret("dave", t.api.secretAtSnapTrade("dave")),
-                        t -> assertTrue(t.api.store.credentials("dave").isEmpty())),
+                        t -> assertTrue(t.api.secrets.credentials("dave").isEmpty())),
                 new Route("DELETE /users/{userId}", Endpoint.DELETE_USER, t -> t.api.delete("alice"), t -> {
                     assertTrue(t.api.simulator.control().users().contains("alice"), "still at SnapTrade");
-                    assertFalse(t.api.store.account("alice").orElseThrow().deleted(), "not deleted here either");
+                    assertFalse(t.api.accounts.account("alice").orElseThrow().deleted(), "not deleted here either");
                     assertEquals(ConnectionStatus.BROKEN,
-                            t.api.store.connection("alice", t.brokenTrade).orElseThrow().status());
-                    assertTrue(t.api.store.credentials("alice").isPresent());
+                            t.api.connections.connection("alice", t.brokenTrade).orElseThrow().status());
+                    assertTrue(t.api.secrets.credentials("alice").isPresent());
                 }),
                 new Route("POST …/reconnect-link (login)", Endpoint.LOGIN,
                         t -> t.api.reconnectLink("alice", t.brokenTrade, null), t -> {
                             assertEquals(List.of(), t.api.items("alice", "LINK#"));
-                            assertNull(t.api.store.account("alice").orElseThrow().problem(), "not flagged");
+                            assertNull(t.api.accounts.account("alice").orElseThrow().problem(), "not flagged");
                         }),
                 new Route("POST …/reconnect-link (type lookup)", Endpoint.DETAIL_AUTHORIZATION,
                         t -> t.api.reconnectLink("alice", t.webhookOnly, null), t -> {
@@ -216,7 +216,7 @@ class SnapTradeFailuresTest {
         assertEquals(LocalApi.APP_RETURN + "?status=SUCCESS&connectionId=" + brokenTrade + "&reason=NOT_VERIFIED",
                 LocalApi.outcomeOf(r.getHeaders().get("location")));
         assertEquals(connectionBefore, api.items("alice", "CONN#"));
-        assertEquals(ConnectionStatus.BROKEN, api.store.connection("alice", brokenTrade).orElseThrow().status());
+        assertEquals(ConnectionStatus.BROKEN, api.connections.connection("alice", brokenTrade).orElseThrow().status());
         int details = api.simulator.requests().count(Endpoint.DETAIL_AUTHORIZATION);
         APIGatewayV2HTTPResponse reload = api.landAt(landing);
         assertEquals(302, reload.getStatusCode(), "the link is used up all the same: a reload gets the same answer");

@@ -7,7 +7,6 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.connectionkeeper.testkit.CloudFormationTemplate;
 import com.connectionkeeper.testkit.Fixtures;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -23,12 +22,7 @@ class TemplateRoutesTest {
 
     /** Route key to the route's properties. */
     private Map<String, JsonNode> routes() {
-        Map<String, JsonNode> routes = new HashMap<>();
-        for (String id : template.resourcesOfType("AWS::ApiGatewayV2::Route")) {
-            JsonNode properties = template.resource(id).path("Properties");
-            routes.put(properties.path("RouteKey").asText(), properties);
-        }
-        return routes;
+        return LocalApi.declaredRoutes(template);
     }
 
     @Test

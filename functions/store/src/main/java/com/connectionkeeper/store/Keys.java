@@ -21,18 +21,24 @@ import java.util.Base64;
  * keys): a part that would not fit is {@linkplain #fit shortened} to a readable prefix plus a hash of the whole part.
  * A part that fits is kept exactly, so keys that DynamoDB could store before stay the same.
  */
-final class Keys {
-    static final String PK = "pk";
+public final class Keys {
+    public static final String PK = "pk";
     static final String SK = "sk";
-    static final String USER_SK = "USER";
+    public static final String USER_SK = "USER";
     static final String CONNECTION_PREFIX = "CONN#";
     static final String HISTORY_PREFIX = "HIST#";
     static final String LINK_PREFIX = "LINK#";
     static final String LIVE_LINK_PREFIX = "LIVE#";
     /** The user's counter of minted reconnect links in the current window. */
-    static final String LINK_RATE_SK = "RATE#LINKS";
+    public static final String LINK_RATE_SK = "RATE#LINKS";
     /** The sweep's lease and pass items: a partition no user id can produce (user partitions start "USER#"). */
     static final String SWEEP_PARTITION = "SWEEP";
+    /** The sweep lease: one item outside every user partition. */
+    static final String LEASE_SK = "LEASE";
+    /** The sweep's pass in progress. */
+    static final String PASS_SK = "PASS";
+    /** sweepOrder prefix of a user never verified: sorts before every timestamp. */
+    static final String NEVER_VERIFIED = "!";
 
     /** DynamoDB's limits, in UTF-8 bytes, for a table's and an index's partition and sort key values. */
     static final int MAX_PARTITION_KEY_BYTES = 2048;
@@ -66,12 +72,12 @@ final class Keys {
     }
 
     /** A minted reconnect link, by its state token's nonce. */
-    static String link(String nonce) {
+    public static String link(String nonce) {
         return LINK_PREFIX + fit(escape(nonce), MAX_SORT_KEY_BYTES - LINK_PREFIX.length());
     }
 
     /** The latest login link minted for a connection with these options (returned again while valid). */
-    static String liveLink(String connectionId, String options) {
+    public static String liveLink(String connectionId, String options) {
         try {
             byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
                     .digest(options.getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -103,6 +109,33 @@ final class Keys {
      */
     static String userSortPart(String userId, int usedBytes) {
         return fit(escape(userId), MAX_SORT_KEY_BYTES - usedBytes);
+    }
+
+    /**
+     * A user's place in the sweep order (index sort key {@code sweepOrder}): its last check (or
+     * {@value #NEVER_VERIFIED}, before every time), then its id (escaped, and shortened with a hash when the whole
+     * would exceed 1024 bytes: see {@link #fit}), so no two users share a sort key (ties at an index's page boundary
+     * are not safe to rely on). Only the time is ever read back from it ({@link #checkedAt}); the user id is read from
+     * the item's {@code userId}.
+     */
+    public static String sweepOrder(Instant checkedAt, String userId) {
+        String head = (checkedAt == null ? NEVER_VERIFIED : Watermark.timeKey(checkedAt)) + "#";
+        return head + userSortPart(userId, head.length());
+    }
+
+    /** The last check a {@link #sweepOrder} holds; null: never checked. */
+    static Instant checkedAt(String sweepOrder) {
+        return sweepOrder.startsWith(NEVER_VERIFIED) ? null
+                : Instant.parse(sweepOrder.substring(0, sweepOrder.indexOf('#')));
+    }
+
+    /**
+     * When a user's retry is due, then its id (index sort key {@code retryAt}: unique per user, at most an index sort
+     * key's 1024 bytes).
+     */
+    static String retryAt(Instant at, String userId) {
+        String head = Watermark.timeKey(at) + "#";
+        return head + userSortPart(userId, head.length());
     }
 
     private static String connectionPart(String connectionId) {

@@ -9,7 +9,7 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /** Assembles one UpdateItem: SET / REMOVE / ADD clauses and a condition, every name and value a placeholder. */
-final class UpdateBuilder {
+public final class UpdateBuilder {
     private final Map<String, String> names = new HashMap<>();
     private final Map<String, AttributeValue> values = new HashMap<>();
     private final List<String> sets = new ArrayList<>();
@@ -17,57 +17,62 @@ final class UpdateBuilder {
     private final List<String> adds = new ArrayList<>();
     private String condition;
 
-    static AttributeValue s(String value) {
+    public static AttributeValue s(String value) {
         return AttributeValue.fromS(value);
     }
 
-    String name(String attribute) {
+    public String name(String attribute) {
         String placeholder = "#" + attribute;
         names.put(placeholder, attribute);
         return placeholder;
     }
 
-    String value(AttributeValue v) {
+    public String value(AttributeValue v) {
         String placeholder = ":v" + values.size();
         values.put(placeholder, v);
         return placeholder;
     }
 
-    UpdateBuilder set(String attribute, String value) {
+    public UpdateBuilder set(String attribute, String value) {
         return value == null ? this : set(attribute, s(value));
     }
 
-    UpdateBuilder set(String attribute, AttributeValue value) {
+    public UpdateBuilder set(String attribute, AttributeValue value) {
         sets.add(name(attribute) + " = " + value(value));
         return this;
     }
 
     /** Sets the attribute only if the item does not have it yet. */
-    UpdateBuilder setIfAbsent(String attribute, AttributeValue value) {
+    public UpdateBuilder setIfAbsent(String attribute, AttributeValue value) {
         String n = name(attribute);
         sets.add(n + " = if_not_exists(" + n + ", " + value(value) + ")");
         return this;
     }
 
-    UpdateBuilder remove(String attribute) {
+    /** Sets the attribute to {@code value}, or removes it when {@code value} is null. */
+    public UpdateBuilder setOrRemove(String attribute, String value) {
+        return value == null ? remove(attribute) : set(attribute, value);
+    }
+
+    public UpdateBuilder remove(String attribute) {
         removes.add(name(attribute));
         return this;
     }
 
-    UpdateBuilder add(String attribute, AttributeValue number) {
+    public UpdateBuilder add(String attribute, AttributeValue number) {
         adds.add(name(attribute) + " " + value(number));
         return this;
     }
 
     /** Condition: the attribute is absent, or not after {@code value} (string order = timeline order). */
-    UpdateBuilder whenAbsentOrNotAfter(String attribute, String value) {
+    public UpdateBuilder whenAbsentOrNotAfter(String attribute, String value) {
         String n = name(attribute);
         condition = "attribute_not_exists(" + n + ") OR " + n + " <= " + value(s(value));
         return this;
     }
 
     /** Any condition, written with this builder's {@link #name} and {@link #value} placeholders. */
-    UpdateBuilder when(String conditionExpression) {
+    public UpdateBuilder when(String conditionExpression) {
         condition = conditionExpression;
         return this;
     }

@@ -36,11 +36,15 @@ class CrashRetryPropertiesTest {
         table = Dynalite.createTable();
     }
 
+    private static DynamoConnectionStore store() {
+        return DynamoStores.create(Dynalite.client(), table, Duration.ofDays(30)).connections();
+    }
+
     @Property(tries = 150)
     void aRetryAfterACrashConverges(@ForAll("deliveries") List<WebhookEvent> deliveries,
                                     @ForAll @IntRange(min = 0, max = 99) int crashAt,
                                     @ForAll @IntRange(min = 0, max = 5) int writesBeforeCrash) {
-        DynamoStateStore store = new DynamoStateStore(Dynalite.client(), table, Duration.ofDays(30));
+        DynamoConnectionStore store = store();
         WebhookIngestion clean = new WebhookIngestion(store, IngestionPropertiesTest.CLOCK);
         Model model = new Model();
         int victim = crashAt % deliveries.size();
@@ -70,7 +74,7 @@ class CrashRetryPropertiesTest {
 
     @Example
     void aCrashRightAfterCreatingAConnectionOfADeletedUserIsFinishedByTheRetry() {
-        DynamoStateStore store = new DynamoStateStore(Dynalite.client(), table, Duration.ofDays(30));
+        DynamoConnectionStore store = store();
         String user = "crash-example-" + RUN.incrementAndGet();
         WebhookEvent deletion = new WebhookEvent("w1", user, EventType.USER_DELETED, "USER_DELETED",
                 Histories.T0.plusSeconds(5), null, null, null, "{}");

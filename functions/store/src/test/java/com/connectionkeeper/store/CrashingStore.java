@@ -5,7 +5,9 @@ import com.connectionkeeper.core.model.ConnectionChange;
 import com.connectionkeeper.core.model.ConnectionState;
 import com.connectionkeeper.core.model.HistoryEntry;
 import com.connectionkeeper.core.model.UserState;
+import com.connectionkeeper.core.model.Watermark;
 import com.connectionkeeper.core.model.WebhookEvent;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -45,6 +47,12 @@ final class CrashingStore implements ConnectionStore {
     public boolean applyToUser(WebhookEvent event) {
         write();
         return delegate.applyToUser(event);
+    }
+
+    @Override
+    public boolean applyUserDeletion(String userId, Watermark watermark, Instant deletedAt) {
+        write();
+        return delegate.applyUserDeletion(userId, watermark, deletedAt);
     }
 
     @Override

@@ -73,8 +73,8 @@ class KeysTest {
         assertTrue(Keys.utf8Length(Keys.history(null, T, "€".repeat(5000), "B".repeat(64)))
                 <= Keys.MAX_SORT_KEY_BYTES);
         assertTrue(Keys.utf8Length(Keys.connection("€".repeat(5000))) <= Keys.MAX_SORT_KEY_BYTES);
-        assertTrue(Keys.utf8Length(DynamoStateStore.sweepOrder(T, "é".repeat(1000))) <= Keys.MAX_SORT_KEY_BYTES);
-        assertTrue(Keys.utf8Length(DynamoStateStore.retryAt(T, "é".repeat(1000))) <= Keys.MAX_SORT_KEY_BYTES);
-        assertTrue(DynamoStateStore.sweepOrder(null, "é".repeat(1000)).startsWith("!#é"));
+        assertTrue(Keys.utf8Length(Keys.sweepOrder(T, "é".repeat(1000))) <= Keys.MAX_SORT_KEY_BYTES);
+        assertTrue(Keys.utf8Length(Keys.retryAt(T, "é".repeat(1000))) <= Keys.MAX_SORT_KEY_BYTES);
+        assertTrue(Keys.sweepOrder(null, "é".repeat(1000)).startsWith("!#é"));
     }
 }

@@ -45,8 +45,8 @@ class LocalStackStoreTest {
                 .build();
         CloudFormationTemplate template = CloudFormationTemplate.load();
         client.createTable(TableDefinitions.createTableRequest(template, TableDefinitions.onlyTable(template), "ck"));
-        DynamoStateStore store = new DynamoStateStore(client, "ck", Duration.ofDays(1));
-        WebhookIngestion ingestion = new WebhookIngestion(store, Clock.systemUTC());
+        DynamoStores stores = DynamoStores.create(client, "ck", Duration.ofDays(1));
+        WebhookIngestion ingestion = new WebhookIngestion(stores.connections(), Clock.systemUTC());
         Instant t = Instant.parse("2024-01-01T00:00:00Z");
 
         WebhookEvent broken = new WebhookEvent("w2", "u", EventType.CONNECTION_BROKEN, "CONNECTION_BROKEN",
@@ -56,7 +56,7 @@ class LocalStackStoreTest {
         assertEquals(IngestResult.APPLIED, ingestion.ingest(broken));
         assertEquals(IngestResult.STALE, ingestion.ingest(olderFix));
         assertEquals(IngestResult.DUPLICATE, ingestion.ingest(broken));
-        assertEquals(ConnectionStatus.BROKEN, store.connection("u", "c").orElseThrow().status());
-        assertEquals(1, store.brokenConnections().size());
+        assertEquals(ConnectionStatus.BROKEN, stores.connections().connection("u", "c").orElseThrow().status());
+        assertEquals(1, new StoreProbe(stores).brokenConnections().size());
     }
 }

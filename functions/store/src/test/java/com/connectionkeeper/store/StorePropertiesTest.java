@@ -40,13 +40,13 @@ class StorePropertiesTest {
         threads.shutdownNow();
     }
 
-    private static DynamoStateStore store() {
-        return new DynamoStateStore(Dynalite.client(), table, Duration.ofDays(30));
+    private static DynamoConnectionStore store() {
+        return DynamoStores.create(Dynalite.client(), table, Duration.ofDays(30)).connections();
     }
 
     @Property(tries = 200)
     void sequentialDeliveriesEndInTheModelsState(@ForAll("deliveries") List<WebhookEvent> deliveries) {
-        DynamoStateStore store = store();
+        DynamoConnectionStore store = store();
         WebhookIngestion ingestion = new WebhookIngestion(store, IngestionPropertiesTest.CLOCK);
         Model model = new Model();
         for (WebhookEvent e : deliveries) {
@@ -58,7 +58,7 @@ class StorePropertiesTest {
     @Property(tries = 100)
     void concurrentDeliveriesOfTheSameHistoryConverge(@ForAll("deliveries") List<WebhookEvent> deliveries)
             throws Exception {
-        DynamoStateStore store = store();
+        DynamoConnectionStore store = store();
         WebhookIngestion ingestion = new WebhookIngestion(store, IngestionPropertiesTest.CLOCK);
         Model model = new Model();
         deliveries.forEach(model::deliver);

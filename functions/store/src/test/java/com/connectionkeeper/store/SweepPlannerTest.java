@@ -28,18 +28,22 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 class SweepPlannerTest {
     private static final Instant T = Instant.parse("2024-06-01T12:00:00Z");
     private String table;
-    private DynamoStateStore store;
+    private DynamoStores stores;
+    private DynamoSecretStore secrets;
+    private DynamoSweepQueue sweepQueue;
     private SweepPlanner planner;
 
     @BeforeEach
     void freshTable() {
         table = Dynalite.createTable();
-        store = new DynamoStateStore(Dynalite.client(), table, Duration.ofDays(1));
-        planner = new SweepPlanner(store);
+        stores = DynamoStores.create(Dynalite.client(), table, Duration.ofDays(1));
+        secrets = stores.secrets();
+        sweepQueue = stores.sweepQueue();
+        planner = new SweepPlanner(sweepQueue);
     }
 
     private void webhook(EventType type, String user, String connection, Instant at) {
-        new WebhookIngestion(store, Clock.systemUTC()).ingest(new WebhookEvent(
+        new WebhookIngestion(stores.connections(), Clock.systemUTC()).ingest(new WebhookEvent(
                 type + user + at, user, type, type.name(), at, connection, null, null, "{}"));
     }
 
@@ -47,7 +51,7 @@ class SweepPlannerTest {
         List<String> users = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             users.add("user-" + i);
-            store.saveUserSecret("user-" + i, "secret-" + i);
+            secrets.saveUserSecret("user-" + i, "secret-" + i);
         }
         return users;
     }
@@ -55,18 +59,18 @@ class SweepPlannerTest {
     /** One run: plan, then verify everyone planned; returns who was checked. */
     private List<String> run(int capacity, Instant at) {
         List<String> planned = planner.plan(capacity, at);
-        planned.forEach(u -> store.markVerified(u, at));
+        planned.forEach(u -> sweepQueue.markVerified(u, at));
         return planned;
     }
 
     @Test
     void brokenThenFlaggedThenNeverVerifiedThenLeastRecentlyVerified() {
         List<String> users = users(6);
-        store.markVerified("user-0", T.minusSeconds(50));
-        store.markVerified("user-1", T.minusSeconds(60));
+        sweepQueue.markVerified("user-0", T.minusSeconds(50));
+        sweepQueue.markVerified("user-1", T.minusSeconds(60));
         webhook(EventType.CONNECTION_UPDATED, "user-5", "c", T.minusSeconds(30));
         webhook(EventType.CONNECTION_BROKEN, "user-4", "c", T.minusSeconds(20));
-        store.startPass(T.minusSeconds(10)); // a pass in progress, nobody verified in it yet
+        sweepQueue.startPass(T.minusSeconds(10)); // a pass in progress, nobody verified in it yet
 
         List<String> plan = planner.plan(10, T);
         assertEquals(List.of("user-4", "user-5"), plan.subList(0, 2), "broken, then flagged");
@@ -85,8 +89,8 @@ class SweepPlannerTest {
         int capacity = 2;
         users(n);
         webhook(EventType.CONNECTION_BROKEN, "flagged", "c", T.minusSeconds(50));
-        store.saveUserSecret("flagged", "rejected-secret");
-        store.flagUser("flagged", "CREDENTIALS_REJECTED", T.minusSeconds(40), "rejected-secret");
+        secrets.saveUserSecret("flagged", "rejected-secret");
+        secrets.flagUser("flagged", "CREDENTIALS_REJECTED", T.minusSeconds(40), "rejected-secret");
         webhook(EventType.CONNECTION_BROKEN, "no-secret", "c", T.minusSeconds(45)); // known from webhooks only
         webhook(EventType.USER_REGISTERED, "registered-elsewhere", null, T.minusSeconds(44)); // no secret either
         webhook(EventType.CONNECTION_UPDATED, "registered-elsewhere", "c", T.minusSeconds(43));
@@ -99,7 +103,7 @@ class SweepPlannerTest {
             assertEquals(Math.min(capacity, n), plan.size(), "a full plan of real checks in run " + run + ": " + plan);
             plan.forEach(u -> {
                 checks.merge(u, 1, Integer::sum);
-                store.markVerified(u, at);
+                sweepQueue.markVerified(u, at);
             });
         }
         assertEquals(Set.of("user-0", "user-1", "user-2", "user-3", "user-4", "user-5"), checks.keySet());
@@ -110,21 +114,21 @@ class SweepPlannerTest {
     void aFlaggedUserIsRecheckedOnItsOwnBackoffNotNever() {
         users(2);
         assertEquals(new RetryBackoff(Duration.ofHours(1), Duration.ofDays(1)), RetryBackoff.FLAGGED_RECHECK);
-        store.saveUserSecret("flagged", "rejected-secret");
-        store.flagUser("flagged", "CREDENTIALS_REJECTED", T, "rejected-secret");
+        secrets.saveUserSecret("flagged", "rejected-secret");
+        secrets.flagUser("flagged", "CREDENTIALS_REJECTED", T, "rejected-secret");
 
         assertFalse(planner.plan(10, T.plusSeconds(3599)).contains("flagged"), "not before its recheck is due");
         assertTrue(planner.plan(10, T.plusSeconds(3600)).contains("flagged"), "due after an hour");
-        store.flagUser("flagged", "CREDENTIALS_REJECTED", T.plusSeconds(3600), "rejected-secret"); // rejected again
+        secrets.flagUser("flagged", "CREDENTIALS_REJECTED", T.plusSeconds(3600), "rejected-secret"); // rejected again
         assertFalse(planner.plan(10, T.plusSeconds(3600 + 7199)).contains("flagged"), "then two hours");
         assertTrue(planner.plan(10, T.plusSeconds(3600 + 7200)).contains("flagged"));
-        assertEquals("rejected-secret", store.heldSecret("flagged").orElseThrow().credentials().userSecret(),
+        assertEquals("rejected-secret", secrets.heldSecret("flagged").orElseThrow().credentials().userSecret(),
                 "the sweep may recheck with the secret it holds");
-        assertTrue(store.credentials("flagged").isEmpty(), "but the API does not use a rejected secret");
+        assertTrue(secrets.credentials("flagged").isEmpty(), "but the API does not use a rejected secret");
 
-        store.saveUserSecret("flagged", "new-secret"); // a new secret ends the flag and its rechecks
-        assertEquals(null, store.heldSecret("flagged").orElseThrow().problem());
-        assertEquals(List.of(), store.usersDueForRetry(T.plus(Duration.ofDays(30))).toList());
+        secrets.saveUserSecret("flagged", "new-secret"); // a new secret ends the flag and its rechecks
+        assertEquals(null, secrets.heldSecret("flagged").orElseThrow().problem());
+        assertEquals(List.of(), sweepQueue.usersDueForRetry(T.plus(Duration.ofDays(30))).toList());
     }
 
     @Test
@@ -152,10 +156,10 @@ class SweepPlannerTest {
         users(3);
         assertEquals(2, run(2, T).size());
         assertEquals(List.of("user-2"), run(2, T.plusSeconds(60)), "the first pass ends with the one left");
-        assertEquals(T, store.passStart().orElseThrow());
+        assertEquals(T, sweepQueue.passStart().orElseThrow());
 
         assertEquals(2, run(2, T.plusSeconds(120)).size());
-        assertEquals(T.plusSeconds(120), store.passStart().orElseThrow(), "then a new pass began");
+        assertEquals(T.plusSeconds(120), sweepQueue.passStart().orElseThrow(), "then a new pass began");
     }
 
     @Test
@@ -170,9 +174,9 @@ class SweepPlannerTest {
             plans.add(planned);
             planned.forEach(u -> {
                 if (failing.contains(u)) {
-                    store.scheduleRetry(u, at, backoff);
+                    sweepQueue.scheduleRetry(u, at, backoff);
                 } else {
-                    store.markVerified(u, at);
+                    sweepQueue.markVerified(u, at);
                 }
             });
         }
@@ -182,7 +186,7 @@ class SweepPlannerTest {
                 List.of("user-3"),            // T+120: no retry due, the rest of the pass
                 List.of("user-0", "user-1")), // T+180: a new pass (everyone checked), and user-0's retry
                 plans);
-        assertEquals(T.plusSeconds(180), store.passStart().orElseThrow());
+        assertEquals(T.plusSeconds(180), sweepQueue.passStart().orElseThrow());
     }
 
     @Test
@@ -202,11 +206,11 @@ class SweepPlannerTest {
                     }
                 });
         String table = Dynalite.createTable();
-        DynamoStateStore counted = new DynamoStateStore(counting, table, Duration.ofDays(1));
-        SweepPlanner resuming = new SweepPlanner(counted);
-        WebhookIngestion webhooks = new WebhookIngestion(counted, Clock.systemUTC());
+        DynamoStores counted = DynamoStores.create(counting, table, Duration.ofDays(1));
+        SweepPlanner resuming = new SweepPlanner(counted.sweepQueue());
+        WebhookIngestion webhooks = new WebhookIngestion(counted.connections(), Clock.systemUTC());
         for (int i = 0; i < 100; i++) {
-            counted.saveUserSecret(String.format("b-%03d", i), "s");
+            counted.secrets().saveUserSecret(String.format("b-%03d", i), "s");
             webhooks.ingest(new WebhookEvent("w" + i, String.format("b-%03d", i), EventType.CONNECTION_BROKEN,
                     "CONNECTION_BROKEN", T.minusSeconds(1000 - i), "c", null, null, "{}"));
         }
@@ -216,7 +220,7 @@ class SweepPlannerTest {
             Instant at = T.plusSeconds(r);
             List<String> planned = resuming.plan(10, at);
             order.addAll(planned);
-            planned.forEach(u -> counted.markVerified(u, at));
+            planned.forEach(u -> counted.sweepQueue().markVerified(u, at));
         }
         List<String> expected = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
@@ -239,7 +243,7 @@ class SweepPlannerTest {
             Instant at = T.plusSeconds(60L * r);
             List<String> planned = planner.plan(2, at);
             plans.add(planned);
-            planned.forEach(u -> store.markVerified(u, at));
+            planned.forEach(u -> sweepQueue.markVerified(u, at));
         }
         assertEquals(List.of(List.of("user-0", "user-1"), List.of("user-2"), List.of("user-0", "user-1")), plans);
     }
@@ -257,7 +261,7 @@ class SweepPlannerTest {
                         ":u", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("legacy"),
                         ":o", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("!#legacy"))));
         assertEquals(List.of("legacy", "user-0"), planner.plan(5, T));
-        store.markChecked("legacy", T); // its check found no secret
-        assertEquals(List.of("user-0"), store.usersInSweepOrder().map(e -> e.userId()).toList());
+        sweepQueue.markChecked("legacy", T); // its check found no secret
+        assertEquals(List.of("user-0"), sweepQueue.usersInSweepOrder().map(e -> e.userId()).toList());
     }
 }

@@ -35,7 +35,10 @@ import org.junit.jupiter.api.Test;
 class UserSweepTest {
     private static final Instant T = Instant.parse("2024-06-01T12:00:00Z");
     private static final RetryBackoff BACKOFF = new RetryBackoff(Duration.ofMinutes(1), Duration.ofMinutes(5));
-    private DynamoStateStore store;
+    private DynamoConnectionStore connections;
+    private DynamoSecretStore secrets;
+    private DynamoSweepQueue sweepQueue;
+    private StoreProbe probe;
     private final List<Object> answers = new ArrayList<>();
     private UserSweep sweep;
     private int requests;
@@ -86,12 +89,16 @@ class UserSweepTest {
 
     @BeforeEach
     void setUp() {
-        store = new DynamoStateStore(Dynalite.client(), Dynalite.createTable(), Duration.ofDays(1));
+        DynamoStores stores = DynamoStores.create(Dynalite.client(), Dynalite.createTable(), Duration.ofDays(1));
+        connections = stores.connections();
+        secrets = stores.secrets();
+        sweepQueue = stores.sweepQueue();
+        probe = new StoreProbe(stores);
         sweep = at(T);
     }
 
     private UserSweep at(Instant now) {
-        return new UserSweep(store, store, store, scripted, Clock.fixed(now, ZoneOffset.UTC), BACKOFF);
+        return new UserSweep(connections, secrets, sweepQueue, scripted, Clock.fixed(now, ZoneOffset.UTC), BACKOFF);
     }
 
     private static BrokerageConnection listed(String id, boolean disabled) {
@@ -105,17 +112,17 @@ class UserSweepTest {
 
     @Test
     void reconcilesRecordsAndMarksVerified() {
-        store.saveUserSecret("u", "s");
+        secrets.saveUserSecret("u", "s");
         answers.add(List.of(listed("a", false), listed("b", true)));
 
         UserSweep.Outcome outcome = sweep.check("u", "run-1");
 
         assertEquals(Optional.empty(), outcome.failure());
         assertEquals(Map.of(Transition.ADDED, 2), outcome.transitions());
-        assertEquals(ConnectionStatus.BROKEN, store.connection("u", "b").orElseThrow().status());
-        List<HistoryEntry> history = store.history("u", "b");
+        assertEquals(ConnectionStatus.BROKEN, connections.connection("u", "b").orElseThrow().status());
+        List<HistoryEntry> history = connections.history("u", "b");
         assertEquals("SWEEP_OBSERVED_BROKEN", history.get(0).eventType());
-        assertEquals(Optional.of(T), store.lastVerified("u"));
+        assertEquals(Optional.of(T), probe.lastVerified("u"));
 
         answers.add(List.of(listed("b", false)));
         UserSweep.Outcome second = at(T.plusSeconds(60)).check("u", "run-2");
@@ -124,107 +131,107 @@ class UserSweepTest {
 
     @Test
     void failuresAreReportedAndIsolated() {
-        store.saveUserSecret("rejected", "s");
-        store.saveUserSecret("down", "s");
+        secrets.saveUserSecret("rejected", "s");
+        secrets.saveUserSecret("down", "s");
         answers.add(failure(SnapTradeException.Kind.CREDENTIALS_REJECTED));
         answers.add(failure(SnapTradeException.Kind.UNAVAILABLE));
 
         UserSweep.Outcome rejected = sweep.check("rejected", "r");
         assertEquals(Optional.of(Failure.CREDENTIALS_REJECTED), rejected.failure());
         assertTrue(rejected.blamesUser());
-        assertTrue(store.credentials("rejected").isPresent(), "nothing written until the run believes it");
+        assertTrue(secrets.credentials("rejected").isPresent(), "nothing written until the run believes it");
         sweep.confirm(rejected);
         assertEquals(Optional.of(Failure.UNAVAILABLE), sweep.check("down", "r").failure());
         assertEquals(Optional.of(Failure.NO_SECRET), sweep.check("webhook-only", "r").failure());
 
-        assertTrue(store.credentials("rejected").isEmpty(), "skipped until its secret is saved again");
-        assertEquals(List.of("down"), store.usersInSweepOrder().map(e -> e.userId()).toList(),
+        assertTrue(secrets.credentials("rejected").isEmpty(), "skipped until its secret is saved again");
+        assertEquals(List.of("down"), sweepQueue.usersInSweepOrder().map(e -> e.userId()).toList(),
                 "the rejected user left the sweep order; the unavailable one moved to its end");
-        assertEquals(Optional.empty(), store.lastVerified("down"));
-        assertEquals(Optional.of(T), store.lastChecked("down"));
-        assertEquals(List.of(), store.usersDueForRetry(T.plusSeconds(59)).toList());
-        assertEquals(List.of("down"), store.usersDueForRetry(T.plusSeconds(60)).toList());
+        assertEquals(Optional.empty(), probe.lastVerified("down"));
+        assertEquals(Optional.of(T), sweepQueue.lastChecked("down"));
+        assertEquals(List.of(), sweepQueue.usersDueForRetry(T.plusSeconds(59)).toList());
+        assertEquals(List.of("down"), sweepQueue.usersDueForRetry(T.plusSeconds(60)).toList());
         assertEquals(2, requests, "one list per user with a secret, none for the webhook-only user");
-        store.saveUserSecret("rejected", "new secret");
-        assertTrue(store.credentials("rejected").isPresent());
+        secrets.saveUserSecret("rejected", "new secret");
+        assertTrue(secrets.credentials("rejected").isPresent());
     }
 
     @Test
     void aFlaggedUsersRecheckUsesTheSecretWeHoldEndingTheFlagWhenAcceptedOrDoublingItsWait() {
-        store.saveUserSecret("f", "s");
-        store.flagUser("f", "CREDENTIALS_REJECTED", T, "s");
-        assertEquals(List.of(), store.usersInSweepOrder().map(e -> e.userId()).toList(), "out of the sweep");
+        secrets.saveUserSecret("f", "s");
+        secrets.flagUser("f", "CREDENTIALS_REJECTED", T, "s");
+        assertEquals(List.of(), sweepQueue.usersInSweepOrder().map(e -> e.userId()).toList(), "out of the sweep");
 
         answers.add(failure(SnapTradeException.Kind.CREDENTIALS_REJECTED));
         UserSweep recheck = at(T.plus(Duration.ofHours(1)));
         UserSweep.Outcome again = recheck.check("f", "r");
         assertTrue(again.recheck());
         recheck.confirm(again);
-        assertEquals(List.of(), store.usersDueForRetry(T.plus(Duration.ofHours(3)).minusMillis(1)).toList());
-        assertEquals(List.of("f"), store.usersDueForRetry(T.plus(Duration.ofHours(3))).toList(), "then 2 h later");
+        assertEquals(List.of(), sweepQueue.usersDueForRetry(T.plus(Duration.ofHours(3)).minusMillis(1)).toList());
+        assertEquals(List.of("f"), sweepQueue.usersDueForRetry(T.plus(Duration.ofHours(3))).toList(), "then 2 h later");
 
         answers.add(failure(SnapTradeException.Kind.UNAVAILABLE));
         at(T.plus(Duration.ofHours(3))).check("f", "r");
-        assertEquals(List.of("f"), store.usersDueForRetry(T.plus(Duration.ofHours(3)).plusSeconds(60)).toList(),
+        assertEquals(List.of("f"), sweepQueue.usersDueForRetry(T.plus(Duration.ofHours(3)).plusSeconds(60)).toList(),
                 "a transient failure of the recheck moves it by the transient backoff");
-        assertTrue(store.credentials("f").isEmpty(), "still flagged");
+        assertTrue(secrets.credentials("f").isEmpty(), "still flagged");
 
         answers.add(List.of(listed("a", false)));
         assertEquals(Optional.empty(), at(T.plus(Duration.ofHours(4))).check("f", "r").failure());
-        assertTrue(store.credentials("f").isPresent(), "accepted again: the flag ends");
-        assertEquals(List.of("f"), store.usersInSweepOrder().map(e -> e.userId()).toList(), "back in the sweep");
-        assertEquals(List.of(), store.usersDueForRetry(T.plus(Duration.ofDays(30))).toList());
+        assertTrue(secrets.credentials("f").isPresent(), "accepted again: the flag ends");
+        assertEquals(List.of("f"), sweepQueue.usersInSweepOrder().map(e -> e.userId()).toList(), "back in the sweep");
+        assertEquals(List.of(), sweepQueue.usersDueForRetry(T.plus(Duration.ofDays(30))).toList());
         assertEquals(3, requests);
     }
 
     @Test
     void aBlameConfirmedAfterANewSecretWasSavedDoesNotFlagTheNewSecret() {
-        store.saveUserSecret("n", "old");
+        secrets.saveUserSecret("n", "old");
         answers.add(failure(SnapTradeException.Kind.CREDENTIALS_REJECTED));
         UserSweep.Outcome blamed = sweep.check("n", "r");
-        store.saveUserSecret("n", "new"); // imported or reset while the run held the blame
+        secrets.saveUserSecret("n", "new"); // imported or reset while the run held the blame
 
         sweep.confirm(blamed);
 
-        assertEquals("new", store.credentials("n").orElseThrow().userSecret(), "the new secret is not flagged");
-        store.flagUser("n", "CREDENTIALS_REJECTED", T, "old");
-        assertTrue(store.credentials("n").isPresent(), "nor by a flag naming the old one");
+        assertEquals("new", secrets.credentials("n").orElseThrow().userSecret(), "the new secret is not flagged");
+        secrets.flagUser("n", "CREDENTIALS_REJECTED", T, "old");
+        assertTrue(secrets.credentials("n").isPresent(), "nor by a flag naming the old one");
     }
 
     @Test
     void doubtingABlameRetriesTheUserInsteadOfFlaggingIt() {
-        store.saveUserSecret("d", "s");
+        secrets.saveUserSecret("d", "s");
         answers.add(failure(SnapTradeException.Kind.CREDENTIALS_REJECTED));
         sweep.doubt(sweep.check("d", "r"));
-        assertTrue(store.credentials("d").isPresent(), "not flagged");
-        assertEquals(List.of("d"), store.usersDueForRetry(T.plusSeconds(60)).toList());
+        assertTrue(secrets.credentials("d").isPresent(), "not flagged");
+        assertEquals(List.of("d"), sweepQueue.usersDueForRetry(T.plusSeconds(60)).toList());
     }
 
     @Test
     void transientFailuresBackOffUntilAVerificationClearsThem() {
-        store.saveUserSecret("flaky", "s");
-        store.saveUserSecret("steady", "s");
+        secrets.saveUserSecret("flaky", "s");
+        secrets.saveUserSecret("steady", "s");
         Instant now = T;
         for (Duration expected : List.of(Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofMinutes(4),
                 Duration.ofMinutes(5), Duration.ofMinutes(5))) {
             answers.add(failure(SnapTradeException.Kind.RATE_LIMITED));
             assertEquals(Optional.of(Failure.RATE_LIMITED), at(now).check("flaky", "r").failure());
             Instant retry = now.plus(expected);
-            assertEquals(List.of(), store.usersDueForRetry(retry.minusMillis(1)).toList(), "not before " + retry);
-            assertEquals(List.of("flaky"), store.usersDueForRetry(retry).toList());
+            assertEquals(List.of(), sweepQueue.usersDueForRetry(retry.minusMillis(1)).toList(), "not before " + retry);
+            assertEquals(List.of("flaky"), sweepQueue.usersDueForRetry(retry).toList());
             now = retry;
         }
         answers.add(List.of(listed("a", false)));
         assertEquals(Optional.empty(), at(now).check("flaky", "r").failure());
-        assertEquals(List.of(), store.usersDueForRetry(now.plus(Duration.ofDays(1))).toList());
-        assertEquals(Optional.of(now), store.lastVerified("flaky"));
+        assertEquals(List.of(), sweepQueue.usersDueForRetry(now.plus(Duration.ofDays(1))).toList());
+        assertEquals(Optional.of(now), probe.lastVerified("flaky"));
 
         answers.add(failure(SnapTradeException.Kind.UNAVAILABLE));
         at(now).check("flaky", "r");
-        assertEquals(List.of("flaky"), store.usersDueForRetry(now.plus(Duration.ofMinutes(1))).toList(),
+        assertEquals(List.of("flaky"), sweepQueue.usersDueForRetry(now.plus(Duration.ofMinutes(1))).toList(),
                 "the count of consecutive failures starts again after a verification");
-        store.saveUserSecret("flaky", "re-imported");
-        assertEquals(List.of(), store.usersDueForRetry(now.plus(Duration.ofDays(1))).toList(),
+        secrets.saveUserSecret("flaky", "re-imported");
+        assertEquals(List.of(), sweepQueue.usersDueForRetry(now.plus(Duration.ofDays(1))).toList(),
                 "a re-imported secret drops the pending retry");
     }
 }

@@ -9,10 +9,8 @@ import com.connectionkeeper.core.sweep.SweepPlanner;
 import com.connectionkeeper.core.sweep.UserSweep;
 import com.connectionkeeper.snaptrade.SnapTradeSdkGateway;
 import com.connectionkeeper.snaptrade.SnapTradeSettings;
-import com.connectionkeeper.store.DynamoClients;
-import com.connectionkeeper.store.DynamoStateStore;
+import com.connectionkeeper.store.DynamoStores;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -38,12 +36,12 @@ public final class SweepHandler implements RequestHandler<ScheduledEvent, Map<St
 
     /** The production wiring: the table, the gateway and the sweep's settings, all from one {@link Config}. */
     public static SweepRun fromConfig(Config config) {
-        DynamoStateStore store = new DynamoStateStore(DynamoClients.create(config), config.tableName(),
-                Duration.ofDays(config.historyRetentionDays()));
+        DynamoStores store = DynamoStores.fromConfig(config);
         SnapTradeSettings snaptrade = SnapTradeSettings.from(config);
         Clock clock = Clock.systemUTC();
-        return new SweepRun(store, new SweepPlanner(store),
-                new UserSweep(store, store, store, SnapTradeSdkGateway.create(snaptrade), clock,
+        return new SweepRun(store.sweepQueue(), new SweepPlanner(store.sweepQueue()),
+                new UserSweep(store.connections(), store.secrets(), store.sweepQueue(),
+                        SnapTradeSdkGateway.create(snaptrade), clock,
                         SweepSettings.retryBackoff(config)), clock,
                 SweepSettings.from(config, snaptrade.retryBudget()));
     }

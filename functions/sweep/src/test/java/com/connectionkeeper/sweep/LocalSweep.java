@@ -15,7 +15,11 @@ import com.connectionkeeper.simulator.SnapTradeSimulator;
 import com.connectionkeeper.snaptrade.Sleeper;
 import com.connectionkeeper.snaptrade.SnapTradeSdkGateway;
 import com.connectionkeeper.snaptrade.SnapTradeSettings;
-import com.connectionkeeper.store.DynamoStateStore;
+import com.connectionkeeper.store.DynamoConnectionStore;
+import com.connectionkeeper.store.DynamoSecretStore;
+import com.connectionkeeper.store.DynamoStores;
+import com.connectionkeeper.store.DynamoSweepQueue;
+import com.connectionkeeper.store.StoreProbe;
 import com.connectionkeeper.testkit.Dynalite;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,7 +42,10 @@ final class LocalSweep implements AutoCloseable {
     final SnapTradeSimulator simulator;
     final SnapTradeSettings settings;
     final String table;
-    final DynamoStateStore store;
+    final DynamoConnectionStore connections;
+    final DynamoSecretStore secrets;
+    final DynamoSweepQueue sweepQueue;
+    final StoreProbe probe;
     final UserSweep users;
 
     LocalSweep() {
@@ -52,9 +59,13 @@ final class LocalSweep implements AutoCloseable {
                 .withRetryBudget(Duration.ofSeconds(3))
                 .withRateLimit(1_000_000, Duration.ofMinutes(1));
         this.table = Dynalite.createTable();
-        this.store = new DynamoStateStore(Dynalite.client(), table, Duration.ofDays(1));
+        DynamoStores stores = DynamoStores.create(Dynalite.client(), table, Duration.ofDays(1));
+        this.connections = stores.connections();
+        this.secrets = stores.secrets();
+        this.sweepQueue = stores.sweepQueue();
+        this.probe = new StoreProbe(stores);
         SnapTradeSdkGateway gateway = new SnapTradeSdkGateway(settings, Sleeper.SYSTEM, () -> 1.0, line -> { });
-        this.users = new UserSweep(store, store, store, gateway, Clock.systemUTC(), RetryBackoff.DEFAULT);
+        this.users = new UserSweep(connections, secrets, sweepQueue, gateway, Clock.systemUTC(), RetryBackoff.DEFAULT);
     }
 
     /** A run with this request budget and concurrency, and the margin the test's gateway needs. */
@@ -63,7 +74,7 @@ final class LocalSweep implements AutoCloseable {
     }
 
     SweepRun run(SweepSettings sweep) {
-        return new SweepRun(store, new SweepPlanner(store), users, Clock.systemUTC(), sweep);
+        return new SweepRun(sweepQueue, new SweepPlanner(sweepQueue), users, Clock.systemUTC(), sweep);
     }
 
     static String runId() {
@@ -72,7 +83,7 @@ final class LocalSweep implements AutoCloseable {
 
     /** A user at SnapTrade whose secret we store. */
     String seedUser(String userId) {
-        store.saveUserSecret(userId, simulator.control().seedUser(userId));
+        secrets.saveUserSecret(userId, simulator.control().seedUser(userId));
         return userId;
     }
 
@@ -88,7 +99,7 @@ final class LocalSweep implements AutoCloseable {
 
     /** Our connections of the user that are not deleted: connection id to status. */
     Map<String, ConnectionStatus> live(String userId) {
-        return store.connections(userId).stream().filter(c -> c.status() != ConnectionStatus.DELETED)
+        return connections.connections(userId).stream().filter(c -> c.status() != ConnectionStatus.DELETED)
                 .collect(Collectors.toMap(ConnectionState::connectionId, ConnectionState::status, (a, b) -> a,
                         TreeMap::new));
     }

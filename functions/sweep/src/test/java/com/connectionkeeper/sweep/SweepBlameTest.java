@@ -14,7 +14,6 @@ import com.connectionkeeper.snaptrade.Sleeper;
 import com.connectionkeeper.snaptrade.SnapTradeSdkGateway;
 import com.connectionkeeper.testkit.MutableClock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,8 +44,9 @@ class SweepBlameTest {
     }
 
     private SweepRun run(int requestsPerRun, int concurrency) {
-        UserSweep users = new UserSweep(sweep.store, sweep.store, sweep.store, gateway, clock, RetryBackoff.DEFAULT);
-        return new SweepRun(sweep.store, new SweepPlanner(sweep.store), users, clock,
+        UserSweep users = new UserSweep(sweep.connections, sweep.secrets, sweep.sweepQueue, gateway, clock,
+                RetryBackoff.DEFAULT);
+        return new SweepRun(sweep.sweepQueue, new SweepPlanner(sweep.sweepQueue), users, clock,
                 new SweepSettings(requestsPerRun, concurrency, Duration.ZERO, 5));
     }
 
@@ -59,7 +59,7 @@ class SweepBlameTest {
     }
 
     private boolean flagged(String userId) {
-        return sweep.store.credentials(userId).isEmpty();
+        return sweep.secrets.credentials(userId).isEmpty();
     }
 
     @Test
@@ -72,7 +72,7 @@ class SweepBlameTest {
         assertEquals(Map.of(UserSweep.Failure.UNAVAILABLE.name(), 10), summary.failures());
         assertEquals(10, sweep.listRequests(), "not retried at once: a wrong path does not heal in seconds");
         users.forEach(u -> assertFalse(flagged(u), u + " must not be blamed for a load balancer's 404"));
-        assertEquals(10, sweep.store.usersDueForRetry(clock.instant().plus(Duration.ofMinutes(1))).count());
+        assertEquals(10, sweep.sweepQueue.usersDueForRetry(clock.instant().plus(Duration.ofMinutes(1))).count());
     }
 
     @Test
@@ -87,7 +87,7 @@ class SweepBlameTest {
         assertEquals(Map.of(UserSweep.Failure.CREDENTIALS_REJECTED.name(), 5), summary.failures());
         assertEquals(5, sweep.listRequests());
         users.forEach(u -> assertFalse(flagged(u), u + " is not flagged"));
-        assertEquals(5, sweep.store.usersDueForRetry(clock.instant().plus(Duration.ofMinutes(1))).count(),
+        assertEquals(5, sweep.sweepQueue.usersDueForRetry(clock.instant().plus(Duration.ofMinutes(1))).count(),
                 "the five blamed are retried like a transient failure");
         assertEquals(true, summary.toMap().get("clientSuspect"));
 
@@ -110,7 +110,7 @@ class SweepBlameTest {
         assertFalse(summary.clientSuspect());
         assertEquals(Map.of(UserSweep.Failure.CREDENTIALS_REJECTED.name(), 3), summary.failures());
         users.forEach(u -> assertFalse(flagged(u), u + ": nothing showed that SnapTrade accepts our client"));
-        assertEquals(3, sweep.store.usersDueForRetry(clock.instant().plus(Duration.ofMinutes(1))).count());
+        assertEquals(3, sweep.sweepQueue.usersDueForRetry(clock.instant().plus(Duration.ofMinutes(1))).count());
     }
 
     @Test
@@ -118,9 +118,9 @@ class SweepBlameTest {
         List<String> fine = seedUsers("ok-", 3);
         List<String> rotated = seedUsers("rotated-", 6);
         for (String u : rotated) { // SnapTrade rotated their secrets elsewhere; they were flagged an hour ago
-            UserCredentials ours = sweep.store.credentials(u).orElseThrow();
+            UserCredentials ours = sweep.secrets.credentials(u).orElseThrow();
             gateway.resetUserSecret(ours);
-            sweep.store.flagUser(u, "CREDENTIALS_REJECTED", clock.instant(), ours.userSecret());
+            sweep.secrets.flagUser(u, "CREDENTIALS_REJECTED", clock.instant(), ours.userSecret());
         }
         clock.advance(Duration.ofMinutes(61));
 
@@ -131,9 +131,9 @@ class SweepBlameTest {
         assertEquals(Map.of(UserSweep.Failure.CREDENTIALS_REJECTED.name(), 6), summary.failures());
         rotated.forEach(u -> assertTrue(flagged(u)));
         fine.forEach(u -> assertFalse(flagged(u)));
-        assertEquals(0, sweep.store.usersDueForRetry(clock.instant().plus(Duration.ofMinutes(119))).count(),
+        assertEquals(0, sweep.sweepQueue.usersDueForRetry(clock.instant().plus(Duration.ofMinutes(119))).count(),
                 "flagged again: the next recheck two hours on");
-        assertEquals(6, sweep.store.usersDueForRetry(clock.instant().plus(Duration.ofMinutes(121))).count());
+        assertEquals(6, sweep.sweepQueue.usersDueForRetry(clock.instant().plus(Duration.ofMinutes(121))).count());
     }
 
     @Test
@@ -141,7 +141,7 @@ class SweepBlameTest {
         List<String> users = seedUsers("fine-", 6);
         String rejected = sweep.seedUser("rotated-elsewhere");
         // the secret we hold is retired at SnapTrade (someone rotated it outside Connection Keeper)
-        UserCredentials ours = sweep.store.credentials(rejected).orElseThrow();
+        UserCredentials ours = sweep.secrets.credentials(rejected).orElseThrow();
         gateway.resetUserSecret(ours);
 
         SweepSummary first = run(100, 2).run(LocalSweep.runId(), LocalSweep.PLENTY_OF_TIME);

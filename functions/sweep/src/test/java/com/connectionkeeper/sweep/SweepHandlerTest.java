@@ -84,7 +84,7 @@ class SweepHandlerTest {
         assertEquals(0, summary.get("usersChecked"));
         assertEquals(1, summary.get("usersLeft"));
         assertEquals(List.of(), sweep.allRequests(), "no SnapTrade call");
-        assertTrue(sweep.store.tryLease("next-run", Instant.now(), Duration.ofMinutes(1)), "the lease was given back");
+        assertTrue(sweep.sweepQueue.tryLease("next-run", Instant.now(), Duration.ofMinutes(1)), "the lease was given back");
     }
 
     @Test

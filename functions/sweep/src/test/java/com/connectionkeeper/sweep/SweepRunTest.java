@@ -57,7 +57,7 @@ class SweepRunTest {
     }
 
     private boolean checkedSince(String userId, Instant since) {
-        return sweep.store.lastChecked(userId).map(t -> !t.isBefore(since)).orElse(false);
+        return sweep.sweepQueue.lastChecked(userId).map(t -> !t.isBefore(since)).orElse(false);
     }
 
     private static Map<Transition, Integer> transitions(List<SweepSummary> runs) {
@@ -128,7 +128,7 @@ class SweepRunTest {
 
         users.forEach(sweep::assertMatchesTruth);
         toDelete.forEach(id -> assertEquals(ConnectionStatus.DELETED,
-                sweep.store.connection(owner.get(id), id).orElseThrow().status()));
+                sweep.connections.connection(owner.get(id), id).orElseThrow().status()));
         assertEquals(Map.of(Transition.BROKEN, 20, Transition.FIXED, 10, Transition.DELETED, 15, Transition.ADDED, 25),
                 transitions(after));
         assertEquals(3, sum(after, s -> s.failures(UserSweep.Failure.BAD_RESPONSE.name())));
@@ -165,11 +165,11 @@ class SweepRunTest {
         assertEquals(summary.usersChecked(), sweep.listRequests());
         int whole = 0;
         for (String user : users) {
-            if (sweep.store.lastVerified(user).isPresent()) {
+            if (sweep.probe.lastVerified(user).isPresent()) {
                 sweep.assertMatchesTruth(user);
                 whole++;
             } else {
-                assertEquals(List.of(), sweep.store.connections(user), user + " was not checked: untouched");
+                assertEquals(List.of(), sweep.connections.connections(user), user + " was not checked: untouched");
                 assertFalse(sweep.listedUsers().contains(user), user + " was not listed");
             }
         }
@@ -180,7 +180,7 @@ class SweepRunTest {
     void aRunFindingTheLeaseHeldSkipsWithoutCallingSnapTrade() {
         List<String> users = List.of(sweep.seedUser("lease-a"), sweep.seedUser("lease-b"));
         users.forEach(sweep::addConnection);
-        assertTrue(sweep.store.tryLease("another-run", Instant.now(), Duration.ofMinutes(5)));
+        assertTrue(sweep.sweepQueue.tryLease("another-run", Instant.now(), Duration.ofMinutes(5)));
 
         SweepSummary summary = sweep.run(100, 4).run(LocalSweep.runId(), LocalSweep.PLENTY_OF_TIME);
 
@@ -189,7 +189,7 @@ class SweepRunTest {
         assertEquals(0, summary.usersChecked());
         assertEquals(0, summary.requestsUsed());
         assertEquals(List.of(), sweep.allRequests());
-        users.forEach(u -> assertTrue(sweep.store.lastVerified(u).isEmpty()));
+        users.forEach(u -> assertTrue(sweep.probe.lastVerified(u).isEmpty()));
     }
 
     @Test
@@ -242,7 +242,7 @@ class SweepRunTest {
                 SweepSummary summary = run.run(LocalSweep.runId(), LocalSweep.PLENTY_OF_TIME);
                 assertTrue(summary.usersChecked() <= capacity, summary.toString());
             }
-            users.forEach(u -> assertTrue(sweep.store.lastVerified(u).map(t -> !t.isBefore(start)).orElse(false),
+            users.forEach(u -> assertTrue(sweep.probe.lastVerified(u).map(t -> !t.isBefore(start)).orElse(false),
                     u + " not verified in pass " + pass));
             List<String> listed = sweep.listedUsers();
             assertEquals(n, listed.size(), "each user listed once per pass");
@@ -259,7 +259,9 @@ class SweepRunTest {
         SnapTradeSdkGateway wrongKey = new SnapTradeSdkGateway(SnapTradeSettings.of(LocalSweep.CLIENT_ID,
                 "not-the-consumer-key").withBaseUrl(sweep.simulator.baseUrl()), Sleeper.SYSTEM, () -> 1.0,
                 line -> { });
-        SweepRun run = new SweepRun(sweep.store, new SweepPlanner(sweep.store), new UserSweep(sweep.store, sweep.store, sweep.store, wrongKey, Clock.systemUTC(), RetryBackoff.DEFAULT), Clock.systemUTC(),
+        SweepRun run = new SweepRun(sweep.sweepQueue, new SweepPlanner(sweep.sweepQueue), new UserSweep(
+                sweep.connections, sweep.secrets, sweep.sweepQueue, wrongKey, Clock.systemUTC(), RetryBackoff.DEFAULT),
+                Clock.systemUTC(),
                 new SweepSettings(100, 1, Duration.ZERO));
 
         SweepSummary summary = run.run(LocalSweep.runId(), LocalSweep.PLENTY_OF_TIME);
@@ -268,8 +270,8 @@ class SweepRunTest {
         assertEquals(1, summary.usersChecked(), "no further user started once SnapTrade refused the client");
         assertEquals(1, sweep.listRequests(), "refused at once, not retried");
         users.forEach(u -> {
-            assertTrue(sweep.store.credentials(u).isPresent(), u + " is not flagged");
-            assertTrue(sweep.store.lastChecked(u).isEmpty(), u + " keeps its place");
+            assertTrue(sweep.secrets.credentials(u).isPresent(), u + " is not flagged");
+            assertTrue(sweep.sweepQueue.lastChecked(u).isEmpty(), u + " keeps its place");
         });
     }
 }

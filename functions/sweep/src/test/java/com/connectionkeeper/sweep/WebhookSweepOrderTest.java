@@ -26,7 +26,7 @@ class WebhookSweepOrderTest {
     @BeforeEach
     void start() {
         sweep = new LocalSweep();
-        webhooks = new WebhookIngestion(sweep.store, Clock.systemUTC());
+        webhooks = new WebhookIngestion(sweep.connections, Clock.systemUTC());
         sweep.seedUser("alice");
         connection = sweep.addConnection("alice");
     }
@@ -42,7 +42,7 @@ class WebhookSweepOrderTest {
     }
 
     private ConnectionStatus ours() {
-        return sweep.store.connection("alice", connection).orElseThrow().status();
+        return sweep.connections.connection("alice", connection).orElseThrow().status();
     }
 
     private void sweepOnce() {

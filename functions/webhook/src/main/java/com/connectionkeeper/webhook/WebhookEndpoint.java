@@ -7,8 +7,7 @@ import com.connectionkeeper.core.model.IngestResult;
 import com.connectionkeeper.core.model.WebhookEvent;
 import com.connectionkeeper.signature.CanonicalJson;
 import com.connectionkeeper.signature.WebhookVerifier;
-import com.connectionkeeper.store.DynamoClients;
-import com.connectionkeeper.store.DynamoStateStore;
+import com.connectionkeeper.store.DynamoStores;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -19,7 +18,6 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Base64;
 import software.amazon.awssdk.core.exception.SdkException;
 
@@ -65,10 +63,8 @@ public final class WebhookEndpoint {
 
     /** Everything a production endpoint needs, built once from configuration. */
     public static WebhookEndpoint fromConfig(Config config) {
-        DynamoStateStore store = new DynamoStateStore(DynamoClients.create(config), config.tableName(),
-                Duration.ofDays(config.historyRetentionDays()));
         return new WebhookEndpoint(new WebhookVerifier(config.snapTradeConsumerKey()),
-                new WebhookIngestion(store, Clock.systemUTC()), JSON);
+                new WebhookIngestion(DynamoStores.fromConfig(config).connections(), Clock.systemUTC()), JSON);
     }
 
     public Reply handle(String body, boolean base64Encoded, String signature, String requestId) {

@@ -183,6 +183,6 @@ class BadRequestsTest {
         // the control: the same body, correctly signed, applies (in a table of its own)
         LocalWebhook other = LocalWebhook.fresh();
         assertEquals("applied", LocalWebhook.answer(other.invoke(event(GOOD, signed(GOOD), false))));
-        assertEquals(1, other.store.connections("bad-request-user").size());
+        assertEquals(1, other.connections.connections("bad-request-user").size());
     }
 }

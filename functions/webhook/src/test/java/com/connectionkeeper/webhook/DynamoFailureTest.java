@@ -11,7 +11,7 @@ import com.connectionkeeper.core.model.HistoryEntry;
 import com.connectionkeeper.core.model.IngestResult;
 import com.connectionkeeper.signature.WebhookVerifier;
 import com.connectionkeeper.store.DynamoClients;
-import com.connectionkeeper.store.DynamoStateStore;
+import com.connectionkeeper.store.DynamoStores;
 import com.connectionkeeper.testkit.DynaliteServer;
 import com.connectionkeeper.testkit.HttpApiInvoker;
 import java.lang.reflect.Proxy;
@@ -76,7 +76,7 @@ class DynamoFailureTest {
     @Test
     void dynamoStoppedBetweenTheStateWriteAndTheHistoryWrite() {
         // the connection write reaches DynamoDB, then DynamoDB dies before the history write
-        ConnectionStore real = new DynamoStateStore(dynamo.client(), table, Duration.ofDays(1));
+        ConnectionStore real = DynamoStores.create(dynamo.client(), table, Duration.ofDays(1)).connections();
         ConnectionStore dying = (ConnectionStore) Proxy.newProxyInstance(ConnectionStore.class.getClassLoader(),
                 new Class<?>[] {ConnectionStore.class}, (proxy, method, args) -> {
                     if (method.getName().equals("recordHistory")) {
@@ -98,11 +98,11 @@ class DynamoFailureTest {
         dynamo.start();
         assertEquals(ConnectionStatus.BROKEN, webhook.connection(user(), connection()).status(),
                 "the state write happened");
-        assertEquals(List.of(), webhook.store.history(user(), connection()), "the history write did not");
+        assertEquals(List.of(), webhook.connections.history(user(), connection()), "the history write did not");
 
         // SnapTrade's retry: not a duplicate, recorded as applied, state unchanged
         assertEquals("applied", LocalWebhook.answer(webhook.invoke(FIXTURE)));
-        List<HistoryEntry> history = webhook.store.history(user(), connection());
+        List<HistoryEntry> history = webhook.connections.history(user(), connection());
         assertEquals(1, history.size());
         assertEquals(IngestResult.APPLIED, history.get(0).result());
         assertEquals("duplicate", LocalWebhook.answer(webhook.invoke(FIXTURE)));

@@ -11,7 +11,11 @@ import com.connectionkeeper.core.model.EventType;
 import com.connectionkeeper.core.model.HistoryEntry;
 import com.connectionkeeper.signature.CanonicalJson;
 import com.connectionkeeper.signature.WebhookVerifier;
-import com.connectionkeeper.store.DynamoStateStore;
+import com.connectionkeeper.store.DynamoConnectionStore;
+import com.connectionkeeper.store.DynamoSecretStore;
+import com.connectionkeeper.store.DynamoStores;
+import com.connectionkeeper.store.DynamoSweepQueue;
+import com.connectionkeeper.store.StoreProbe;
 import com.connectionkeeper.testkit.Dynalite;
 import com.connectionkeeper.testkit.HttpApiInvoker;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
@@ -106,27 +110,27 @@ class KeyLimitsPropertiesTest {
         assertEquals(200, first.getStatusCode(), drawn + " -> " + first.getBody());
         String result = LocalWebhook.answer(first);
         assertTrue(Set.of("applied", "ignored").contains(result), result);
-        List<HistoryEntry> history = h.store.history(drawn.userId(), connectionOf(drawn));
+        List<HistoryEntry> history = h.connections.history(drawn.userId(), connectionOf(drawn));
         assertEquals(1, history.size(), "history read back");
         HistoryEntry recorded = history.get(0);
         assertEquals(drawn.webhookId(), recorded.webhookId());
         assertEquals(drawn.eventType(), recorded.eventType());
         assertEquals(drawn.connectionId(), recorded.connectionId());
-        assertEquals(1, h.store.deliveryCount(recorded));
+        assertEquals(1, h.probe.deliveryCount(recorded));
         EventType.Effect effect = EventType.fromWire(drawn.eventType()).effect();
         if (result.equals("applied") && effect == EventType.Effect.CONNECTION_STATUS) {
-            assertEquals(drawn.connectionId(), h.store.connection(drawn.userId(), drawn.connectionId())
+            assertEquals(drawn.connectionId(), h.connections.connection(drawn.userId(), drawn.connectionId())
                     .orElseThrow().connectionId(), "connection read back");
-            assertEquals(1, h.store.connections(drawn.userId()).size());
+            assertEquals(1, h.connections.connections(drawn.userId()).size());
         } else if (result.equals("applied")) {
-            assertEquals(drawn.userId(), h.store.user(drawn.userId()).orElseThrow().userId(), "user read back");
+            assertEquals(drawn.userId(), h.connections.user(drawn.userId()).orElseThrow().userId(), "user read back");
         }
 
         APIGatewayV2HTTPResponse again = h.deliver(body);
 
         assertEquals(200, again.getStatusCode(), again.getBody());
         assertEquals("duplicate", LocalWebhook.answer(again));
-        assertEquals(2, h.store.deliveryCount(recorded));
+        assertEquals(2, h.probe.deliveryCount(recorded));
         h.assertEveryKeyWithinDynamoDbLimits();
     }
 
@@ -142,7 +146,7 @@ class KeyLimitsPropertiesTest {
         assertEquals("ignored", LocalWebhook.answer(h.deliver(body(new Drawn("u-prefix", connection, a, type)))));
         assertEquals("ignored", LocalWebhook.answer(h.deliver(body(new Drawn("u-prefix", connection, b, type)))));
 
-        List<HistoryEntry> history = h.store.history("u-prefix", connection);
+        List<HistoryEntry> history = h.connections.history("u-prefix", connection);
         assertEquals(List.of(a, b), history.stream().map(HistoryEntry::webhookId).sorted().toList());
         h.assertEveryKeyWithinDynamoDbLimits();
     }
@@ -157,14 +161,14 @@ class KeyLimitsPropertiesTest {
         assertEquals("applied", LocalWebhook.answer(h.deliver(body(new Drawn(a, null, "w1", "USER_REGISTERED")))));
         assertEquals("applied", LocalWebhook.answer(h.deliver(body(new Drawn(b, null, "w2", "USER_REGISTERED")))));
         // a user enters the sweep order with its secret (issue 9, item 12), e.g. imported through the API
-        h.store.saveUserSecret(a, "secret-a");
-        h.store.saveUserSecret(b, "secret-b");
+        h.secrets.saveUserSecret(a, "secret-a");
+        h.secrets.saveUserSecret(b, "secret-b");
 
         List<String> orders = h.scan().stream().filter(item -> item.containsKey("sweepOrder"))
                 .map(item -> item.get("sweepOrder").s()).toList();
         assertEquals(2, orders.size());
         assertNotEquals(orders.get(0), orders.get(1));
-        assertEquals(Set.of(a, b), Set.copyOf(h.store.usersInSweepOrder().map(e -> e.userId()).toList()));
+        assertEquals(Set.of(a, b), Set.copyOf(h.sweepQueue.usersInSweepOrder().map(e -> e.userId()).toList()));
         h.assertEveryKeyWithinDynamoDbLimits();
     }
 
@@ -185,7 +189,7 @@ class KeyLimitsPropertiesTest {
         APIGatewayV2HTTPResponse response = h.deliver(body, SIGNER.sign(body));
 
         assertEquals("ignored", LocalWebhook.answer(response));
-        HistoryEntry recorded = h.store.history("u-numbers", "c-numbers").get(0);
+        HistoryEntry recorded = h.connections.history("u-numbers", "c-numbers").get(0);
         assertEquals("w-numbers", readTree(recorded.recordedJson()).get("webhookId").asText());
         assertTrue(readTree(recorded.recordedJson()).get("payloadOmittedBytes").asInt() > 400 * 1024);
         h.assertEveryKeyWithinDynamoDbLimits();
@@ -257,9 +261,13 @@ class KeyLimitsPropertiesTest {
     static final class Harness {
         final String table = Dynalite.createTable();
         final MeasuringClient client = new MeasuringClient(Dynalite.client());
-        final DynamoStateStore store = new DynamoStateStore(client, table, Duration.ofDays(1));
+        final DynamoStores stores = DynamoStores.create(client, table, Duration.ofDays(1));
+        final DynamoConnectionStore connections = stores.connections();
+        final DynamoSecretStore secrets = stores.secrets();
+        final DynamoSweepQueue sweepQueue = stores.sweepQueue();
+        final StoreProbe probe = new StoreProbe(stores);
         final WebhookHandler handler = new WebhookHandler(new WebhookEndpoint(new WebhookVerifier(KEY),
-                new WebhookIngestion(store, Clock.systemUTC()), JSON.getFactory()));
+                new WebhookIngestion(connections, Clock.systemUTC()), JSON.getFactory()));
 
         /** Signed over its canonical form. */
         APIGatewayV2HTTPResponse deliver(String body) {

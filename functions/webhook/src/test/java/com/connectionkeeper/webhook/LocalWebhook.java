@@ -5,7 +5,9 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.connectionkeeper.core.config.EnvironmentConfig;
 import com.connectionkeeper.core.model.ConnectionState;
-import com.connectionkeeper.store.DynamoStateStore;
+import com.connectionkeeper.store.DynamoConnectionStore;
+import com.connectionkeeper.store.DynamoStores;
+import com.connectionkeeper.store.StoreProbe;
 import com.connectionkeeper.testkit.Dynalite;
 import com.connectionkeeper.testkit.Fixtures;
 import com.connectionkeeper.testkit.HttpApiInvoker;
@@ -33,7 +35,8 @@ final class LocalWebhook {
 
     final String table;
     final WebhookHandler handler;
-    final DynamoStateStore store;
+    final DynamoConnectionStore connections;
+    final StoreProbe probe;
     private final DynamoDbClient client;
 
     LocalWebhook(URI endpoint, String table, DynamoDbClient client) {
@@ -43,7 +46,9 @@ final class LocalWebhook {
                 EnvironmentConfig.DYNAMODB_ENDPOINT, endpoint.toString(),
                 EnvironmentConfig.SNAPTRADE_CONSUMER_KEY, LOCAL_CONSUMER_KEY))));
         this.client = client;
-        this.store = new DynamoStateStore(client, table, Duration.ofDays(1));
+        DynamoStores stores = DynamoStores.create(client, table, Duration.ofDays(1));
+        this.connections = stores.connections();
+        this.probe = new StoreProbe(stores);
     }
 
     /** On the shared dynalite, with a table of its own. */
@@ -79,7 +84,7 @@ final class LocalWebhook {
     }
 
     ConnectionState connection(String userId, String connectionId) {
-        return store.connection(userId, connectionId)
+        return connections.connection(userId, connectionId)
                 .orElseThrow(() -> new AssertionError("no connection " + connectionId));
     }
 

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.connectionkeeper.core.ingest.WebhookIngestion;
 import com.connectionkeeper.signature.WebhookVerifier;
-import com.connectionkeeper.store.DynamoStateStore;
+import com.connectionkeeper.store.DynamoStores;
 import com.connectionkeeper.testkit.Dynalite;
 import com.connectionkeeper.testkit.DynaliteServer;
 import com.connectionkeeper.testkit.HttpApiInvoker;
@@ -38,8 +38,8 @@ class RequestCountTest {
                 }))
                 .build();
         WebhookEndpoint endpoint = new WebhookEndpoint(new WebhookVerifier(LocalWebhook.LOCAL_CONSUMER_KEY),
-                new WebhookIngestion(new DynamoStateStore(counting, Dynalite.createTable(), Duration.ofDays(1)),
-                        Clock.systemUTC()), LocalWebhook.JSON.getFactory());
+                new WebhookIngestion(DynamoStores.create(counting, Dynalite.createTable(), Duration.ofDays(1))
+                        .connections(), Clock.systemUTC()), LocalWebhook.JSON.getFactory());
         handler = new WebhookHandler(endpoint);
     }
 

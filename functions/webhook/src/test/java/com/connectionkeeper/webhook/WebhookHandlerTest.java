@@ -123,13 +123,13 @@ class WebhookHandlerTest {
         assertAnswer(200, "duplicate", webhook.invoke("webhook-lifecycle-3-connection-fixed.json"));
         assertEquals(end, webhook.connection(user, id));
 
-        List<HistoryEntry> history = webhook.store.history(user, id);
+        List<HistoryEntry> history = webhook.connections.history(user, id);
         assertEquals(6, history.size());
         for (int i = 1; i < history.size(); i++) {
             assertTrue(history.get(i - 1).eventTime().isBefore(history.get(i).eventTime()), "time order");
         }
         assertTrue(history.stream().allMatch(d -> d.result() == IngestResult.APPLIED));
-        assertEquals(2, webhook.store.deliveryCount(history.get(5)), "the redelivery is counted");
+        assertEquals(2, webhook.probe.deliveryCount(history.get(5)), "the redelivery is counted");
     }
 
     @Test
@@ -143,23 +143,23 @@ class WebhookHandlerTest {
 
         assertEquals(fixed, webhook.connection(user, id));
         assertEquals(List.of(IngestResult.STALE, IngestResult.APPLIED),
-                webhook.store.history(user, id).stream().map(HistoryEntry::result).toList());
+                webhook.connections.history(user, id).stream().map(HistoryEntry::result).toList());
     }
 
     @Test
     void userEventsAreRecordedOnTheUser() {
         String user = text(payload("webhook-user-registered.json"), "userId");
         assertAnswer(200, "applied", webhook.invoke("webhook-user-registered.json"));
-        assertEquals(UserStatus.ACTIVE, webhook.store.user(user).orElseThrow().status());
+        assertEquals(UserStatus.ACTIVE, webhook.connections.user(user).orElseThrow().status());
 
         assertAnswer(200, "applied", webhook.invoke("webhook-connection-attempted.json"));
-        UserState u = webhook.store.user(user).orElseThrow();
+        UserState u = webhook.connections.user(user).orElseThrow();
         assertEquals("CONNECTION_ATTEMPTED", u.lastAttempt().eventType());
         assertEquals(text(payload("webhook-connection-attempted.json"), "connectionAttemptedResult"),
                 u.lastAttempt().result());
         assertEquals(text(payload("webhook-connection-attempted.json"), "brokerageId"), u.lastAttempt().brokerageId());
         assertAnswer(200, "applied", webhook.invoke("webhook-connection-failed.json"));
-        assertEquals("CONNECTION_FAILED", webhook.store.user(user).orElseThrow().lastAttempt().eventType());
+        assertEquals("CONNECTION_FAILED", webhook.connections.user(user).orElseThrow().lastAttempt().eventType());
     }
 
     @Test
@@ -171,7 +171,7 @@ class WebhookHandlerTest {
 
         assertAnswer(200, "applied", webhook.invoke("webhook-user-deleted.json"));
 
-        UserState u = webhook.store.user(user).orElseThrow();
+        UserState u = webhook.connections.user(user).orElseThrow();
         assertEquals(UserStatus.DELETED, u.status());
         assertNotNull(u.deletedAt());
         assertEquals(ConnectionStatus.DELETED, webhook.connection(user,
@@ -181,7 +181,7 @@ class WebhookHandlerTest {
         assertEquals(ConnectionStatus.ACTIVE, webhook.connection(user,
                 text(payload("webhook-lifecycle-1-connection-added.json"), "brokerageAuthorizationId")).status(),
                 "an event newer than the deletion keeps its connection");
-        assertTrue(webhook.store.brokenConnections().isEmpty());
+        assertTrue(webhook.probe.brokenConnections().isEmpty());
     }
 
     @ParameterizedTest
@@ -198,12 +198,12 @@ class WebhookHandlerTest {
         assertAnswer(200, "ignored", webhook.invoke(fixture));
         assertAnswer(200, "duplicate", webhook.invoke(fixture));
 
-        List<HistoryEntry> history = webhook.store.history(text(p, "userId"), connectionId);
+        List<HistoryEntry> history = webhook.connections.history(text(p, "userId"), connectionId);
         assertEquals(1, history.size());
         assertEquals(text(p, "eventType"), history.get(0).eventType());
         assertEquals(IngestResult.IGNORED, history.get(0).result());
         if (connectionId != null) {
-            assertTrue(webhook.store.connection(text(p, "userId"), connectionId).isEmpty(),
+            assertTrue(webhook.connections.connection(text(p, "userId"), connectionId).isEmpty(),
                     "record-only events create no connection");
         }
     }
@@ -214,7 +214,7 @@ class WebhookHandlerTest {
         assertTrue(p.has("webhookSecret"));
         webhook.invoke("webhook-connection-broken.json");
 
-        HistoryEntry d = webhook.store.history(text(p, "userId"), text(p, "brokerageAuthorizationId")).get(0);
+        HistoryEntry d = webhook.connections.history(text(p, "userId"), text(p, "brokerageAuthorizationId")).get(0);
         JsonNode kept = LocalWebhook.JSON.readTree(d.recordedJson());
         assertFalse(kept.has("webhookSecret"));
         assertEquals(p.get("brokerageAuthorizationId"), kept.get("brokerageAuthorizationId"));

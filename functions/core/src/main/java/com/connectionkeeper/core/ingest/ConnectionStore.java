@@ -4,7 +4,9 @@ import com.connectionkeeper.core.model.ConnectionChange;
 import com.connectionkeeper.core.model.ConnectionState;
 import com.connectionkeeper.core.model.HistoryEntry;
 import com.connectionkeeper.core.model.UserState;
+import com.connectionkeeper.core.model.Watermark;
 import com.connectionkeeper.core.model.WebhookEvent;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -26,6 +28,13 @@ public interface ConnectionStore {
 
     /** Applies a registration, deletion or attempt event to the user unless stale; true if applied. */
     boolean applyToUser(WebhookEvent event);
+
+    /**
+     * Applies the user's deletion at {@code watermark} (SnapTrade's USER_DELETED webhook or our API's DELETE) unless
+     * the user has seen a newer registration or deletion; true if applied. The user is DELETED as of
+     * {@code deletedAt} and the watermark is kept as its deletion watermark.
+     */
+    boolean applyUserDeletion(String userId, Watermark watermark, Instant deletedAt);
 
     Optional<UserState> user(String userId);
 

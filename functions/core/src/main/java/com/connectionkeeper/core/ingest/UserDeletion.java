@@ -10,7 +10,7 @@ import com.connectionkeeper.core.model.Source;
 import com.connectionkeeper.core.model.UserState;
 import com.connectionkeeper.core.model.UserStatus;
 import com.connectionkeeper.core.model.Watermark;
-import com.connectionkeeper.core.model.WebhookEvent;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -23,22 +23,29 @@ public final class UserDeletion {
     }
 
     /**
-     * Applies the deletion {@code event} (type USER_DELETED) unless the user has seen a newer registration or
-     * deletion; returns APPLIED or STALE and the number of connections it deleted.
+     * A deletion's place in the user's timeline: its time, USER_DELETED's tie precedence, and {@code deletionId}
+     * (SnapTrade's webhook id, or the id of our request that deleted the user).
      */
-    public static Result apply(ConnectionStore store, WebhookEvent event, Source source) {
-        if (event.type() != EventType.USER_DELETED) {
-            throw new IllegalArgumentException("not a deletion: " + event.type());
-        }
-        if (!store.applyToUser(event)) {
+    public static Watermark watermark(Instant deletedAt, String deletionId) {
+        return Watermark.of(deletedAt, EventType.USER_DELETED.tiePrecedence(), deletionId);
+    }
+
+    /**
+     * Applies the user's deletion at {@code watermark} (see {@link #watermark}) and {@code deletedAt}, by
+     * {@code source}, unless the user has seen a newer registration or deletion; returns APPLIED or STALE and the
+     * number of connections it deleted.
+     */
+    public static Result apply(ConnectionStore store, String userId, Watermark watermark, Instant deletedAt,
+                               Source source) {
+        if (!store.applyUserDeletion(userId, watermark, deletedAt)) {
             // Stale: a newer registration or deletion. If it is a deletion, finish it — an earlier attempt may have
             // failed after writing the user (e.g. DynamoDB between two writes), leaving connections live.
-            return new Result(IngestResult.STALE, finish(store, event.userId(), source));
+            return new Result(IngestResult.STALE, finish(store, userId, source));
         }
-        ConnectionChange change = ConnectionRules.userDeletion(event.watermark(), event.eventTime(), source);
+        ConnectionChange change = ConnectionRules.userDeletion(watermark, deletedAt, source);
         int deleted = 0;
-        for (ConnectionState c : store.connections(event.userId())) {
-            ConnectionStore.ConnectionWrite write = store.applyToConnection(event.userId(), c.connectionId(), change);
+        for (ConnectionState c : store.connections(userId)) {
+            ConnectionStore.ConnectionWrite write = store.applyToConnection(userId, c.connectionId(), change);
             if (write.applied() && c.status() != ConnectionStatus.DELETED) {
                 deleted++;
             }

@@ -29,7 +29,8 @@ public final class WebhookIngestion {
         IngestResult outcome = switch (event.type().effect()) {
             case CONNECTION_STATUS -> event.connectionId() == null ? IngestResult.IGNORED : applyToConnection(event);
             case USER_REGISTRATION, USER_ATTEMPT -> store.applyToUser(event) ? IngestResult.APPLIED : IngestResult.STALE;
-            case USER_DELETION -> UserDeletion.apply(store, event, Source.WEBHOOK).result();
+            case USER_DELETION -> UserDeletion.apply(store, event.userId(), event.watermark(), event.eventTime(),
+                    Source.WEBHOOK).result();
             case RECORD_ONLY -> IngestResult.IGNORED;
         };
         boolean first = store.recordHistory(HistoryEntry.of(event, clock.instant(), outcome));

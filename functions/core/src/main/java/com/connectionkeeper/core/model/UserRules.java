@@ -1,5 +1,7 @@
 package com.connectionkeeper.core.model;
 
+import java.time.Instant;
+
 /**
  * The rules for user-level events: registration and deletion share one watermark (newest wins); connection attempts
  * have their own (the newest attempt is kept). Pure: the DynamoDB store carries out the same with conditional updates.
@@ -10,7 +12,12 @@ public final class UserRules {
 
     /** Whether a registration or deletion at this event's watermark may be applied. */
     public static boolean registrationApplies(UserState current, WebhookEvent e) {
-        return current == null || current.watermark() == null || !current.watermark().isAfter(e.watermark());
+        return registrationApplies(current, e.watermark());
+    }
+
+    /** Whether a registration or deletion at {@code watermark} may be applied (they share the user's watermark). */
+    public static boolean registrationApplies(UserState current, Watermark watermark) {
+        return current == null || current.watermark() == null || !current.watermark().isAfter(watermark);
     }
 
     /** Whether an attempt at this event's watermark is the newest. */
@@ -31,11 +38,7 @@ public final class UserRules {
                         u.deletionWatermark(), u.lastAttempt());
             }
             case USER_DELETED -> {
-                if (!registrationApplies(current, e)) {
-                    return u;
-                }
-                return new UserState(u.userId(), UserStatus.DELETED, u.registeredAt(), e.eventTime(), e.watermark(),
-                        e.watermark(), u.lastAttempt());
+                return deleted(current, e.userId(), e.watermark(), e.eventTime());
             }
             case CONNECTION_ATTEMPTED, CONNECTION_FAILED -> {
                 if (!attemptApplies(current, e)) {
@@ -48,5 +51,18 @@ public final class UserRules {
             }
             default -> throw new IllegalArgumentException("not a user event: " + e.type());
         }
+    }
+
+    /**
+     * The user after its deletion at {@code watermark} and {@code deletedAt}, whoever deleted it (SnapTrade's
+     * USER_DELETED webhook, our API); unchanged if stale.
+     */
+    public static UserState deleted(UserState current, String userId, Watermark watermark, Instant deletedAt) {
+        UserState u = current == null ? UserState.empty(userId) : current;
+        if (!registrationApplies(current, watermark)) {
+            return u;
+        }
+        return new UserState(u.userId(), UserStatus.DELETED, u.registeredAt(), deletedAt, watermark, watermark,
+                u.lastAttempt());
     }
 }

@@ -57,6 +57,16 @@ public final class InMemoryConnectionStore implements ConnectionStore, SecretSto
     }
 
     @Override
+    public synchronized boolean applyUserDeletion(String userId, Watermark watermark, Instant deletedAt) {
+        UserState current = users.get(userId);
+        if (!UserRules.registrationApplies(current, watermark)) {
+            return false;
+        }
+        users.put(userId, UserRules.deleted(current, userId, watermark, deletedAt));
+        return true;
+    }
+
+    @Override
     public synchronized Optional<UserState> user(String userId) {
         return Optional.ofNullable(users.get(userId));
     }

@@ -1,0 +1,107 @@
+package com.connectionkeeper.store;
+
+/**
+ * The table's attribute names and entity kinds, in one place: every adapter spells an item's attributes through
+ * these. Items are shared between ports: the user item ({@code sk = USER}) carries the user's state (webhooks), its
+ * secret and flag (secrets), its place in the sweep (sweep queue) and its registration (API accounts).
+ */
+public final class Attributes {
+    /** What kind of item this is: one of the {@code *_ENTITY} values below. */
+    public static final String ENTITY = "entity";
+    public static final String CONNECTION_ENTITY = "CONNECTION";
+    public static final String USER_ENTITY = "USER";
+    public static final String HISTORY_ENTITY = "HISTORY";
+    public static final String LINK_ENTITY = "LINK";
+    public static final String LIVE_LINK_ENTITY = "LIVE_LINK";
+    public static final String LINK_RATE_ENTITY = "LINK_RATE";
+
+    // ---- on several items ----
+    public static final String USER_ID = "userId";
+    public static final String CONNECTION_ID = "connectionId";
+    /** The newest event applied to a connection or user (string order = timeline order). */
+    public static final String WATERMARK = "watermark";
+    /** A connection's or user's status. */
+    public static final String STATUS = "status";
+    public static final String SOURCE = "source";
+    /** A connection's type (Observed), or the type a live link was minted with. */
+    public static final String TYPE = "type";
+    /** When the sweep last verified a connection (Observed) or a user at SnapTrade. */
+    public static final String LAST_VERIFIED_AT = "lastVerifiedAt";
+    /** DynamoDB's TTL (epoch seconds), or the sweep lease's expiry. */
+    public static final String EXPIRES_AT = "expiresAt";
+
+    // ---- connection ----
+    public static final String LAST_EVENT_TYPE = "lastEventType";
+    public static final String BROKERAGE_ID = "brokerageId";
+    public static final String FIXED_AT = "fixedAt";
+    public static final String BROKEN_SINCE = "brokenSince";
+    public static final String BROKERAGE_SLUG = "brokerageSlug";
+    public static final String BROKERAGE_NAME = "brokerageName";
+    public static final String VERIFY_REQUESTED_AT = "verifyRequestedAt";
+
+    // ---- user: state ----
+    public static final String REGISTERED_AT = "registeredAt";
+    public static final String DELETED_AT = "deletedAt";
+    public static final String DELETION_WATERMARK = "deletionWatermark";
+    public static final String LAST_ATTEMPT_TYPE = "lastAttemptType";
+    public static final String LAST_ATTEMPT_AT = "lastAttemptAt";
+    public static final String LAST_ATTEMPT_RESULT = "lastAttemptResult";
+    public static final String LAST_ATTEMPT_BROKERAGE_ID = "lastAttemptBrokerageId";
+    public static final String ATTEMPT_WATERMARK = "attemptWatermark";
+
+    // ---- user: secret ----
+    public static final String USER_SECRET = "userSecret";
+    /** What SnapTrade said was wrong with the secret (the user is flagged, out of the sweep). */
+    public static final String PROBLEM = "problem";
+    public static final String FLAG_CHECKS = "flagChecks";
+
+    // ---- user: sweep ----
+    public static final String SWEEP_ORDER = "sweepOrder";
+    public static final String RETRY_AT = "retryAt";
+    public static final String SWEEP_FAILURES = "sweepFailures";
+    public static final String LAST_CHECKED_AT = "lastCheckedAt";
+
+    // ---- user: registration ----
+    public static final String REGISTERING_SINCE = "registeringSince";
+    public static final String REGISTRATION_ATTEMPT = "registrationAttempt";
+    public static final String REGISTRATION_LEASE_UNTIL = "registrationLeaseUntil";
+
+    // ---- history ----
+    public static final String WEBHOOK_ID = "webhookId";
+    public static final String EVENT_TYPE = "eventType";
+    public static final String EVENT_TIME = "eventTime";
+    public static final String RECEIVED_AT = "receivedAt";
+    public static final String LAST_RECEIVED_AT = "lastReceivedAt";
+    public static final String RESULT = "result";
+    public static final String PAYLOAD = "payload";
+    public static final String DELIVERIES = "deliveries";
+
+    // ---- sweep lease and pass ----
+    public static final String OWNER = "owner";
+    public static final String STARTED_AT = "startedAt";
+    public static final String BROKEN_AFTER = "brokenAfter";
+    public static final String FLAGGED_AFTER = "flaggedAfter";
+
+    // ---- reconnect link ----
+    public static final String ISSUED_AT = "issuedAt";
+    public static final String VALID_UNTIL = "validUntil";
+    public static final String CONSUMED_AT = "consumedAt";
+    public static final String PORTAL_STATUS = "portalStatus";
+    public static final String PORTAL_OTHER_CONNECTION = "portalOtherConnection";
+    public static final String OUTCOME = "outcome";
+    public static final String OUTCOME_REASON = "outcomeReason";
+
+    // ---- live link ----
+    public static final String OPTIONS = "options";
+    public static final String REDIRECT_URI = "redirectUri";
+    public static final String SESSION_ID = "sessionId";
+    public static final String LINK_EXPIRES_AT = "linkExpiresAt";
+    public static final String NONCE = "nonce";
+
+    // ---- link rate ----
+    public static final String WINDOW_START = "windowStart";
+    public static final String MINTED = "minted";
+
+    private Attributes() {
+    }
+}

@@ -1,0 +1,26 @@
+package com.connectionkeeper.store;
+
+import com.connectionkeeper.core.config.Config;
+import java.time.Duration;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * The store's adapters over one table, built together: a function wires the ports it needs from here (the API adds
+ * its account store over the same {@link #table}).
+ */
+public record DynamoStores(DynamoTable table, DynamoConnectionStore connections, DynamoSecretStore secrets,
+                           DynamoSweepQueue sweepQueue) {
+
+    /** The adapters over {@code tableName}; history items expire {@code historyRetention} after their delivery. */
+    public static DynamoStores create(DynamoDbClient dynamo, String tableName, Duration historyRetention) {
+        DynamoTable table = new DynamoTable(dynamo, tableName);
+        return new DynamoStores(table, new DynamoConnectionStore(table, historyRetention), new DynamoSecretStore(table),
+                new DynamoSweepQueue(table));
+    }
+
+    /** The production wiring: {@link DynamoClients}' client, table name and history retention from configuration. */
+    public static DynamoStores fromConfig(Config config) {
+        return create(DynamoClients.create(config), config.tableName(),
+                Duration.ofDays(config.historyRetentionDays()));
+    }
+}

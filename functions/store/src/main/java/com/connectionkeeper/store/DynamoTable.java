@@ -1,0 +1,135 @@
+package com.connectionkeeper.store;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
+
+/**
+ * The one table every adapter reads and writes, and the requests they all make of it: consistent reads of an item,
+ * of a user's partition and of an index (page by page), one conditional UpdateItem or DeleteItem at a time (no
+ * transactions), a refused condition answered as false or empty rather than thrown.
+ */
+public final class DynamoTable {
+    /**
+     * Items per index page. Without a limit a page is up to 1 MB (thousands of users), so memory would grow with the
+     * number of users; with it, a sweep holds at most a page per open index query whatever the table size.
+     */
+    static final int INDEX_PAGE_SIZE = 100;
+
+    private final DynamoDbClient dynamo;
+    private final String name;
+
+    public DynamoTable(DynamoDbClient dynamo, String name) {
+        this.dynamo = dynamo;
+        this.name = name;
+    }
+
+    /** The key of the item {@code sk} in the user's partition. */
+    public static Map<String, AttributeValue> key(String userId, String sk) {
+        return Map.of(Keys.PK, AttributeValue.fromS(Keys.userPartition(userId)), Keys.SK, AttributeValue.fromS(sk));
+    }
+
+    /** The sweep's own items live in one partition outside every user's. */
+    static Map<String, AttributeValue> sweepKey(String sk) {
+        return Map.of(Keys.PK, AttributeValue.fromS(Keys.SWEEP_PARTITION), Keys.SK, AttributeValue.fromS(sk));
+    }
+
+    /** The item {@code sk} of the user's partition; null if there is none. */
+    public Map<String, AttributeValue> get(String userId, String sk) {
+        return get(key(userId, sk));
+    }
+
+    /** The item (consistent read); null if there is none. */
+    public Map<String, AttributeValue> get(Map<String, AttributeValue> key) {
+        Map<String, AttributeValue> item = dynamo.getItem(GetItemRequest.builder()
+                .tableName(name)
+                .key(key)
+                .consistentRead(true)
+                .build()).item();
+        return item == null || item.isEmpty() ? null : item;
+    }
+
+    /** Applies an update that has no condition (or whose refusal is an error), and answers DynamoDB's response. */
+    public UpdateItemResponse write(UpdateBuilder u, Map<String, AttributeValue> key, ReturnValue returnValue) {
+        return dynamo.updateItem(u.build(name, key, returnValue));
+    }
+
+    /** Applies a conditional update; false when its condition does not hold. */
+    public boolean update(UpdateBuilder u, Map<String, AttributeValue> key) {
+        return update(u, key, ReturnValue.NONE).isPresent();
+    }
+
+    /** Applies a conditional update; DynamoDB's response, or empty when the condition does not hold. */
+    public Optional<UpdateItemResponse> update(UpdateBuilder u, Map<String, AttributeValue> key,
+                                               ReturnValue returnValue) {
+        try {
+            return Optional.of(write(u, key, returnValue));
+        } catch (ConditionalCheckFailedException notNow) {
+            return Optional.empty();
+        }
+    }
+
+    /** Deletes the item if {@code condition} (with its names and values) holds; false when it does not. */
+    public boolean deleteIf(Map<String, AttributeValue> key, String condition, Map<String, String> names,
+                            Map<String, AttributeValue> values) {
+        try {
+            dynamo.deleteItem(DeleteItemRequest.builder()
+                    .tableName(name)
+                    .key(key)
+                    .conditionExpression(condition)
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values)
+                    .build());
+            return true;
+        } catch (ConditionalCheckFailedException notNow) {
+            return false;
+        }
+    }
+
+    /** The user's items whose sort key starts with {@code skPrefix}, in sort key order. */
+    List<Map<String, AttributeValue>> queryPartition(String userId, String skPrefix) {
+        QueryRequest query = QueryRequest.builder()
+                .tableName(name)
+                .consistentRead(true)
+                .keyConditionExpression("#pk = :pk AND begins_with(#sk, :prefix)")
+                .expressionAttributeNames(Map.of("#pk", Keys.PK, "#sk", Keys.SK))
+                .expressionAttributeValues(Map.of(
+                        ":pk", AttributeValue.fromS(Keys.userPartition(userId)),
+                        ":prefix", AttributeValue.fromS(skPrefix)))
+                .build();
+        return dynamo.queryPaginator(query).items().stream().toList();
+    }
+
+    /** The items of one index partition, in the index's order, read page by page as consumed. */
+    Stream<Map<String, AttributeValue>> indexItems(String index, String hashAttribute, String hashValue) {
+        return indexItems(QueryRequest.builder()
+                .keyConditionExpression("#h = :h")
+                .expressionAttributeNames(Map.of("#h", hashAttribute))
+                .expressionAttributeValues(Map.of(":h", AttributeValue.fromS(hashValue))), index);
+    }
+
+    /** Like {@link #indexItems(String, String, String)}, only the items whose sort key is below {@code bound}. */
+    Stream<Map<String, AttributeValue>> indexItems(String index, String hashAttribute, String hashValue,
+                                                   String rangeAttribute, String bound) {
+        return indexItems(QueryRequest.builder()
+                .keyConditionExpression("#h = :h AND #r < :bound")
+                .expressionAttributeNames(Map.of("#h", hashAttribute, "#r", rangeAttribute))
+                .expressionAttributeValues(Map.of(":h", AttributeValue.fromS(hashValue),
+                        ":bound", AttributeValue.fromS(bound))), index);
+    }
+
+    /** The items {@code query} (without table, index and page size) finds in the index, page by page. */
+    Stream<Map<String, AttributeValue>> indexItems(QueryRequest.Builder query, String index) {
+        return dynamo.queryPaginator(query.tableName(name).indexName(index).limit(INDEX_PAGE_SIZE).build())
+                .items().stream();
+    }
+}
