@@ -1,51 +1,98 @@
 package com.connectionkeeper.bench;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.connectionkeeper.testkit.DynaliteServer;
+import com.connectionkeeper.testkit.HttpApiInvoker;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
-/** Section 3: fresh JVMs on the unzipped webhook.zip to the first handled event (and to a bare GetItem). */
+/**
+ * Section 3: fresh JVMs on the unzipped webhook.zip to the first handled event, against a hello-world baseline: the
+ * same DynamoDB client sending the same requests the webhook makes for that event. Like with like: every launch
+ * gets a fresh table already holding the event's connection (so the event takes the hot path), and the baseline
+ * replays the requests the handler made for the event on such a table.
+ */
 final class ColdStart {
     private static final Path TEMURIN_25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
     private static final String[] MAINS = {"webhook", "hello"};
+    /** Largest acceptable webhook / hello ratio of median times to the first response. */
+    static final double RATIO_TARGET = 1.10;
 
     private final DynaliteServer server;
+    private final DynamoDbClient client;
+    private final RequestCounter counter;
+    private final Webhooks webhooks;
     private final Path zip;
     private final Path event;
     private final String toolOptions;
+    private APIGatewayV2HTTPEvent seed;
 
-    /** One child JVM's report, in ms. */
-    private record Sample(String version, long constructed, long first, long launched, String answer) {
+    /** One child JVM's report, in ms, and the classes it had loaded by then. */
+    private record Sample(String version, long constructed, long first, long launched, long classes, String answer) {
     }
 
     /** One configuration: which java, with which JAVA_TOOL_OPTIONS, running which main. */
     private record Setup(Path java, String options, String main) {
     }
 
-    ColdStart(DynaliteServer server, Path zip, Path event, String toolOptions) {
+    ColdStart(DynaliteServer server, DynamoDbClient client, RequestCounter counter, Webhooks webhooks, Path zip,
+              Path event, String toolOptions) {
         this.server = server;
+        this.client = client;
+        this.counter = counter;
+        this.webhooks = webhooks;
         this.zip = zip;
         this.event = event;
         this.toolOptions = toolOptions;
     }
 
     String run(int repeats) throws IOException, InterruptedException {
+        byte[] fixture = Files.readAllBytes(event);
+        JsonNode payload = payload(fixture);
+        String connection = payload.path("brokerageAuthorizationId").asText();
+        // the connection as CONNECTION_ADDED made it an hour before the event: the same seed in every table
+        seed = webhooks.event(webhooks.body(Webhooks.id(), "CONNECTION_ADDED", payload.path("userId").asText(),
+                connection, OffsetDateTime.parse(payload.path("eventTimestamp").asText()).toInstant()
+                        .minusSeconds(3600)));
+        String scratch = seededTable();
+        counter.reset();
+        APIGatewayV2HTTPResponse captured = HttpApiInvoker.invoke(Webhooks.handler(client, scratch), fixture, null);
+        List<UpdateItemRequest> requests = counter.sent().stream().filter(UpdateItemRequest.class::isInstance)
+                .map(UpdateItemRequest.class::cast).toList();
+        if (captured.getStatusCode() != 200 || requests.size() != counter.total() || counter.failed() > 0) {
+            throw new IllegalStateException("the event on a known connection answered " + captured.getStatusCode()
+                    + " with " + counter.breakdown() + "; the baseline replays only UpdateItem");
+        }
+        Path requestFile = Files.createTempFile("ck-bench-requests", ".txt");
+        Files.writeString(requestFile, ColdStartMain.writeRequests(requests));
         Path dir = unzip(zip);
         try {
             String classpath = String.join(File.pathSeparator, dir.toString(), dir.resolve("lib") + File.separator + "*",
@@ -56,7 +103,7 @@ final class ColdStart {
             }
             Map<Setup, List<Sample>> samples = new LinkedHashMap<>();
             for (Path java : javas) {
-                launch(new Setup(java, "", "webhook"), classpath); // untimed: warms the OS file cache for this JDK
+                launch(new Setup(java, "", "webhook"), classpath, requestFile, null); // untimed: warms the file cache
                 for (String options : toolOptions.isBlank() ? List.of("") : List.of("", toolOptions)) {
                     for (String main : MAINS) {
                         samples.put(new Setup(java, options, main), new ArrayList<>());
@@ -65,37 +112,132 @@ final class ColdStart {
             }
             for (int i = 0; i < repeats; i++) { // round-robin, so drift spreads over every setup alike
                 for (Map.Entry<Setup, List<Sample>> setup : samples.entrySet()) {
-                    setup.getValue().add(launch(setup.getKey(), classpath));
+                    setup.getValue().add(launch(setup.getKey(), classpath, requestFile, null));
                 }
             }
+            String hello = "hello: client + the same " + requests.size() + " UpdateItem";
             StringBuilder table = new StringBuilder("| JVM | JAVA_TOOL_OPTIONS | main | handler/client constructed"
-                    + " | first response | first response, from process launch | answer |\n"
-                    + "|---|---|---|---:|---:|---:|---|\n");
-            samples.forEach((setup, runs) -> table.append(String.format("| %s | %s | %s | %.0f | %.0f | %.0f | `%s` |%n",
-                    jvmLabel(setup.java(), runs.get(0).version()),
-                    setup.options().isEmpty() ? "(none)" : "`" + setup.options() + "`",
-                    setup.main().equals("webhook") ? "`new WebhookHandler()` + 1 webhook" : "hello: client + 1 GetItem",
+                    + " | first response | first response, from process launch | classes loaded | answer |\n"
+                    + "|---|---|---|---:|---:|---:|---:|---|\n");
+            samples.forEach((setup, runs) -> table.append(String.format(
+                    "| %s | %s | %s | %.0f | %.0f | %.0f | %.0f | `%s` |%n", jvmLabel(setup.java(), runs.get(0).version()),
+                    options(setup), setup.main().equals("webhook") ? "`new WebhookHandler()` + 1 webhook" : hello,
                     median(runs, Sample::constructed), median(runs, Sample::first), median(runs, Sample::launched),
-                    runs.get(0).answer())));
-            return table.toString();
+                    median(runs, Sample::classes), runs.get(0).answer())));
+            table.append("\n| JVM | JAVA_TOOL_OPTIONS | webhook / hello, first response since JVM start (target ≤ ")
+                    .append(RATIO_TARGET).append(") | webhook / hello, from process launch | extra classes loaded |\n"
+                            + "|---|---|---:|---:|---:|\n");
+            samples.forEach((setup, runs) -> {
+                if (setup.main().equals("webhook")) {
+                    List<Sample> base = samples.get(new Setup(setup.java(), setup.options(), "hello"));
+                    double ratio = median(runs, Sample::first) / median(base, Sample::first);
+                    table.append(String.format("| %s | %s | **%.2f** (%s) | %.2f | %.0f |%n",
+                            jvmLabel(setup.java(), runs.get(0).version()), options(setup), ratio,
+                            ratio <= RATIO_TARGET ? "met" : "**MISSED**",
+                            median(runs, Sample::launched) / median(base, Sample::launched),
+                            median(runs, Sample::classes) - median(base, Sample::classes)));
+                }
+            });
+            return table.append(classDiff(javas.get(0), classpath, requestFile)).toString();
         } finally {
             deleteTree(dir);
+            Files.deleteIfExists(requestFile);
         }
     }
 
-    private Sample launch(Setup setup, String classpath) throws IOException, InterruptedException {
+    /** Where the difference goes: the classes the webhook loads and the hello-world does not, by package. */
+    private String classDiff(Path java, String classpath, Path requestFile) throws IOException, InterruptedException {
+        Map<String, Map<String, Long>> loaded = new HashMap<>();
+        for (String main : MAINS) {
+            Path log = Files.createTempFile("ck-bench-classes", ".log");
+            try {
+                launch(new Setup(java, "", main), classpath, requestFile, log);
+                try (Stream<String> lines = Files.lines(log)) {
+                    // [0.012s][info][class,load] java.lang.Object source: shared objects file
+                    // hidden classes (lambdas, lambda forms) are numbered per run: counted under their stem
+                    loaded.put(main, lines.filter(l -> l.contains("[class,load]"))
+                            .map(l -> l.substring(l.indexOf("] ", l.indexOf("[class,load]")) + 2).split(" ")[0])
+                            .map(name -> name.split("\\$\\$Lambda|/0x|\\$\\$")[0])
+                            .collect(Collectors.groupingBy(name -> name, Collectors.counting())));
+                }
+            } finally {
+                String keep = System.getProperty("ck.bench.classLogDir"); // to read the lists themselves
+                if (keep != null) {
+                    Files.copy(log, Path.of(keep, main + "-classes.log"), StandardCopyOption.REPLACE_EXISTING);
+                }
+                Files.deleteIfExists(log);
+            }
+        }
+        Map<String, Long> byPackage = new TreeMap<>();
+        loaded.get("webhook").forEach((name, n) -> {
+            long more = n - loaded.get("hello").getOrDefault(name, 0L);
+            if (more > 0) {
+                byPackage.merge(packageGroup(name), more, Long::sum);
+            }
+        });
+        return String.format("%nClasses loaded (one untimed launch each, `-Xlog:class+load`, default `java`, no options):"
+                        + " webhook %d, hello %d; the webhook's %d not in the hello's, by package: %s.%n",
+                total(loaded.get("webhook")), total(loaded.get("hello")),
+                byPackage.values().stream().mapToLong(Long::longValue).sum(),
+                byPackage.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                        .limit(14).map(e -> "`" + e.getKey() + "` " + e.getValue())
+                        .collect(Collectors.joining(", ")));
+    }
+
+    private static long total(Map<String, Long> counts) {
+        return counts.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** The first three parts of a class's package (four for ours and the SDK's). */
+    private static String packageGroup(String className) {
+        String[] parts = className.split("\\.");
+        int keep = className.startsWith("com.connectionkeeper.") || className.startsWith("software.amazon.") ? 4 : 3;
+        return String.join(".", Arrays.asList(parts).subList(0, Math.min(keep, parts.length - 1)));
+    }
+
+    /** A fresh table that holds the event's connection. */
+    private String seededTable() {
+        String table = server.createTable();
+        APIGatewayV2HTTPResponse seeded = HttpApiInvoker.invoke(Webhooks.handler(client, table), seed);
+        if (seeded.getStatusCode() != 200) {
+            throw new IllegalStateException("seeding the connection answered " + seeded.getBody());
+        }
+        return table;
+    }
+
+    /** The webhook payload inside an API Gateway event. */
+    private static JsonNode payload(byte[] fixture) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        JsonNode event = json.readTree(fixture);
+        String body = event.path("body").asText();
+        return json.readTree(event.path("isBase64Encoded").asBoolean() ? Base64.getDecoder().decode(body)
+                : body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String options(Setup setup) {
+        return setup.options().isEmpty() ? "(none)" : "`" + setup.options() + "`";
+    }
+
+    /** One launch; with a {@code classLog}, the JVM logs every class it loads there (untimed runs only). */
+    private Sample launch(Setup setup, String classpath, Path requestFile, Path classLog)
+            throws IOException, InterruptedException {
         Path output = Files.createTempFile("ck-bench-child", ".out");
         try {
+            List<String> command = new ArrayList<>(List.of(setup.java().toString()));
+            if (classLog != null) {
+                command.add("-Xlog:class+load=info:file=" + classLog);
+            }
             long launchMillis = System.currentTimeMillis();
-            ProcessBuilder builder = new ProcessBuilder(setup.java().toString(), "-cp", classpath,
-                    ColdStartMain.class.getName(), setup.main(), setup.main().equals("webhook") ? event.toString() : "-",
-                    Long.toString(launchMillis))
+            command.addAll(List.of("-cp", classpath, ColdStartMain.class.getName(), setup.main(),
+                    setup.main().equals("webhook") ? event.toString() : requestFile.toString(),
+                    Long.toString(launchMillis)));
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(output.toFile());
             Map<String, String> env = builder.environment();
             env.keySet().removeIf(name -> name.startsWith("AWS_") || name.endsWith("JAVA_OPTIONS")
                     || name.equals("JAVA_TOOL_OPTIONS"));
-            env.put("TABLE_NAME", server.createTable()); // a fresh table: every run sees a first-seen connection
+            env.put("TABLE_NAME", seededTable()); // a fresh table holding the connection: the event's hot path
             env.put("DYNAMODB_ENDPOINT", server.endpoint().toString());
             env.put("SNAPTRADE_CONSUMER_KEY", Webhooks.CONSUMER_KEY);
             env.put("AWS_REGION", "us-east-1");
@@ -115,7 +257,8 @@ final class ColdStart {
                 fields.put(field.substring(0, field.indexOf('=')), field.substring(field.indexOf('=') + 1));
             }
             Sample sample = new Sample(fields.get("java"), Long.parseLong(fields.get("constructed")),
-                    Long.parseLong(fields.get("first")), Long.parseLong(fields.get("launched")), fields.get("answer"));
+                    Long.parseLong(fields.get("first")), Long.parseLong(fields.get("launched")),
+                    Long.parseLong(fields.get("classes")), fields.get("answer"));
             if (!sample.answer().startsWith("200:")) {
                 throw new IllegalStateException("child JVM " + setup + " answered " + sample.answer());
             }

@@ -1,9 +1,13 @@
 package com.connectionkeeper.bench;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.connectionkeeper.core.model.Watermark;
+import com.connectionkeeper.testkit.HttpApiInvoker;
 import com.connectionkeeper.webhook.WebhookHandler;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -23,7 +27,8 @@ final class HandlerVsBare {
     private final DynamoDbClient client;
     private final RequestCounter counter;
     private final Webhooks webhooks;
-    private APIGatewayV2HTTPEvent[] events;
+    /** The events as Lambda's runtime streams them to the handler. */
+    private byte[][] events;
     private UpdateItemRequest[][] bare;
     private long[] handlerNanos;
     private long[] bareNanos;
@@ -38,18 +43,19 @@ final class HandlerVsBare {
     String run(int warmup, int measured, int block) {
         String user = Webhooks.id();
         String known = Webhooks.id();
-        check(handler.handleRequest(webhooks.event("CONNECTION_ADDED", user, known), null));
+        check(HttpApiInvoker.invoke(handler, webhooks.event("CONNECTION_ADDED", user, known)));
         Template broken = capture("CONNECTION_BROKEN", user, known);
         Template fixed = capture("CONNECTION_FIXED", user, known);
 
         // everything sent is built up front: fresh ids, later timestamps, so each webhook and replay is applied
         int total = warmup + measured;
         String bareConnection = Webhooks.id();
-        events = new APIGatewayV2HTTPEvent[total];
+        events = new byte[total][];
         bare = new UpdateItemRequest[total][];
         for (int i = 0; i < total; i++) {
             Template t = i % 2 == 0 ? broken : fixed;
-            events[i] = webhooks.event(webhooks.body(Webhooks.id(), t.type(), user, known, webhooks.next()));
+            events[i] = HttpApiInvoker.json(
+                    webhooks.event(webhooks.body(Webhooks.id(), t.type(), user, known, webhooks.next())));
             bare[i] = t.replay(Webhooks.id(), bareConnection, webhooks.next());
         }
         handlerNanos = new long[total];
@@ -67,7 +73,8 @@ final class HandlerVsBare {
         Stats b = Stats.ofNanos(Arrays.copyOfRange(bareNanos, warmup, total));
         double ratio = h.median() / b.median();
         return String.format("| path | calls timed | median ms/call | p90 ms/call |%n|---|---:|---:|---:|%n"
-                        + "| `WebhookHandler.handleRequest` (BROKEN/FIXED alternating, known connection)"
+                        + "| `WebhookHandler.handleRequest` (event bytes in, response bytes out; BROKEN/FIXED alternating, known"
+                        + " connection)"
                         + " | %d | %.3f | %.3f |%n"
                         + "| bare `client.updateItem` ×%d (the same requests, replayed) | %d | %.3f | %.3f |%n"
                         + "| **ratio handler / bare** (target ≤ %.1f: %s) | | **%.2f** | %.2f |%n"
@@ -84,7 +91,7 @@ final class HandlerVsBare {
         String webhookId = Webhooks.id();
         Instant time = webhooks.next();
         counter.reset();
-        check(handler.handleRequest(webhooks.event(webhooks.body(webhookId, type, user, connection, time)), null));
+        check(HttpApiInvoker.invoke(handler, webhooks.event(webhooks.body(webhookId, type, user, connection, time))));
         List<UpdateItemRequest> requests = counter.sent().stream()
                 .filter(UpdateItemRequest.class::isInstance).map(UpdateItemRequest.class::cast).toList();
         if (requests.size() != counter.total()) {
@@ -108,11 +115,16 @@ final class HandlerVsBare {
     }
 
     private void timeHandler(int from, int to) {
-        for (int i = from; i < to; i++) {
-            long t0 = System.nanoTime();
-            APIGatewayV2HTTPResponse response = handler.handleRequest(events[i], null);
-            handlerNanos[i] = System.nanoTime() - t0;
-            check(response);
+        try {
+            for (int i = from; i < to; i++) {
+                ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+                long t0 = System.nanoTime();
+                handler.handleRequest(new ByteArrayInputStream(events[i]), out, null);
+                handlerNanos[i] = System.nanoTime() - t0;
+                check(HttpApiInvoker.response(out.toByteArray()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

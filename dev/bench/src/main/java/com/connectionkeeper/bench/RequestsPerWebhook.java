@@ -2,6 +2,7 @@ package com.connectionkeeper.bench;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.connectionkeeper.testkit.HttpApiInvoker;
 import com.connectionkeeper.webhook.WebhookHandler;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -67,7 +68,7 @@ final class RequestsPerWebhook {
 
     private void measure(String label, APIGatewayV2HTTPEvent event, boolean hotPath) {
         counter.reset();
-        APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
+        APIGatewayV2HTTPResponse response = HttpApiInvoker.invoke(handler, event);
         int total = counter.total();
         String target = hotPath ? (total <= HOT_PATH_TARGET ? "met" : "**MISSED**") : "";
         rows.add("| " + label + " | " + answer(response) + " | " + total + " | " + counter.breakdown() + " | " + target
@@ -75,7 +76,7 @@ final class RequestsPerWebhook {
     }
 
     private void send(APIGatewayV2HTTPEvent event) {
-        APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
+        APIGatewayV2HTTPResponse response = HttpApiInvoker.invoke(handler, event);
         if (response.getStatusCode() != 200) {
             throw new IllegalStateException("setup webhook answered " + answer(response));
         }

@@ -6,6 +6,7 @@ import com.connectionkeeper.core.config.EnvironmentConfig;
 import com.connectionkeeper.signature.CanonicalJson;
 import com.connectionkeeper.signature.WebhookVerifier;
 import com.connectionkeeper.testkit.DynaliteServer;
+import com.connectionkeeper.testkit.HttpApiInvoker;
 import com.connectionkeeper.testkit.RepoPaths;
 import com.connectionkeeper.webhook.WebhookEndpoint;
 import com.connectionkeeper.webhook.WebhookHandler;
@@ -68,28 +69,28 @@ public final class WebhookWorstCase {
             Webhooks webhooks = new Webhooks();
             // warm the whole path once with every shape before anything is timed
             for (Shape shape : shapes("{}")) {
-                APIGatewayV2HTTPEvent event = unsigned(shape.body());
+                byte[] event = HttpApiInvoker.json(unsigned(shape.body()));
                 for (int i = 0; i < 20; i++) {
-                    handler.handleRequest(event, null);
+                    HttpApiInvoker.invoke(handler, event, null);
                 }
             }
             String genuine = webhooks.body(Webhooks.id(), "CONNECTION_BROKEN", "bench-user", "bench-conn",
                     webhooks.next());
-            APIGatewayV2HTTPEvent baseline = webhooks.event(genuine); // redelivered: "duplicate" after the first
+            byte[] baseline = HttpApiInvoker.json(webhooks.event(genuine)); // redelivered: "duplicate" after the first
             md.append("| shape | bytes | answer | median ms | p90 ms | ratio to baseline (median) |\n"
                     + "|---|---|---|---|---|---|\n");
             double worst = 0;
             String worstName = "";
             for (Shape shape : shapes(genuine)) {
-                APIGatewayV2HTTPEvent event = shape.signed() ? webhooks.event(shape.body()) : unsigned(shape.body());
+                byte[] event = HttpApiInvoker.json(shape.signed() ? webhooks.event(shape.body()) : unsigned(shape.body()));
                 long[] times = new long[MEASURED];
                 long[] base = new long[MEASURED];
                 APIGatewayV2HTTPResponse answer = null;
                 for (int i = 0; i < WARMUP + MEASURED; i++) {
                     long t0 = System.nanoTime();
-                    handler.handleRequest(baseline, null);
+                    HttpApiInvoker.invoke(handler, baseline, null);
                     long t1 = System.nanoTime();
-                    answer = handler.handleRequest(event, null);
+                    answer = HttpApiInvoker.invoke(handler, event, null);
                     long t2 = System.nanoTime();
                     if (i >= WARMUP) {
                         base[i - WARMUP] = t1 - t0;

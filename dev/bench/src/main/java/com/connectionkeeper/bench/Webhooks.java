@@ -1,13 +1,20 @@
 package com.connectionkeeper.bench;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.connectionkeeper.core.ingest.WebhookIngestion;
 import com.connectionkeeper.signature.CanonicalJson;
 import com.connectionkeeper.signature.WebhookVerifier;
+import com.connectionkeeper.store.DynamoStores;
+import com.connectionkeeper.webhook.WebhookEndpoint;
+import com.connectionkeeper.webhook.WebhookHandler;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** Signed API Gateway v2 webhook events with bodies of our own: fresh ids, ever-later eventTimestamps. */
 final class Webhooks {
@@ -18,6 +25,14 @@ final class Webhooks {
     private final WebhookVerifier verifier = new WebhookVerifier(CONSUMER_KEY);
     private final ObjectMapper json = new ObjectMapper();
     private long tick;
+
+    /** The webhook function as production wires it, on this client and table. */
+    static WebhookHandler handler(DynamoDbClient client, String table) {
+        return new WebhookHandler(new WebhookEndpoint(new WebhookVerifier(CONSUMER_KEY),
+                new WebhookIngestion(DynamoStores.create(client, table, Duration.ofDays(1)).connections(),
+                        Clock.systemUTC()),
+                WebhookEndpoint.JSON));
+    }
 
     static String id() {
         return UUID.randomUUID().toString();

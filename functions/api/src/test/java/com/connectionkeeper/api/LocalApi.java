@@ -23,6 +23,7 @@ import com.connectionkeeper.store.DynamoSweepQueue;
 import com.connectionkeeper.testkit.CloudFormationTemplate;
 import com.connectionkeeper.testkit.Dynalite;
 import com.connectionkeeper.testkit.Fixtures;
+import com.connectionkeeper.testkit.HttpApiInvoker;
 import com.connectionkeeper.testkit.MutableClock;
 import com.connectionkeeper.webhook.WebhookEndpoint;
 import com.connectionkeeper.webhook.WebhookHandler;
@@ -363,7 +364,7 @@ final class LocalApi implements AutoCloseable {
             headers.remove("content-length");
             event.setHeaders(headers);
             event.setBody(webhook.payload());
-            APIGatewayV2HTTPResponse response = webhooks.handleRequest(event, null);
+            APIGatewayV2HTTPResponse response = HttpApiInvoker.invoke(webhooks, event);
             if (response.getStatusCode() != 200) {
                 throw new AssertionError("webhook refused: " + response.getBody());
             }

@@ -13,13 +13,13 @@ final class CallLog {
     }
 
     void retry(Operation operation, String userId, Failure failure, int attempt, Duration delay) {
-        sink.accept(JsonLog.line("WARN", "snaptrade.retry", "operation", operation.logName(), "userId", userId,
+        sink.accept(JsonLog.line("WARN", "snaptrade_retry", "operation", operation.logName(), "userId", userId,
                 "status", failure.status(), "code", failure.code(), "reason", failure.reason(),
                 "attempt", attempt, "delayMs", delay.toMillis()));
     }
 
     void giveUp(Operation operation, String userId, Failure failure, int attempts, Duration elapsed) {
-        sink.accept(JsonLog.line(failure.retryable() ? "ERROR" : "WARN", "snaptrade.giveup",
+        sink.accept(JsonLog.line(failure.retryable() ? "ERROR" : "WARN", "snaptrade_giveup",
                 "operation", operation.logName(), "userId", userId, "kind", failure.kind().name(),
                 "status", failure.status(), "code", failure.code(), "reason", failure.reason(),
                 "attempt", attempts, "elapsedMs", elapsed.toMillis(),

@@ -48,7 +48,7 @@ class RetryBehaviourTest {
         // jitter fixed at 1.0: the full-jitter caps themselves, 50 ms doubling
         assertEquals(List.of(Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(200)),
                 snapTrade.sleeper.delays());
-        List<String> retries = snapTrade.log.events("snaptrade.retry");
+        List<String> retries = snapTrade.log.events("snaptrade_retry");
         assertEquals(3, retries.size());
         assertTrue(retries.get(2).contains("\"attempt\":3") && retries.get(2).contains("\"delayMs\":200")
                 && retries.get(2).contains("\"status\":503") && retries.get(2).contains(user.userId()), retries.get(2));
@@ -73,7 +73,7 @@ class RetryBehaviourTest {
         Duration slept = delays.stream().reduce(Duration.ZERO, Duration::plus);
         assertTrue(slept.compareTo(snapTrade.settings.retryBudget()) <= 0, "slept " + slept);
         assertEquals(delays.size() + 1, snapTrade.simulator.requests().count(Endpoint.LIST_AUTHORIZATIONS));
-        assertEquals(1, snapTrade.log.events("snaptrade.giveup").size());
+        assertEquals(1, snapTrade.log.events("snaptrade_giveup").size());
     }
 
     @Test
@@ -167,7 +167,7 @@ class RetryBehaviourTest {
         snapTrade.simulator.faults().inject(Endpoint.LIST_AUTHORIZATIONS,
                 Fault.rateLimited(Duration.ofSeconds(1)).times(1));
         CompletableFuture<?> throttled = CompletableFuture.runAsync(() -> snapTrade.gateway.listConnections(user));
-        while (snapTrade.log.events("snaptrade.retry").isEmpty()) {
+        while (snapTrade.log.events("snaptrade_retry").isEmpty()) {
             Thread.sleep(5); // the 429 is handled (the client paused) before the retry is logged
         }
 

@@ -8,9 +8,14 @@ import com.connectionkeeper.core.model.WebhookEvent;
 import com.connectionkeeper.signature.CanonicalJson;
 import com.connectionkeeper.signature.WebhookVerifier;
 import com.connectionkeeper.store.DynamoStores;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Base64;
@@ -29,17 +34,27 @@ public final class WebhookEndpoint {
      * signature could make it acceptable), and says which bounds, so an operator who sees it knows what happened.
      */
     static final String BEYOND_BOUNDS = boundsMessage(CanonicalJson.Limits.UNAUTHENTICATED);
+    /**
+     * The function's JSON: Jackson's streaming API (no data binding, whose classes would double the cold start's
+     * class loading). Python's json (SnapTrade's side) reads and writes NaN/Infinity: it accepts what the signature
+     * check accepts. Streams it is handed stay open: Lambda's runtime owns them.
+     */
+    public static final JsonFactory JSON = JsonFactory.builder()
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
+            .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
+            .build();
 
     private final WebhookVerifier verifier;
     private final WebhookEventParser parser;
     private final WebhookIngestion ingestion;
-    private final ObjectMapper json;
+    private final JsonFactory json;
 
     /** An HTTP answer: status and JSON body. */
     public record Reply(int status, String body) {
     }
 
-    public WebhookEndpoint(WebhookVerifier verifier, WebhookIngestion ingestion, ObjectMapper json) {
+    public WebhookEndpoint(WebhookVerifier verifier, WebhookIngestion ingestion, JsonFactory json) {
         this.verifier = verifier;
         this.parser = new WebhookEventParser(json);
         this.ingestion = ingestion;
@@ -48,10 +63,8 @@ public final class WebhookEndpoint {
 
     /** Everything a production endpoint needs, built once from configuration. */
     public static WebhookEndpoint fromConfig(Config config) {
-        // Python's json (SnapTrade's side) reads and writes NaN/Infinity: accept what the signature check accepts
-        ObjectMapper json = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
         return new WebhookEndpoint(new WebhookVerifier(config.snapTradeConsumerKey()),
-                new WebhookIngestion(DynamoStores.fromConfig(config).connections(), Clock.systemUTC()), json);
+                new WebhookIngestion(DynamoStores.fromConfig(config).connections(), Clock.systemUTC()), JSON);
     }
 
     public Reply handle(String body, boolean base64Encoded, String signature, String requestId) {
@@ -96,13 +109,13 @@ public final class WebhookEndpoint {
             result = ingestion.ingest(event);
         } catch (RuntimeException e) {
             // DynamoDB down or throttled (SdkException), or a bug: 500, so SnapTrade retries the webhook later
-            JsonLog.error("webhook.failed", "requestId", requestId, "webhookId", event.webhookId(),
+            JsonLog.error("webhook_failed", "requestId", requestId, "webhookId", event.webhookId(),
                     "userId", event.userId(), "connectionId", event.connectionId(), "eventType", event.wireType(),
                     "error", e.getClass().getSimpleName());
             return new Reply(500, error(e instanceof SdkException
                     ? "state store unavailable; retry later" : "internal error; retry later"));
         }
-        JsonLog.info("webhook.handled", "requestId", requestId, "webhookId", event.webhookId(),
+        JsonLog.info("webhook_handled", "requestId", requestId, "webhookId", event.webhookId(),
                 "userId", event.userId(), "connectionId", event.connectionId(), "eventType", event.wireType(),
                 "result", result.wire(), "ms", (System.nanoTime() - started) / 1_000_000);
         return new Reply(200, field("result", result.wire()));
@@ -115,7 +128,7 @@ public final class WebhookEndpoint {
     }
 
     private Reply reject(int status, String message, String requestId) {
-        JsonLog.warn("webhook.rejected", "requestId", requestId, "status", status, "reason", message);
+        JsonLog.warn("webhook_rejected", "requestId", requestId, "status", status, "reason", message);
         return new Reply(status, error(message));
     }
 
@@ -124,6 +137,14 @@ public final class WebhookEndpoint {
     }
 
     private String field(String name, String value) {
-        return json.createObjectNode().put(name, value).toString();
+        StringWriter out = new StringWriter(64);
+        try (JsonGenerator g = json.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField(name, value);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
     }
 }

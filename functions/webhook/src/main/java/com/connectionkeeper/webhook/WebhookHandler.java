@@ -1,16 +1,19 @@
 package com.connectionkeeper.webhook;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.connectionkeeper.core.config.EnvironmentConfig;
-import java.util.Map;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 
-/** Lambda entry for POST /webhooks/snaptrade (API Gateway HTTP API, payload 2.0): event in, {@link WebhookEndpoint}, response out. */
-public final class WebhookHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
-    private static final Map<String, String> JSON_HEADERS = Map.of("content-type", "application/json");
-
+/**
+ * Lambda entry for POST /webhooks/snaptrade (API Gateway HTTP API, payload 2.0): reads the event from Lambda's
+ * stream itself ({@link HttpApiEvent}), hands it to {@link WebhookEndpoint}, and writes the response API Gateway
+ * expects (statusCode, headers, body), so the function carries no event-model library.
+ */
+public final class WebhookHandler implements RequestStreamHandler {
     private final WebhookEndpoint endpoint;
 
     /** Used by Lambda: builds the endpoint (DynamoDB client, verifier) once, from the environment. */
@@ -23,30 +26,23 @@ public final class WebhookHandler implements RequestHandler<APIGatewayV2HTTPEven
     }
 
     @Override
-    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        String requestId = event.getRequestContext() != null ? event.getRequestContext().getRequestId() : null;
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        HttpApiEvent event = HttpApiEvent.read(WebhookEndpoint.JSON, input);
+        String requestId = event.requestId();
         if (requestId == null && context != null) {
             requestId = context.getAwsRequestId();
         }
-        WebhookEndpoint.Reply reply = endpoint.handle(event.getBody(), event.getIsBase64Encoded(),
-                header(event.getHeaders(), "signature"), requestId);
-        return APIGatewayV2HTTPResponse.builder()
-                .withStatusCode(reply.status())
-                .withHeaders(JSON_HEADERS)
-                .withBody(reply.body())
-                .build();
-    }
-
-    /** Header lookup ignoring case: API Gateway lower-cases names, other callers may not. */
-    private static String header(Map<String, String> headers, String name) {
-        if (headers == null) {
-            return null;
+        WebhookEndpoint.Reply reply = endpoint.handle(event.body(), event.isBase64Encoded(), event.signature(),
+                requestId);
+        try (JsonGenerator g = WebhookEndpoint.JSON.createGenerator(output)) {
+            g.writeStartObject();
+            g.writeNumberField("statusCode", reply.status());
+            g.writeObjectFieldStart("headers");
+            g.writeStringField("content-type", "application/json");
+            g.writeEndObject();
+            g.writeStringField("body", reply.body());
+            g.writeBooleanField("isBase64Encoded", false);
+            g.writeEndObject();
         }
-        for (Map.Entry<String, String> h : headers.entrySet()) {
-            if (h.getKey() != null && h.getKey().equalsIgnoreCase(name)) {
-                return h.getValue();
-            }
-        }
-        return null;
     }
 }

@@ -13,6 +13,7 @@ import com.connectionkeeper.signature.WebhookVerifier;
 import com.connectionkeeper.store.DynamoClients;
 import com.connectionkeeper.store.DynamoStores;
 import com.connectionkeeper.testkit.DynaliteServer;
+import com.connectionkeeper.testkit.HttpApiInvoker;
 import com.connectionkeeper.testkit.Integration;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
@@ -90,10 +91,10 @@ class DynamoFailureTest {
                     }
                 });
         WebhookEndpoint endpoint = new WebhookEndpoint(new WebhookVerifier(LocalWebhook.LOCAL_CONSUMER_KEY),
-                new WebhookIngestion(dying, Clock.systemUTC()), LocalWebhook.JSON);
+                new WebhookIngestion(dying, Clock.systemUTC()), LocalWebhook.JSON.getFactory());
         WebhookHandler handler = new WebhookHandler(endpoint);
 
-        var response = handler.handleRequest(LocalWebhook.event(FIXTURE), null);
+        var response = HttpApiInvoker.invoke(handler, LocalWebhook.event(FIXTURE));
 
         assertEquals(500, response.getStatusCode(), response.getBody());
         dynamo.start();
@@ -117,9 +118,9 @@ class DynamoFailureTest {
                 });
         WebhookHandler handler = new WebhookHandler(new WebhookEndpoint(
                 new WebhookVerifier(LocalWebhook.LOCAL_CONSUMER_KEY), new WebhookIngestion(broken, Clock.systemUTC()),
-                LocalWebhook.JSON));
+                LocalWebhook.JSON.getFactory()));
 
-        var response = handler.handleRequest(LocalWebhook.event(FIXTURE), null);
+        var response = HttpApiInvoker.invoke(handler, LocalWebhook.event(FIXTURE));
 
         assertEquals(500, response.getStatusCode());
         assertEquals("internal error; retry later", LocalWebhook.answer(response));

@@ -17,6 +17,7 @@ import com.connectionkeeper.store.DynamoStores;
 import com.connectionkeeper.store.DynamoSweepQueue;
 import com.connectionkeeper.store.StoreProbe;
 import com.connectionkeeper.testkit.Dynalite;
+import com.connectionkeeper.testkit.HttpApiInvoker;
 import com.connectionkeeper.testkit.Integration;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -268,7 +269,7 @@ class KeyLimitsPropertiesTest {
         final DynamoSweepQueue sweepQueue = stores.sweepQueue();
         final StoreProbe probe = new StoreProbe(stores);
         final WebhookHandler handler = new WebhookHandler(new WebhookEndpoint(new WebhookVerifier(KEY),
-                new WebhookIngestion(connections, Clock.systemUTC()), JSON));
+                new WebhookIngestion(connections, Clock.systemUTC()), JSON.getFactory()));
 
         /** Signed over its canonical form. */
         APIGatewayV2HTTPResponse deliver(String body) {
@@ -282,7 +283,7 @@ class KeyLimitsPropertiesTest {
             event.setHeaders(headers);
             event.setBody(body);
             event.setIsBase64Encoded(false);
-            return handler.handleRequest(event, null);
+            return HttpApiInvoker.invoke(handler, event);
         }
 
         List<Map<String, AttributeValue>> scan() {

@@ -10,9 +10,13 @@ import com.connectionkeeper.store.DynamoStores;
 import com.connectionkeeper.store.StoreProbe;
 import com.connectionkeeper.testkit.Dynalite;
 import com.connectionkeeper.testkit.Fixtures;
+import com.connectionkeeper.testkit.HttpApiInvoker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -57,11 +61,16 @@ final class LocalWebhook {
     }
 
     APIGatewayV2HTTPResponse invoke(APIGatewayV2HTTPEvent event) {
-        return handler.handleRequest(event, null);
+        return HttpApiInvoker.invoke(handler, event);
     }
 
+    /** The fixture's bytes as they are, the way sam local invoke and Lambda hand them to the function. */
     APIGatewayV2HTTPResponse invoke(String fixture) {
-        return invoke(event(fixture));
+        try {
+            return HttpApiInvoker.invoke(handler, Files.readAllBytes(Fixtures.path(fixture)), null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The "result" of a 200 answer, or the "error" of any other. */

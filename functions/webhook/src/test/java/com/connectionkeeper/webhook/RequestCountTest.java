@@ -7,6 +7,7 @@ import com.connectionkeeper.signature.WebhookVerifier;
 import com.connectionkeeper.store.DynamoStores;
 import com.connectionkeeper.testkit.Dynalite;
 import com.connectionkeeper.testkit.DynaliteServer;
+import com.connectionkeeper.testkit.HttpApiInvoker;
 import com.connectionkeeper.testkit.Integration;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,13 +41,13 @@ class RequestCountTest {
                 .build();
         WebhookEndpoint endpoint = new WebhookEndpoint(new WebhookVerifier(LocalWebhook.LOCAL_CONSUMER_KEY),
                 new WebhookIngestion(DynamoStores.create(counting, Dynalite.createTable(), Duration.ofDays(1))
-                        .connections(), Clock.systemUTC()), LocalWebhook.JSON);
+                        .connections(), Clock.systemUTC()), LocalWebhook.JSON.getFactory());
         handler = new WebhookHandler(endpoint);
     }
 
     private List<String> cost(String fixture) {
         requests.clear();
-        handler.handleRequest(LocalWebhook.event(fixture), null);
+        HttpApiInvoker.invoke(handler, LocalWebhook.event(fixture));
         return List.copyOf(requests);
     }
 

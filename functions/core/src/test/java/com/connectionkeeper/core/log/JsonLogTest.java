@@ -11,11 +11,11 @@ import org.junit.jupiter.api.Test;
 class JsonLogTest {
     @Test
     void oneJsonObjectPerLineWithTypedFieldsAndNoNulls() throws Exception {
-        String line = JsonLog.line("INFO", "webhook.handled", "userId", "u\n\"x\"", "ms", 12L, "ok", true,
+        String line = JsonLog.line("INFO", "webhook_handled", "userId", "u\n\"x\"", "ms", 12L, "ok", true,
                 "connectionId", null);
         assertFalse(line.contains("\n"), "one line, even with a newline in a value");
         JsonNode json = new ObjectMapper().readTree(line);
-        assertEquals("webhook.handled", json.get("event").asText());
+        assertEquals("webhook_handled", json.get("event").asText());
         assertEquals("INFO", json.get("level").asText());
         assertEquals("u\n\"x\"", json.get("userId").asText());
         assertEquals(12, json.get("ms").asInt());

@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
@@ -111,13 +110,7 @@ public final class SweepHeapProbe {
     }
 
     private static Map<String, String> options(String[] args) {
-        Map<String, String> options = new HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            if (!args[i].startsWith("--")) {
-                throw new IllegalArgumentException("expected --option value pairs, got " + args[i]);
-            }
-            options.put(args[i].substring(2), args[i + 1]);
-        }
+        Map<String, String> options = SweepHeapBench.options(args);
         for (String required : new String[] {"dynamo", "table", "snaptrade", "client-id", "runs", "run-size",
                 "concurrency", "out"}) {
             if (!options.containsKey(required)) {

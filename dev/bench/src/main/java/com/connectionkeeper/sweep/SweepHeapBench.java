@@ -27,9 +27,8 @@ import java.util.stream.Collectors;
  * that makes the same fixed amount of sweep work and reports the heap after every garbage collection. Writes
  * dev/bench/sweep-heap-results.md. Target: peak post-GC heap at the largest N within ± 20 % of the smallest.
  *
- * <p>Run: {@code mvn -B -q -pl functions/sweep -am -Psweep-heap-bench -DskipTests package}. Options (system
- * properties of that command): {@code -Dheapbench.users=2000,20000 -Dheapbench.runs=8 -Dheapbench.runSize=250
- * -Dheapbench.concurrency=8 -Dheapbench.jvm="-Xms512m -Xmx512m -Xmn16m -XX:+UseSerialGC"}.
+ * <p>Run: {@code dev/bench/run.sh sweep-heap}. Options (defaults shown): {@code dev/bench/run.sh sweep-heap
+ * --users 2000,20000 --runs 8 --run-size 250 --concurrency 8 --jvm "-Xms512m -Xmx512m -Xmn16m -XX:+UseSerialGC"}.
  */
 public final class SweepHeapBench {
     private static final String CLIENT_ID = "HEAP-BENCH";
@@ -60,7 +59,7 @@ public final class SweepHeapBench {
                 "-Xms512m -Xmx512m -Xmn16m -XX:+UseSerialGC").trim().split("\\s+"));
         Path root = RepoPaths.root();
         Path jar = root.resolve("dev/snaptrade-simulator/target/snaptrade-simulator.jar");
-        Path work = root.resolve("functions/sweep/target/sweep-heap-bench");
+        Path work = root.resolve("dev/bench/target/sweep-heap-bench");
         Files.createDirectories(work);
 
         List<Result> results = new ArrayList<>();
@@ -161,7 +160,7 @@ public final class SweepHeapBench {
 
                 Written by `SweepHeapBench` on %s: %d cores, JDK %s (%s), %s. Target: the sweep's peak heap is
                 flat (± %d %%) from %,d to %,d users — index queries read pages of 100 items, nothing O(users) is held.
-                Run on demand: `mvn -B -q -pl functions/sweep -am -Psweep-heap-bench -DskipTests package`.
+                Run on demand: `dev/bench/run.sh sweep-heap`.
 
                 Method. For each N, a fresh dynalite and a fresh SnapTrade simulator (`--rate-limit %,d` per
                 minute), both out of process. N users seeded over the simulator's control API and DynamoDB, %d at
@@ -206,7 +205,8 @@ public final class SweepHeapBench {
                 .filter(name -> name.contains("Old") || name.contains("Tenured")).findFirst().orElse("?");
     }
 
-    private static Map<String, String> options(String[] args) {
+    /** {@code --name value} pairs (this bench's arguments and {@link SweepHeapProbe}'s). */
+    static Map<String, String> options(String[] args) {
         Map<String, String> options = new HashMap<>();
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!args[i].startsWith("--")) {

@@ -23,7 +23,7 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * On-demand benchmark (not a test): one sweep pass over N simulated users with SnapTrade's limit compressed to 250
  * per 5 s; reports how much of the limit the sweep used, 429s, and whether each user was checked exactly once.
- * Run: mvn -B -q -pl functions/sweep -am -Psweep-bench -DskipTests test  (writes dev/bench/sweep-results.md)
+ * Run: {@code dev/bench/run.sh sweep} (writes dev/bench/sweep-results.md)
  */
 public final class SweepBench {
     private static final int LIMIT = 250;

@@ -99,7 +99,7 @@ public final class RateLimitBench {
 
     private static String report(List<Result> results) {
         StringBuilder md = new StringBuilder("# SnapTrade rate-limit benchmark\n\n")
-                .append("Written by `RateLimitBench` (functions/snaptrade, test sources; command in the module README) on ")
+                .append("Written by `RateLimitBench` (`dev/bench/run.sh ratelimit`) on ")
                 .append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append(", ")
                 .append(Runtime.getRuntime().availableProcessors()).append(" cores, JDK ")
                 .append(System.getProperty("java.version")).append(".\n\n")
