@@ -54,14 +54,6 @@ public interface AccountStore {
 
     Optional<Account> account(String userId);
 
-    /**
-     * Creates a user registered through the API, with its secret, unless one exists that is not deleted (a user known
-     * from webhooks only, without a registration, is created). The registration ({@code at}, {@code requestId}) is
-     * written as the user's watermark, so an older USER_DELETED of an earlier user with the same id stays stale.
-     * False if it exists.
-     */
-    boolean createUser(String userId, String userSecret, Instant at, String requestId);
-
     /** What {@link #beginRegistration} found. */
     enum RegistrationStart {
         /** This attempt holds the registration now. */
@@ -75,7 +67,7 @@ public interface AccountStore {
     /**
      * Takes the user's registration for one attempt ({@code attemptId}, until {@code leaseUntil}: attempts never
      * overlap) and records the intent to register it at SnapTrade, before asking SnapTrade. The intent stays from the
-     * first attempt whose outcome is unknown until {@link #createUser} stores the secret: if SnapTrade registers the
+     * first attempt whose outcome is unknown until {@code SecretStore.createUser} stores the secret: if SnapTrade registers the
      * user but its answer or our write is lost, a retry knows that the user SnapTrade then has is ours.
      */
     RegistrationStart beginRegistration(String userId, Instant at, String attemptId, Instant leaseUntil);

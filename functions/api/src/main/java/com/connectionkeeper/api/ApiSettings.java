@@ -47,11 +47,11 @@ record ApiSettings(Access access, ReturnUrlAllowList allowList, ReturnStateCodec
     /** From the function's configuration: the state and outcome keys are secrets, the rest plain settings. */
     static ApiSettings from(Config config) {
         EnvironmentVariables env = config.settings();
-        String stateKey = config.requiredSecret(ENV_STATE_KEY);
         Access access = new Access(Access.Mode.parse(env.optional(ENV_AUTH_MODE).orElse("IAM")),
                 env.optional(ENV_JWT_USER_CLAIM).orElse("sub"));
-        return new ApiSettings(access,
-                ReturnUrlAllowList.parse(env.optional(ENV_ALLOW_LIST).orElse("")),
+        ReturnUrlAllowList allowList = ReturnUrlAllowList.parse(env.optional(ENV_ALLOW_LIST).orElse(""));
+        String stateKey = config.requiredSecret(ENV_STATE_KEY); // checked in the order it always was
+        return new ApiSettings(access, allowList,
                 ReturnStateCodec.fromSecret(stateKey),
                 env.optional(ENV_LANDING_URL),
                 Duration.ofMinutes(env.positiveInt(ENV_STATE_TTL_MINUTES, 60)),

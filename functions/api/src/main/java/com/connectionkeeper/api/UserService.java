@@ -143,7 +143,7 @@ final class UserService {
             }
         }
         Instant now = clock.instant();
-        if (!accounts.createUser(userId, registered.userSecret(), now, requestId)) {
+        if (!secrets.createUser(userId, registered.userSecret(), now, requestId)) {
             throw exists(userId);
         }
         try {

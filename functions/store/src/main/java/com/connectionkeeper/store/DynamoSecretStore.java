@@ -1,20 +1,28 @@
 package com.connectionkeeper.store;
 
+import static com.connectionkeeper.store.Attributes.DELETED_AT;
 import static com.connectionkeeper.store.Attributes.ENTITY;
 import static com.connectionkeeper.store.Attributes.FLAG_CHECKS;
 import static com.connectionkeeper.store.Attributes.LAST_CHECKED_AT;
 import static com.connectionkeeper.store.Attributes.PROBLEM;
+import static com.connectionkeeper.store.Attributes.REGISTERED_AT;
+import static com.connectionkeeper.store.Attributes.REGISTERING_SINCE;
+import static com.connectionkeeper.store.Attributes.REGISTRATION_ATTEMPT;
+import static com.connectionkeeper.store.Attributes.REGISTRATION_LEASE_UNTIL;
 import static com.connectionkeeper.store.Attributes.RETRY_AT;
+import static com.connectionkeeper.store.Attributes.STATUS;
 import static com.connectionkeeper.store.Attributes.SWEEP_FAILURES;
 import static com.connectionkeeper.store.Attributes.SWEEP_ORDER;
 import static com.connectionkeeper.store.Attributes.USER_ENTITY;
 import static com.connectionkeeper.store.Attributes.USER_ID;
 import static com.connectionkeeper.store.Attributes.USER_SECRET;
+import static com.connectionkeeper.store.Attributes.WATERMARK;
 import static com.connectionkeeper.store.Items.deleted;
 import static com.connectionkeeper.store.Items.notDeleted;
 import static com.connectionkeeper.store.Items.str;
 
 import com.connectionkeeper.core.model.RetryBackoff;
+import com.connectionkeeper.core.model.UserStatus;
 import com.connectionkeeper.core.model.Watermark;
 import com.connectionkeeper.core.secrets.SecretStore;
 import com.connectionkeeper.core.snaptrade.UserCredentials;
@@ -104,5 +112,33 @@ public final class DynamoSecretStore implements SecretStore {
         UpdateBuilder u = new UpdateBuilder().remove(USER_SECRET);
         u.when("attribute_exists(" + u.name(Keys.PK) + ")");
         table.update(u, DynamoTable.key(userId, Keys.USER_SK)); // refused: unknown user, nothing stored
+    }
+
+    @Override
+    public boolean createUser(String userId, String userSecret, Instant at, String requestId) {
+        Watermark registration = Watermark.of(at, 0, requestId);
+        UpdateBuilder fresh = new UpdateBuilder().set(ENTITY, USER_ENTITY).set(USER_ID, userId)
+                .set(STATUS, UserStatus.ACTIVE.name())
+                .set(REGISTERED_AT, Watermark.timeKey(at))
+                .set(WATERMARK, registration.encoded())
+                .set(USER_SECRET, userSecret)
+                .set(SWEEP_ORDER, Keys.sweepOrder(null, userId))
+                .remove(DELETED_AT).remove(PROBLEM).remove(RETRY_AT).remove(SWEEP_FAILURES).remove(FLAG_CHECKS)
+                .remove(REGISTERING_SINCE).remove(REGISTRATION_ATTEMPT).remove(REGISTRATION_LEASE_UNTIL);
+        String status = fresh.name(STATUS);
+        fresh.when("attribute_not_exists(" + status + ") OR " + status + " = "
+                + fresh.value(AttributeValue.fromS(UserStatus.DELETED.name())));
+        if (table.update(fresh, DynamoTable.key(userId, Keys.USER_SK))) {
+            return true;
+        }
+        // Registered already without a secret: SnapTrade's USER_REGISTERED webhook for this very registration may
+        // have arrived first. Keep its (newer) registration, add the secret.
+        UpdateBuilder known = new UpdateBuilder().set(USER_SECRET, userSecret)
+                .setIfAbsent(SWEEP_ORDER, UpdateBuilder.s(Keys.sweepOrder(null, userId)))
+                .remove(PROBLEM).remove(RETRY_AT).remove(SWEEP_FAILURES).remove(FLAG_CHECKS)
+                .remove(REGISTERING_SINCE).remove(REGISTRATION_ATTEMPT).remove(REGISTRATION_LEASE_UNTIL);
+        known.when("attribute_not_exists(" + known.name(USER_SECRET) + ") AND " + known.name(STATUS) + " <> "
+                + known.value(AttributeValue.fromS(UserStatus.DELETED.name())));
+        return table.update(known, DynamoTable.key(userId, Keys.USER_SK));
     }
 }

@@ -18,6 +18,15 @@ public record DynamoStores(DynamoTable table, DynamoConnectionStore connections,
                 new DynamoSweepQueue(table));
     }
 
+    /**
+     * The connection store alone (the webhook's one port), with the production wiring of {@link #fromConfig}: a
+     * function that needs no other port loads no other adapter.
+     */
+    public static DynamoConnectionStore connectionsFromConfig(Config config) {
+        return new DynamoConnectionStore(new DynamoTable(DynamoClients.create(config), config.tableName()),
+                Duration.ofDays(config.historyRetentionDays()));
+    }
+
     /** The production wiring: {@link DynamoClients}' client, table name and history retention from configuration. */
     public static DynamoStores fromConfig(Config config) {
         return create(DynamoClients.create(config), config.tableName(),

@@ -63,8 +63,9 @@ public final class WebhookEndpoint {
 
     /** Everything a production endpoint needs, built once from configuration. */
     public static WebhookEndpoint fromConfig(Config config) {
-        return new WebhookEndpoint(new WebhookVerifier(config.snapTradeConsumerKey()),
-                new WebhookIngestion(DynamoStores.fromConfig(config).connections(), Clock.systemUTC()), JSON);
+        WebhookIngestion ingestion = new WebhookIngestion(DynamoStores.connectionsFromConfig(config),
+                Clock.systemUTC());
+        return new WebhookEndpoint(new WebhookVerifier(config.snapTradeConsumerKey()), ingestion, JSON);
     }
 
     public Reply handle(String body, boolean base64Encoded, String signature, String requestId) {

@@ -122,34 +122,6 @@ public final class DynamoAccountStore implements AccountStore {
     }
 
     @Override
-    public boolean createUser(String userId, String userSecret, Instant at, String requestId) {
-        Watermark registration = Watermark.of(at, 0, requestId);
-        UpdateBuilder fresh = new UpdateBuilder().set(ENTITY, USER_ENTITY).set(USER_ID, userId)
-                .set(STATUS, UserStatus.ACTIVE.name())
-                .set(REGISTERED_AT, Watermark.timeKey(at))
-                .set(WATERMARK, registration.encoded())
-                .set(USER_SECRET, userSecret)
-                .set(SWEEP_ORDER, Keys.sweepOrder(null, userId))
-                .remove(DELETED_AT).remove(PROBLEM).remove(RETRY_AT).remove(SWEEP_FAILURES).remove(FLAG_CHECKS)
-                .remove(REGISTERING_SINCE).remove(REGISTRATION_ATTEMPT).remove(REGISTRATION_LEASE_UNTIL);
-        String status = fresh.name(STATUS);
-        fresh.when("attribute_not_exists(" + status + ") OR " + status + " = "
-                + fresh.value(AttributeValue.fromS(UserStatus.DELETED.name())));
-        if (table.update(fresh, userKey(userId))) {
-            return true;
-        }
-        // Registered already without a secret: SnapTrade's USER_REGISTERED webhook for this very registration may
-        // have arrived first. Keep its (newer) registration, add the secret.
-        UpdateBuilder known = new UpdateBuilder().set(USER_SECRET, userSecret)
-                .setIfAbsent(SWEEP_ORDER, UpdateBuilder.s(Keys.sweepOrder(null, userId)))
-                .remove(PROBLEM).remove(RETRY_AT).remove(SWEEP_FAILURES).remove(FLAG_CHECKS)
-                .remove(REGISTERING_SINCE).remove(REGISTRATION_ATTEMPT).remove(REGISTRATION_LEASE_UNTIL);
-        known.when("attribute_not_exists(" + known.name(USER_SECRET) + ") AND " + known.name(STATUS) + " <> "
-                + known.value(AttributeValue.fromS(UserStatus.DELETED.name())));
-        return table.update(known, userKey(userId));
-    }
-
-    @Override
     public void recordLink(IssuedLink link) {
         table.write(new UpdateBuilder().set(ENTITY, LINK_ENTITY).set(USER_ID, link.userId())
                 .set(CONNECTION_ID, link.connectionId())

@@ -41,14 +41,14 @@ class DynamoAccountStoreTest {
 
     @Test
     void aUserIsCreatedOnceAndAgainOnlyAfterItsDeletion() {
-        assertTrue(accounts.createUser("u", "s1", T, "req-1"));
-        assertFalse(accounts.createUser("u", "s2", T.plusSeconds(1), "req-2"), "exists");
+        assertTrue(stores.secrets().createUser("u", "s1", T, "req-1"));
+        assertFalse(stores.secrets().createUser("u", "s2", T.plusSeconds(1), "req-2"), "exists");
         assertEquals("s1", stores.secrets().credentials("u").orElseThrow().userSecret());
         assertEquals(UserStatus.ACTIVE, accounts.account("u").orElseThrow().status());
 
         webhook(EventType.USER_DELETED, "u", T.plusSeconds(10));
         assertTrue(accounts.account("u").orElseThrow().deleted());
-        assertTrue(accounts.createUser("u", "s3", T.plusSeconds(20), "req-3"), "a deleted user may come back");
+        assertTrue(stores.secrets().createUser("u", "s3", T.plusSeconds(20), "req-3"), "a deleted user may come back");
         assertEquals("s3", stores.secrets().credentials("u").orElseThrow().userSecret());
 
         webhook(EventType.USER_DELETED, "u", T.plusSeconds(15));
@@ -60,12 +60,12 @@ class DynamoAccountStoreTest {
     void aUserKnownOnlyFromAttemptsCanBeCreated() {
         webhook(EventType.CONNECTION_ATTEMPTED, "u", T);
         assertTrue(accounts.account("u").isPresent());
-        assertTrue(accounts.createUser("u", "s", T.plusSeconds(1), "req"));
+        assertTrue(stores.secrets().createUser("u", "s", T.plusSeconds(1), "req"));
     }
 
     @Test
     void forgettingTheSecretRemovesOnlyTheSecret() {
-        accounts.createUser("u", "s", T, "req");
+        stores.secrets().createUser("u", "s", T, "req");
         stores.secrets().forgetSecret("u");
         assertTrue(stores.secrets().credentials("u").isEmpty());
         assertFalse(accounts.account("u").orElseThrow().hasSecret());
@@ -131,17 +131,17 @@ class DynamoAccountStoreTest {
     void registrationStoresTheSecretWhenSnapTradesWebhookCameFirst() {
         // registerUser at SnapTrade sends USER_REGISTERED at once: it may be applied before our own write
         webhook(EventType.USER_REGISTERED, "u", T.plusSeconds(1));
-        assertTrue(accounts.createUser("u", "s", T, "req"), "the secret is not lost");
+        assertTrue(stores.secrets().createUser("u", "s", T, "req"), "the secret is not lost");
         assertEquals("s", stores.secrets().credentials("u").orElseThrow().userSecret());
         assertEquals(T.plusSeconds(1), stores.connections().user("u").orElseThrow().registeredAt(),
                 "the webhook's registration");
-        assertFalse(accounts.createUser("u", "other", T.plusSeconds(2), "req-2"), "but only once");
+        assertFalse(stores.secrets().createUser("u", "other", T.plusSeconds(2), "req-2"), "but only once");
         assertEquals("s", stores.secrets().credentials("u").orElseThrow().userSecret());
     }
 
     @Test
     void aSecretIsNotSavedForADeletedUser() {
-        accounts.createUser("u", "s", T, "req");
+        stores.secrets().createUser("u", "s", T, "req");
         webhook(EventType.USER_DELETED, "u", T.plusSeconds(1));
         stores.secrets().forgetSecret("u");
         assertFalse(stores.secrets().saveUserSecret("u", "late import"), "a deletion racing an import wins");

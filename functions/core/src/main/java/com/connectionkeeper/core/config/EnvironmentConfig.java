@@ -28,4 +28,10 @@ public final class EnvironmentConfig implements Config {
     public Optional<String> secret(String name) {
         return env.optional(name);
     }
+
+    /** A missing secret fails like any required variable: "environment variable NAME is not set". */
+    @Override
+    public String requiredSecret(String name) {
+        return env.required(name);
+    }
 }

@@ -44,6 +44,15 @@ public interface SecretStore {
      */
     boolean clearFlag(String userId, String secretUsed);
 
+    /**
+     * Creates a user registered through the API, with its first secret (one conditional write: the user and its
+     * secret never exist apart), unless one exists that is not deleted (a user known
+     * from webhooks only, without a registration, is created). The registration ({@code at}, {@code requestId}) is
+     * written as the user's watermark, so an older USER_DELETED of an earlier user with the same id stays stale.
+     * False if it exists.
+     */
+    boolean createUser(String userId, String userSecret, Instant at, String requestId);
+
     /** Drops the user's secret (after its deletion); nothing else changes. */
     void forgetSecret(String userId);
 }

@@ -30,7 +30,8 @@ class EnvironmentConfigTest {
         assertEquals(400, c.historyRetentionDays());
         IllegalStateException e = assertThrows(IllegalStateException.class, c::tableName);
         assertTrue(e.getMessage().contains("TABLE_NAME"));
-        assertThrows(IllegalStateException.class, c::snapTradeConsumerKey);
+        IllegalStateException key = assertThrows(IllegalStateException.class, c::snapTradeConsumerKey);
+        assertEquals("environment variable SNAPTRADE_CONSUMER_KEY is not set", key.getMessage());
         assertThrows(IllegalStateException.class,
                 () -> new EnvironmentConfig(Map.of("HISTORY_RETENTION_DAYS", "-1")).historyRetentionDays());
     }

@@ -159,6 +159,22 @@ public final class InMemoryConnectionStore implements ConnectionStore, SecretSto
     }
 
     /** A history entry and how often it was delivered. */
+    /**
+     * The secret half of a registration: refused while a user that is not deleted holds a secret. (The registration
+     * watermark it writes in DynamoDB is not modelled here; the store's tests cover it.)
+     */
+    @Override
+    public synchronized boolean createUser(String userId, String userSecret, Instant at, String requestId) {
+        UserState user = users.get(userId);
+        boolean deleted = user != null && user.status() == UserStatus.DELETED;
+        if (!deleted && secrets.containsKey(userId)) {
+            return false;
+        }
+        secrets.put(userId, userSecret);
+        problems.remove(userId);
+        return true;
+    }
+
     @Override
     public synchronized void forgetSecret(String userId) {
         secrets.remove(userId);

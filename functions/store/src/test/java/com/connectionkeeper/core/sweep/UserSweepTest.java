@@ -1,4 +1,4 @@
-package com.connectionkeeper.store;
+package com.connectionkeeper.core.sweep;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,7 +15,11 @@ import com.connectionkeeper.core.snaptrade.SnapTradeException;
 import com.connectionkeeper.core.snaptrade.SnapTradeGateway;
 import com.connectionkeeper.core.snaptrade.UserCredentials;
 import com.connectionkeeper.core.sweep.UserSweep.Failure;
-import com.connectionkeeper.core.sweep.UserSweep;
+import com.connectionkeeper.store.DynamoConnectionStore;
+import com.connectionkeeper.store.DynamoSecretStore;
+import com.connectionkeeper.store.DynamoStores;
+import com.connectionkeeper.store.DynamoSweepQueue;
+import com.connectionkeeper.store.StoreProbe;
 import com.connectionkeeper.testkit.Dynalite;
 import com.connectionkeeper.testkit.Integration;
 import java.time.Clock;
