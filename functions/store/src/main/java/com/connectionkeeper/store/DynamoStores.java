@@ -13,7 +13,10 @@ public record DynamoStores(DynamoTable table, DynamoConnectionStore connections,
 
     /** The adapters over {@code tableName}; history items expire {@code historyRetention} after their delivery. */
     public static DynamoStores create(DynamoDbClient dynamo, String tableName, Duration historyRetention) {
-        DynamoTable table = new DynamoTable(dynamo, tableName);
+        return over(new DynamoTable(dynamo, tableName), historyRetention);
+    }
+
+    private static DynamoStores over(DynamoTable table, Duration historyRetention) {
         return new DynamoStores(table, new DynamoConnectionStore(table, historyRetention), new DynamoSecretStore(table),
                 new DynamoSweepQueue(table));
     }
@@ -23,13 +26,19 @@ public record DynamoStores(DynamoTable table, DynamoConnectionStore connections,
      * function that needs no other port loads no other adapter.
      */
     public static DynamoConnectionStore connectionsFromConfig(Config config) {
-        return new DynamoConnectionStore(new DynamoTable(DynamoClients.create(config), config.tableName()),
-                Duration.ofDays(config.historyRetentionDays()));
+        return new DynamoConnectionStore(tableFromConfig(config), historyRetention(config));
     }
 
     /** The production wiring: {@link DynamoClients}' client, table name and history retention from configuration. */
     public static DynamoStores fromConfig(Config config) {
-        return create(DynamoClients.create(config), config.tableName(),
-                Duration.ofDays(config.historyRetentionDays()));
+        return over(tableFromConfig(config), historyRetention(config));
+    }
+
+    private static DynamoTable tableFromConfig(Config config) {
+        return new DynamoTable(DynamoClients.create(config), config.tableName());
+    }
+
+    private static Duration historyRetention(Config config) {
+        return Duration.ofDays(config.historyRetentionDays());
     }
 }
