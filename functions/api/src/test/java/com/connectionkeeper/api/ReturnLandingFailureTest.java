@@ -14,8 +14,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -28,21 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * answer, without asking SnapTrade and without a write.
  */
 @Integration
-class ReturnLandingFailureTest {
-    private LocalApi api;
-    private String c;
-
-    @BeforeEach
-    void start() {
-        api = new LocalApi();
-        c = api.importedUser("alice", "!ALPACA:trade").get(0);
-    }
-
-    @AfterEach
-    void stop() {
-        api.close();
-    }
-
+class ReturnLandingFailureTest extends AliceWithOneConnection {
     private String outcome(String status, String reason) {
         return LocalApi.APP_RETURN + "?status=" + status + "&connectionId=" + c
                 + (reason == null ? "" : "&reason=" + reason);

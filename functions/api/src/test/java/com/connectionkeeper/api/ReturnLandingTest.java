@@ -25,8 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -39,24 +37,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * table exactly as it was — and SnapTrade is not asked.
  */
 @Integration
-class ReturnLandingTest {
+class ReturnLandingTest extends AliceWithOneConnection {
     private static final ReturnStateCodec OUR_CODEC = ReturnStateCodec.fromSecret(LocalApi.STATE_KEY);
     private static final ReturnStateCodec OTHER_CODEC =
             ReturnStateCodec.fromSecret("some-other-reconnect-state-key-fedcba9876543210");
-
-    private LocalApi api;
-    private String c;
-
-    @BeforeEach
-    void start() {
-        api = new LocalApi();
-        c = api.importedUser("alice", "!ALPACA:trade").get(0);
-    }
-
-    @AfterEach
-    void stop() {
-        api.close();
-    }
 
     /** A link for alice's broken connection; its redirectURI (the portal). */
     private String link(String body) {

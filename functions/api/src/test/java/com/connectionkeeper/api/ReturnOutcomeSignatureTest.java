@@ -16,8 +16,6 @@ import java.util.List;
 import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,22 +23,8 @@ import org.junit.jupiter.api.Test;
  * the README's recipe written out independently of the production code (plain javax.crypto), as an app would.
  */
 @Integration
-class ReturnOutcomeSignatureTest {
+class ReturnOutcomeSignatureTest extends AliceWithOneConnection {
     static final List<String> SIGNED = List.of("status", "connectionId", "reason", "userId", "link", "at");
-
-    private LocalApi api;
-    private String c;
-
-    @BeforeEach
-    void start() {
-        api = new LocalApi();
-        c = api.importedUser("alice", "!ALPACA:trade").get(0);
-    }
-
-    @AfterEach
-    void stop() {
-        api.close();
-    }
 
     /** The README's recipe: outcomeKey = HMAC(stateKey, context); signature = HMAC(outcomeKey, lines). */
     static boolean verifies(Map<String, String> p, String stateKey) {

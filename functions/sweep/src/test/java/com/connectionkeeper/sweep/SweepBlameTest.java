@@ -64,6 +64,11 @@ class SweepBlameTest {
         return sweep.secrets.credentials(userId).isEmpty();
     }
 
+    /** Users scheduled for a retry like a transient failure (due within the next minute). */
+    private long retriesDueWithinAMinute() {
+        return sweep.sweepQueue.usersDueForRetry(clock.instant().plus(Duration.ofMinutes(1))).count();
+    }
+
     @Test
     void a404ThatIsNotSnapTradesFlagsNobodyAndEveryoneIsRetried() {
         List<String> users = seedUsers("lb-", 10);
@@ -74,7 +79,7 @@ class SweepBlameTest {
         assertEquals(Map.of(UserSweep.Failure.UNAVAILABLE.name(), 10), summary.failures());
         assertEquals(10, sweep.listRequests(), "not retried at once: a wrong path does not heal in seconds");
         users.forEach(u -> assertFalse(flagged(u), u + " must not be blamed for a load balancer's 404"));
-        assertEquals(10, sweep.sweepQueue.usersDueForRetry(clock.instant().plus(Duration.ofMinutes(1))).count());
+        assertEquals(10, retriesDueWithinAMinute());
     }
 
     @Test
@@ -89,7 +94,7 @@ class SweepBlameTest {
         assertEquals(Map.of(UserSweep.Failure.CREDENTIALS_REJECTED.name(), 5), summary.failures());
         assertEquals(5, sweep.listRequests());
         users.forEach(u -> assertFalse(flagged(u), u + " is not flagged"));
-        assertEquals(5, sweep.sweepQueue.usersDueForRetry(clock.instant().plus(Duration.ofMinutes(1))).count(),
+        assertEquals(5, retriesDueWithinAMinute(),
                 "the five blamed are retried like a transient failure");
         assertEquals(true, summary.toMap().get("clientSuspect"));
 
@@ -112,7 +117,7 @@ class SweepBlameTest {
         assertFalse(summary.clientSuspect());
         assertEquals(Map.of(UserSweep.Failure.CREDENTIALS_REJECTED.name(), 3), summary.failures());
         users.forEach(u -> assertFalse(flagged(u), u + ": nothing showed that SnapTrade accepts our client"));
-        assertEquals(3, sweep.sweepQueue.usersDueForRetry(clock.instant().plus(Duration.ofMinutes(1))).count());
+        assertEquals(3, retriesDueWithinAMinute());
     }
 
     @Test
