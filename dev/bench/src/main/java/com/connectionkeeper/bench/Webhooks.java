@@ -30,8 +30,7 @@ final class Webhooks {
     static WebhookHandler handler(DynamoDbClient client, String table) {
         return new WebhookHandler(new WebhookEndpoint(new WebhookVerifier(CONSUMER_KEY),
                 new WebhookIngestion(DynamoStores.create(client, table, Duration.ofDays(1)).connections(),
-                        Clock.systemUTC()),
-                WebhookEndpoint.JSON));
+                        Clock.systemUTC())));
     }
 
     static String id() {

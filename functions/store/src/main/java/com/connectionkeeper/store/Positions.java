@@ -1,55 +1,52 @@
 package com.connectionkeeper.store;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import java.io.IOException;
-import java.io.StringWriter;
+import com.connectionkeeper.core.json.JsonReader;
+import com.connectionkeeper.core.json.JsonText;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * A place in an index, kept between sweep runs: its key values as a JSON array of strings (any text survives).
- * Written and read with jackson-core's streaming API alone, so no function needs jackson-databind for it.
+ * Written and read with core's JSON text and reader, so the store carries no JSON library.
  */
 final class Positions {
-    private static final JsonFactory JSON = new JsonFactory();
-
     private Positions() {
     }
 
     static String encode(String... keyValues) {
-        StringWriter out = new StringWriter();
-        try (JsonGenerator g = JSON.createGenerator(out)) {
-            g.writeStartArray();
-            for (String v : keyValues) {
-                g.writeString(v);
+        StringBuilder out = new StringBuilder(64).append('[');
+        for (int i = 0; i < keyValues.length; i++) {
+            if (i > 0) {
+                out.append(',');
             }
-            g.writeEndArray();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
+            if (keyValues[i] == null) {
+                out.append("null");
+            } else {
+                JsonText.string(out, keyValues[i]);
+            }
         }
-        return out.toString();
+        return out.append(']').toString();
     }
 
     static List<String> decode(String position) {
-        try (JsonParser p = JSON.createParser(position)) {
-            if (p.nextToken() != JsonToken.START_ARRAY) {
+        try {
+            JsonReader p = new JsonReader(position.getBytes(StandardCharsets.UTF_8));
+            if (p.next() != JsonReader.Token.START_ARRAY) {
                 throw new IllegalArgumentException("not an index position: " + position);
             }
             List<String> values = new ArrayList<>();
-            for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
-                if (t == JsonToken.VALUE_STRING) {
-                    values.add(p.getText());
-                } else if (t == JsonToken.VALUE_NULL) {
+            for (JsonReader.Token t = p.next(); t != JsonReader.Token.END_ARRAY; t = p.next()) {
+                if (t == JsonReader.Token.STRING) {
+                    values.add(p.text());
+                } else if (t == JsonReader.Token.NULL) {
                     values.add(null);
                 } else {
                     throw new IllegalArgumentException("not an index position: " + position);
                 }
             }
             return values;
-        } catch (IOException e) {
+        } catch (JsonReader.MalformedJsonException e) {
             throw new IllegalArgumentException("not an index position: " + position, e);
         }
     }

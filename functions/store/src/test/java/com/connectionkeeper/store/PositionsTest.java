@@ -7,12 +7,12 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Index positions: the JSON text kept in pass items, written and read with the streaming API alone. */
+/** Index positions: the JSON text kept in pass items, written and read with core's JSON text and reader. */
 class PositionsTest {
 
     @Test
     void anyTextSurvivesARoundTrip() {
-        String[] values = {"", "USER#u1", "a\"b\\c", "é中🙂", "tab\tnew\nline\u0000", "#%h#0123"};
+        String[] values = {"", "USER#u1", "a\"b\\c", "é中🙂", "tab\tnew\nline\u0000", "#%h#0123", null};
         assertEquals(Arrays.asList(values), Positions.decode(Positions.encode(values)));
     }
 

@@ -2,20 +2,13 @@ package com.connectionkeeper.webhook;
 
 import com.connectionkeeper.core.config.Config;
 import com.connectionkeeper.core.ingest.WebhookIngestion;
+import com.connectionkeeper.core.json.JsonText;
 import com.connectionkeeper.core.log.JsonLog;
 import com.connectionkeeper.core.model.IngestResult;
 import com.connectionkeeper.core.model.WebhookEvent;
 import com.connectionkeeper.signature.CanonicalJson;
 import com.connectionkeeper.signature.WebhookVerifier;
 import com.connectionkeeper.store.DynamoStores;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.StreamWriteFeature;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
-import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Base64;
@@ -34,38 +27,25 @@ public final class WebhookEndpoint {
      * signature could make it acceptable), and says which bounds, so an operator who sees it knows what happened.
      */
     static final String BEYOND_BOUNDS = boundsMessage(CanonicalJson.Limits.UNAUTHENTICATED);
-    /**
-     * The function's JSON: Jackson's streaming API (no data binding, whose classes would double the cold start's
-     * class loading). Python's json (SnapTrade's side) reads and writes NaN/Infinity: it accepts what the signature
-     * check accepts. Streams it is handed stay open: Lambda's runtime owns them.
-     */
-    public static final JsonFactory JSON = JsonFactory.builder()
-            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-            .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
-            .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
-            .build();
-
     private final WebhookVerifier verifier;
     private final WebhookEventParser parser;
     private final WebhookIngestion ingestion;
-    private final JsonFactory json;
 
     /** An HTTP answer: status and JSON body. */
     public record Reply(int status, String body) {
     }
 
-    public WebhookEndpoint(WebhookVerifier verifier, WebhookIngestion ingestion, JsonFactory json) {
+    public WebhookEndpoint(WebhookVerifier verifier, WebhookIngestion ingestion) {
         this.verifier = verifier;
-        this.parser = new WebhookEventParser(json);
+        this.parser = new WebhookEventParser();
         this.ingestion = ingestion;
-        this.json = json;
     }
 
     /** Everything a production endpoint needs, built once from configuration. */
     public static WebhookEndpoint fromConfig(Config config) {
         WebhookIngestion ingestion = new WebhookIngestion(DynamoStores.connectionsFromConfig(config),
                 Clock.systemUTC());
-        return new WebhookEndpoint(new WebhookVerifier(config.snapTradeConsumerKey()), ingestion, JSON);
+        return new WebhookEndpoint(new WebhookVerifier(config.snapTradeConsumerKey()), ingestion);
     }
 
     public Reply handle(String body, boolean base64Encoded, String signature, String requestId) {
@@ -133,19 +113,15 @@ public final class WebhookEndpoint {
         return new Reply(status, error(message));
     }
 
-    private String error(String message) {
+    private static String error(String message) {
         return field("error", message);
     }
 
-    private String field(String name, String value) {
-        StringWriter out = new StringWriter(64);
-        try (JsonGenerator g = json.createGenerator(out)) {
-            g.writeStartObject();
-            g.writeStringField(name, value);
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toString();
+    private static String field(String name, String value) {
+        StringBuilder out = new StringBuilder(64).append('{');
+        JsonText.string(out, name);
+        out.append(':');
+        JsonText.string(out, value);
+        return out.append('}').toString();
     }
 }

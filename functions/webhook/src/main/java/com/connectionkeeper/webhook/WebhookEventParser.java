@@ -1,18 +1,10 @@
 package com.connectionkeeper.webhook;
 
+import com.connectionkeeper.core.json.JsonReader;
+import com.connectionkeeper.core.json.JsonText;
 import com.connectionkeeper.core.model.EventType;
 import com.connectionkeeper.core.model.Watermark;
 import com.connectionkeeper.core.model.WebhookEvent;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParseException;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
-import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -38,7 +30,7 @@ public final class WebhookEventParser {
     static final int MAX_EVENT_TYPE_CHARS = 128;
     /**
      * Largest payload kept in a history item, in UTF-8 bytes. The body is at most 256 KB, but Jackson writes some
-     * numbers longer than they came ({@code 1e6} becomes {@code 1000000.0}), and a DynamoDB item holds at most
+     * numbers longer than they came ({@code 1e6} becomes {@code 1000000.0}, as Jackson wrote it), and a DynamoDB item holds at most
      * 400 KB: a payload over this is replaced by its identifying fields and its size.
      */
     static final int MAX_RECORDED_BYTES = 256 * 1024;
@@ -46,23 +38,20 @@ public final class WebhookEventParser {
     /** A JSON {@code null} in the tree {@link #read} builds (a map value of Java null would read as absent). */
     private static final Object NULL = new Object();
 
-    private final JsonFactory json;
-
-    /** With Jackson's streaming API ({@link WebhookJson#FACTORY} in production); no data binding. */
-    public WebhookEventParser(JsonFactory json) {
-        this.json = json;
+    /** An integer as written: Jackson wrote integers back as the value they hold, which is the same text. */
+    private record Int(String text) {
+        String json() {
+            return text.equals("-0") ? "0" : text; // no leading zeros to drop: only "-0" changes
+        }
     }
 
     /** Parses an authentic body. */
     public WebhookEvent parse(byte[] body) {
         Object root;
-        try (JsonParser p = json.createParser(body)) {
-            JsonToken first = p.nextToken();
-            root = first == null ? null : read(p, first); // like a tree read: the first value, whatever follows
-        } catch (JsonProcessingException e) {
+        try {
+            root = tree(body);
+        } catch (JsonReader.MalformedJsonException e) {
             throw new InvalidWebhookException("body is not valid JSON");
-        } catch (IOException e) {
-            throw new InvalidWebhookException("body could not be read");
         }
         if (!(root instanceof Map)) {
             throw new InvalidWebhookException("body must be a JSON object");
@@ -83,89 +72,100 @@ public final class WebhookEventParser {
                 recorded(payload));
     }
 
+    /** The first value in a text, as {@link #read} builds it (null for none), like Jackson's tree read. */
+    static Object tree(byte[] json) throws JsonReader.MalformedJsonException {
+        JsonReader p = new JsonReader(json);
+        JsonReader.Token first = p.next();
+        return first == null ? null : read(p, first); // whatever follows the first value is not read
+    }
+
     /**
-     * The value at the parser's current token, as maps (a repeated name keeps its first place and its last value),
-     * lists, strings, numbers (integers as read, other numbers as doubles), booleans and {@link #NULL}: the values
-     * Jackson's tree model would hold, so {@link #write} gives the text the tree model gave.
+     * The value at the reader's current token, as maps (a repeated name keeps its first place and its last value),
+     * lists, strings, integers as written, other numbers as doubles, booleans and {@link #NULL}: the values Jackson's
+     * tree model held, so {@link #write} gives the text the tree model gave.
      */
-    private static Object read(JsonParser p, JsonToken token) throws IOException {
+    private static Object read(JsonReader p, JsonReader.Token token) throws JsonReader.MalformedJsonException {
         switch (token) {
             case START_OBJECT -> {
                 Map<String, Object> object = new LinkedHashMap<>();
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String name = p.currentName();
-                    object.put(name, read(p, p.nextToken()));
+                while (p.next() == JsonReader.Token.NAME) {
+                    String name = p.text();
+                    object.put(name, read(p, p.next()));
                 }
                 return object;
             }
             case START_ARRAY -> {
                 List<Object> array = new ArrayList<>();
-                for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+                for (JsonReader.Token t = p.next(); t != JsonReader.Token.END_ARRAY; t = p.next()) {
                     array.add(read(p, t));
                 }
                 return array;
             }
-            case VALUE_STRING -> {
-                return p.getText();
+            case STRING -> {
+                return p.text();
             }
-            case VALUE_NUMBER_INT -> {
-                return p.getNumberValue(); // Integer, Long or BigInteger
+            case INT -> {
+                return new Int(p.text());
             }
-            case VALUE_NUMBER_FLOAT -> {
-                return p.getDoubleValue();
+            case FLOAT -> {
+                return p.doubleValue();
             }
-            case VALUE_TRUE -> {
+            case TRUE -> {
                 return Boolean.TRUE;
             }
-            case VALUE_FALSE -> {
+            case FALSE -> {
                 return Boolean.FALSE;
             }
-            case VALUE_NULL -> {
+            case NULL -> {
                 return NULL;
             }
-            default -> throw new JsonParseException(p, "unexpected token " + token);
+            default -> throw new IllegalStateException("unexpected token " + token);
         }
     }
 
-    /** JSON text of a value {@link #read} built. */
-    private static void write(JsonGenerator g, Object value) throws IOException {
+    /** Appends the JSON text of a value {@link #read} built, as Jackson's generator wrote it. */
+    private static void write(StringBuilder out, Object value) {
         if (value instanceof Map<?, ?> object) {
-            g.writeStartObject();
+            out.append('{');
+            boolean first = true;
             for (Map.Entry<?, ?> field : object.entrySet()) {
-                g.writeFieldName((String) field.getKey());
-                write(g, field.getValue());
+                if (!first) {
+                    out.append(',');
+                }
+                first = false;
+                JsonText.string(out, (String) field.getKey());
+                out.append(':');
+                write(out, field.getValue());
             }
-            g.writeEndObject();
+            out.append('}');
         } else if (value instanceof List<?> array) {
-            g.writeStartArray();
-            for (Object element : array) {
-                write(g, element);
+            out.append('[');
+            for (int i = 0; i < array.size(); i++) {
+                if (i > 0) {
+                    out.append(',');
+                }
+                write(out, array.get(i));
             }
-            g.writeEndArray();
+            out.append(']');
         } else if (value instanceof String s) {
-            g.writeString(s);
+            JsonText.string(out, s);
+        } else if (value instanceof Int i) {
+            out.append(i.json());
         } else if (value instanceof Integer i) {
-            g.writeNumber(i.intValue());
-        } else if (value instanceof Long l) {
-            g.writeNumber(l.longValue());
-        } else if (value instanceof BigInteger b) {
-            g.writeNumber(b);
+            JsonText.number(out, i.longValue());
         } else if (value instanceof Double d) {
-            g.writeNumber(d.doubleValue());
+            JsonText.number(out, d.doubleValue());
         } else if (value instanceof Boolean b) {
-            g.writeBoolean(b);
+            out.append(b.booleanValue());
         } else {
-            g.writeNull();
+            out.append("null");
         }
     }
 
-    private String text(Object value) {
-        StringWriter out = new StringWriter(256);
-        try (JsonGenerator g = json.createGenerator(out)) {
-            write(g, value);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /** The JSON text of a value {@link #tree} built. */
+    static String text(Object value) {
+        StringBuilder out = new StringBuilder(256);
+        write(out, value);
         return out.toString();
     }
 
@@ -186,7 +186,7 @@ public final class WebhookEventParser {
     }
 
     /** The payload for history: as received (webhookSecret removed), or, when too large, what identifies it. */
-    private String recorded(Map<String, Object> payload) {
+    private static String recorded(Map<String, Object> payload) {
         String text = text(payload);
         if (text.length() <= MAX_RECORDED_BYTES / 3) {
             return text; // at most 3 UTF-8 bytes per char

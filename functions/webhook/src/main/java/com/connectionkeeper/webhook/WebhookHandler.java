@@ -3,10 +3,11 @@ package com.connectionkeeper.webhook;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.connectionkeeper.core.config.EnvironmentConfig;
-import com.fasterxml.jackson.core.JsonGenerator;
+import com.connectionkeeper.core.json.JsonText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Lambda entry for POST /webhooks/snaptrade (API Gateway HTTP API, payload 2.0): reads the event from Lambda's
@@ -27,22 +28,18 @@ public final class WebhookHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        HttpApiEvent event = HttpApiEvent.read(WebhookEndpoint.JSON, input);
+        HttpApiEvent event = HttpApiEvent.read(input);
         String requestId = event.requestId();
         if (requestId == null && context != null) {
             requestId = context.getAwsRequestId();
         }
         WebhookEndpoint.Reply reply = endpoint.handle(event.body(), event.isBase64Encoded(), event.signature(),
                 requestId);
-        try (JsonGenerator g = WebhookEndpoint.JSON.createGenerator(output)) {
-            g.writeStartObject();
-            g.writeNumberField("statusCode", reply.status());
-            g.writeObjectFieldStart("headers");
-            g.writeStringField("content-type", "application/json");
-            g.writeEndObject();
-            g.writeStringField("body", reply.body());
-            g.writeBooleanField("isBase64Encoded", false);
-            g.writeEndObject();
-        }
+        StringBuilder response = new StringBuilder(96 + reply.body().length());
+        response.append("{\"statusCode\":").append(reply.status())
+                .append(",\"headers\":{\"content-type\":\"application/json\"},\"body\":");
+        JsonText.string(response, reply.body());
+        response.append(",\"isBase64Encoded\":false}");
+        output.write(response.toString().getBytes(StandardCharsets.UTF_8));
     }
 }

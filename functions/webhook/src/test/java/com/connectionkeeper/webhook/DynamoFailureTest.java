@@ -91,7 +91,7 @@ class DynamoFailureTest {
                     }
                 });
         WebhookEndpoint endpoint = new WebhookEndpoint(new WebhookVerifier(LocalWebhook.LOCAL_CONSUMER_KEY),
-                new WebhookIngestion(dying, Clock.systemUTC()), LocalWebhook.JSON.getFactory());
+                new WebhookIngestion(dying, Clock.systemUTC()));
         WebhookHandler handler = new WebhookHandler(endpoint);
 
         var response = HttpApiInvoker.invoke(handler, LocalWebhook.event(FIXTURE));
@@ -117,8 +117,7 @@ class DynamoFailureTest {
                     throw new IllegalStateException("bug");
                 });
         WebhookHandler handler = new WebhookHandler(new WebhookEndpoint(
-                new WebhookVerifier(LocalWebhook.LOCAL_CONSUMER_KEY), new WebhookIngestion(broken, Clock.systemUTC()),
-                LocalWebhook.JSON.getFactory()));
+                new WebhookVerifier(LocalWebhook.LOCAL_CONSUMER_KEY), new WebhookIngestion(broken, Clock.systemUTC())));
 
         var response = HttpApiInvoker.invoke(handler, LocalWebhook.event(FIXTURE));
 

@@ -269,7 +269,7 @@ class KeyLimitsPropertiesTest {
         final DynamoSweepQueue sweepQueue = stores.sweepQueue();
         final StoreProbe probe = new StoreProbe(stores);
         final WebhookHandler handler = new WebhookHandler(new WebhookEndpoint(new WebhookVerifier(KEY),
-                new WebhookIngestion(connections, Clock.systemUTC()), JSON.getFactory()));
+                new WebhookIngestion(connections, Clock.systemUTC())));
 
         /** Signed over its canonical form. */
         APIGatewayV2HTTPResponse deliver(String body) {

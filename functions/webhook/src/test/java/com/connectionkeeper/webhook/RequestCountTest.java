@@ -41,7 +41,7 @@ class RequestCountTest {
                 .build();
         WebhookEndpoint endpoint = new WebhookEndpoint(new WebhookVerifier(LocalWebhook.LOCAL_CONSUMER_KEY),
                 new WebhookIngestion(DynamoStores.create(counting, Dynalite.createTable(), Duration.ofDays(1))
-                        .connections(), Clock.systemUTC()), LocalWebhook.JSON.getFactory());
+                        .connections(), Clock.systemUTC()));
         handler = new WebhookHandler(endpoint);
     }
 

@@ -18,7 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class WebhookEventParserTest {
-    private final WebhookEventParser parser = new WebhookEventParser(new ObjectMapper().getFactory());
+    private final WebhookEventParser parser = new WebhookEventParser();
 
     private WebhookEvent parse(String json) {
         return parser.parse(json.getBytes(StandardCharsets.UTF_8));
@@ -88,7 +88,7 @@ class WebhookEventParserTest {
         ObjectNode expected = (ObjectNode) tree.readTree(body.getBytes(StandardCharsets.UTF_8));
         expected.remove("webhookSecret");
 
-        WebhookEvent e = new WebhookEventParser(WebhookEndpoint.JSON).parse(body.getBytes(StandardCharsets.UTF_8));
+        WebhookEvent e = new WebhookEventParser().parse(body.getBytes(StandardCharsets.UTF_8));
 
         assertEquals(expected.toString(), e.recordedJson());
     }

@@ -1,20 +1,14 @@
 package com.connectionkeeper.core.log;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
+import com.connectionkeeper.core.json.JsonText;
 import java.time.Instant;
 
 /**
  * Structured logging: one JSON object per line on stdout (Lambda ships each line to CloudWatch as one event).
  * Callers pass key/value pairs; only ids, types, results and messages belong here — never a user secret, consumer
- * key, signature or webhookSecret.
+ * key, signature or webhookSecret. Written with {@link JsonText}, so logging loads no JSON library.
  */
 public final class JsonLog {
-    private static final JsonFactory JSON = new JsonFactory();
-
     private JsonLog() {
     }
 
@@ -35,40 +29,32 @@ public final class JsonLog {
         if (keyValues.length % 2 != 0) {
             throw new IllegalArgumentException("key/value pairs expected");
         }
-        StringWriter out = new StringWriter(128);
-        try (JsonGenerator g = JSON.createGenerator(out)) {
-            g.writeStartObject();
-            g.writeStringField("time", Instant.now().toString());
-            g.writeStringField("level", level);
-            g.writeStringField("event", event);
-            for (int i = 0; i < keyValues.length; i += 2) {
-                Object value = keyValues[i + 1];
-                if (value == null) {
-                    continue;
-                }
-                String key = String.valueOf(keyValues[i]);
-                if (value instanceof Number n) {
-                    g.writeFieldName(key);
-                    writeNumber(g, n);
-                } else if (value instanceof Boolean b) {
-                    g.writeBooleanField(key, b);
-                } else {
-                    g.writeStringField(key, value.toString());
-                }
+        StringBuilder out = new StringBuilder(128);
+        out.append("{\"time\":");
+        JsonText.string(out, Instant.now().toString());
+        out.append(",\"level\":");
+        JsonText.string(out, level);
+        out.append(",\"event\":");
+        JsonText.string(out, event);
+        for (int i = 0; i < keyValues.length; i += 2) {
+            Object value = keyValues[i + 1];
+            if (value == null) {
+                continue;
             }
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            out.append(',');
+            JsonText.string(out, String.valueOf(keyValues[i]));
+            out.append(':');
+            if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+                JsonText.number(out, ((Number) value).longValue());
+            } else if (value instanceof Number n) {
+                JsonText.number(out, n.doubleValue());
+            } else if (value instanceof Boolean b) {
+                out.append(b.booleanValue());
+            } else {
+                JsonText.string(out, value.toString());
+            }
         }
-        return out.toString();
-    }
-
-    private static void writeNumber(JsonGenerator g, Number n) throws IOException {
-        if (n instanceof Integer || n instanceof Long || n instanceof Short || n instanceof Byte) {
-            g.writeNumber(n.longValue());
-        } else {
-            g.writeNumber(n.doubleValue());
-        }
+        return out.append('}').toString();
     }
 
     private static void write(String level, String event, Object... keyValues) {
