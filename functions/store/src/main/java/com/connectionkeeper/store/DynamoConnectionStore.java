@@ -45,6 +45,7 @@ import com.connectionkeeper.core.model.ConnectionState;
 import com.connectionkeeper.core.model.ConnectionStatus;
 import com.connectionkeeper.core.model.HistoryEntry;
 import com.connectionkeeper.core.model.Observed;
+import com.connectionkeeper.core.model.Source;
 import com.connectionkeeper.core.model.UserState;
 import com.connectionkeeper.core.model.UserStatus;
 import com.connectionkeeper.core.model.Watermark;
@@ -130,7 +131,7 @@ public final class DynamoConnectionStore implements ConnectionStore {
                     .set(WATERMARK, w)
                     .whenAbsentOrNotAfter(WATERMARK, w);
             case USER_DELETED -> {
-                return applyUserDeletion(e.userId(), e.watermark(), e.eventTime());
+                return applyUserDeletion(e.userId(), e.watermark(), e.eventTime(), Source.WEBHOOK);
             }
             case CONNECTION_ATTEMPTED, CONNECTION_FAILED -> u.set(LAST_ATTEMPT_TYPE, e.type().name())
                     .set(LAST_ATTEMPT_AT, t)
@@ -144,13 +145,14 @@ public final class DynamoConnectionStore implements ConnectionStore {
     }
 
     @Override
-    public boolean applyUserDeletion(String userId, Watermark watermark, Instant deletedAt) {
+    public boolean applyUserDeletion(String userId, Watermark watermark, Instant deletedAt, Source source) {
         String w = watermark.encoded();
         UpdateBuilder u = new UpdateBuilder().set(ENTITY, USER_ENTITY).set(USER_ID, userId)
                 .set(STATUS, UserStatus.DELETED.name())
                 .set(DELETED_AT, Watermark.timeKey(deletedAt))
                 .set(WATERMARK, w)
                 .set(DELETION_WATERMARK, w)
+                .set(SOURCE, source.wire())
                 .remove(SWEEP_ORDER).remove(RETRY_AT).remove(SWEEP_FAILURES)
                 .whenAbsentOrNotAfter(WATERMARK, w);
         return table.update(u, DynamoTable.key(userId, Keys.USER_SK)); // false: stale

@@ -83,7 +83,7 @@ public final class Items {
     }
 
     /** A user item as the user's state (webhooks' registration, deletion and last connection attempt). */
-    static UserState user(String userId, Map<String, AttributeValue> item) {
+    public static UserState user(String userId, Map<String, AttributeValue> item) {
         ConnectionAttempt attempt = item.containsKey(ATTEMPT_WATERMARK)
                 ? new ConnectionAttempt(str(item, LAST_ATTEMPT_TYPE), str(item, LAST_ATTEMPT_RESULT),
                         str(item, LAST_ATTEMPT_BROKERAGE_ID), time(item, LAST_ATTEMPT_AT),
@@ -96,7 +96,7 @@ public final class Items {
     }
 
     /** A connection item. */
-    static ConnectionState connection(Map<String, AttributeValue> item) {
+    public static ConnectionState connection(Map<String, AttributeValue> item) {
         return new ConnectionState(
                 str(item, USER_ID),
                 str(item, CONNECTION_ID),

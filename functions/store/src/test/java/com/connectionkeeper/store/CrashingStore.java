@@ -4,6 +4,7 @@ import com.connectionkeeper.core.ingest.ConnectionStore;
 import com.connectionkeeper.core.model.ConnectionChange;
 import com.connectionkeeper.core.model.ConnectionState;
 import com.connectionkeeper.core.model.HistoryEntry;
+import com.connectionkeeper.core.model.Source;
 import com.connectionkeeper.core.model.UserState;
 import com.connectionkeeper.core.model.Watermark;
 import com.connectionkeeper.core.model.WebhookEvent;
@@ -50,9 +51,9 @@ final class CrashingStore implements ConnectionStore {
     }
 
     @Override
-    public boolean applyUserDeletion(String userId, Watermark watermark, Instant deletedAt) {
+    public boolean applyUserDeletion(String userId, Watermark watermark, Instant deletedAt, Source source) {
         write();
-        return delegate.applyUserDeletion(userId, watermark, deletedAt);
+        return delegate.applyUserDeletion(userId, watermark, deletedAt, source);
     }
 
     @Override

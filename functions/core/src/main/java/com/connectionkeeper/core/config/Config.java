@@ -16,6 +16,7 @@ public interface Config {
     String DYNAMODB_ENDPOINT = "DYNAMODB_ENDPOINT";
     String SNAPTRADE_CONSUMER_KEY = "SNAPTRADE_CONSUMER_KEY";
     String HISTORY_RETENTION_DAYS = "HISTORY_RETENTION_DAYS";
+    String EVENT_BUS_NAME = "EVENT_BUS_NAME";
     String DEFAULT_REGION = "us-east-1";
     int DEFAULT_HISTORY_RETENTION_DAYS = 400;
 
@@ -48,6 +49,11 @@ public interface Config {
     /** SnapTrade consumer key: signs our requests and SnapTrade's webhooks ({@code SNAPTRADE_CONSUMER_KEY}). */
     default String snapTradeConsumerKey() {
         return requiredSecret(SNAPTRADE_CONSUMER_KEY);
+    }
+
+    /** The EventBridge bus lifecycle events go to ({@code EVENT_BUS_NAME}; the template creates it). */
+    default String eventBusName() {
+        return settings().required(EVENT_BUS_NAME);
     }
 
     /** How long webhook history is kept before DynamoDB's TTL removes it ({@code HISTORY_RETENTION_DAYS}). */

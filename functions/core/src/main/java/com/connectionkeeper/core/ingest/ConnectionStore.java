@@ -3,6 +3,7 @@ package com.connectionkeeper.core.ingest;
 import com.connectionkeeper.core.model.ConnectionChange;
 import com.connectionkeeper.core.model.ConnectionState;
 import com.connectionkeeper.core.model.HistoryEntry;
+import com.connectionkeeper.core.model.Source;
 import com.connectionkeeper.core.model.UserState;
 import com.connectionkeeper.core.model.Watermark;
 import com.connectionkeeper.core.model.WebhookEvent;
@@ -32,9 +33,10 @@ public interface ConnectionStore {
     /**
      * Applies the user's deletion at {@code watermark} (SnapTrade's USER_DELETED webhook or our API's DELETE) unless
      * the user has seen a newer registration or deletion; true if applied. The user is DELETED as of
-     * {@code deletedAt} and the watermark is kept as its deletion watermark.
+     * {@code deletedAt} and the watermark is kept as its deletion watermark; {@code source} (who deleted it) is kept
+     * on the user, for its lifecycle event.
      */
-    boolean applyUserDeletion(String userId, Watermark watermark, Instant deletedAt);
+    boolean applyUserDeletion(String userId, Watermark watermark, Instant deletedAt, Source source);
 
     Optional<UserState> user(String userId);
 

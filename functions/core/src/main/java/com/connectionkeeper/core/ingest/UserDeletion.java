@@ -37,7 +37,7 @@ public final class UserDeletion {
      */
     public static Result apply(ConnectionStore store, String userId, Watermark watermark, Instant deletedAt,
                                Source source) {
-        if (!store.applyUserDeletion(userId, watermark, deletedAt)) {
+        if (!store.applyUserDeletion(userId, watermark, deletedAt, source)) {
             // Stale: a newer registration or deletion. If it is a deletion, finish it — an earlier attempt may have
             // failed after writing the user (e.g. DynamoDB between two writes), leaving connections live.
             return new Result(IngestResult.STALE, finish(store, userId, source));

@@ -1,5 +1,6 @@
 package com.connectionkeeper.core.model;
 
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -51,6 +52,16 @@ public final class Watermark implements Comparable<Watermark> {
         int first = encoded.indexOf('#');
         int second = first < 0 ? -1 : encoded.indexOf('#', first + 1);
         return second < 0 ? "" : encoded.substring(second + 1);
+    }
+
+    /** The time it was made with (its first part); null when the encoded form does not start with one. */
+    public Instant time() {
+        int end = encoded.indexOf('#');
+        try {
+            return Instant.from(FIXED_WIDTH_UTC.parse(end < 0 ? encoded : encoded.substring(0, end)));
+        } catch (DateTimeException e) {
+            return null;
+        }
     }
 
     public boolean isAfter(Watermark other) {

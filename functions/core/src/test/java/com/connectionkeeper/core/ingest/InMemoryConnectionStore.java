@@ -4,6 +4,7 @@ import com.connectionkeeper.core.model.ConnectionChange;
 import com.connectionkeeper.core.model.ConnectionRules;
 import com.connectionkeeper.core.model.ConnectionState;
 import com.connectionkeeper.core.model.HistoryEntry;
+import com.connectionkeeper.core.model.Source;
 import com.connectionkeeper.core.model.UserRules;
 import com.connectionkeeper.core.model.UserState;
 import com.connectionkeeper.core.model.UserStatus;
@@ -57,7 +58,8 @@ public final class InMemoryConnectionStore implements ConnectionStore, SecretSto
     }
 
     @Override
-    public synchronized boolean applyUserDeletion(String userId, Watermark watermark, Instant deletedAt) {
+    public synchronized boolean applyUserDeletion(String userId, Watermark watermark, Instant deletedAt,
+                                                  Source source) {
         UserState current = users.get(userId);
         if (!UserRules.registrationApplies(current, watermark)) {
             return false;

@@ -1,0 +1,75 @@
+package com.connectionkeeper.eventbus;
+
+import com.connectionkeeper.core.json.JsonText;
+import com.connectionkeeper.core.lifecycle.ConnectionEvent;
+import com.connectionkeeper.core.lifecycle.LifecycleEvent;
+import com.connectionkeeper.core.lifecycle.UserEvent;
+import com.connectionkeeper.core.model.Source;
+import java.time.Instant;
+
+/**
+ * The {@code detail} of an event on the bus: an envelope ({@code id}, {@code version}, {@code time}) and the
+ * event's {@code data}. Every field of a version is always present; unknown values are {@code null}.
+ */
+public final class EventDetails {
+    /** The {@code source} of every event Connection Keeper publishes. */
+    public static final String SOURCE = "connection-keeper";
+
+    private EventDetails() {
+    }
+
+    public static String detail(LifecycleEvent event) {
+        StringBuilder out = new StringBuilder(512).append('{');
+        field(out, "id", event.id()).append(',');
+        JsonText.string(out, "version");
+        out.append(':').append(LifecycleEvent.VERSION).append(',');
+        field(out, "time", event.time()).append(",\"data\":{");
+        if (event instanceof ConnectionEvent e) {
+            connection(out, e);
+        } else if (event instanceof UserEvent e) {
+            user(out, e);
+        } else {
+            throw new IllegalArgumentException("no detail layout for " + event.getClass().getSimpleName());
+        }
+        return out.append("}}").toString();
+    }
+
+    private static void connection(StringBuilder out, ConnectionEvent e) {
+        field(out, "userId", e.userId()).append(',');
+        field(out, "connectionId", e.connectionId()).append(",\"brokerage\":{");
+        field(out, "id", e.brokerage().id()).append(',');
+        field(out, "slug", e.brokerage().slug()).append(',');
+        field(out, "name", e.brokerage().name()).append("},");
+        field(out, "type", e.type() == null ? null : e.type().wire()).append(',');
+        field(out, "from", e.from() == null ? null : e.from().name()).append(',');
+        field(out, "to", e.to().name()).append(',');
+        field(out, "at", e.at()).append(',');
+        field(out, "cause", cause(e.cause())).append(',');
+        field(out, "brokenSince", e.brokenSince()).append(",\"needsReconnect\":").append(e.needsReconnect());
+    }
+
+    private static void user(StringBuilder out, UserEvent e) {
+        field(out, "userId", e.userId()).append(',');
+        field(out, "at", e.at()).append(',');
+        field(out, "cause", cause(e.cause()));
+    }
+
+    private static String cause(Source source) {
+        return source == null ? null : source.wire();
+    }
+
+    private static StringBuilder field(StringBuilder out, String name, Instant value) {
+        return field(out, name, value == null ? null : value.toString());
+    }
+
+    private static StringBuilder field(StringBuilder out, String name, String value) {
+        JsonText.string(out, name);
+        out.append(':');
+        if (value == null) {
+            out.append("null");
+        } else {
+            JsonText.string(out, value);
+        }
+        return out;
+    }
+}

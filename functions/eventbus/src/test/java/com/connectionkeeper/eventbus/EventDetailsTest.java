@@ -1,0 +1,63 @@
+package com.connectionkeeper.eventbus;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.connectionkeeper.core.lifecycle.ConnectionEvent;
+import com.connectionkeeper.core.lifecycle.EventKind;
+import com.connectionkeeper.core.lifecycle.UserEvent;
+import com.connectionkeeper.core.model.ConnectionStatus;
+import com.connectionkeeper.core.model.Source;
+import com.connectionkeeper.core.snaptrade.ConnectionType;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/** The detail layout (version 1), field by field: what README's event catalogue shows. */
+class EventDetailsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static ConnectionEvent broken() {
+        return new ConnectionEvent("0b7d3c2e-5f1a-8c4d-9e2f-3a4b5c6d7e8f", EventKind.CONNECTION_BROKEN,
+                Instant.parse("2026-03-01T10:00:02Z"), "user-42", "conn-7",
+                new ConnectionEvent.Brokerage("brk-robinhood", "ROBINHOOD", "Robinhood"), ConnectionType.TRADE,
+                ConnectionStatus.ACTIVE, ConnectionStatus.BROKEN, Instant.parse("2026-03-01T10:00:00Z"),
+                Source.WEBHOOK, Instant.parse("2026-03-01T10:00:00Z"), true);
+    }
+
+    @Test
+    void aConnectionEvent() throws Exception {
+        JsonNode detail = JSON.readTree(EventDetails.detail(broken()));
+        assertEquals(JSON.readTree("""
+                {"id":"0b7d3c2e-5f1a-8c4d-9e2f-3a4b5c6d7e8f","version":1,"time":"2026-03-01T10:00:02Z",
+                 "data":{"userId":"user-42","connectionId":"conn-7",
+                         "brokerage":{"id":"brk-robinhood","slug":"ROBINHOOD","name":"Robinhood"},
+                         "type":"trade","from":"ACTIVE","to":"BROKEN","at":"2026-03-01T10:00:00Z","cause":"webhook",
+                         "brokenSince":"2026-03-01T10:00:00Z","needsReconnect":true}}"""), detail);
+    }
+
+    @Test
+    void unknownsAreNullNotMissing() throws Exception {
+        ConnectionEvent firstSeen = new ConnectionEvent("id-1", EventKind.CONNECTION_ADDED,
+                Instant.parse("2026-03-01T10:00:02Z"), "u\"1", "c\n1", ConnectionEvent.Brokerage.UNKNOWN, null,
+                null, ConnectionStatus.ACTIVE, Instant.parse("2026-03-01T10:00:00Z"), null, null, false);
+        JsonNode data = JSON.readTree(EventDetails.detail(firstSeen)).get("data");
+        assertEquals("u\"1", data.get("userId").asText());
+        assertEquals("c\n1", data.get("connectionId").asText());
+        for (String field : new String[] {"type", "from", "cause", "brokenSince"}) {
+            assertEquals(true, data.get(field).isNull(), field);
+        }
+        assertEquals(true, data.get("brokerage").get("slug").isNull());
+        assertEquals(false, data.get("needsReconnect").asBoolean());
+    }
+
+    @Test
+    void aUserEvent() throws Exception {
+        UserEvent deleted = new UserEvent("id-2", EventKind.USER_DELETED, Instant.parse("2026-03-01T12:00:01Z"),
+                "user-42", Instant.parse("2026-03-01T12:00:00Z"), Source.API);
+        assertEquals(JSON.readTree("""
+                {"id":"id-2","version":1,"time":"2026-03-01T12:00:01Z",
+                 "data":{"userId":"user-42","at":"2026-03-01T12:00:00Z","cause":"api"}}"""),
+                JSON.readTree(EventDetails.detail(deleted)));
+    }
+}
