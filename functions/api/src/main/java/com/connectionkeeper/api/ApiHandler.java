@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** Lambda entry for the HTTP API's routes (API Gateway HTTP API, payload 2.0): event in, {@link Api}, response out. */
 public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
@@ -38,7 +39,15 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
 
     /** The production wiring: store, gateway and settings, all from one {@link Config}. */
     public static Api fromConfig(Config config, Clock clock) {
-        DynamoStores store = DynamoStores.fromConfig(config);
+        return over(DynamoStores.fromConfig(config), config, clock);
+    }
+
+    /** The production wiring over a DynamoDB client of the caller's (tests: one that records the table's changes). */
+    public static Api fromConfig(Config config, DynamoDbClient dynamo, Clock clock) {
+        return over(DynamoStores.fromConfig(config, dynamo), config, clock);
+    }
+
+    private static Api over(DynamoStores store, Config config, Clock clock) {
         DynamoAccountStore accounts = new DynamoAccountStore(store.table());
         SnapTradeSdkGateway snaptrade = SnapTradeSdkGateway.create(SnapTradeSettings.from(config));
         ApiSettings settings = ApiSettings.from(config);

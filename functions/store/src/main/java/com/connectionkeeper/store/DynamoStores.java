@@ -34,6 +34,14 @@ public record DynamoStores(DynamoTable table, DynamoConnectionStore connections,
         return over(tableFromConfig(config), historyRetention(config));
     }
 
+    /**
+     * The production wiring over a client of the caller's (tests: one that records the table's changes): table name
+     * and history retention from configuration.
+     */
+    public static DynamoStores fromConfig(Config config, DynamoDbClient dynamo) {
+        return over(new DynamoTable(dynamo, config.tableName()), historyRetention(config));
+    }
+
     private static DynamoTable tableFromConfig(Config config) {
         return new DynamoTable(DynamoClients.create(config), config.tableName());
     }

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.LongSupplier;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** Lambda entry of the scheduled sweep (EventBridge): one {@link SweepRun} per event; answers its summary. */
 public final class SweepHandler implements RequestHandler<ScheduledEvent, Map<String, Object>> {
@@ -36,7 +37,15 @@ public final class SweepHandler implements RequestHandler<ScheduledEvent, Map<St
 
     /** The production wiring: the table, the gateway and the sweep's settings, all from one {@link Config}. */
     public static SweepRun fromConfig(Config config) {
-        DynamoStores store = DynamoStores.fromConfig(config);
+        return over(DynamoStores.fromConfig(config), config);
+    }
+
+    /** The production wiring over a DynamoDB client of the caller's (tests: one that records the table's changes). */
+    public static SweepRun fromConfig(Config config, DynamoDbClient dynamo) {
+        return over(DynamoStores.fromConfig(config, dynamo), config);
+    }
+
+    private static SweepRun over(DynamoStores store, Config config) {
         SnapTradeSettings snaptrade = SnapTradeSettings.from(config);
         Clock clock = Clock.systemUTC();
         return new SweepRun(store.sweepQueue(), new SweepPlanner(store.sweepQueue()),

@@ -1,0 +1,394 @@
+package com.connectionkeeper.lifecycle;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent.DynamodbStreamRecord;
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
+import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import com.connectionkeeper.api.ApiHandler;
+import com.connectionkeeper.core.config.EnvironmentConfig;
+import com.connectionkeeper.core.ingest.WebhookIngestion;
+import com.connectionkeeper.core.lifecycle.Announcer;
+import com.connectionkeeper.eventbus.EventBridgePublisher;
+import com.connectionkeeper.signature.WebhookVerifier;
+import com.connectionkeeper.simulator.SimulatorConfig;
+import com.connectionkeeper.simulator.SnapTradeSimulator;
+import com.connectionkeeper.simulator.WebhookDelivery;
+import com.connectionkeeper.snaptrade.SnapTradeSettings;
+import com.connectionkeeper.store.Attributes;
+import com.connectionkeeper.store.DynamoStores;
+import com.connectionkeeper.sweep.SweepHandler;
+import com.connectionkeeper.sweep.SweepSettings;
+import com.connectionkeeper.testkit.Dynalite;
+import com.connectionkeeper.testkit.Fixtures;
+import com.connectionkeeper.testkit.HttpApiInvoker;
+import com.connectionkeeper.testkit.Integration;
+import com.connectionkeeper.testkit.LoopbackEventBridge;
+import com.connectionkeeper.testkit.StreamCapture;
+import com.connectionkeeper.webhook.WebhookEndpoint;
+import com.connectionkeeper.webhook.WebhookHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+
+/**
+ * End to end on dynalite: the real webhook, sweep and API functions write the table through a {@link StreamCapture}
+ * (dynalite has no streams), and what it captured is handed to the real stream handler, publishing to the loopback
+ * EventBridge. A webhook break, a sweep fix and a portal return each make exactly one event with its cause; a replay
+ * of the whole stream publishes the same ids; writes that change no status publish nothing.
+ */
+@Integration
+class LifecycleEndToEndTest {
+    private static final String CLIENT_ID = "CK-LIFECYCLE-E2E-CLIENT";
+    private static final String CONSUMER_KEY = "ck-lifecycle-e2e-consumer-key-3c9a";
+    private static final String STATE_KEY = "ck-lifecycle-e2e-reconnect-state-key-0123456789abcdef";
+    private static final String APP_RETURN = "https://app.example.com/connections/done";
+    private static final String LANDING = "https://api.example.com/reconnect/return";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient BROWSER = HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NEVER).build();
+
+    private SnapTradeSimulator simulator;
+    private StreamCapture capture;
+    private String table;
+    private ApiHandler api;
+    private WebhookHandler webhooks;
+    private SweepHandler sweep;
+    private LoopbackEventBridge bus;
+    private EventBridgeClient eventBridge;
+    private LifecycleHandler lifecycle;
+    /** Every record captured so far, in order, for the replay. */
+    private final List<DynamodbStreamRecord> stream = new ArrayList<>();
+
+    @BeforeEach
+    void start() throws IOException {
+        simulator = SnapTradeSimulator.start(SimulatorConfig.builder(CLIENT_ID, CONSUMER_KEY).rateLimit(1_000_000)
+                .build());
+        table = Dynalite.createTable();
+        capture = new StreamCapture(Dynalite.client()); // not closed: the client is the shared server's
+        Map<String, String> env = new HashMap<>();
+        env.put(EnvironmentConfig.TABLE_NAME, table);
+        env.put(EnvironmentConfig.DYNAMODB_ENDPOINT, Dynalite.endpoint().toString());
+        env.put(SnapTradeSettings.ENV_CONSUMER_KEY, CONSUMER_KEY);
+        env.put(SnapTradeSettings.ENV_CLIENT_ID, CLIENT_ID);
+        env.put(SnapTradeSettings.ENV_BASE_URL, simulator.baseUrl());
+        env.put(SnapTradeSettings.ENV_RETRY_BUDGET_SECONDS, "2");
+        env.put(SweepSettings.ENV_REQUESTS_PER_RUN, "10");
+        env.put("RECONNECT_STATE_KEY", STATE_KEY);
+        env.put("RETURN_URL_ALLOW_LIST", "https://app.example.com/connections");
+        env.put("RETURN_LANDING_URL", LANDING);
+        EnvironmentConfig config = new EnvironmentConfig(Map.copyOf(env));
+
+        // the three writers, wired as in Lambda but over the capturing client
+        api = new ApiHandler(ApiHandler.fromConfig(config, capture, Clock.systemUTC()));
+        sweep = new SweepHandler(SweepHandler.fromConfig(config, capture));
+        DynamoStores stores = DynamoStores.fromConfig(config, capture);
+        webhooks = new WebhookHandler(new WebhookEndpoint(new WebhookVerifier(CONSUMER_KEY),
+                new WebhookIngestion(stores.connections(), Clock.systemUTC())));
+
+        // the reader: the stream function, publishing to the loopback EventBridge
+        bus = new LoopbackEventBridge();
+        eventBridge = EventBridgeClient.builder().endpointOverride(bus.endpoint()).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .httpClient(UrlConnectionHttpClient.create()).build();
+        lifecycle = new LifecycleHandler(new Announcer(
+                new EventBridgePublisher(eventBridge, "ck-bus", 2, Duration.ZERO, d -> { })));
+    }
+
+    @AfterEach
+    void stop() {
+        eventBridge.close();
+        bus.close();
+        simulator.close();
+    }
+
+    @Test
+    void aWebhookBreakASweepFixAndAPortalReturnEachMakeExactlyOneEventWithItsCause() {
+        // alice, imported with one working connection
+        String secret = simulator.control().seedUser("alice");
+        String c = simulator.control().addConnection("alice", "ALPACA", "trade");
+        APIGatewayV2HTTPResponse imported = api.handleRequest(request("api-import-secret.json", "PUT",
+                "/users/alice/secret", "PUT /users/{userId}/secret",
+                JSON.createObjectNode().put("userSecret", secret).toString()), null);
+        assertEquals(200, imported.getStatusCode(), imported.getBody());
+        List<LoopbackEventBridge.Entry> setup = streamToBus();
+        assertEquals(List.of("Connection Added"), types(setup), "the import saw the connection first");
+        List<String> ids = new ArrayList<>(ids(setup));
+
+        // (a) SnapTrade breaks it; its signed webhook reaches the webhook function
+        simulator.control().breakConnection(c);
+        assertEquals("applied", deliverLatest("CONNECTION_BROKEN", c));
+        JsonNode broken = only(streamToBus(), "Connection Broken", c);
+        assertEquals("webhook", broken.path("data").path("cause").asText());
+        assertEquals("ACTIVE", broken.path("data").path("from").asText());
+        ids.add(broken.path("id").asText());
+
+        // (b) it works again at SnapTrade; the sweep sees so (SnapTrade's FIXED webhook is never delivered)
+        simulator.control().fixConnection(c);
+        Map<String, Object> summary = sweep.handleRequest(scheduled(), null);
+        assertEquals(1, summary.get("usersChecked"), summary.toString());
+        JsonNode sweepFixed = only(streamToBus(), "Connection Fixed", c);
+        assertEquals("sweep", sweepFixed.path("data").path("cause").asText());
+        assertEquals("BROKEN", sweepFixed.path("data").path("from").asText());
+        ids.add(sweepFixed.path("id").asText());
+
+        // (c) broken again (webhook), repaired by the user through the portal, confirmed at our landing
+        simulator.control().breakConnection(c);
+        assertEquals("applied", deliverLatest("CONNECTION_BROKEN", c));
+        JsonNode brokenAgain = only(streamToBus(), "Connection Broken", c);
+        assertEquals("webhook", brokenAgain.path("data").path("cause").asText());
+        ids.add(brokenAgain.path("id").asText());
+
+        APIGatewayV2HTTPResponse linkResponse = api.handleRequest(request("api-reconnect-link.json", "POST",
+                "/users/alice/connections/" + c + "/reconnect-link",
+                "POST /users/{userId}/connections/{connectionId}/reconnect-link",
+                JSON.createObjectNode().put("redirectUrl", APP_RETURN).toString()), null);
+        assertEquals(200, linkResponse.getStatusCode(), linkResponse.getBody());
+        assertEquals(List.of(), streamToBus(), "minting a link changes no status");
+        String landing = completePortal(body(linkResponse).path("redirectURI").asText(), "SUCCESS");
+        assertTrue(landing.startsWith(LANDING + "?"), landing);
+        APIGatewayV2HTTPEvent land = EventLoader.loadApiGatewayHttpEvent(
+                Fixtures.path("api-reconnect-return.json").toString());
+        land.setQueryStringParameters(query(URI.create(landing).getRawQuery()));
+        land.setRawQueryString(null);
+        APIGatewayV2HTTPResponse back = api.handleRequest(land, null);
+        assertEquals(302, back.getStatusCode(), back.getBody());
+        JsonNode portalFixed = only(streamToBus(), "Connection Fixed", c);
+        assertEquals("portal", portalFixed.path("data").path("cause").asText());
+        assertFalse(portalFixed.path("data").path("needsReconnect").asBoolean());
+        ids.add(portalFixed.path("id").asText());
+
+        // afterwards, nothing that changes the status: SnapTrade's FIXED webhook of the repair (late), a
+        // CONNECTION_UPDATED (flags the connection for verification) and a sweep that finds it working
+        String lateFix = deliverLatest("CONNECTION_FIXED", c);
+        String updated = deliverUpdated(c);
+        assertEquals(1, sweep.handleRequest(scheduled(), null).get("usersChecked"));
+        assertEquals("applied", updated);
+        assertEquals(List.of(), streamToBus(), "webhooks " + lateFix + " and " + updated + ", then a sweep");
+
+        assertEquals(5, ids.stream().distinct().count(), "every change its own id: " + ids);
+
+        // the whole stream again (a replay after a failure, or a second delivery): the same events, the same ids
+        bus.clear();
+        assertEquals(List.of(), failures(lifecycle.handleRequest(event(stream), null)));
+        assertEquals(ids, ids(bus.accepted()));
+
+        // the writes that changed no status (history, links, rate counters, verification flags, sweep
+        // bookkeeping, the user item): many, and not one event among them
+        List<DynamodbStreamRecord> quiet = stream.stream().filter(r -> !changesStatus(r)).toList();
+        assertEquals(stream.size() - ids.size(), quiet.size(), "one status change per event");
+        assertTrue(quiet.stream().anyMatch(r -> entity(r).equals(Attributes.HISTORY_ENTITY)), "history items");
+        assertTrue(quiet.stream().anyMatch(r -> entity(r).equals(Attributes.LINK_ENTITY)
+                || entity(r).equals(Attributes.LIVE_LINK_ENTITY)), "link items");
+        assertTrue(quiet.stream().anyMatch(r -> r.getDynamodb().getNewImage() != null
+                && r.getDynamodb().getNewImage().containsKey(Attributes.VERIFY_REQUESTED_AT)
+                && (r.getDynamodb().getOldImage() == null
+                        || !r.getDynamodb().getOldImage().containsKey(Attributes.VERIFY_REQUESTED_AT))),
+                "the verification flag set");
+        assertTrue(quiet.stream().anyMatch(r -> entity(r).equals(Attributes.CONNECTION_ENTITY)
+                && r.getDynamodb().getOldImage() != null
+                && r.getDynamodb().getOldImage().containsKey(Attributes.VERIFY_REQUESTED_AT)
+                && !r.getDynamodb().getNewImage().containsKey(Attributes.VERIFY_REQUESTED_AT)),
+                "the verification flag cleared by the sweep");
+        bus.clear();
+        assertEquals(List.of(), failures(lifecycle.handleRequest(event(quiet), null)));
+        assertEquals(List.of(), bus.calls(), "nothing published, not even an empty call");
+    }
+
+    // ---- the stream ----
+
+    /** Hands what the table recorded since last time to the stream function; what it published. */
+    private List<LoopbackEventBridge.Entry> streamToBus() {
+        bus.clear();
+        DynamodbEvent batch = capture.drainAsEvent();
+        stream.addAll(batch.getRecords());
+        if (!batch.getRecords().isEmpty()) {
+            assertEquals(List.of(), failures(lifecycle.handleRequest(batch, null)));
+        }
+        return bus.accepted();
+    }
+
+    private static DynamodbEvent event(List<DynamodbStreamRecord> records) {
+        DynamodbEvent event = new DynamodbEvent();
+        event.setRecords(new ArrayList<>(records));
+        return event;
+    }
+
+    private static List<String> failures(StreamsEventResponse response) {
+        return response.getBatchItemFailures().stream()
+                .map(StreamsEventResponse.BatchItemFailure::getItemIdentifier).toList();
+    }
+
+    /** The detail of the one event published, of this type and for this connection. */
+    private static JsonNode only(List<LoopbackEventBridge.Entry> published, String detailType, String connectionId) {
+        assertEquals(List.of(detailType), types(published), published.toString());
+        JsonNode detail = published.get(0).detail();
+        assertEquals(connectionId, detail.path("data").path("connectionId").asText());
+        assertEquals("alice", detail.path("data").path("userId").asText());
+        return detail;
+    }
+
+    private static List<String> types(List<LoopbackEventBridge.Entry> published) {
+        return published.stream().map(LoopbackEventBridge.Entry::detailType).toList();
+    }
+
+    private static List<String> ids(List<LoopbackEventBridge.Entry> published) {
+        return published.stream().map(e -> e.detail().path("id").asText()).toList();
+    }
+
+    private static String entity(DynamodbStreamRecord r) {
+        Map<String, AttributeValue> image = r.getDynamodb().getNewImage() != null ? r.getDynamodb().getNewImage()
+                : r.getDynamodb().getOldImage();
+        AttributeValue entity = image.get(Attributes.ENTITY);
+        return entity == null ? "" : entity.getS();
+    }
+
+    /** A connection item whose status the write changed (or made, or removed). */
+    private static boolean changesStatus(DynamodbStreamRecord r) {
+        if (!entity(r).equals(Attributes.CONNECTION_ENTITY)) {
+            return false;
+        }
+        return !Objects.equals(status(r.getDynamodb().getOldImage()), status(r.getDynamodb().getNewImage()));
+    }
+
+    private static String status(Map<String, AttributeValue> image) {
+        return image == null || image.get(Attributes.STATUS) == null ? null : image.get(Attributes.STATUS).getS();
+    }
+
+    // ---- the writers' inputs ----
+
+    /** SnapTrade's latest webhook of this type for the connection, handed to the webhook function; its result. */
+    private String deliverLatest(String eventType, String connectionId) {
+        List<WebhookDelivery> found = simulator.webhooks().ofType(eventType).stream()
+                .filter(w -> Objects.equals(connectionId, w.connectionId())).toList();
+        assertFalse(found.isEmpty(), "SnapTrade sent no " + eventType + " for " + connectionId);
+        WebhookDelivery webhook = found.get(found.size() - 1);
+        return deliver(webhook.payload(), webhook.signature());
+    }
+
+    /**
+     * A CONNECTION_UPDATED for the connection, sent now and signed with the consumer key (the simulator sends one
+     * only when a repair changes the connection's type): SnapTrade's latest webhook for it, retyped.
+     */
+    private String deliverUpdated(String connectionId) {
+        List<WebhookDelivery> found = simulator.webhooks().ofType("CONNECTION_FIXED").stream()
+                .filter(w -> Objects.equals(connectionId, w.connectionId())).toList();
+        ObjectNode payload;
+        try {
+            payload = (ObjectNode) JSON.readTree(found.get(found.size() - 1).payload());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        payload.put("webhookId", UUID.randomUUID().toString()).put("eventType", "CONNECTION_UPDATED")
+                .put("eventTimestamp", Instant.now().toString());
+        String body = payload.toString();
+        return deliver(body, new WebhookVerifier(CONSUMER_KEY).sign(body));
+    }
+
+    /** A webhook body and its signature, handed to the webhook function; the result it answers. */
+    private String deliver(String payload, String signature) {
+        APIGatewayV2HTTPEvent event = EventLoader.loadApiGatewayHttpEvent(
+                Fixtures.path("webhook-connection-broken.json").toString());
+        Map<String, String> headers = new HashMap<>(event.getHeaders());
+        headers.put("signature", signature);
+        headers.remove("content-length");
+        event.setHeaders(headers);
+        event.setBody(payload);
+        APIGatewayV2HTTPResponse response = HttpApiInvoker.invoke(webhooks, event);
+        assertEquals(200, response.getStatusCode(), response.getBody());
+        return body(response).path("result").asText();
+    }
+
+    private static ScheduledEvent scheduled() {
+        return EventLoader.loadScheduledEvent(Fixtures.path("sweep-scheduled.json").toString());
+    }
+
+    /** An API fixture with this method, path, route and body. */
+    private static APIGatewayV2HTTPEvent request(String fixture, String method, String path, String routeKey,
+                                                 String body) {
+        APIGatewayV2HTTPEvent e = EventLoader.loadApiGatewayHttpEvent(Fixtures.path(fixture).toString());
+        e.setRawPath(path);
+        e.getRequestContext().getHttp().setPath(path);
+        e.getRequestContext().getHttp().setMethod(method);
+        e.setRouteKey(routeKey);
+        e.getRequestContext().setRouteKey(routeKey);
+        e.setBody(body);
+        if (e.getHeaders() != null) {
+            Map<String, String> headers = new HashMap<>(e.getHeaders());
+            headers.remove("content-length");
+            e.setHeaders(headers);
+        }
+        return e;
+    }
+
+    private static JsonNode body(APIGatewayV2HTTPResponse response) {
+        try {
+            return JSON.readTree(response.getBody());
+        } catch (IOException e) {
+            throw new AssertionError("body is not JSON: " + response.getBody(), e);
+        }
+    }
+
+    /** The simulator's portal: opens the page, submits the outcome; where it sends the browser. */
+    private static String completePortal(String redirectUri, String outcome) {
+        try {
+            HttpResponse<String> page = BROWSER.send(HttpRequest.newBuilder(URI.create(redirectUri)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, page.statusCode(), page.body());
+            HttpResponse<String> done = BROWSER.send(HttpRequest.newBuilder(URI.create(redirectUri))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("outcome=" + outcome)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(302, done.statusCode(), done.body());
+            return done.headers().firstValue("location").orElseThrow();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private static Map<String, String> query(String rawQuery) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String pair : rawQuery.split("&")) {
+            int eq = pair.indexOf('=');
+            out.put(URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8),
+                    eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+}
