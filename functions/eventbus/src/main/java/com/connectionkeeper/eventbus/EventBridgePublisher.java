@@ -1,5 +1,6 @@
 package com.connectionkeeper.eventbus;
 
+import com.connectionkeeper.aws.AwsClientDefaults;
 import com.connectionkeeper.core.config.Config;
 import com.connectionkeeper.core.lifecycle.EventPublisher;
 import com.connectionkeeper.core.lifecycle.LifecycleEvent;
@@ -9,11 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.core.retry.RetryMode;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequest;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
@@ -62,23 +59,12 @@ public final class EventBridgePublisher implements EventPublisher {
     }
 
     /**
-     * The client: URL-connection HTTP, region from config, bounded timeouts, credentials from the default chain. No
-     * endpoint is set here: the SDK itself honours {@code AWS_ENDPOINT_URL_EVENTBRIDGE} and {@code AWS_ENDPOINT_URL},
+     * The client, with every function's AWS client defaults ({@link AwsClientDefaults}). No endpoint is set here:
+     * the SDK itself honours {@code AWS_ENDPOINT_URL_EVENTBRIDGE} and {@code AWS_ENDPOINT_URL},
      * which is how tests and the local stack point it at a local endpoint.
      */
     public static EventBridgeClient client(Config config) {
-        return EventBridgeClient.builder()
-                .region(Region.of(config.region()))
-                .httpClient(UrlConnectionHttpClient.builder()
-                        .connectionTimeout(Duration.ofSeconds(2))
-                        .socketTimeout(Duration.ofSeconds(5))
-                        .build())
-                .overrideConfiguration(ClientOverrideConfiguration.builder()
-                        .retryStrategy(RetryMode.STANDARD)
-                        .apiCallAttemptTimeout(Duration.ofSeconds(3))
-                        .apiCallTimeout(Duration.ofSeconds(8))
-                        .build())
-                .build();
+        return AwsClientDefaults.apply(EventBridgeClient.builder(), config).build();
     }
 
     @Override

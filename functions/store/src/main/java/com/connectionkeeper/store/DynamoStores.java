@@ -29,6 +29,11 @@ public record DynamoStores(DynamoTable table, DynamoConnectionStore connections,
         return new DynamoConnectionStore(tableFromConfig(config), historyRetention(config));
     }
 
+    /** The reminder run's one port, with the production client and table. */
+    public static DynamoReminderStore remindersFromConfig(Config config) {
+        return new DynamoReminderStore(tableFromConfig(config));
+    }
+
     /** The production wiring: {@link DynamoClients}' client, table name and history retention from configuration. */
     public static DynamoStores fromConfig(Config config) {
         return over(tableFromConfig(config), historyRetention(config));

@@ -10,6 +10,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
@@ -125,6 +126,11 @@ public final class DynamoTable {
                 .expressionAttributeNames(Map.of("#h", hashAttribute, "#r", rangeAttribute))
                 .expressionAttributeValues(Map.of(":h", AttributeValue.fromS(hashValue),
                         ":bound", AttributeValue.fromS(bound))), index);
+    }
+
+    /** One page of {@code query} (without table and index) on the index: its items and where the next starts. */
+    QueryResponse indexPage(QueryRequest.Builder query, String index, int limit) {
+        return dynamo.query(query.tableName(name).indexName(index).limit(limit).build());
     }
 
     /** The items {@code query} (without table, index and page size) finds in the index, page by page. */

@@ -96,6 +96,9 @@ class JsonReaderParityTest {
         "5B 74 72 75 65 C3 A9 5D",     // truté
         "5B 74 72 75 65 E2 82 AC 5D",  // true€
         "5B 74 72 75 65 C2 A0 5D",     // true, no-break space
+        // after a top-level word Jackson decodes the next character loosely (lead and continuation bytes only)
+        "74 72 75 65 C0 A0", "4E 61 4E ED A0 80", "2B 49 4E 46 F7 BF BF BF", "74 72 75 65 ED BF BF",
+        "49 6E 66 69 6E 69 74 79 C0 9F 78", "66 61 6C 73 65 C0 BF", "6E 75 6C 6C F4 90 80 80", "74 72 75 65 E0 80",
         "5B 74 72 75 65 FF 5D", "5B 74 72 75 65 C3",
         "EF BB BF 7B 7D", "EF BB BF 5B 31 5D", "EF BB BF", "EF BB BF 20", "EF BB 7B 7D", "C3 A9",
     })

@@ -460,10 +460,31 @@ public final class JsonReader {
     }
 
     /**
-     * A multi-byte UTF-8 character whose first byte ({@code lead}) was just read. Strict, as Jackson is: no
-     * overlong forms, no encoded surrogates, nothing beyond U+10FFFF.
+     * A multi-byte UTF-8 character whose first byte ({@code lead}) was just read; the reader moves past it. Strict,
+     * as Jackson is in strings and names: no overlong forms, no encoded surrogates, nothing beyond U+10FFFF.
      */
     private int decode(int lead) throws MalformedJsonException {
+        int start = pos - 1;
+        int cp = utf8(start, true);
+        pos = start + 1 + ((lead & 0xE0) == 0xC0 ? 1 : (lead & 0xF0) == 0xE0 ? 2 : 3);
+        return cp;
+    }
+
+    /**
+     * The character at {@code i}, decoded without moving on, for the end-of-word check only: loosely, as Jackson
+     * decodes it there, so a word followed by, say, an overlong form is read as the word and not refused.
+     */
+    private int characterAt(int i) throws MalformedJsonException {
+        int lead = in[i] & 0xFF;
+        return lead < 0x80 ? lead : utf8(i, false);
+    }
+
+    /**
+     * The multi-byte character starting at {@code at}: the lead byte gives the length, each continuation byte must
+     * be {@code 10xxxxxx}; {@code strict} also refuses overlong forms, surrogates and code points past U+10FFFF.
+     */
+    private int utf8(int at, boolean strict) throws MalformedJsonException {
+        int lead = in[at] & 0xFF;
         int more;
         int cp;
         if ((lead & 0xE0) == 0xC0) {
@@ -476,42 +497,28 @@ public final class JsonReader {
             more = 3;
             cp = lead & 0x07;
         } else {
-            throw new MalformedJsonException("invalid UTF-8 start byte", pos - 1);
+            throw new MalformedJsonException("invalid UTF-8 start byte", at);
         }
-        for (int i = 0; i < more; i++) {
-            if (pos >= end) {
-                throw new MalformedJsonException("unexpected end of input in a UTF-8 character", pos);
+        for (int k = 1; k <= more; k++) {
+            if (at + k >= end) {
+                throw new MalformedJsonException("unexpected end of input in a UTF-8 character", at + k);
             }
-            int next = in[pos++] & 0xFF;
+            int next = in[at + k] & 0xFF;
             if ((next & 0xC0) != 0x80) {
-                throw new MalformedJsonException("invalid UTF-8 continuation byte", pos - 1);
+                throw new MalformedJsonException("invalid UTF-8 continuation byte", at + k);
             }
             cp = cp << 6 | (next & 0x3F);
         }
-        int least = more == 1 ? 0x80 : more == 2 ? 0x800 : 0x10000;
-        if (cp < least) {
-            throw new MalformedJsonException("overlong UTF-8 form", pos - 1 - more);
-        }
-        if (cp > Character.MAX_CODE_POINT || (cp >= Character.MIN_SURROGATE && cp <= Character.MAX_SURROGATE)) {
-            throw new MalformedJsonException("UTF-8 form of a surrogate or of a code point beyond U+10FFFF",
-                    pos - 1 - more);
+        if (strict) {
+            int least = more == 1 ? 0x80 : more == 2 ? 0x800 : 0x10000;
+            if (cp < least) {
+                throw new MalformedJsonException("overlong UTF-8 form", at);
+            }
+            if (cp > Character.MAX_CODE_POINT || (cp >= Character.MIN_SURROGATE && cp <= Character.MAX_SURROGATE)) {
+                throw new MalformedJsonException("UTF-8 form of a surrogate or of a code point beyond U+10FFFF", at);
+            }
         }
         return cp;
-    }
-
-    /** The character at {@code i}, decoded without moving on (for error checks). */
-    private int characterAt(int i) throws MalformedJsonException {
-        int c = in[i] & 0xFF;
-        if (c < 0x80) {
-            return c;
-        }
-        int saved = pos;
-        pos = i + 1;
-        try {
-            return decode(c);
-        } finally {
-            pos = saved;
-        }
     }
 
     /** The next character that is not white space, which must exist. */

@@ -1,0 +1,226 @@
+package com.connectionkeeper.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.connectionkeeper.core.ingest.WebhookIngestion;
+import com.connectionkeeper.core.model.EventType;
+import com.connectionkeeper.core.model.Watermark;
+import com.connectionkeeper.core.model.WebhookEvent;
+import com.connectionkeeper.core.reminders.ReminderCadence;
+import com.connectionkeeper.core.reminders.ReminderPass;
+import com.connectionkeeper.core.reminders.ReminderRun;
+import com.connectionkeeper.core.reminders.ReminderStore;
+import com.connectionkeeper.testkit.Dynalite;
+import com.connectionkeeper.testkit.Integration;
+import com.connectionkeeper.testkit.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/** Reminder runs on dynalite with a controlled clock: the cadence exactly, once per step, resumable, paged. */
+@Integration
+class ReminderRunTest {
+    private static final Instant T = Instant.parse("2026-03-01T10:00:00Z");
+    private static final ReminderCadence CADENCE = ReminderCadence.parse("1d,3d,7d,+7d", 5);
+    private final MutableClock clock = new MutableClock(T);
+    private DynamoStores stores;
+    private String tableName;
+    private DynamoReminderStore reminders;
+    private WebhookIngestion webhooks;
+
+    @BeforeEach
+    void freshTable() {
+        tableName = Dynalite.createTable();
+        stores = DynamoStores.create(Dynalite.client(), tableName, Duration.ofDays(1));
+        reminders = new DynamoReminderStore(stores.table());
+        webhooks = new WebhookIngestion(stores.connections(), clock);
+    }
+
+    private void send(EventType type, String user, String connection, Instant at) {
+        webhooks.ingest(new WebhookEvent(type + user + connection + at, user, type, type.name(), at, connection,
+                null, null, "{}"));
+    }
+
+    private ReminderRun run(ReminderStore store, int pageSize) {
+        return new ReminderRun(store, CADENCE, clock, pageSize, Duration.ofMinutes(10));
+    }
+
+    /** The connection's recorded step (0: none). */
+    private int step(String user, String connection) {
+        AttributeValue step = stores.table().get(user, Keys.connection(connection)).get(Attributes.REMINDER_STEP);
+        return step == null ? 0 : Integer.parseInt(step.n());
+    }
+
+    /** The connection's recorded step and the break it is for. */
+    private String claim(String user, String connection) {
+        Map<String, AttributeValue> item = stores.table().get(user, Keys.connection(connection));
+        AttributeValue forBreak = item.get(Attributes.REMINDER_FOR);
+        return step(user, connection) + (forBreak == null ? "" : " " + forBreak.s());
+    }
+
+    /** Runs every 6 hours from now to {@code until}: the steps claimed, each with the hour of the run. */
+    private List<String> runsUntil(Instant until, String user, String connection) {
+        List<String> claimed = new ArrayList<>();
+        String last = claim(user, connection);
+        while (clock.instant().isBefore(until)) {
+            clock.advance(Duration.ofHours(6));
+            assertTrue(run(reminders, 50).run("run", clock.instant().plusSeconds(60)).finished());
+            String now = claim(user, connection);
+            if (!now.equals(last)) {
+                claimed.add(step(user, connection) + "@" + Duration.between(T, clock.instant()).toHours() + "h");
+                last = now;
+            }
+        }
+        return claimed;
+    }
+
+    @Test
+    void theCadenceExactlyOncePerStepUpToTheMaximum() {
+        send(EventType.CONNECTION_BROKEN, "u1", "c1", T);
+        assertEquals(List.of("1@24h", "2@72h", "3@168h", "4@336h", "5@504h"),
+                runsUntil(T.plus(Duration.ofDays(40)), "u1", "c1"));
+    }
+
+    @Test
+    void noneAfterTheFixAndANewBreakStartsAgain() {
+        send(EventType.CONNECTION_BROKEN, "u1", "c1", T);
+        assertEquals(List.of("1@24h"), runsUntil(T.plus(Duration.ofDays(2)), "u1", "c1"));
+        send(EventType.CONNECTION_FIXED, "u1", "c1", T.plus(Duration.ofDays(2)));
+        assertEquals(List.of(), runsUntil(T.plus(Duration.ofDays(5)), "u1", "c1"));
+        send(EventType.CONNECTION_BROKEN, "u1", "c1", T.plus(Duration.ofDays(5)));
+        assertEquals(List.of("1@144h", "2@192h"), runsUntil(T.plus(Duration.ofDays(8)), "u1", "c1"));
+        assertEquals(Watermark.timeKey(T.plus(Duration.ofDays(5))), stores.table().get("u1", Keys.connection("c1"))
+                .get(Attributes.REMINDER_FOR).s(), "the step belongs to the new break");
+    }
+
+    @Test
+    void noneForADeletedConnection() {
+        send(EventType.CONNECTION_BROKEN, "u1", "c1", T);
+        send(EventType.CONNECTION_DELETED, "u1", "c1", T.plusSeconds(3600));
+        assertEquals(List.of(), runsUntil(T.plus(Duration.ofDays(10)), "u1", "c1"));
+    }
+
+    @Test
+    void afterAnOutageOnlyTheLatestDueStep() {
+        send(EventType.CONNECTION_BROKEN, "u1", "c1", T);
+        clock.advance(Duration.ofDays(10)); // nothing ran for 10 days (the first run ever)
+        ReminderRun.Summary s = run(reminders, 50).run("run", clock.instant().plusSeconds(60));
+        assertEquals(1, s.claimed());
+        assertEquals(3, step("u1", "c1"), "step 3 (7 days), not 1, 2 and 3");
+        assertEquals(List.of("4@336h"), runsUntil(T.plus(Duration.ofDays(15)), "u1", "c1"));
+    }
+
+    @Test
+    void aRunHoldingTheLeaseMakesAnotherSkip() {
+        assertTrue(reminders.open(T, "first", T.plusSeconds(600)).isPresent());
+        assertEquals(Optional.empty(), reminders.open(T.plusSeconds(1), "second", T.plusSeconds(601)));
+        assertFalse(run(reminders, 50).run("second", T.plusSeconds(60)).ran());
+        assertTrue(reminders.open(T.plusSeconds(601), "second", T.plusSeconds(1200)).isPresent(), "once it expired");
+    }
+
+    @Test
+    void anInterruptedRunResumesWithoutDuplicates() {
+        for (int i = 0; i < 230; i++) {
+            send(EventType.CONNECTION_BROKEN, "u" + i, "c" + i, T.plusSeconds(i));
+        }
+        clock.advance(Duration.ofDays(1).plusHours(1));
+        Counting counting = new Counting(reminders, clock);
+        Instant start = clock.instant();
+        // one page a minute: steps 5 to 2 find nothing (one page each), then 3 pages of step 1 before the deadline
+        ReminderRun.Summary first = run(counting, 50).run("run-1", start.plusSeconds(390));
+        assertFalse(first.finished(), "stopped after 3 pages of 50");
+        assertEquals(150, first.claimed());
+        ReminderRun.Summary second = run(counting, 50).run("run-1", clock.instant().plusSeconds(3600));
+        assertTrue(second.finished());
+        assertEquals(80, second.claimed(), "the rest, none twice");
+        assertEquals(230, counting.claims.get());
+        for (int i = 0; i < 230; i++) {
+            assertEquals(1, step("u" + i, "c" + i));
+        }
+    }
+
+    @Test
+    void tenThousandBrokenConnectionsPagedInBoundedMemory() {
+        List<WriteRequest> batch = new ArrayList<>();
+        for (int i = 0; i < 10_000; i++) {
+            Map<String, AttributeValue> item = new HashMap<>(DynamoTable.key("user-" + i, Keys.connection("c")));
+            item.put(Attributes.ENTITY, AttributeValue.fromS(Attributes.CONNECTION_ENTITY));
+            item.put(Attributes.USER_ID, AttributeValue.fromS("user-" + i));
+            item.put(Attributes.CONNECTION_ID, AttributeValue.fromS("c"));
+            item.put(Attributes.STATUS, AttributeValue.fromS("BROKEN"));
+            item.put(Attributes.BROKEN_SINCE, AttributeValue.fromS(Watermark.timeKey(T.plusMillis(i % 7_000))));
+            batch.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
+            if (batch.size() == 25) {
+                Dynalite.client().batchWriteItem(BatchWriteItemRequest.builder()
+                        .requestItems(Map.of(tableName, List.copyOf(batch))).build());
+                batch.clear();
+            }
+        }
+        clock.advance(Duration.ofDays(1).plusSeconds(10));
+        Counting counting = new Counting(reminders, clock);
+        ReminderRun.Summary s = run(counting, 100).run("run", clock.instant().plus(Duration.ofDays(1)));
+        assertTrue(s.finished());
+        assertEquals(10_000, s.claimed());
+        assertTrue(counting.largestPage <= 100, "pages of at most 100: " + counting.largestPage);
+        assertEquals(4 + 100 + 1, s.pages(), "steps 5 to 2 find nothing (a page each), step 1 has 100 full pages and"
+                + " the empty one after the last");
+    }
+
+    /** Counts claims and page sizes; each page read takes a minute of the controlled clock. */
+    private static final class Counting implements ReminderStore {
+        private final ReminderStore delegate;
+        private final MutableClock clock;
+        final AtomicInteger claims = new AtomicInteger();
+        int largestPage;
+
+        Counting(ReminderStore delegate, MutableClock clock) {
+            this.delegate = delegate;
+            this.clock = clock;
+        }
+
+        @Override
+        public Page broken(Instant after, Instant upTo, String cursor, int limit) {
+            clock.advance(Duration.ofMinutes(1));
+            Page page = delegate.broken(after, upTo, cursor, limit);
+            largestPage = Math.max(largestPage, page.items().size());
+            return page;
+        }
+
+        @Override
+        public boolean claim(String userId, String connectionId, Instant brokenSince, int step, Instant at) {
+            boolean claimed = delegate.claim(userId, connectionId, brokenSince, step, at);
+            if (claimed) {
+                claims.incrementAndGet();
+            }
+            return claimed;
+        }
+
+        @Override
+        public Optional<ReminderPass> open(Instant now, String owner, Instant leaseUntil) {
+            return delegate.open(now, owner, leaseUntil);
+        }
+
+        @Override
+        public void save(ReminderPass pass) {
+            delegate.save(pass);
+        }
+
+        @Override
+        public void close(ReminderPass pass) {
+            delegate.close(pass);
+        }
+    }
+}
