@@ -442,6 +442,10 @@ gets 401.
 The HTTP API's events (`api-*.json`, one per route of `ApiFunction`) are written by
 `dev/tools/make_api_events.py` and described in the top-level README ("API").
 
+The table's stream events (`stream-*.json`, DynamoDB stream records for `LifecycleFunction`: each status
+transition, a user's deletion, a reminder step, and writes that change no status) are written by
+`dev/tools/make_stream_events.py` and described in docs/events.md.
+
 ## About the samples
 
 - openapi.yaml has no example per webhook type (every `Webhooks_*` operation shares `WebhookBase`). The

@@ -3,6 +3,7 @@ package com.connectionkeeper.eventbus;
 import com.connectionkeeper.core.json.JsonText;
 import com.connectionkeeper.core.lifecycle.ConnectionEvent;
 import com.connectionkeeper.core.lifecycle.LifecycleEvent;
+import com.connectionkeeper.core.lifecycle.ReminderEvent;
 import com.connectionkeeper.core.lifecycle.UserEvent;
 import com.connectionkeeper.core.model.Source;
 import java.time.Instant;
@@ -28,6 +29,8 @@ public final class EventDetails {
             connection(out, e);
         } else if (event instanceof UserEvent e) {
             user(out, e);
+        } else if (event instanceof ReminderEvent e) {
+            reminder(out, e);
         } else {
             throw new IllegalArgumentException("no detail layout for " + event.getClass().getSimpleName());
         }
@@ -36,10 +39,8 @@ public final class EventDetails {
 
     private static void connection(StringBuilder out, ConnectionEvent e) {
         field(out, "userId", e.userId()).append(',');
-        field(out, "connectionId", e.connectionId()).append(",\"brokerage\":{");
-        field(out, "id", e.brokerage().id()).append(',');
-        field(out, "slug", e.brokerage().slug()).append(',');
-        field(out, "name", e.brokerage().name()).append("},");
+        field(out, "connectionId", e.connectionId()).append(',');
+        brokerage(out, e.brokerage()).append(',');
         field(out, "type", e.type() == null ? null : e.type().wire()).append(',');
         field(out, "from", e.from() == null ? null : e.from().name()).append(',');
         field(out, "to", e.to().name()).append(',');
@@ -48,10 +49,28 @@ public final class EventDetails {
         field(out, "brokenSince", e.brokenSince()).append(",\"needsReconnect\":").append(e.needsReconnect());
     }
 
+    private static void reminder(StringBuilder out, ReminderEvent e) {
+        field(out, "userId", e.userId()).append(',');
+        field(out, "connectionId", e.connectionId()).append(',');
+        brokerage(out, e.brokerage()).append(',');
+        field(out, "type", e.type() == null ? null : e.type().wire()).append(",\"step\":").append(e.step())
+                .append(',');
+        field(out, "brokenSince", e.brokenSince()).append(",\"daysBroken\":").append(e.daysBroken())
+                .append(",\"linkIssuedSinceLastReminder\":").append(e.linkIssuedSinceLastReminder()).append(',');
+        field(out, "at", e.at()).append(",\"needsReconnect\":true");
+    }
+
     private static void user(StringBuilder out, UserEvent e) {
         field(out, "userId", e.userId()).append(',');
         field(out, "at", e.at()).append(',');
         field(out, "cause", cause(e.cause()));
+    }
+
+    private static StringBuilder brokerage(StringBuilder out, ConnectionEvent.Brokerage b) {
+        out.append("\"brokerage\":{");
+        field(out, "id", b.id()).append(',');
+        field(out, "slug", b.slug()).append(',');
+        return field(out, "name", b.name()).append('}');
     }
 
     private static String cause(Source source) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.connectionkeeper.core.lifecycle.ConnectionEvent;
 import com.connectionkeeper.core.lifecycle.EventKind;
+import com.connectionkeeper.core.lifecycle.ReminderEvent;
 import com.connectionkeeper.core.lifecycle.UserEvent;
 import com.connectionkeeper.core.model.ConnectionStatus;
 import com.connectionkeeper.core.model.Source;
@@ -49,6 +50,21 @@ class EventDetailsTest {
         }
         assertEquals(true, data.get("brokerage").get("slug").isNull());
         assertEquals(false, data.get("needsReconnect").asBoolean());
+    }
+
+    @Test
+    void aReminder() throws Exception {
+        ReminderEvent reminder = new ReminderEvent("id-3", EventKind.CONNECTION_RECONNECT_REMINDER,
+                Instant.parse("2026-03-04T10:05:01Z"), "user-42", "conn-7",
+                new ConnectionEvent.Brokerage("brk-robinhood", "ROBINHOOD", "Robinhood"), ConnectionType.TRADE, 2,
+                Instant.parse("2026-03-01T10:00:00Z"), 3, true, Instant.parse("2026-03-04T10:05:00Z"));
+        assertEquals(JSON.readTree("""
+                {"id":"id-3","version":1,"time":"2026-03-04T10:05:01Z",
+                 "data":{"userId":"user-42","connectionId":"conn-7",
+                         "brokerage":{"id":"brk-robinhood","slug":"ROBINHOOD","name":"Robinhood"},"type":"trade",
+                         "step":2,"brokenSince":"2026-03-01T10:00:00Z","daysBroken":3,
+                         "linkIssuedSinceLastReminder":true,"at":"2026-03-04T10:05:00Z","needsReconnect":true}}"""),
+                JSON.readTree(EventDetails.detail(reminder)));
     }
 
     @Test

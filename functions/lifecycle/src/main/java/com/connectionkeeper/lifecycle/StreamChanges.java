@@ -18,7 +18,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * A stream record in domain terms: the connection or user item's state before and after the write, handed to
- * {@link Lifecycle}. Other items (history, links, rate counters, the sweep's lease) make no event.
+ * {@link Lifecycle}: a status change, a user's deletion, or a reminder step the reminder run recorded. Other items
+ * (history, links, rate counters, the sweep's lease) make no event.
  */
 final class StreamChanges {
     private StreamChanges() {
@@ -40,7 +41,13 @@ final class StreamChanges {
         Instant time = time(change, known);
         Optional<? extends LifecycleEvent> event;
         if (Attributes.CONNECTION_ENTITY.equals(entity)) {
-            event = Lifecycle.connection(connection(before), connection(after), time);
+            ConnectionState was = connection(before);
+            ConnectionState is = connection(after);
+            event = Lifecycle.connection(was, is, time);
+            if (event.isEmpty()) { // the same status: perhaps the reminder run recorded a step
+                event = Lifecycle.reminder(was, before == null ? null : Items.reminderMark(before), is,
+                        after == null ? null : Items.reminderMark(after), time);
+            }
         } else if (Attributes.USER_ENTITY.equals(entity)) {
             String userId = Items.str(known, Attributes.USER_ID);
             String source = after == null ? null : Items.str(after, Attributes.SOURCE);

@@ -104,6 +104,18 @@ class LifecycleHandlerTest {
     }
 
     @Test
+    void aReminderStepTheReminderRunRecorded() {
+        assertEquals(List.of(), failures(handler.handleRequest(fixture("stream-connection-reminder.json"), null)));
+        JsonNode data = only("Connection Reconnect Reminder").get("data");
+        assertEquals(2, data.get("step").asInt());
+        assertEquals(3, data.get("daysBroken").asInt());
+        assertEquals("2026-03-01T10:00:00Z", data.get("brokenSince").asText());
+        assertEquals("2026-03-04T10:05:00Z", data.get("at").asText());
+        assertTrue(data.get("linkIssuedSinceLastReminder").asBoolean(), "a link on day 2, after the first reminder (day 1)");
+        assertEquals("ROBINHOOD", data.get("brokerage").get("slug").asText());
+    }
+
+    @Test
     void aUserDeletionAndItsConnections() {
         handler.handleRequest(fixture("stream-user-deleted.json"), null);
         assertEquals(List.of("User Deleted", "Connection Deleted"),

@@ -83,6 +83,8 @@ public final class Attributes {
     public static final String REMINDER_STEP = "reminderStep";
     public static final String REMINDER_FOR = "reminderFor";
     public static final String REMINDED_AT = "remindedAt";
+    /** On a connection: when the last reconnect link for it was issued (a reminder says whether one was since). */
+    public static final String LAST_LINK_ISSUED_AT = "lastLinkIssuedAt";
     public static final String PASS_FROM = "passFrom";
     public static final String PASS_TO = "passTo";
     public static final String PASS_STEP = "passStep";

@@ -29,6 +29,7 @@ import static com.connectionkeeper.store.Attributes.VERIFY_REQUESTED_AT;
 import static com.connectionkeeper.store.Attributes.WATERMARK;
 import static com.connectionkeeper.store.Attributes.WEBHOOK_ID;
 
+import com.connectionkeeper.core.lifecycle.ReminderMark;
 import com.connectionkeeper.core.model.ConnectionAttempt;
 import com.connectionkeeper.core.model.ConnectionState;
 import com.connectionkeeper.core.model.ConnectionStatus;
@@ -115,6 +116,17 @@ public final class Items {
         return new Observed(str(item, BROKERAGE_SLUG), str(item, BROKERAGE_NAME),
                 item.containsKey(TYPE) ? ConnectionType.fromWire(str(item, TYPE)) : null,
                 time(item, LAST_VERIFIED_AT));
+    }
+
+    /** A connection item's reminder record and last link time ({@link ReminderMark#none} when it has had none). */
+    public static ReminderMark reminderMark(Map<String, AttributeValue> item) {
+        Instant link = time(item, Attributes.LAST_LINK_ISSUED_AT);
+        AttributeValue step = item.get(Attributes.REMINDER_STEP);
+        if (step == null || step.n() == null) {
+            return ReminderMark.none(link);
+        }
+        return new ReminderMark(Integer.parseInt(step.n()), time(item, Attributes.REMINDER_FOR),
+                time(item, Attributes.REMINDED_AT), link);
     }
 
     /** A history item of the user's partition. */

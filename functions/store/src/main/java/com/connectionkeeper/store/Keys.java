@@ -69,7 +69,7 @@ public final class Keys {
         return pk;
     }
 
-    static String connection(String connectionId) {
+    public static String connection(String connectionId) {
         return CONNECTION_PREFIX + connectionPart(connectionId);
     }
 

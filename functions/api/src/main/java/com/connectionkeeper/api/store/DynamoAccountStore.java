@@ -10,6 +10,7 @@ import static com.connectionkeeper.store.Attributes.FLAG_CHECKS;
 import static com.connectionkeeper.store.Attributes.ISSUED_AT;
 import static com.connectionkeeper.store.Attributes.LAST_CHECKED_AT;
 import static com.connectionkeeper.store.Attributes.LAST_VERIFIED_AT;
+import static com.connectionkeeper.store.Attributes.LAST_LINK_ISSUED_AT;
 import static com.connectionkeeper.store.Attributes.LINK_ENTITY;
 import static com.connectionkeeper.store.Attributes.LINK_EXPIRES_AT;
 import static com.connectionkeeper.store.Attributes.LINK_RATE_ENTITY;
@@ -129,6 +130,13 @@ public final class DynamoAccountStore implements AccountStore {
                 .set(VALID_UNTIL, Watermark.timeKey(link.expiresAt()))
                 .set(EXPIRES_AT, AttributeValue.fromN(Long.toString(link.expiresAt().getEpochSecond() + 86_400))),
                 linkKey(link.userId(), link.nonce()), ReturnValue.NONE);
+        // the connection remembers its newest link, so its next reminder can say whether one was issued since
+        String issued = Watermark.timeKey(link.issuedAt());
+        UpdateBuilder stamp = new UpdateBuilder().set(LAST_LINK_ISSUED_AT, issued);
+        stamp.when("attribute_exists(" + stamp.name(Keys.PK) + ") AND (attribute_not_exists("
+                + stamp.name(LAST_LINK_ISSUED_AT) + ") OR " + stamp.name(LAST_LINK_ISSUED_AT) + " < "
+                + stamp.value(AttributeValue.fromS(issued)) + ")");
+        table.update(stamp, DynamoTable.key(link.userId(), Keys.connection(link.connectionId())));
     }
 
     @Override

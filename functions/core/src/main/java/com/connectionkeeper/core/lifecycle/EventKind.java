@@ -6,7 +6,8 @@ public enum EventKind {
     CONNECTION_BROKEN("Connection Broken"),
     CONNECTION_FIXED("Connection Fixed"),
     CONNECTION_DELETED("Connection Deleted"),
-    USER_DELETED("User Deleted");
+    USER_DELETED("User Deleted"),
+    CONNECTION_RECONNECT_REMINDER("Connection Reconnect Reminder");
 
     private final String detailType;
 

@@ -6,16 +6,18 @@ import com.connectionkeeper.core.model.Source;
 import com.connectionkeeper.core.model.UserState;
 import com.connectionkeeper.core.model.UserStatus;
 import com.connectionkeeper.core.model.Watermark;
+import com.connectionkeeper.core.snaptrade.ConnectionType;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
 /**
- * The lifecycle events a write makes: one per change of a connection's status, one per user deletion, none for
- * anything else (replays, history, links, verification flags, sweep bookkeeping). Pure: the same write read twice
- * gives the same event, id included.
+ * The lifecycle events a write makes: one per change of a connection's status, one per user deletion, one per
+ * reminder step recorded, none for anything else (replays, history, links, verification flags, sweep bookkeeping).
+ * Pure: the same write read twice gives the same event, id included.
  */
 public final class Lifecycle {
     private Lifecycle() {
@@ -56,6 +58,32 @@ public final class Lifecycle {
     }
 
     /**
+     * The reminder a write to a broken connection's item records, if it recorded a new step of the current break
+     * (the reminder run's claim); none for any other write, and none for a step of an earlier break.
+     */
+    public static Optional<ReminderEvent> reminder(ConnectionState before, ReminderMark beforeMark,
+                                                   ConnectionState after, ReminderMark afterMark, Instant time) {
+        if (after == null || after.status() != ConnectionStatus.BROKEN || after.brokenSince() == null
+                || afterMark == null || afterMark.step() < 1 || !after.brokenSince().equals(afterMark.forBreak())) {
+            return Optional.empty();
+        }
+        boolean sameBreak = beforeMark != null && beforeMark.step() > 0
+                && afterMark.forBreak().equals(beforeMark.forBreak());
+        if (sameBreak && beforeMark.step() >= afterMark.step()) {
+            return Optional.empty();
+        }
+        Instant previous = sameBreak && beforeMark.at() != null ? beforeMark.at() : after.brokenSince();
+        Instant at = afterMark.at() == null ? time : afterMark.at();
+        boolean linkSince = afterMark.lastLinkIssuedAt() != null && afterMark.lastLinkIssuedAt().isAfter(previous);
+        return Optional.of(new ReminderEvent(
+                id("reminder", after.userId(), after.connectionId(), after.brokenSince().toString(),
+                        Integer.toString(afterMark.step())),
+                EventKind.CONNECTION_RECONNECT_REMINDER, time, after.userId(), after.connectionId(),
+                brokerage(before, after), type(before, after), afterMark.step(), after.brokenSince(),
+                Duration.between(after.brokenSince(), at).toDays(), linkSince, at));
+    }
+
+    /**
      * The event of a write to a user item, if it deleted the user. {@code cause} is who deleted it, when the item
      * records it.
      */
@@ -84,8 +112,7 @@ public final class Lifecycle {
                 : new ConnectionEvent.Brokerage(id, slug, name);
     }
 
-    private static com.connectionkeeper.core.snaptrade.ConnectionType type(ConnectionState before,
-                                                                          ConnectionState after) {
+    private static ConnectionType type(ConnectionState before, ConnectionState after) {
         for (ConnectionState s : new ConnectionState[] {after, before}) {
             if (s != null && s.observed() != null && s.observed().type() != null) {
                 return s.observed().type();

@@ -7,7 +7,7 @@ import java.time.Instant;
  * change that made it), so the same change read twice — a retried stream record, a retried publish — gives the same
  * id, and a consumer de-duplicates on it.
  */
-public sealed interface LifecycleEvent permits ConnectionEvent, UserEvent {
+public sealed interface LifecycleEvent permits ConnectionEvent, UserEvent, ReminderEvent {
     /** Version of the {@code detail} layout; a consumer may rely on every field of a version. */
     int VERSION = 1;
 

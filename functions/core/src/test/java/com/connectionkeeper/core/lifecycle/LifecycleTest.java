@@ -184,6 +184,54 @@ class LifecycleTest {
     @Test
     void detailTypesAreTheCatalogues() {
         assertEquals(List.of("Connection Added", "Connection Broken", "Connection Fixed", "Connection Deleted",
-                "User Deleted"), Arrays.stream(EventKind.values()).map(EventKind::detailType).toList());
+                "User Deleted", "Connection Reconnect Reminder"),
+                Arrays.stream(EventKind.values()).map(EventKind::detailType).toList());
+    }
+
+    /** A reminder step recorded on a connection broken since T0 (state(BROKEN, …) has brokenSince T0). */
+    private static Optional<ReminderEvent> reminder(ReminderMark before, ReminderMark after) {
+        ConnectionState broken = state(ConnectionStatus.BROKEN, 1, Source.WEBHOOK);
+        return Lifecycle.reminder(broken, before, broken, after, RECORDED);
+    }
+
+    @Test
+    void aNewStepOfTheCurrentBreakIsAReminder() {
+        Instant day1 = T0.plus(java.time.Duration.ofDays(1));
+        Instant day3 = T0.plus(java.time.Duration.ofDays(3)).plusSeconds(600);
+        ReminderEvent first = reminder(ReminderMark.none(null), new ReminderMark(1, T0, day1, null)).orElseThrow();
+        assertEquals(EventKind.CONNECTION_RECONNECT_REMINDER, first.kind());
+        assertEquals(1, first.step());
+        assertEquals(1, first.daysBroken());
+        assertEquals(T0, first.brokenSince());
+        assertEquals(day1, first.at());
+        assertFalse(first.linkIssuedSinceLastReminder());
+        assertEquals(new ConnectionEvent.Brokerage("b-id", "ROBINHOOD", "Robinhood"), first.brokerage());
+
+        ReminderEvent third = reminder(new ReminderMark(1, T0, day1, day1.plusSeconds(5)),
+                new ReminderMark(3, T0, day3, day1.plusSeconds(5))).orElseThrow();
+        assertEquals(3, third.step());
+        assertEquals(3, third.daysBroken());
+        assertTrue(third.linkIssuedSinceLastReminder(), "a link was issued after the first reminder");
+        assertFalse(reminder(new ReminderMark(1, T0, day1, day1.minusSeconds(5)),
+                new ReminderMark(2, T0, day3, day1.minusSeconds(5))).orElseThrow().linkIssuedSinceLastReminder(),
+                "the link came before the last reminder");
+        assertTrue(reminder(ReminderMark.none(T0.plusSeconds(1)), new ReminderMark(1, T0, day1, T0.plusSeconds(1)))
+                .orElseThrow().linkIssuedSinceLastReminder(), "the first reminder counts from the break");
+        assertNotEquals(first.id(), third.id());
+        assertEquals(first.id(), reminder(null, new ReminderMark(1, T0, day1, null)).orElseThrow().id());
+    }
+
+    @Test
+    void noReminderForAnythingElse() {
+        Instant day1 = T0.plus(java.time.Duration.ofDays(1));
+        ReminderMark one = new ReminderMark(1, T0, day1, null);
+        assertEquals(Optional.empty(), reminder(one, one), "a write that keeps the step");
+        assertEquals(Optional.empty(), reminder(new ReminderMark(2, T0, day1, null), one), "an older step");
+        assertEquals(Optional.empty(), reminder(ReminderMark.none(null),
+                new ReminderMark(1, T0.minusSeconds(86_400), day1, null)), "a step of an earlier break");
+        assertEquals(Optional.empty(), reminder(ReminderMark.none(null), ReminderMark.none(day1)), "a link only");
+        ConnectionState fixed = state(ConnectionStatus.ACTIVE, 2, Source.PORTAL);
+        assertEquals(Optional.empty(), Lifecycle.reminder(fixed, one, fixed, new ReminderMark(2, T0, day1, null),
+                RECORDED), "not broken");
     }
 }
