@@ -1,0 +1,66 @@
+package com.connectionkeeper.reminders;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.connectionkeeper.core.config.Config;
+import com.connectionkeeper.core.config.EnvironmentConfig;
+import com.connectionkeeper.core.log.JsonLog;
+import com.connectionkeeper.core.reminders.ReminderRun;
+import com.connectionkeeper.store.DynamoStores;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Lambda entry of the scheduled reminder run (EventBridge schedule): one {@link ReminderRun} per event, stopping
+ * with a margin before the function's timeout (the pass then stays open and the next run resumes it). The scheduled
+ * event itself carries nothing the run needs, so it is read as a plain map (no event-model library).
+ */
+public final class ReminderHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+    /** Stop this long before Lambda's timeout, so the last page's claims and the saved progress complete. */
+    static final Duration MARGIN = Duration.ofSeconds(20);
+    private final ReminderRun run;
+    private final Clock clock;
+
+    /** Used by Lambda: the DynamoDB client and the settings, built once from the environment. */
+    public ReminderHandler() {
+        this(fromConfig(EnvironmentConfig.fromSystem(), Clock.systemUTC()), Clock.systemUTC());
+    }
+
+    public ReminderHandler(ReminderRun run, Clock clock) {
+        this.run = run;
+        this.clock = clock;
+    }
+
+    /** The production wiring: the table's reminder store and the cadence, from one {@link Config}. */
+    public static ReminderRun fromConfig(Config config, Clock clock) {
+        ReminderSettings settings = ReminderSettings.from(config);
+        return new ReminderRun(DynamoStores.remindersFromConfig(config), settings.cadence(), clock,
+                settings.pageSize(), Duration.ofMinutes(15));
+    }
+
+    @Override
+    public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
+        Instant now = clock.instant();
+        long remaining = context == null ? Duration.ofMinutes(5).toMillis() : context.getRemainingTimeInMillis();
+        Instant deadline = now.plusMillis(remaining).minus(MARGIN);
+        String requestId = context != null && context.getAwsRequestId() != null ? context.getAwsRequestId()
+                : event != null && event.get("id") instanceof String id ? id : UUID.randomUUID().toString();
+        // a duplicate delivery of one scheduled event may carry the same request id: the owner must differ per run
+        String owner = requestId + ":" + UUID.randomUUID().toString().substring(0, 13).replace("-", "");
+        ReminderRun.Summary s = run.run(owner, deadline);
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("ran", s.ran());
+        summary.put("finished", s.finished());
+        summary.put("claimed", s.claimed());
+        summary.put("candidates", s.candidates());
+        summary.put("pages", s.pages());
+        summary.put("requestId", requestId);
+        JsonLog.info("reminder_run", "requestId", requestId, "ran", s.ran(), "finished", s.finished(),
+                "claimed", s.claimed(), "candidates", s.candidates(), "pages", s.pages());
+        return summary;
+    }
+}
