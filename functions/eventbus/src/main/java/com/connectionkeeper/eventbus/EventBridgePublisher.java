@@ -7,7 +7,8 @@ import com.connectionkeeper.core.lifecycle.LifecycleEvent;
 import com.connectionkeeper.core.log.JsonLog;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -18,10 +19,12 @@ import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResultEntry;
 
 /**
- * The EventBridge adapter of {@link EventPublisher}: {@code PutEvents} with at most 10 entries per call, in order.
- * Entries EventBridge fails with a retryable code (InternalFailure, ThrottlingException), and calls that fail whole,
- * are sent again, up to {@code attempts} rounds with doubling pauses; what still fails is returned (and logged by id
- * and error code), never thrown.
+ * The EventBridge adapter of {@link EventPublisher}: {@code PutEvents} with at most 10 entries per call, in order,
+ * at most one event per subject in a call, so one failing entry cannot be overtaken by a later event of its
+ * connection. Entries EventBridge fails with a retryable code (InternalFailure, ThrottlingException), and calls that
+ * fail whole, are sent again, up to {@code attempts} rounds with doubling pauses; an event that still fails holds
+ * back the later events of its subject; both are returned (and the failure logged by id and error code), never
+ * thrown.
  */
 public final class EventBridgePublisher implements EventPublisher {
     /** EventBridge's limit of entries per PutEvents call. */
@@ -70,7 +73,39 @@ public final class EventBridgePublisher implements EventPublisher {
     @Override
     public List<String> publish(List<? extends LifecycleEvent> events) {
         List<LifecycleEvent> pending = new ArrayList<>(events);
-        Set<String> failed = new LinkedHashSet<>();
+        Set<String> blocked = new HashSet<>(); // subjects with an event that failed for good
+        List<String> failed = new ArrayList<>();
+        while (!pending.isEmpty()) {
+            // the next call: events in order, at most one per subject (a later one of a subject in this call waits
+            // for the next), none of a blocked subject (held back: reported with the failed one)
+            List<LifecycleEvent> chunk = new ArrayList<>(MAX_ENTRIES_PER_CALL);
+            Set<String> subjects = new HashSet<>();
+            Iterator<LifecycleEvent> it = pending.iterator();
+            while (it.hasNext() && chunk.size() < MAX_ENTRIES_PER_CALL) {
+                LifecycleEvent e = it.next();
+                if (blocked.contains(e.subject())) {
+                    failed.add(e.id());
+                    it.remove();
+                } else if (subjects.add(e.subject())) {
+                    chunk.add(e);
+                    it.remove();
+                }
+            }
+            for (LifecycleEvent lost : sendInRounds(chunk)) {
+                failed.add(lost.id());
+                blocked.add(lost.subject());
+            }
+        }
+        return List.copyOf(failed);
+    }
+
+    /**
+     * One call's events, sent again while some fail with a retryable code, up to {@code attempts} rounds with
+     * doubling pauses; answers those that failed for good.
+     */
+    private List<LifecycleEvent> sendInRounds(List<LifecycleEvent> chunk) {
+        List<LifecycleEvent> pending = chunk;
+        List<LifecycleEvent> lost = new ArrayList<>();
         Duration wait = firstPause;
         for (int round = 1; round <= attempts && !pending.isEmpty(); round++) {
             if (round > 1) {
@@ -83,20 +118,15 @@ public final class EventBridgePublisher implements EventPublisher {
                 wait = wait.multipliedBy(2);
             }
             List<LifecycleEvent> again = new ArrayList<>();
-            for (int from = 0; from < pending.size(); from += MAX_ENTRIES_PER_CALL) {
-                int to = Math.min(pending.size(), from + MAX_ENTRIES_PER_CALL);
-                send(pending.subList(from, to), again, failed, round);
-            }
+            send(pending, again, lost, round);
             pending = again;
         }
-        for (LifecycleEvent e : pending) {
-            failed.add(e.id());
-        }
-        return List.copyOf(failed);
+        lost.addAll(pending);
+        return lost;
     }
 
     /** One PutEvents call: retryable failures go to {@code again}, the others to {@code failed}. */
-    private void send(List<LifecycleEvent> chunk, List<LifecycleEvent> again, Set<String> failed, int round) {
+    private void send(List<LifecycleEvent> chunk, List<LifecycleEvent> again, List<LifecycleEvent> lost, int round) {
         List<PutEventsRequestEntry> entries = new ArrayList<>(chunk.size());
         for (LifecycleEvent e : chunk) {
             entries.add(PutEventsRequestEntry.builder()
@@ -129,7 +159,7 @@ public final class EventBridgePublisher implements EventPublisher {
             if (retry) {
                 again.add(e);
             } else {
-                failed.add(e.id());
+                lost.add(e);
             }
         }
     }

@@ -85,10 +85,29 @@ class EventBridgePublisherTest {
     void retryableEntryFailuresAreSentAgainAlone() {
         bus.failEntries(e -> e.path("Detail").asText().contains("\"id-3\""), 1, "InternalFailure");
         assertEquals(List.of(), publisher().publish(events(12)));
-        assertEquals(List.of(10, 2, 1), bus.calls().stream().map(c -> c.entries().size()).toList());
+        assertEquals(List.of(10, 1, 2), bus.calls().stream().map(c -> c.entries().size()).toList(),
+                "the failed entry again, before the next call");
         assertEquals(12, bus.accepted().size());
-        assertEquals("id-3", bus.accepted().get(11).detail().get("id").asText(), "sent again, after the others");
+        assertEquals("id-3", bus.accepted().get(9).detail().get("id").asText(), "sent again, after its call");
         assertEquals(List.of(Duration.ofMillis(100)), pauses);
+    }
+
+    @Test
+    void oneEventPerConnectionInACallAndAFailureHoldsBackItsLaterOnes() {
+        List<ConnectionEvent> events = new ArrayList<>(events(3)); // user-0/conn-0, user-1/conn-1, user-2/conn-2
+        ConnectionEvent first = events.get(0);
+        ConnectionEvent later = new ConnectionEvent("id-0-later", EventKind.CONNECTION_FIXED, first.time(),
+                first.userId(), first.connectionId(), first.brokerage(), null, ConnectionStatus.BROKEN,
+                ConnectionStatus.ACTIVE, first.at(), Source.PORTAL, first.brokenSince(), false);
+        events.add(1, later); // conn-0 twice: its fix must wait for its break
+        assertEquals(List.of(), publisher().publish(events));
+        assertEquals(List.of(3, 1), bus.calls().stream().map(c -> c.entries().size()).toList());
+        bus.clear();
+        bus.failEntries(e -> e.path("Detail").asText().contains("\"id-0\""), 100, "InternalFailure");
+        assertEquals(List.of("id-0", "id-0-later"), publisher().publish(events),
+                "the break failed for good: the fix of the same connection is held back, not sent");
+        assertEquals(List.of("id-1", "id-2"), bus.accepted().stream().map(e -> e.detail().get("id").asText())
+                .toList());
     }
 
     @Test

@@ -162,6 +162,41 @@ class LifecycleHandlerTest {
                 bus.accepted().stream().map(LoopbackEventBridge.Entry::detailType).toList());
     }
 
+    /** A break and then a fix of the same connection, in one batch. */
+    private static DynamodbEvent breakThenFix() {
+        DynamodbEvent batch = new DynamodbEvent();
+        List<DynamodbEvent.DynamodbStreamRecord> records = new ArrayList<>();
+        records.addAll(fixture("stream-connection-broken.json").getRecords());
+        records.addAll(fixture("stream-connection-fixed.json").getRecords());
+        batch.setRecords(records);
+        return batch;
+    }
+
+    @Test
+    void aConnectionsEventsKeepTheirOrderWhenAnEarlierOneIsRetried() {
+        bus.failEntries(e -> e.path("DetailType").asText().equals("Connection Broken"), 1, "ThrottlingException");
+        assertEquals(List.of(), failures(handler.handleRequest(breakThenFix(), null)));
+        assertEquals(List.of("Connection Broken", "Connection Fixed"),
+                bus.accepted().stream().map(LoopbackEventBridge.Entry::detailType).toList());
+    }
+
+    /**
+     * The break fails for good: the fix of the same connection is held back, both records are failures, and Lambda's
+     * retry (from the lowest failed record) publishes them in order — a consumer de-duplicating on detail.id sees
+     * the break, then the fix.
+     */
+    @Test
+    void aLaterChangeOfTheSameConnectionWaitsForAnEarlierOneThatFailed() {
+        bus.failEntries(e -> e.path("DetailType").asText().equals("Connection Broken"), 2, "InternalFailure");
+        DynamodbEvent batch = breakThenFix();
+        List<String> sequences = batch.getRecords().stream().map(r -> r.getDynamodb().getSequenceNumber()).toList();
+        assertEquals(sequences, failures(handler.handleRequest(batch, null)));
+        assertEquals(List.of(), bus.accepted(), "nothing of that connection went out");
+        assertEquals(List.of(), failures(handler.handleRequest(breakThenFix(), null)));
+        assertEquals(List.of("Connection Broken", "Connection Fixed"),
+                bus.accepted().stream().map(LoopbackEventBridge.Entry::detailType).toList());
+    }
+
     @Test
     void anUnreadableRecordFailsAloneAndTheRestIsPublished() {
         DynamodbEvent batch = fixture("stream-connection-broken.json");

@@ -20,4 +20,13 @@ public sealed interface LifecycleEvent permits ConnectionEvent, UserEvent, Remin
 
     /** The user the event is about (every event has one). */
     String userId();
+
+    /**
+     * What the event is about, for ordering: a connection's events (status changes, reminders) share one subject,
+     * a user's deletion has its own. Events of one subject are published in order; across subjects there is none.
+     */
+    default String subject() {
+        return userId() + '\u0000' + (this instanceof ConnectionEvent c ? c.connectionId()
+                : this instanceof ReminderEvent r ? r.connectionId() : "");
+    }
 }
