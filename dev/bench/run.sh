@@ -10,6 +10,7 @@
 #   dev/bench/run.sh sweep-heap [--users 2000,20000 --runs 8 --run-size 250 --concurrency 8 --jvm "…"]
 #                                    the sweep's peak heap per user count, a JVM per count → sweep-heap-results.md
 #   dev/bench/run.sh ratelimit       the SnapTrade gateway's shared rate limit → ratelimit-results.md
+#   dev/bench/run.sh reminders       one reminder run over 10,000 and 100,000 broken connections → reminder-results.md
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
@@ -22,7 +23,8 @@ case "$bench" in
   sweep) main=com.connectionkeeper.sweep.SweepBench ;;
   sweep-heap) main=com.connectionkeeper.sweep.SweepHeapBench ;;
   ratelimit) main=com.connectionkeeper.snaptrade.RateLimitBench ;;
-  *) echo "usage: dev/bench/run.sh [webhook|worst-case|sweep|sweep-heap|ratelimit] [options]" >&2; exit 2 ;;
+  reminders) main=com.connectionkeeper.reminders.ReminderBench ;;
+  *) echo "usage: dev/bench/run.sh [webhook|cold-start|worst-case|sweep|sweep-heap|ratelimit|reminders] [options]" >&2; exit 2 ;;
 esac
 shift $(( $# > 0 ? 1 : 0 ))
 

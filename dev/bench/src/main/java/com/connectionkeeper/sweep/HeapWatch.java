@@ -23,7 +23,7 @@ import javax.management.openmbean.CompositeData;
  * number of collections and the largest heap in use right after one (all heap pools summed), for every collection
  * and for full ones alone. {@link #forceGc()} adds a full collection and answers the heap in use after it.
  */
-final class HeapWatch implements NotificationListener {
+public final class HeapWatch implements NotificationListener {
     private static final long MB = 1024 * 1024;
 
     private final Set<String> heapPools;
@@ -45,7 +45,7 @@ final class HeapWatch implements NotificationListener {
     }
 
     /** Listens to every collector of this JVM from now on. */
-    static HeapWatch install() {
+    public static HeapWatch install() {
         HeapWatch watch = new HeapWatch();
         for (GarbageCollectorMXBean gc : watch.collectors) {
             ((NotificationEmitter) gc).addNotificationListener(watch, n -> n.getType()
@@ -78,19 +78,19 @@ final class HeapWatch implements NotificationListener {
     }
 
     /** Starts counting, once the notifications of earlier collections have all arrived. */
-    synchronized void open() throws InterruptedException {
+    public synchronized void open() throws InterruptedException {
         awaitDelivered();
         open = true;
     }
 
     /** Stops counting, once the notifications of the collections so far have all arrived. */
-    synchronized void close() throws InterruptedException {
+    public synchronized void close() throws InterruptedException {
         awaitDelivered();
         open = false;
     }
 
     /** A full collection now; the heap in use right after it (also counted as an event when open). */
-    long forceGc() {
+    public long forceGc() {
         System.gc();
         long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         synchronized (this) {
@@ -102,37 +102,37 @@ final class HeapWatch implements NotificationListener {
     }
 
     /** Collections whose notification arrived while open. */
-    synchronized long events() {
+    public synchronized long events() {
         return events;
     }
 
     /** Full collections among them (forced ones included). */
-    synchronized long fullEvents() {
+    public synchronized long fullEvents() {
         return fullEvents;
     }
 
     /** Collections among them caused by {@link #forceGc()}. */
-    synchronized long forcedEvents() {
+    public synchronized long forcedEvents() {
         return forcedEvents;
     }
 
     /** Largest heap in use right after any collection while open (bytes). */
-    synchronized long maxAfterAny() {
+    public synchronized long maxAfterAny() {
         return maxAfterAny;
     }
 
     /** Largest heap in use right after a full collection while open (bytes). */
-    synchronized long maxAfterFull() {
+    public synchronized long maxAfterFull() {
         return maxAfterFull;
     }
 
     /** The heap in use after each {@link #forceGc()} while open (bytes), in order. */
-    synchronized List<Long> forced() {
+    public synchronized List<Long> forced() {
         return List.copyOf(forced);
     }
 
     /** Peak usage of each heap pool since the JVM started (bytes), by pool name. */
-    static Map<String, Long> poolPeaks() {
+    public static Map<String, Long> poolPeaks() {
         Map<String, Long> peaks = new LinkedHashMap<>();
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             if (pool.getType() == MemoryType.HEAP) {

@@ -16,7 +16,7 @@ import java.util.UUID;
 
 /**
  * Lambda entry of the scheduled reminder run (EventBridge schedule): one {@link ReminderRun} per event, stopping
- * with a margin before the function's timeout (the pass then stays open and the next run resumes it). The scheduled
+ * with a margin before the function's timeout (what is left stays due, and the next run reads it). The scheduled
  * event itself carries nothing the run needs, so it is read as a plain map (no event-model library).
  */
 public final class ReminderHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
@@ -39,7 +39,7 @@ public final class ReminderHandler implements RequestHandler<Map<String, Object>
     public static ReminderRun fromConfig(Config config, Clock clock) {
         ReminderSettings settings = ReminderSettings.from(config);
         return new ReminderRun(DynamoStores.remindersFromConfig(config), settings.cadence(), clock,
-                settings.pageSize(), Duration.ofMinutes(15));
+                settings.pageSize());
     }
 
     @Override
@@ -49,18 +49,15 @@ public final class ReminderHandler implements RequestHandler<Map<String, Object>
         Instant deadline = now.plusMillis(remaining).minus(MARGIN);
         String requestId = context != null && context.getAwsRequestId() != null ? context.getAwsRequestId()
                 : event != null && event.get("id") instanceof String id ? id : UUID.randomUUID().toString();
-        // a duplicate delivery of one scheduled event may carry the same request id: the owner must differ per run
-        String owner = requestId + ":" + UUID.randomUUID().toString().substring(0, 13).replace("-", "");
-        ReminderRun.Summary s = run.run(owner, deadline);
+        ReminderRun.Summary s = run.run(deadline);
         Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("ran", s.ran());
         summary.put("finished", s.finished());
         summary.put("claimed", s.claimed());
         summary.put("candidates", s.candidates());
         summary.put("pages", s.pages());
         summary.put("requestId", requestId);
-        JsonLog.info("reminder_run", "requestId", requestId, "ran", s.ran(), "finished", s.finished(),
-                "claimed", s.claimed(), "candidates", s.candidates(), "pages", s.pages());
+        JsonLog.info("reminder_run", "requestId", requestId, "finished", s.finished(), "claimed", s.claimed(),
+                "candidates", s.candidates(), "pages", s.pages());
         return summary;
     }
 }

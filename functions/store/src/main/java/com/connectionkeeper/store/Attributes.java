@@ -78,19 +78,15 @@ public final class Attributes {
 
     // ---- sweep lease and pass ----
     public static final String OWNER = "owner";
-    // reminders: on a broken connection, the last step sent for which break and when; on the run's pass item, its
-    // window, progress, lease and the end of the last pass
+    // reminders, on a broken connection: the last step sent, for which break, when
     public static final String REMINDER_STEP = "reminderStep";
     public static final String REMINDER_FOR = "reminderFor";
     public static final String REMINDED_AT = "remindedAt";
+    /** On a broken connection: when its next reminder step may be due (the ByReminderDue index's sort key). */
+    public static final String REMINDER_DUE_AT = "reminderDueAt";
     /** On a connection: when the last reconnect link for it was issued (a reminder says whether one was since). */
     public static final String LAST_LINK_ISSUED_AT = "lastLinkIssuedAt";
-    public static final String PASS_FROM = "passFrom";
-    public static final String PASS_TO = "passTo";
-    public static final String PASS_STEP = "passStep";
-    public static final String PASS_CURSOR = "passCursor";
-    public static final String LAST_PASS_END = "lastPassEnd";
-    public static final String LEASE_UNTIL = "leaseUntil";
+
     public static final String STARTED_AT = "startedAt";
     public static final String BROKEN_AFTER = "brokenAfter";
     public static final String FLAGGED_AFTER = "flaggedAfter";

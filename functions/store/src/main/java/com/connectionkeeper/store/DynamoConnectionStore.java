@@ -92,8 +92,13 @@ public final class DynamoConnectionStore implements ConnectionStore {
         }
         if (c.status() == ConnectionStatus.BROKEN) {
             u.setIfAbsent(BROKEN_SINCE, UpdateBuilder.s(Watermark.timeKey(c.brokenAt())));
+            // enters the reminder run's due index (a connection broken before reminders existed, at its next write)
+            u.setIfAbsent(Attributes.REMINDER_DUE_AT, UpdateBuilder.s(Watermark.timeKey(c.brokenAt())));
         } else if (c.status() != null) {
             u.remove(BROKEN_SINCE);
+            // fixed or deleted: out of the reminder run's index, and a later break starts its reminders again
+            u.remove(Attributes.REMINDER_DUE_AT).remove(Attributes.REMINDER_STEP).remove(Attributes.REMINDER_FOR)
+                    .remove(Attributes.REMINDED_AT);
         }
         if (c.observed() != null) {
             Observed o = c.observed();

@@ -37,8 +37,6 @@ public final class Keys {
     static final String LEASE_SK = "LEASE";
     /** The sweep's pass in progress. */
     static final String PASS_SK = "PASS";
-    /** The reminder run's pass, in the sweep's partition. */
-    static final String REMINDER_PASS_SK = "REMINDER_PASS";
     /** sweepOrder prefix of a user never verified: sorts before every timestamp. */
     static final String NEVER_VERIFIED = "!";
 

@@ -2,31 +2,30 @@ package com.connectionkeeper.core.reminders;
 
 import com.connectionkeeper.core.model.Watermark;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
 
 /**
- * The scheduled reminder run: for each step of the cadence, the broken connections whose step fell due since the
- * last pass — found by range on the status index, never a scan — and one conditional claim each. The claim's write
- * reaches the table's stream, where the lifecycle function publishes {@code Connection Reconnect Reminder}. Paged
- * and resumable: progress is saved after every page, a run that runs out of time leaves the pass open for the next.
+ * The scheduled reminder run: the broken connections whose next step may be due — read from a sparse due-time index
+ * page by page, never a scan — each either gets the latest step now due (one conditional claim that also moves its
+ * due time to the next step) or, not due yet or already sent, its due time moved on. A connection that broke long
+ * before it was recorded (a late webhook, the sweep finding it broken for days) gets the latest step due at once.
+ * Every connection read leaves the range the run reads, so a run that stops at its deadline needs no saved place:
+ * the next one reads what is left. The claim's write reaches the table's stream, where the lifecycle function
+ * publishes {@code Connection Reconnect Reminder}.
  */
 public final class ReminderRun {
+    /** The due time of a connection whose reminders are all sent: beyond every run, yet in the index. */
+    public static final Instant NEVER = Watermark.MAX_TIME;
     private final ReminderStore store;
     private final ReminderCadence cadence;
     private final Clock clock;
     private final int pageSize;
-    private final Duration lease;
 
-    /** What a run did. */
-    public record Summary(boolean ran, boolean finished, int claimed, int candidates, int pages) {
-        static Summary skipped() {
-            return new Summary(false, false, 0, 0, 0);
-        }
+    /** What a run did: whether it read everything due, steps claimed, connections read, pages read. */
+    public record Summary(boolean finished, int claimed, int candidates, int pages) {
     }
 
-    public ReminderRun(ReminderStore store, ReminderCadence cadence, Clock clock, int pageSize, Duration lease) {
+    public ReminderRun(ReminderStore store, ReminderCadence cadence, Clock clock, int pageSize) {
         if (pageSize < 1) {
             throw new IllegalArgumentException("page size must be positive");
         }
@@ -34,49 +33,39 @@ public final class ReminderRun {
         this.cadence = cadence;
         this.clock = clock;
         this.pageSize = pageSize;
-        this.lease = lease;
     }
 
-    /** Runs until the pass is done or {@code deadline} passes (then the pass stays open, with its progress). */
-    public Summary run(String owner, Instant deadline) {
+    /** Runs until nothing due is left or {@code deadline} passes. */
+    public Summary run(Instant deadline) {
         Instant now = clock.instant();
-        Optional<ReminderPass> opened = store.open(now, owner, now.plus(lease));
-        if (opened.isEmpty()) {
-            return Summary.skipped();
-        }
-        ReminderPass pass = opened.get();
         int claimed = 0;
         int candidates = 0;
         int pages = 0;
-        int step = pass.step() == 0 ? cadence.maxSteps() : pass.step();
-        String cursor = pass.step() == 0 ? null : pass.cursor();
-        for (; step >= 1; step--, cursor = null) {
-            Duration offset = cadence.offset(step);
-            Instant after = pass.from() == null ? Watermark.MIN_TIME : pass.from().minus(offset);
-            Instant upTo = pass.to().minus(offset);
-            if (!upTo.isAfter(after)) {
-                continue;
+        String cursor = null;
+        do {
+            if (!clock.instant().isBefore(deadline)) {
+                return new Summary(false, claimed, candidates, pages);
             }
-            do {
-                if (!clock.instant().isBefore(deadline)) {
-                    store.save(pass.at(step, cursor));
-                    return new Summary(true, false, claimed, candidates, pages);
-                }
-                ReminderStore.Page page = store.broken(after, upTo, cursor, pageSize);
-                pages++;
-                for (ReminderStore.Broken b : page.items()) {
-                    candidates++;
-                    if (store.claim(b.userId(), b.connectionId(), b.brokenSince(), step, now)) {
+            ReminderStore.Page page = store.due(now, cursor, pageSize);
+            pages++;
+            for (ReminderStore.Due d : page.items()) {
+                candidates++;
+                int due = cadence.dueStep(d.brokenSince(), now);
+                if (due > d.step()) {
+                    if (store.claim(d.userId(), d.connectionId(), d.brokenSince(), due, now, next(d, due))) {
                         claimed++;
                     }
+                } else {
+                    store.reschedule(d.userId(), d.connectionId(), d.brokenSince(), next(d, Math.max(due, d.step())));
                 }
-                cursor = page.next();
-                if (cursor != null) {
-                    store.save(pass.at(step, cursor));
-                }
-            } while (cursor != null);
-        }
-        store.close(pass);
-        return new Summary(true, true, claimed, candidates, pages);
+            }
+            cursor = page.next();
+        } while (cursor != null);
+        return new Summary(true, claimed, candidates, pages);
+    }
+
+    /** When the step after {@code step} is due; {@link #NEVER} after the last. */
+    private Instant next(ReminderStore.Due d, int step) {
+        return step >= cadence.maxSteps() ? NEVER : cadence.dueAt(d.brokenSince(), step + 1);
     }
 }
