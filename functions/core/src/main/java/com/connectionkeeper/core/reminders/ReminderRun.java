@@ -52,7 +52,10 @@ public final class ReminderRun {
                 candidates++;
                 int due = cadence.dueStep(d.brokenSince(), now);
                 if (due > d.step()) {
-                    if (store.claim(d.userId(), d.connectionId(), d.brokenSince(), due, now, next(d, due))) {
+                    // recorded at the write's own time: a link issued earlier in this run counts for this reminder
+                    // only, not again for the next
+                    if (store.claim(d.userId(), d.connectionId(), d.brokenSince(), due, clock.instant(),
+                            next(d, due))) {
                         claimed++;
                     }
                 } else {
