@@ -11,6 +11,7 @@
 #                                    the sweep's peak heap per user count, a JVM per count → sweep-heap-results.md
 #   dev/bench/run.sh ratelimit       the SnapTrade gateway's shared rate limit → ratelimit-results.md
 #   dev/bench/run.sh reminders       one reminder run over 10,000 and 100,000 broken connections → reminder-results.md
+#   dev/bench/run.sh lifecycle       the stream handler: events per record, PutEvents calls per batch → lifecycle-results.md
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
@@ -24,7 +25,8 @@ case "$bench" in
   sweep-heap) main=com.connectionkeeper.sweep.SweepHeapBench ;;
   ratelimit) main=com.connectionkeeper.snaptrade.RateLimitBench ;;
   reminders) main=com.connectionkeeper.reminders.ReminderBench ;;
-  *) echo "usage: dev/bench/run.sh [webhook|cold-start|worst-case|sweep|sweep-heap|ratelimit|reminders] [options]" >&2; exit 2 ;;
+  lifecycle) main=com.connectionkeeper.lifecycle.LifecycleBench ;;
+  *) echo "usage: dev/bench/run.sh [webhook|cold-start|worst-case|sweep|sweep-heap|ratelimit|reminders|lifecycle] [options]" >&2; exit 2 ;;
 esac
 shift $(( $# > 0 ? 1 : 0 ))
 
