@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.connectionkeeper.core.model.Watermark;
 import com.connectionkeeper.simulator.Endpoint;
+import com.connectionkeeper.store.Attributes;
 import com.connectionkeeper.testkit.Integration;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
@@ -21,6 +23,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * One caller cannot spend everyone's SnapTrade budget: a still-valid link for the same connection and options is
@@ -82,6 +85,27 @@ class LinkFloodTest {
         }
         assertEquals(1, issuedHistory(), "one history item");
         assertEquals(1, api.items("alice", "LINK#").size(), "one link (state) kept");
+    }
+
+    /** The connection remembers its newest link, for its next reminder ("a link was issued since"). */
+    @Test
+    void aMintedLinkStampsTheConnectionNeverBackwards() {
+        Instant before = api.clock.instant();
+        assertEquals(200, link("{\"force\":true}").getStatusCode());
+        String first = connectionItem().get(Attributes.LAST_LINK_ISSUED_AT).s();
+        assertTrue(Watermark.timeKey(before).compareTo(first) <= 0
+                && first.compareTo(Watermark.timeKey(api.clock.instant())) <= 0, first);
+        api.clock.advance(Duration.ofMinutes(20));
+        assertEquals(200, link("{\"force\":true,\"redirectUrl\":\"" + LocalApi.APP_RETURN + "\"}")
+                .getStatusCode());
+        assertTrue(first.compareTo(connectionItem().get(Attributes.LAST_LINK_ISSUED_AT).s()) < 0,
+                "the newer link's time");
+    }
+
+    private Map<String, AttributeValue> connectionItem() {
+        List<Map<String, AttributeValue>> items = api.items("alice", "CONN#");
+        assertEquals(1, items.size());
+        return items.get(0);
     }
 
     @Test

@@ -1,17 +1,9 @@
 package com.connectionkeeper.lifecycle;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.connectionkeeper.testkit.Integration;
-import com.connectionkeeper.testkit.RepoPaths;
+import com.connectionkeeper.testkit.LambdaZip;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,26 +12,11 @@ import org.junit.jupiter.api.Test;
  */
 @Integration
 class ArtifactIT {
-    private static final Path ZIP = RepoPaths.root().resolve("functions/lifecycle/target/lifecycle.zip");
-
     @Test
     void theZipIsWhereTheTemplateSaysAndCarriesOnlyWhatTheFunctionUses() throws IOException {
-        assertTrue(Files.readString(RepoPaths.template())
-                .contains("CodeUri: functions/lifecycle/target/lifecycle.zip"));
-        try (ZipFile zip = new ZipFile(ZIP.toFile())) {
-            assertTrue(zip.getEntry("com/connectionkeeper/lifecycle/LifecycleHandler.class") != null,
-                    "handler at root");
-            assertTrue(zip.stream().anyMatch(e -> e.getName().matches("lib/eventbridge-.*\\.jar")));
-            assertTrue(zip.stream().anyMatch(e -> e.getName().matches("lib/url-connection-client-.*\\.jar")));
-            List<String> forbidden = zip.stream().map(ZipEntry::getName)
-                    .map(n -> n.toLowerCase(Locale.ROOT))
-                    .filter(n -> n.startsWith("lib/") && (n.contains("snaptrade") || n.contains("okhttp")
-                            || n.contains("gson") || n.contains("kotlin") || n.contains("apache-client")
-                            || n.contains("apache5-client") || n.contains("netty") || n.contains("testkit")
-                            || n.contains("junit") || n.contains("jackson-databind")))
-                    .toList();
-            assertEquals(List.of(), forbidden);
-        }
-        assertTrue(Files.size(ZIP) <= 12_000_000, "lifecycle.zip is " + Files.size(ZIP) + " bytes");
+        LambdaZip.assertLayout("lifecycle", "com/connectionkeeper/lifecycle/LifecycleHandler.class",
+                List.of("lib/eventbridge-.*\\.jar", "lib/url-connection-client-.*\\.jar"),
+                List.of("snaptrade", "okhttp", "gson", "kotlin", "apache-client", "apache5-client", "netty",
+                        "testkit", "junit", "jackson-databind"), 12_000_000);
     }
 }
