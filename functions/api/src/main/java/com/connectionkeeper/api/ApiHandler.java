@@ -32,11 +32,6 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
         this.api = api;
     }
 
-    /** The production wiring from environment variables (tests use it with the simulator's and dynalite's addresses). */
-    public static Api fromEnvironment(Map<String, String> env, Clock clock) {
-        return fromConfig(new EnvironmentConfig(env), clock);
-    }
-
     /** The production wiring: store, gateway and settings, all from one {@link Config}. */
     public static Api fromConfig(Config config, Clock clock) {
         return over(DynamoStores.fromConfig(config), config, clock);

@@ -4,10 +4,8 @@ import com.connectionkeeper.accounts.ReturnUrlAllowList;
 import com.connectionkeeper.api.token.ReturnOutcomeSigner;
 import com.connectionkeeper.api.token.ReturnStateCodec;
 import com.connectionkeeper.core.config.Config;
-import com.connectionkeeper.core.config.EnvironmentConfig;
 import com.connectionkeeper.core.config.EnvironmentVariables;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -38,11 +36,6 @@ record ApiSettings(Access access, ReturnUrlAllowList allowList, ReturnStateCodec
     static final String ENV_LINKS_PER_WINDOW = "RECONNECT_LINKS_PER_WINDOW";
     static final String ENV_LINK_WINDOW_SECONDS = "RECONNECT_LINK_WINDOW_SECONDS";
     static final String LANDING_PATH = "/reconnect/return";
-
-    /** From environment variables (tests, local runs): see {@link #from(Config)}. */
-    static ApiSettings fromEnvironment(Map<String, String> variables) {
-        return from(new EnvironmentConfig(variables));
-    }
 
     /** From the function's configuration: the state and outcome keys are secrets, the rest plain settings. */
     static ApiSettings from(Config config) {

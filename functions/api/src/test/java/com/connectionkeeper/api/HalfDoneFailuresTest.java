@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.connectionkeeper.core.config.EnvironmentConfig;
 import com.connectionkeeper.core.ingest.WebhookIngestion;
 import com.connectionkeeper.core.model.EventType;
 import com.connectionkeeper.core.model.WebhookEvent;
@@ -47,8 +48,8 @@ class HalfDoneFailuresTest {
         api = new LocalApi(UnaryOperator.identity(), Map.of("SNAPTRADE_READ_TIMEOUT_SECONDS", "1"));
         FailingStore.Ports ports = FailingStore.over(api.ports());
         control = ports.control();
-        gateway = SnapTradeSdkGateway.create(SnapTradeSettings.fromEnvironment(api.env));
-        ApiSettings settings = ApiSettings.fromEnvironment(api.env);
+        gateway = SnapTradeSdkGateway.create(SnapTradeSettings.from(new EnvironmentConfig(api.env)));
+        ApiSettings settings = ApiSettings.from(new EnvironmentConfig(api.env));
         handler = new ApiHandler(new Api(
                 new UserService(ports.state(), ports.secrets(), ports.accounts(), ports.sweep(), gateway, api.clock),
                 new ReconnectService(ports.state(), ports.secrets(), ports.accounts(), gateway, settings, api.clock),

@@ -100,7 +100,7 @@ final class LocalApi implements AutoCloseable {
         e.put(ApiSettings.ENV_LANDING_URL, LANDING);
         e.putAll(extraEnv);
         this.env = Map.copyOf(e);
-        this.handler = new ApiHandler(ApiHandler.fromEnvironment(env, clock));
+        this.handler = new ApiHandler(ApiHandler.fromConfig(new EnvironmentConfig(env), clock));
     }
 
     static APIGatewayV2HTTPEvent event(String fixture) {
@@ -172,7 +172,7 @@ final class LocalApi implements AutoCloseable {
     void reconfigure(Map<String, String> changes) {
         Map<String, String> e = new HashMap<>(env);
         e.putAll(changes);
-        handler = new ApiHandler(ApiHandler.fromEnvironment(e, clock));
+        handler = new ApiHandler(ApiHandler.fromConfig(new EnvironmentConfig(e), clock));
     }
 
     /** The table's adapters, one for each port the API's services take (for a proxy over them, see FailingStore). */
@@ -185,8 +185,8 @@ final class LocalApi implements AutoCloseable {
      * and AccountStore wrapping {@link #ports}, e.g. one that fails on a chosen write); users as usual.
      */
     void useReconnectStore(Object reconnectStore) {
-        ApiSettings settings = ApiSettings.fromEnvironment(env);
-        SnapTradeGateway gateway = SnapTradeSdkGateway.create(SnapTradeSettings.fromEnvironment(env));
+        ApiSettings settings = ApiSettings.from(new EnvironmentConfig(env));
+        SnapTradeGateway gateway = SnapTradeSdkGateway.create(SnapTradeSettings.from(new EnvironmentConfig(env)));
         handler = new ApiHandler(new Api(new UserService(connections, secrets, accounts, sweepQueue, gateway, clock),
                 new ReconnectService((ConnectionStore) reconnectStore, (SecretStore) reconnectStore,
                         (AccountStore) reconnectStore, gateway, settings, clock), settings.access()));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.connectionkeeper.core.config.EnvironmentConfig;
 import com.connectionkeeper.testkit.Integration;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -166,16 +167,16 @@ class ReturnOutcomeSignatureTest extends AliceWithOneConnection {
     @Test
     void aReturnOutcomeKeyShorterThan32CharactersOrEqualToTheStateKeyIsRefusedAtStartup() {
         IllegalStateException tooShort = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
-                () -> ApiSettings.fromEnvironment(Map.of("RECONNECT_STATE_KEY", LocalApi.STATE_KEY,
-                        "RETURN_OUTCOME_KEY", "only-31-characters-long-0123456")));
+                () -> ApiSettings.from(new EnvironmentConfig(Map.of("RECONNECT_STATE_KEY", LocalApi.STATE_KEY,
+                        "RETURN_OUTCOME_KEY", "only-31-characters-long-0123456"))));
         assertEquals("RETURN_OUTCOME_KEY must be at least 32 characters (got 31); leave it empty to derive the "
                 + "outcome key from RECONNECT_STATE_KEY", tooShort.getMessage());
         IllegalStateException same = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
-                () -> ApiSettings.fromEnvironment(Map.of("RECONNECT_STATE_KEY", LocalApi.STATE_KEY,
-                        "RETURN_OUTCOME_KEY", LocalApi.STATE_KEY)));
+                () -> ApiSettings.from(new EnvironmentConfig(Map.of("RECONNECT_STATE_KEY", LocalApi.STATE_KEY,
+                        "RETURN_OUTCOME_KEY", LocalApi.STATE_KEY))));
         assertEquals("RETURN_OUTCOME_KEY must differ from RECONNECT_STATE_KEY: the app holding it could sign "
                 + "reconnect states", same.getMessage());
-        assertTrue(ApiSettings.fromEnvironment(Map.of("RECONNECT_STATE_KEY", LocalApi.STATE_KEY,
-                "RETURN_OUTCOME_KEY", "exactly-32-characters-long-01234")) != null, "32 is enough");
+        assertTrue(ApiSettings.from(new EnvironmentConfig(Map.of("RECONNECT_STATE_KEY", LocalApi.STATE_KEY,
+                "RETURN_OUTCOME_KEY", "exactly-32-characters-long-01234"))) != null, "32 is enough");
     }
 }

@@ -1,10 +1,8 @@
 package com.connectionkeeper.snaptrade;
 
 import com.connectionkeeper.core.config.Config;
-import com.connectionkeeper.core.config.EnvironmentConfig;
 import com.connectionkeeper.core.config.EnvironmentVariables;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -69,11 +67,6 @@ public record SnapTradeSettings(String clientId, String consumerKey, String base
         return new SnapTradeSettings(clientId, consumerKey, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
                 DEFAULT_READ_TIMEOUT, DEFAULT_WRITE_TIMEOUT, DEFAULT_REQUESTS_PER_MINUTE, MINUTE,
                 DEFAULT_RETRY_BUDGET, DEFAULT_INITIAL_BACKOFF, DEFAULT_MAX_BACKOFF);
-    }
-
-    /** From environment variables (tests, local runs): see {@link #from(Config)}. */
-    public static SnapTradeSettings fromEnvironment(Map<String, String> variables) {
-        return from(new EnvironmentConfig(variables));
     }
 
     /**

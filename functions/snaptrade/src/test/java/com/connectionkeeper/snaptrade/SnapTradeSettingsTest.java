@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.connectionkeeper.core.config.EnvironmentConfig;
 import java.time.Duration;
 import java.util.Map;
 import okhttp3.OkHttpClient;
@@ -17,7 +18,7 @@ class SnapTradeSettingsTest {
 
     @Test
     void defaultsStayBelowSnapTradesLimitAndBoundEveryWait() {
-        SnapTradeSettings settings = SnapTradeSettings.fromEnvironment(REQUIRED);
+        SnapTradeSettings settings = SnapTradeSettings.from(new EnvironmentConfig(REQUIRED));
         assertEquals("https://api.snaptrade.com/api/v1", settings.baseUrl());
         assertEquals(200, settings.requestsPerWindow());
         assertEquals(Duration.ofMinutes(1), settings.window());
@@ -27,11 +28,11 @@ class SnapTradeSettingsTest {
 
     @Test
     void optionalVariablesOverrideTheDefaults() {
-        SnapTradeSettings settings = SnapTradeSettings.fromEnvironment(Map.of(
+        SnapTradeSettings settings = SnapTradeSettings.from(new EnvironmentConfig(Map.of(
                 "SNAPTRADE_CLIENT_ID", "CLIENT", "SNAPTRADE_CONSUMER_KEY", "settings-test-key",
                 "SNAPTRADE_BASE_URL", "http://127.0.0.1:9/api/v1", "SNAPTRADE_REQUESTS_PER_MINUTE", " 120 ",
                 "SNAPTRADE_RETRY_BUDGET_SECONDS", "8", "SNAPTRADE_CONNECT_TIMEOUT_SECONDS", "2",
-                "SNAPTRADE_READ_TIMEOUT_SECONDS", "4", "SNAPTRADE_WRITE_TIMEOUT_SECONDS", "3"));
+                "SNAPTRADE_READ_TIMEOUT_SECONDS", "4", "SNAPTRADE_WRITE_TIMEOUT_SECONDS", "3")));
         assertEquals("http://127.0.0.1:9/api/v1", settings.baseUrl());
         assertEquals(120, settings.requestsPerWindow());
         assertEquals(Duration.ofSeconds(8), settings.retryBudget());
@@ -43,27 +44,27 @@ class SnapTradeSettingsTest {
     @Test
     void aMissingCredentialOrABadNumberNamesTheVariable() {
         IllegalStateException missing = assertThrows(IllegalStateException.class,
-                () -> SnapTradeSettings.fromEnvironment(Map.of("SNAPTRADE_CLIENT_ID", "CLIENT")));
+                () -> SnapTradeSettings.from(new EnvironmentConfig(Map.of("SNAPTRADE_CLIENT_ID", "CLIENT"))));
         assertTrue(missing.getMessage().contains("SNAPTRADE_CONSUMER_KEY"));
         for (String bad : new String[] {"0", "-5", "fast"}) {
             Map<String, String> env = new java.util.HashMap<>(REQUIRED);
             env.put("SNAPTRADE_REQUESTS_PER_MINUTE", bad);
             IllegalStateException e = assertThrows(IllegalStateException.class,
-                    () -> SnapTradeSettings.fromEnvironment(env));
+                    () -> SnapTradeSettings.from(new EnvironmentConfig(env)));
             assertTrue(e.getMessage().contains("SNAPTRADE_REQUESTS_PER_MINUTE"));
         }
     }
 
     @Test
     void theConsumerKeyIsNeverPrinted() {
-        String text = SnapTradeSettings.fromEnvironment(REQUIRED).toString();
+        String text = SnapTradeSettings.from(new EnvironmentConfig(REQUIRED)).toString();
         assertFalse(text.contains("settings-test-key"), text);
         assertTrue(text.contains("CLIENT"));
     }
 
     @Test
     void theSdkClientHasTheTimeoutsAndEveryApiGroupSharesIt() {
-        SnapTradeSettings settings = SnapTradeSettings.fromEnvironment(REQUIRED)
+        SnapTradeSettings settings = SnapTradeSettings.from(new EnvironmentConfig(REQUIRED))
                 .withTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(4), Duration.ofSeconds(5));
         var snaptrade = SnapTradeClients.create(settings);
         OkHttpClient http = snaptrade.connections.getApiClient().getHttpClient();

@@ -30,11 +30,6 @@ public final class SweepHandler implements RequestHandler<ScheduledEvent, Map<St
         this.sweep = sweep;
     }
 
-    /** The production wiring from environment variables (tests, local runs): see {@link #fromConfig}. */
-    public static SweepRun fromEnvironment(Map<String, String> env) {
-        return fromConfig(new EnvironmentConfig(env));
-    }
-
     /** The production wiring: the table, the gateway and the sweep's settings, all from one {@link Config}. */
     public static SweepRun fromConfig(Config config) {
         return over(DynamoStores.fromConfig(config), config);

@@ -1,11 +1,9 @@
 package com.connectionkeeper.sweep;
 
 import com.connectionkeeper.core.config.Config;
-import com.connectionkeeper.core.config.EnvironmentConfig;
 import com.connectionkeeper.core.config.EnvironmentVariables;
 import com.connectionkeeper.core.model.RetryBackoff;
 import java.time.Duration;
-import java.util.Map;
 
 /**
  * A sweep run's budgets: SnapTrade requests it may spend, users it checks at once, and how much remaining Lambda
@@ -43,14 +41,9 @@ public record SweepSettings(int requestsPerRun, int concurrency, Duration safety
     }
 
     /**
-     * From {@value #ENV_REQUESTS_PER_RUN}, {@value #ENV_CONCURRENCY} and {@value #ENV_SUSPECT_STREAK}, with the margin
-     * for the gateway's retries.
+     * The sweep's settings from the function's configuration: {@value #ENV_REQUESTS_PER_RUN},
+     * {@value #ENV_CONCURRENCY} and {@value #ENV_SUSPECT_STREAK}, with the margin for the gateway's retries.
      */
-    public static SweepSettings fromEnvironment(Map<String, String> variables, Duration retryBudget) {
-        return from(new EnvironmentConfig(variables), retryBudget);
-    }
-
-    /** The sweep's settings from the function's configuration (see {@link #fromEnvironment}). */
     public static SweepSettings from(Config config, Duration retryBudget) {
         EnvironmentVariables env = config.settings();
         return new SweepSettings(env.positiveInt(ENV_REQUESTS_PER_RUN, DEFAULT_REQUESTS_PER_RUN),

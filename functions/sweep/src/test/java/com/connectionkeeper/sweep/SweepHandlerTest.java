@@ -51,7 +51,7 @@ class SweepHandlerTest {
         users.forEach(sweep::addConnection);
         sweep.simulator.control().breakConnection(sweep.addConnection("handler-a"));
         ScheduledEvent event = EventLoader.loadScheduledEvent(Fixtures.path("sweep-scheduled.json").toString());
-        SweepHandler handler = new SweepHandler(SweepHandler.fromEnvironment(environment()));
+        SweepHandler handler = new SweepHandler(SweepHandler.fromConfig(new EnvironmentConfig(environment())));
 
         Map<String, Object> summary = handler.handleRequest(event, null);
 
@@ -75,7 +75,7 @@ class SweepHandlerTest {
         sweep.seedUser("late-a");
         sweep.addConnection("late-a");
         ScheduledEvent event = EventLoader.loadScheduledEvent(Fixtures.path("sweep-scheduled.json").toString());
-        SweepHandler handler = new SweepHandler(SweepHandler.fromEnvironment(environment()));
+        SweepHandler handler = new SweepHandler(SweepHandler.fromConfig(new EnvironmentConfig(environment())));
 
         Map<String, Object> summary = handler.handleRequest(event, new FixedContext("late-request", 1_000));
 
@@ -98,7 +98,7 @@ class SweepHandlerTest {
         sweep.simulator.faults().inject(com.connectionkeeper.simulator.Endpoint.LIST_AUTHORIZATIONS,
                 com.connectionkeeper.simulator.Fault.latency(Duration.ofMillis(1500)));
         ScheduledEvent event = EventLoader.loadScheduledEvent(Fixtures.path("sweep-scheduled.json").toString());
-        SweepHandler handler = new SweepHandler(SweepHandler.fromEnvironment(environment()));
+        SweepHandler handler = new SweepHandler(SweepHandler.fromConfig(new EnvironmentConfig(environment())));
         FixedContext context = new FixedContext("same-request-id", 600_000);
 
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
@@ -156,14 +156,14 @@ class SweepHandlerTest {
 
     @Test
     void settingsComeFromTheEnvironmentWithTheMarginOfTheGatewaysRetryBudget() {
-        SweepSettings defaults = SweepSettings.fromEnvironment(Map.of(), Duration.ofSeconds(20));
+        SweepSettings defaults = SweepSettings.from(new EnvironmentConfig(Map.of()), Duration.ofSeconds(20));
         assertEquals(new SweepSettings(150, 8, Duration.ofSeconds(45), 5), defaults);
-        assertEquals(3, SweepSettings.fromEnvironment(Map.of(SweepSettings.ENV_SUSPECT_STREAK, "3"),
+        assertEquals(3, SweepSettings.from(new EnvironmentConfig(Map.of(SweepSettings.ENV_SUSPECT_STREAK, "3")),
                 Duration.ofSeconds(20)).suspectStreak());
-        assertEquals(new SweepSettings(40, 2, Duration.ofSeconds(11)), SweepSettings.fromEnvironment(
-                Map.of(SweepSettings.ENV_REQUESTS_PER_RUN, "40", SweepSettings.ENV_CONCURRENCY, "2"),
+        assertEquals(new SweepSettings(40, 2, Duration.ofSeconds(11)), SweepSettings.from(new EnvironmentConfig(
+                Map.of(SweepSettings.ENV_REQUESTS_PER_RUN, "40", SweepSettings.ENV_CONCURRENCY, "2")),
                 Duration.ofSeconds(3)));
-        assertThrows(IllegalStateException.class, () -> SweepSettings.fromEnvironment(
-                Map.of(SweepSettings.ENV_CONCURRENCY, "0"), Duration.ofSeconds(3)));
+        assertThrows(IllegalStateException.class, () -> SweepSettings.from(new EnvironmentConfig(
+                Map.of(SweepSettings.ENV_CONCURRENCY, "0")), Duration.ofSeconds(3)));
     }
 }
