@@ -1,7 +1,7 @@
 package com.connectionkeeper.api;
 
-import static com.connectionkeeper.api.LocalApi.asJwt;
 import static com.connectionkeeper.api.LocalApi.anonymous;
+import static com.connectionkeeper.api.LocalApi.asJwt;
 import static com.connectionkeeper.api.LocalApi.body;
 import static com.connectionkeeper.api.LocalApi.error;
 import static com.connectionkeeper.api.LocalApi.event;

@@ -30,12 +30,8 @@ import com.connectionkeeper.webhook.WebhookHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLDecoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -374,36 +370,6 @@ final class LocalApi implements AutoCloseable {
     }
 
     // ---- the browser: SnapTrade's portal and our landing ----
-
-    private static final HttpClient BROWSER = HttpClient.newBuilder()
-            .followRedirects(HttpClient.Redirect.NEVER).build();
-
-    /**
-     * Opens the portal page of a link and submits {@code outcome} (SUCCESS, ERROR, ABANDONED, DIFFERENT_ACCOUNT);
-     * returns where the portal sends the browser (our landing with its query).
-     */
-    static String completePortal(String redirectUri, String outcome) {
-        try {
-            HttpResponse<String> page = BROWSER.send(HttpRequest.newBuilder(URI.create(redirectUri)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (page.statusCode() != 200) {
-                throw new AssertionError("portal page: " + page.statusCode() + " " + page.body());
-            }
-            HttpResponse<String> done = BROWSER.send(HttpRequest.newBuilder(URI.create(redirectUri))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString("outcome=" + outcome)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (done.statusCode() != 302) {
-                throw new AssertionError("portal answer: " + done.statusCode() + " " + done.body());
-            }
-            return done.headers().firstValue("location").orElseThrow();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
 
     /** The state token of the most recent link: from the landing URL SnapTrade was given as customRedirect. */
     String lastState() {

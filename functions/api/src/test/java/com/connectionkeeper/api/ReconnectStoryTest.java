@@ -9,6 +9,7 @@ import com.connectionkeeper.core.model.ConnectionState;
 import com.connectionkeeper.core.model.ConnectionStatus;
 import com.connectionkeeper.core.model.Source;
 import com.connectionkeeper.simulator.Endpoint;
+import com.connectionkeeper.simulator.PortalBrowser;
 import com.connectionkeeper.simulator.RecordedRequest;
 import com.connectionkeeper.testkit.Integration;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -77,7 +78,7 @@ class ReconnectStoryTest {
         assertFalse(link.path("sessionId").asText().isEmpty());
 
         // the user completes the portal; the browser is sent to our landing
-        String landing = LocalApi.completePortal(link.path("redirectURI").asText(), "SUCCESS");
+        String landing = PortalBrowser.complete(link.path("redirectURI").asText(), "SUCCESS");
         APIGatewayV2HTTPResponse back = api.landAt(landing);
 
         assertEquals(302, back.getStatusCode(), back.getBody());

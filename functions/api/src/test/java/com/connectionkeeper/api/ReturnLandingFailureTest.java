@@ -8,6 +8,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.connectionkeeper.core.model.ConnectionStatus;
 import com.connectionkeeper.simulator.Endpoint;
 import com.connectionkeeper.simulator.Fault;
+import com.connectionkeeper.simulator.PortalBrowser;
 import com.connectionkeeper.testkit.Integration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -50,7 +51,7 @@ class ReturnLandingFailureTest extends AliceWithOneConnection {
                                                                              String reason, String replayReason) {
         String portal = LocalApi.body(api.reconnectLink("alice", c,
                 "{\"redirectUrl\":\"" + LocalApi.APP_RETURN + "\"}")).path("redirectURI").asText();
-        String landing = LocalApi.completePortal(portal, "SUCCESS"); // repaired at SnapTrade
+        String landing = PortalBrowser.complete(portal, "SUCCESS"); // repaired at SnapTrade
         if (step.equals("snaptrade")) {
             api.simulator.faults().inject(Endpoint.DETAIL_AUTHORIZATION, Fault.serverError(500));
         } else {
@@ -76,7 +77,7 @@ class ReturnLandingFailureTest extends AliceWithOneConnection {
     @Test
     void withoutAnAppUrlAFailedWriteStillShowsTheOutcomePage() {
         String portal = LocalApi.body(api.reconnectLink("alice", c, null)).path("redirectURI").asText();
-        String landing = LocalApi.completePortal(portal, "SUCCESS");
+        String landing = PortalBrowser.complete(portal, "SUCCESS");
         api.useReconnectStore(FailingStore.failing(api.ports(), "applyToConnection", 1));
 
         APIGatewayV2HTTPResponse r = api.landAt(landing);
@@ -92,7 +93,7 @@ class ReturnLandingFailureTest extends AliceWithOneConnection {
     void anAbandonedPortalWhoseReturnCannotBeRecordedStillGoesBackToTheApp() {
         String portal = LocalApi.body(api.reconnectLink("alice", c,
                 "{\"redirectUrl\":\"" + LocalApi.APP_RETURN + "\"}")).path("redirectURI").asText();
-        String landing = LocalApi.completePortal(portal, "ABANDONED");
+        String landing = PortalBrowser.complete(portal, "ABANDONED");
         api.useReconnectStore(FailingStore.failing(api.ports(), "recordHistory", 1));
 
         APIGatewayV2HTTPResponse r = api.landAt(landing);

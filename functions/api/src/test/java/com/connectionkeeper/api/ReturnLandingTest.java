@@ -17,6 +17,7 @@ import com.connectionkeeper.core.model.HistoryEntry;
 import com.connectionkeeper.core.model.Source;
 import com.connectionkeeper.simulator.Endpoint;
 import com.connectionkeeper.simulator.Fault;
+import com.connectionkeeper.simulator.PortalBrowser;
 import com.connectionkeeper.testkit.Integration;
 import java.time.Duration;
 import java.time.Instant;
@@ -87,7 +88,7 @@ class ReturnLandingTest extends AliceWithOneConnection {
         String portal = linkBackToTheApp();
         ReturnState state = stateOf(api.lastState());
 
-        String landing = LocalApi.completePortal(portal, "SUCCESS");
+        String landing = PortalBrowser.complete(portal, "SUCCESS");
         APIGatewayV2HTTPResponse r = api.landAt(landing);
 
         assertEquals(302, r.getStatusCode(), r.getBody());
@@ -152,7 +153,7 @@ class ReturnLandingTest extends AliceWithOneConnection {
     void withoutAnAppUrlTheLandingShowsTheOutcomeItself() {
         String portal = link(null);
 
-        APIGatewayV2HTTPResponse r = api.landAt(LocalApi.completePortal(portal, "SUCCESS"));
+        APIGatewayV2HTTPResponse r = api.landAt(PortalBrowser.complete(portal, "SUCCESS"));
 
         assertEquals(200, r.getStatusCode(), r.getBody());
         assertNull(r.getHeaders().get("location"));
@@ -168,7 +169,7 @@ class ReturnLandingTest extends AliceWithOneConnection {
         String portal = linkBackToTheApp();
         var connectionBefore = api.items("alice", "CONN#");
 
-        APIGatewayV2HTTPResponse r = api.landAt(LocalApi.completePortal(portal, "ABANDONED"));
+        APIGatewayV2HTTPResponse r = api.landAt(PortalBrowser.complete(portal, "ABANDONED"));
 
         assertEquals(302, r.getStatusCode());
         assertEquals(LocalApi.APP_RETURN + "?status=ABANDONED&connectionId=" + c,
@@ -180,7 +181,7 @@ class ReturnLandingTest extends AliceWithOneConnection {
 
     @Test
     void anAbandonedPortalWithoutAnAppUrlSaysSo() {
-        APIGatewayV2HTTPResponse r = api.landAt(LocalApi.completePortal(link(null), "ABANDONED"));
+        APIGatewayV2HTTPResponse r = api.landAt(PortalBrowser.complete(link(null), "ABANDONED"));
 
         assertEquals(200, r.getStatusCode());
         assertTrue(r.getBody().contains("the portal was closed before finishing"), r.getBody());
@@ -192,7 +193,7 @@ class ReturnLandingTest extends AliceWithOneConnection {
         String portal = linkBackToTheApp();
         var connectionBefore = api.items("alice", "CONN#");
 
-        APIGatewayV2HTTPResponse r = api.landAt(LocalApi.completePortal(portal, "DIFFERENT_ACCOUNT"));
+        APIGatewayV2HTTPResponse r = api.landAt(PortalBrowser.complete(portal, "DIFFERENT_ACCOUNT"));
 
         assertEquals(302, r.getStatusCode());
         assertEquals(LocalApi.APP_RETURN + "?status=ERROR&connectionId=" + c,
@@ -233,7 +234,7 @@ class ReturnLandingTest extends AliceWithOneConnection {
     @Test
     void successSnapTradeCannotConfirmNowIsReportedUnverifiedAndChangesNoConnection() {
         String portal = linkBackToTheApp();
-        String landing = LocalApi.completePortal(portal, "SUCCESS");
+        String landing = PortalBrowser.complete(portal, "SUCCESS");
         api.simulator.faults().inject(Endpoint.DETAIL_AUTHORIZATION, Fault.malformedJson());
         var connectionBefore = api.items("alice", "CONN#");
 
@@ -279,7 +280,7 @@ class ReturnLandingTest extends AliceWithOneConnection {
 
     @Test
     void aReplayedStateGetsTheRecordedOutcomeAgainWithoutSnapTradeAndChangesNothing() {
-        String landing = LocalApi.completePortal(linkBackToTheApp(), "SUCCESS");
+        String landing = PortalBrowser.complete(linkBackToTheApp(), "SUCCESS");
         APIGatewayV2HTTPResponse first = api.landAt(landing);
         assertEquals(302, first.getStatusCode());
         var before = api.snapshot();
@@ -301,7 +302,7 @@ class ReturnLandingTest extends AliceWithOneConnection {
 
     @Test
     void aReplayedStateWithoutAnAppUrlShowsTheRecordedOutcomeAgain() {
-        String landing = LocalApi.completePortal(link(null), "ABANDONED");
+        String landing = PortalBrowser.complete(link(null), "ABANDONED");
         assertEquals(200, api.landAt(landing).getStatusCode());
         var before = api.snapshot();
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.connectionkeeper.core.config.EnvironmentConfig;
+import com.connectionkeeper.simulator.PortalBrowser;
 import com.connectionkeeper.testkit.Integration;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -70,7 +71,7 @@ class ReturnOutcomeSignatureTest extends AliceWithOneConnection {
     void aRealLandingRedirectCarriesASignatureTheAppCanVerifyFromItsStateKey() {
         APIGatewayV2HTTPResponse link = api.reconnectLink("alice", c,
                 "{\"redirectUrl\":\"" + LocalApi.APP_RETURN + "?tab=brokerages\"}");
-        String landing = LocalApi.completePortal(LocalApi.body(link).path("redirectURI").asText(), "SUCCESS");
+        String landing = PortalBrowser.complete(LocalApi.body(link).path("redirectURI").asText(), "SUCCESS");
         long before = api.clock.instant().getEpochSecond();
 
         APIGatewayV2HTTPResponse r = api.landAt(landing);

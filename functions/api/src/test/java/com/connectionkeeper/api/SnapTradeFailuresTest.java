@@ -12,6 +12,7 @@ import com.connectionkeeper.core.config.EnvironmentConfig;
 import com.connectionkeeper.core.model.ConnectionStatus;
 import com.connectionkeeper.simulator.Endpoint;
 import com.connectionkeeper.simulator.Fault;
+import com.connectionkeeper.simulator.PortalBrowser;
 import com.connectionkeeper.testkit.Integration;
 import java.time.Duration;
 import java.util.List;
@@ -208,7 +209,7 @@ class SnapTradeFailuresTest {
     void snapTradeFailingAtTheLandingLeavesTheConnectionForTheWebhookOrTheSweep() {
         APIGatewayV2HTTPResponse link = api.reconnectLink("alice", brokenTrade,
                 "{\"redirectUrl\":\"" + LocalApi.APP_RETURN + "\"}");
-        String landing = LocalApi.completePortal(body(link).path("redirectURI").asText(), "SUCCESS");
+        String landing = PortalBrowser.complete(body(link).path("redirectURI").asText(), "SUCCESS");
         api.simulator.faults().inject(Endpoint.DETAIL_AUTHORIZATION, Fault.rateLimited(Duration.ofSeconds(30)));
         var connectionBefore = api.items("alice", "CONN#");
 

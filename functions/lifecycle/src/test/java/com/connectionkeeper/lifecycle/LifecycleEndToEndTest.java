@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent.DynamodbStreamRecord;
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
@@ -18,6 +18,7 @@ import com.connectionkeeper.core.ingest.WebhookIngestion;
 import com.connectionkeeper.core.lifecycle.Announcer;
 import com.connectionkeeper.eventbus.EventBridgePublisher;
 import com.connectionkeeper.signature.WebhookVerifier;
+import com.connectionkeeper.simulator.PortalBrowser;
 import com.connectionkeeper.simulator.SimulatorConfig;
 import com.connectionkeeper.simulator.SnapTradeSimulator;
 import com.connectionkeeper.simulator.WebhookDelivery;
@@ -41,9 +42,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLDecoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -78,8 +76,6 @@ class LifecycleEndToEndTest {
     private static final String APP_RETURN = "https://app.example.com/connections/done";
     private static final String LANDING = "https://api.example.com/reconnect/return";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient BROWSER = HttpClient.newBuilder()
-            .followRedirects(HttpClient.Redirect.NEVER).build();
 
     private SnapTradeSimulator simulator;
     private StreamCapture capture;
@@ -178,7 +174,7 @@ class LifecycleEndToEndTest {
                 JSON.createObjectNode().put("redirectUrl", APP_RETURN).toString()), null);
         assertEquals(200, linkResponse.getStatusCode(), linkResponse.getBody());
         assertEquals(List.of(), streamToBus(), "minting a link changes no status");
-        String landing = completePortal(body(linkResponse).path("redirectURI").asText(), "SUCCESS");
+        String landing = PortalBrowser.complete(body(linkResponse).path("redirectURI").asText(), "SUCCESS");
         assertTrue(landing.startsWith(LANDING + "?"), landing);
         APIGatewayV2HTTPEvent land = EventLoader.loadApiGatewayHttpEvent(
                 Fixtures.path("api-reconnect-return.json").toString());
@@ -359,26 +355,6 @@ class LifecycleEndToEndTest {
             return JSON.readTree(response.getBody());
         } catch (IOException e) {
             throw new AssertionError("body is not JSON: " + response.getBody(), e);
-        }
-    }
-
-    /** The simulator's portal: opens the page, submits the outcome; where it sends the browser. */
-    private static String completePortal(String redirectUri, String outcome) {
-        try {
-            HttpResponse<String> page = BROWSER.send(HttpRequest.newBuilder(URI.create(redirectUri)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertEquals(200, page.statusCode(), page.body());
-            HttpResponse<String> done = BROWSER.send(HttpRequest.newBuilder(URI.create(redirectUri))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString("outcome=" + outcome)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertEquals(302, done.statusCode(), done.body());
-            return done.headers().firstValue("location").orElseThrow();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
         }
     }
 
