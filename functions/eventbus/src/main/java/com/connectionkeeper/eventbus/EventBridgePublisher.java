@@ -125,7 +125,7 @@ public final class EventBridgePublisher implements EventPublisher {
         return lost;
     }
 
-    /** One PutEvents call: retryable failures go to {@code again}, the others to {@code failed}. */
+    /** One PutEvents call: retryable failures go to {@code again}, the others to {@code lost}. */
     private void send(List<LifecycleEvent> chunk, List<LifecycleEvent> again, List<LifecycleEvent> lost, int round) {
         List<PutEventsRequestEntry> entries = new ArrayList<>(chunk.size());
         for (LifecycleEvent e : chunk) {

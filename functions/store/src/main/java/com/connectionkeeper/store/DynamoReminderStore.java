@@ -47,9 +47,7 @@ public final class DynamoReminderStore implements ReminderStore {
                 .expressionAttributeValues(Map.of(":e", CONNECTION,
                         ":to", AttributeValue.fromS(Watermark.timeKey(upTo))));
         if (cursor != null) {
-            List<String> p = Positions.decode(cursor);
-            query.exclusiveStartKey(Map.of(ENTITY, CONNECTION, REMINDER_DUE_AT, AttributeValue.fromS(p.get(0)),
-                    Keys.PK, AttributeValue.fromS(p.get(1)), Keys.SK, AttributeValue.fromS(p.get(2))));
+            query.exclusiveStartKey(Positions.startKey(ENTITY, CONNECTION, REMINDER_DUE_AT, cursor));
         }
         QueryResponse response = table.indexPage(query, BY_REMINDER_DUE_INDEX, limit);
         List<Due> items = new ArrayList<>(response.count());
@@ -64,8 +62,7 @@ public final class DynamoReminderStore implements ReminderStore {
                     sameBreak && step != null ? Integer.parseInt(step.n()) : 0, time(item, REMINDER_DUE_AT)));
         }
         Map<String, AttributeValue> last = response.lastEvaluatedKey();
-        String next = last == null || last.isEmpty() ? null : Positions.encode(last.get(REMINDER_DUE_AT).s(),
-                last.get(Keys.PK).s(), last.get(Keys.SK).s());
+        String next = last == null || last.isEmpty() ? null : Positions.of(last, REMINDER_DUE_AT);
         return new Page(items, next);
     }
 

@@ -30,7 +30,6 @@ import com.connectionkeeper.core.model.Watermark;
 import com.connectionkeeper.core.sweep.SweepQueue;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -81,13 +80,11 @@ public final class DynamoSweepQueue implements SweepQueue {
                 .expressionAttributeNames(Map.of("#h", hashAttribute))
                 .expressionAttributeValues(Map.of(":h", AttributeValue.fromS(hashValue)));
         if (after != null) {
-            List<String> p = Positions.decode(after);
-            query.exclusiveStartKey(Map.of(hashAttribute, AttributeValue.fromS(hashValue),
-                    rangeAttribute, AttributeValue.fromS(p.get(0)),
-                    Keys.PK, AttributeValue.fromS(p.get(1)), Keys.SK, AttributeValue.fromS(p.get(2))));
+            query.exclusiveStartKey(Positions.startKey(hashAttribute, AttributeValue.fromS(hashValue), rangeAttribute,
+                    after));
         }
         return table.indexItems(query, index).map(item -> new Ranked(str(item, USER_ID),
-                Positions.encode(str(item, rangeAttribute), str(item, Keys.PK), str(item, Keys.SK))));
+                Positions.of(item, rangeAttribute)));
     }
 
     @Override

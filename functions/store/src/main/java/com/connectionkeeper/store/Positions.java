@@ -5,6 +5,8 @@ import com.connectionkeeper.core.json.JsonText;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * A place in an index, kept between sweep runs: its key values as a JSON array of strings (any text survives).
@@ -27,6 +29,19 @@ final class Positions {
             }
         }
         return out.append(']').toString();
+    }
+
+    /** The position of an index item, or of a page's LastEvaluatedKey: its index sort key and its table key. */
+    static String of(Map<String, AttributeValue> item, String rangeAttribute) {
+        return encode(item.get(rangeAttribute).s(), item.get(Keys.PK).s(), item.get(Keys.SK).s());
+    }
+
+    /** DynamoDB's ExclusiveStartKey for a query of one index partition that resumes after {@code position}. */
+    static Map<String, AttributeValue> startKey(String hashAttribute, AttributeValue hashValue, String rangeAttribute,
+                                                String position) {
+        List<String> p = decode(position);
+        return Map.of(hashAttribute, hashValue, rangeAttribute, AttributeValue.fromS(p.get(0)),
+                Keys.PK, AttributeValue.fromS(p.get(1)), Keys.SK, AttributeValue.fromS(p.get(2)));
     }
 
     static List<String> decode(String position) {
