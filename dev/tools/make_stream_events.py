@@ -1,5 +1,5 @@
-"""Writes events/stream-*.json: DynamoDB stream events (NEW_AND_OLD_IMAGES) of the table's connection and user
-items, as Lambda hands them to LifecycleFunction, for the lifecycle tests and `sam local invoke LifecycleFunction`.
+"""Writes events/stream-*.json: DynamoDB stream events (NEW_AND_OLD_IMAGES) of the table's connection, user and
+incident items, as Lambda hands them to LifecycleFunction, for the lifecycle tests and `sam local invoke LifecycleFunction`.
 Python 3, stdlib only; deterministic. Usage: python3 dev/tools/make_stream_events.py [out-dir (default events)]"""
 import json, os, sys
 out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "..", "events")
@@ -61,6 +61,23 @@ reminded.update({"reminderStep": N(2), "reminderFor": S("2026-03-01T10:00:00.000
 reminded_before = dict(broken)
 reminded_before.update({"reminderStep": N(1), "reminderFor": S("2026-03-01T10:00:00.000000000Z"),
                         "remindedAt": S("2026-03-02T10:05:00.000000000Z")})
+def incident(status, extra=None):
+    item = {"pk": S("INCIDENTS"), "sk": S("brk-robinhood"), "entity": S("INCIDENT"), "brokerageId": S("brk-robinhood"),
+            "brokerageSlug": S("ROBINHOOD"), "brokerageName": S("Robinhood"),
+            "since": S("2026-03-01T09:41:07.000000000Z"), "until": S("2026-03-01T10:00:00.000000000Z"),
+            "windowSeconds": N(1800), "openedAt": S("2026-03-01T10:00:02.000000000Z"), "breaks": N(212),
+            "knownConnections": N(480), "status": S(status)}
+    if extra: item.update(extra)
+    return item
+suspected = incident("OPEN")
+ended = incident("ENDED", {"endedAt": S("2026-03-01T13:20:00.000000000Z"), "endReason": S("repaired"),
+                           "total": N(230), "stillBroken": N(96)})
+break_record = {"pk": S("BROKERAGE#brk-robinhood"), "sk": S("BREAK#2026-03-01T10:00:00.000000000Z#user-42#conn-7"),
+                "entity": S("BROKERAGE_BREAK"), "brokerageId": S("brk-robinhood"), "userId": S("user-42"),
+                "connectionId": S("conn-7"), "brokenSince": S("2026-03-01T10:00:00.000000000Z"),
+                "expiresAt": N(1772492400)}
+member = {"pk": S("BROKERAGE#brk-robinhood"), "sk": S("MEMBER#user-42#conn-7"), "entity": S("BROKERAGE_MEMBER"),
+          "userId": S("user-42"), "connectionId": S("conn-7")}
 files = {
   "stream-connection-added.json": [record("INSERT", None, added)],
   "stream-connection-broken.json": [record("MODIFY", verified, broken)],
@@ -70,7 +87,10 @@ files = {
   "stream-connection-reminder.json": [record("MODIFY", reminded_before, reminded, created=1772619000)],
   "stream-no-transition.json": [record("MODIFY", added, verified), record("MODIFY", broken, broken),
                                 record("INSERT", None, history), record("MODIFY", live_user, swept_user),
-                                record("REMOVE", history, None)],
+                                record("REMOVE", history, None), record("INSERT", None, break_record),
+                                record("INSERT", None, member)],
+  "stream-incident-suspected.json": [record("INSERT", None, suspected, created=1772359202)],
+  "stream-incident-ended.json": [record("MODIFY", suspected, ended, created=1772371200)],
 }
 for name, records in files.items():
     with open(out + "/" + name, "w") as f:

@@ -2,6 +2,8 @@ package com.connectionkeeper.eventbus;
 
 import com.connectionkeeper.core.json.JsonText;
 import com.connectionkeeper.core.lifecycle.ConnectionEvent;
+import com.connectionkeeper.core.lifecycle.Incident;
+import com.connectionkeeper.core.lifecycle.IncidentEvent;
 import com.connectionkeeper.core.lifecycle.LifecycleEvent;
 import com.connectionkeeper.core.lifecycle.ReminderEvent;
 import com.connectionkeeper.core.lifecycle.UserEvent;
@@ -31,6 +33,8 @@ public final class EventDetails {
             user(out, e);
         } else if (event instanceof ReminderEvent e) {
             reminder(out, e);
+        } else if (event instanceof IncidentEvent e) {
+            incident(out, e.incident());
         } else {
             throw new IllegalArgumentException("no detail layout for " + event.getClass().getSimpleName());
         }
@@ -46,7 +50,30 @@ public final class EventDetails {
         field(out, "to", e.to().name()).append(',');
         field(out, "at", e.at()).append(',');
         field(out, "cause", cause(e.cause())).append(',');
-        field(out, "brokenSince", e.brokenSince()).append(",\"needsReconnect\":").append(e.needsReconnect());
+        field(out, "brokenSince", e.brokenSince()).append(",\"needsReconnect\":").append(e.needsReconnect())
+                .append(",\"suspectedIncident\":").append(e.suspectedIncident()).append(',');
+        field(out, "incidentId", e.incidentId());
+    }
+
+    /** Both incident events have this one layout; what is not known yet (the end, while suspected) is null. */
+    private static void incident(StringBuilder out, Incident i) {
+        field(out, "incidentId", i.id()).append(',');
+        brokerage(out, i.brokerage()).append(',');
+        field(out, "status", i.open() ? "suspected" : "ended").append(',');
+        field(out, "since", i.since()).append(',');
+        field(out, "until", i.until()).append(",\"windowMinutes\":").append(i.window().toMinutes())
+                .append(",\"breaks\":").append(i.breaks()).append(",\"knownConnections\":").append(i.known())
+                .append(',');
+        field(out, "suspectedAt", i.openedAt()).append(',');
+        field(out, "endedAt", i.endedAt()).append(',');
+        field(out, "endReason", i.endReason() == null ? null : i.endReason().wire()).append(',');
+        number(out, "total", i.open() ? null : i.total()).append(',');
+        number(out, "stillBroken", i.open() ? null : i.stillBroken());
+    }
+
+    private static StringBuilder number(StringBuilder out, String name, Integer value) {
+        JsonText.string(out, name);
+        return out.append(':').append(value == null ? "null" : value.toString());
     }
 
     private static void reminder(StringBuilder out, ReminderEvent e) {

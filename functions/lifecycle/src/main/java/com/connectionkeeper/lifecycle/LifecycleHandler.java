@@ -2,35 +2,61 @@ package com.connectionkeeper.lifecycle;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent.DynamodbStreamRecord;
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import com.connectionkeeper.core.config.Config;
 import com.connectionkeeper.core.config.EnvironmentConfig;
+import com.connectionkeeper.core.incidents.IncidentRules;
+import com.connectionkeeper.core.incidents.IncidentWatch;
 import com.connectionkeeper.core.lifecycle.Announcer;
+import com.connectionkeeper.core.lifecycle.ConnectionEvent;
+import com.connectionkeeper.core.lifecycle.Incident;
+import com.connectionkeeper.core.lifecycle.LifecycleEvent;
 import com.connectionkeeper.core.log.JsonLog;
 import com.connectionkeeper.eventbus.EventBridgePublisher;
+import com.connectionkeeper.store.DynamoStores;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * Lambda on the table's DynamoDB stream: one EventBridge event per connection status change and per user deletion
- * ({@link StreamChanges}), published in record order ({@link Announcer}). A record whose event could not be
+ * Lambda on the table's DynamoDB stream: one EventBridge event per connection status change, user deletion, reminder
+ * step and brokerage incident ({@link StreamChanges}), published in record order ({@link Announcer}). Before
+ * publishing, the batch's connection events go to {@link IncidentWatch}, which counts breaks per brokerage, may
+ * suspect or end an incident, and tells which breaks to mark as part of one. A record whose event could not be
  * published, or whose image could not be read, is reported as a batch item failure, so Lambda retries from it
  * (bisecting, a bounded number of times, then the on-failure destination); event ids are the changes', so whatever a
- * retry publishes again carries the id it had the first time.
+ * retry publishes again carries the id it had the first time. If incident awareness fails (the table unreachable),
+ * the events are published unmarked: the app's events never wait on the heuristic.
  */
 public final class LifecycleHandler implements RequestHandler<DynamodbEvent, StreamsEventResponse> {
     private final Announcer announcer;
+    private final IncidentWatch incidents;
+    private final Clock clock;
 
-    /** Used by Lambda: the EventBridge publisher from the environment, built once. */
+    /** Used by Lambda: the EventBridge publisher, the table and the incident rules from the environment, once. */
     public LifecycleHandler() {
-        this(new Announcer(EventBridgePublisher.fromConfig(EnvironmentConfig.fromSystem())));
+        this(EnvironmentConfig.fromSystem());
     }
 
-    public LifecycleHandler(Announcer announcer) {
+    private LifecycleHandler(Config config) {
+        this(new Announcer(EventBridgePublisher.fromConfig(config)), incidentWatch(config), Clock.systemUTC());
+    }
+
+    public LifecycleHandler(Announcer announcer, IncidentWatch incidents, Clock clock) {
         this.announcer = announcer;
+        this.incidents = incidents;
+        this.clock = clock;
+    }
+
+    /** The production incident watch: the table's incident store and the rules, from one {@link Config}. */
+    public static IncidentWatch incidentWatch(Config config) {
+        IncidentRules rules = IncidentRules.from(config.settings());
+        return new IncidentWatch(DynamoStores.incidentsFromConfig(config, rules.breakRetention()), rules);
     }
 
     @Override
@@ -49,6 +75,7 @@ public final class LifecycleHandler implements RequestHandler<DynamodbEvent, Str
                 failed.add(sequence);
             }
         }
+        changes = withIncidents(changes);
         Announcer.Outcome outcome = announcer.announce(changes);
         failed.addAll(outcome.failedKeys());
         JsonLog.info("stream_batch_handled", "records", records.size(), "published", outcome.published(),
@@ -58,5 +85,31 @@ public final class LifecycleHandler implements RequestHandler<DynamodbEvent, Str
             failures.add(StreamsEventResponse.BatchItemFailure.builder().withItemIdentifier(sequence).build());
         }
         return StreamsEventResponse.builder().withBatchItemFailures(failures).build();
+    }
+
+    /** The changes with their breaks marked by the incidents open at their brokerages, after counting them. */
+    private List<Announcer.Change> withIncidents(List<Announcer.Change> changes) {
+        List<LifecycleEvent> events = new ArrayList<>();
+        for (Announcer.Change change : changes) {
+            events.addAll(change.events());
+        }
+        if (events.stream().noneMatch(e -> e instanceof ConnectionEvent)) {
+            return changes;
+        }
+        Map<String, Incident> open;
+        try {
+            open = incidents.observe(events, clock.instant());
+        } catch (RuntimeException e) {
+            JsonLog.error("incident_watch_failed", "error", e.getClass().getSimpleName(), "message", e.getMessage());
+            return changes;
+        }
+        if (open.isEmpty()) {
+            return changes;
+        }
+        List<Announcer.Change> marked = new ArrayList<>(changes.size());
+        for (Announcer.Change change : changes) {
+            marked.add(new Announcer.Change(change.key(), IncidentWatch.mark(change.events(), open)));
+        }
+        return marked;
     }
 }

@@ -18,8 +18,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * A stream record in domain terms: the connection or user item's state before and after the write, handed to
- * {@link Lifecycle}: a status change, a user's deletion, or a reminder step the reminder run recorded. Other items
- * (history, links, rate counters, the sweep's lease) make no event.
+ * {@link Lifecycle}: a status change, a user's deletion, a reminder step the reminder run recorded, or a brokerage's
+ * incident suspected or ended. Other items (history, links, rate counters, the sweep's lease, break records) make
+ * no event.
  */
 final class StreamChanges {
     private StreamChanges() {
@@ -53,6 +54,9 @@ final class StreamChanges {
             String source = after == null ? null : Items.str(after, Attributes.SOURCE);
             event = Lifecycle.user(user(userId, before), user(userId, after),
                     source == null ? null : Source.fromWire(source), time);
+        } else if (Attributes.INCIDENT_ENTITY.equals(entity)) {
+            event = Lifecycle.incident(before == null ? null : Items.incident(before),
+                    after == null ? null : Items.incident(after), time);
         } else {
             event = Optional.empty();
         }

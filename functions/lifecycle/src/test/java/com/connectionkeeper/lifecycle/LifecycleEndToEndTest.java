@@ -15,6 +15,8 @@ import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.connectionkeeper.api.ApiHandler;
 import com.connectionkeeper.core.config.EnvironmentConfig;
 import com.connectionkeeper.core.ingest.WebhookIngestion;
+import com.connectionkeeper.core.incidents.IncidentRules;
+import com.connectionkeeper.core.incidents.IncidentWatch;
 import com.connectionkeeper.core.lifecycle.Announcer;
 import com.connectionkeeper.eventbus.EventBridgePublisher;
 import com.connectionkeeper.signature.WebhookVerifier;
@@ -24,7 +26,9 @@ import com.connectionkeeper.simulator.SnapTradeSimulator;
 import com.connectionkeeper.simulator.WebhookDelivery;
 import com.connectionkeeper.snaptrade.SnapTradeSettings;
 import com.connectionkeeper.store.Attributes;
+import com.connectionkeeper.store.DynamoIncidentStore;
 import com.connectionkeeper.store.DynamoStores;
+import com.connectionkeeper.store.DynamoTable;
 import com.connectionkeeper.sweep.SweepHandler;
 import com.connectionkeeper.sweep.SweepSettings;
 import com.connectionkeeper.testkit.Dynalite;
@@ -120,8 +124,11 @@ class LifecycleEndToEndTest {
         eventBridge = EventBridgeClient.builder().endpointOverride(bus.endpoint()).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                 .httpClient(UrlConnectionHttpClient.create()).build();
+        IncidentRules rules = IncidentRules.defaults();
         lifecycle = new LifecycleHandler(new Announcer(
-                new EventBridgePublisher(eventBridge, "ck-bus", 2, Duration.ZERO, d -> { })));
+                new EventBridgePublisher(eventBridge, "ck-bus", 2, Duration.ZERO, d -> { })),
+                new IncidentWatch(new DynamoIncidentStore(new DynamoTable(capture, table), rules.breakRetention()),
+                        rules), Clock.systemUTC());
     }
 
     @AfterEach

@@ -1,16 +1,24 @@
 package com.connectionkeeper.lifecycle;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import com.connectionkeeper.core.incidents.IncidentRules;
+import com.connectionkeeper.core.incidents.IncidentWatch;
 import com.connectionkeeper.core.lifecycle.Announcer;
 import com.connectionkeeper.eventbus.EventBridgePublisher;
+import com.connectionkeeper.store.DynamoIncidentStore;
+import com.connectionkeeper.store.DynamoTable;
+import com.connectionkeeper.testkit.Dynalite;
 import com.connectionkeeper.testkit.Fixtures;
+import com.connectionkeeper.testkit.Integration;
 import com.connectionkeeper.testkit.LoopbackEventBridge;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,10 +29,16 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 
-/** The stream handler on the fixtures in events/, publishing to the loopback EventBridge. */
+/**
+ * The stream handler on the fixtures in events/, publishing to the loopback EventBridge, its incident watch on
+ * dynalite.
+ */
+@Integration
 class LifecycleHandlerTest {
+    private String table;
     private LoopbackEventBridge bus;
     private EventBridgeClient client;
     private LifecycleHandler handler;
@@ -35,8 +49,12 @@ class LifecycleHandlerTest {
         client = EventBridgeClient.builder().endpointOverride(bus.endpoint()).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                 .httpClient(UrlConnectionHttpClient.create()).build();
+        table = Dynalite.createTable();
+        IncidentRules rules = IncidentRules.defaults();
         handler = new LifecycleHandler(new Announcer(
-                new EventBridgePublisher(client, "ck-bus", 2, Duration.ZERO, d -> { })));
+                new EventBridgePublisher(client, "ck-bus", 2, Duration.ZERO, d -> { })),
+                new IncidentWatch(new DynamoIncidentStore(new DynamoTable(Dynalite.client(), table),
+                        rules.breakRetention()), rules), Clock.systemUTC());
     }
 
     @AfterEach
@@ -81,6 +99,74 @@ class LifecycleHandlerTest {
         assertEquals("webhook", data.get("cause").asText());
         assertEquals("2026-03-01T10:00:00Z", data.get("brokenSince").asText());
         assertTrue(data.get("needsReconnect").asBoolean());
+        assertFalse(data.get("suspectedIncident").asBoolean(), "one break is no incident");
+        assertTrue(data.get("incidentId").isNull());
+    }
+
+    @Test
+    void aBrokerageIncidentSuspected() {
+        assertEquals(List.of(), failures(handler.handleRequest(fixture("stream-incident-suspected.json"), null)));
+        JsonNode d = only("Brokerage Incident Suspected");
+        JsonNode data = d.get("data");
+        assertEquals("brk-robinhood", data.get("brokerage").get("id").asText());
+        assertEquals("Robinhood", data.get("brokerage").get("name").asText());
+        assertEquals("suspected", data.get("status").asText());
+        assertEquals("2026-03-01T09:41:07Z", data.get("since").asText());
+        assertEquals("2026-03-01T10:00:00Z", data.get("until").asText());
+        assertEquals(30, data.get("windowMinutes").asInt());
+        assertEquals(212, data.get("breaks").asInt());
+        assertEquals(480, data.get("knownConnections").asInt());
+        assertEquals("2026-03-01T10:00:02Z", data.get("suspectedAt").asText());
+        assertTrue(data.get("endedAt").isNull());
+        assertTrue(data.get("endReason").isNull());
+        assertTrue(data.get("total").isNull());
+        assertTrue(data.get("stillBroken").isNull());
+        assertFalse(data.has("userId"), "about a brokerage, not a user");
+    }
+
+    @Test
+    void aBrokerageIncidentEndedCarriesTheSuspectedOnesIncidentId() {
+        handler.handleRequest(fixture("stream-incident-suspected.json"), null);
+        JsonNode suspected = only("Brokerage Incident Suspected");
+        bus.clear();
+        assertEquals(List.of(), failures(handler.handleRequest(fixture("stream-incident-ended.json"), null)));
+        JsonNode ended = only("Brokerage Incident Ended");
+        JsonNode data = ended.get("data");
+        assertEquals(suspected.get("data").get("incidentId"), data.get("incidentId"));
+        assertFalse(suspected.get("id").equals(ended.get("id")), "two events, two ids");
+        assertEquals("ended", data.get("status").asText());
+        assertEquals("2026-03-01T13:20:00Z", data.get("endedAt").asText());
+        assertEquals("repaired", data.get("endReason").asText());
+        assertEquals(230, data.get("total").asInt());
+        assertEquals(96, data.get("stillBroken").asInt());
+        bus.clear();
+        handler.handleRequest(fixture("stream-incident-ended.json"), null);
+        assertEquals(ended.get("id"), only("Brokerage Incident Ended").get("id"), "a replay: the same id");
+    }
+
+    @Test
+    void whenIncidentAwarenessCannotReachTheTableTheEventsArePublishedUnmarked() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        IncidentRules rules = IncidentRules.defaults();
+        try (DynamoDbClient unreachable = DynamoDbClient.builder()
+                .endpointOverride(java.net.URI.create("http://127.0.0.1:" + closedPort))
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(c -> c.retryStrategy(software.amazon.awssdk.core.retry.RetryMode.STANDARD)
+                        .apiCallTimeout(Duration.ofSeconds(5)))
+                .build()) {
+            LifecycleHandler cut = new LifecycleHandler(new Announcer(
+                    new EventBridgePublisher(client, "ck-bus", 2, Duration.ZERO, d -> { })),
+                    new IncidentWatch(new DynamoIncidentStore(new DynamoTable(unreachable, table),
+                            rules.breakRetention()), rules), Clock.systemUTC());
+            assertEquals(List.of(), failures(cut.handleRequest(fixture("stream-connection-broken.json"), null)));
+        }
+        JsonNode data = only("Connection Broken").get("data");
+        assertFalse(data.get("suspectedIncident").asBoolean());
     }
 
     @Test
@@ -129,7 +215,7 @@ class LifecycleHandlerTest {
     @Test
     void writesThatChangeNoStatusPublishNothing() {
         DynamodbEvent batch = fixture("stream-no-transition.json");
-        assertEquals(5, batch.getRecords().size());
+        assertEquals(7, batch.getRecords().size(), "five writes, a break record and a member record");
         assertEquals(List.of(), failures(handler.handleRequest(batch, null)));
         assertEquals(List.of(), bus.calls(), "not even an empty call");
     }

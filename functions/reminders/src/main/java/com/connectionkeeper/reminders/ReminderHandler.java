@@ -4,7 +4,10 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.connectionkeeper.core.config.Config;
 import com.connectionkeeper.core.config.EnvironmentConfig;
+import com.connectionkeeper.core.incidents.IncidentRules;
+import com.connectionkeeper.core.incidents.IncidentWatch;
 import com.connectionkeeper.core.log.JsonLog;
+import com.connectionkeeper.core.reminders.ReminderHolds;
 import com.connectionkeeper.core.reminders.ReminderRun;
 import com.connectionkeeper.store.DynamoStores;
 import java.time.Clock;
@@ -35,11 +38,26 @@ public final class ReminderHandler implements RequestHandler<Map<String, Object>
         this.clock = clock;
     }
 
-    /** The production wiring: the table's reminder store and the cadence, from one {@link Config}. */
+    /**
+     * The production wiring, from one {@link Config}: the table's reminder store, the cadence, and the incident
+     * watch that ends incidents that are over and holds the reminders of brokerages with one open.
+     */
     public static ReminderRun fromConfig(Config config, Clock clock) {
         ReminderSettings settings = ReminderSettings.from(config);
+        IncidentRules rules = IncidentRules.from(config.settings());
         return new ReminderRun(DynamoStores.remindersFromConfig(config), settings.cadence(), clock,
-                settings.pageSize());
+                settings.pageSize(), holds(new IncidentWatch(
+                        DynamoStores.incidentsFromConfig(config, rules.breakRetention()), rules)));
+    }
+
+    /** The brokerages with an open incident (after ending those that are over), each held until its longest end. */
+    public static ReminderHolds holds(IncidentWatch incidents) {
+        return now -> {
+            Map<String, Instant> held = new LinkedHashMap<>();
+            incidents.review(now).forEach((brokerageId, incident) ->
+                    held.put(brokerageId, incidents.holdUntil(incident)));
+            return held;
+        };
     }
 
     @Override
@@ -53,11 +71,12 @@ public final class ReminderHandler implements RequestHandler<Map<String, Object>
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("finished", s.finished());
         summary.put("claimed", s.claimed());
+        summary.put("held", s.held());
         summary.put("candidates", s.candidates());
         summary.put("pages", s.pages());
         summary.put("requestId", requestId);
         JsonLog.info("reminder_run", "requestId", requestId, "finished", s.finished(), "claimed", s.claimed(),
-                "candidates", s.candidates(), "pages", s.pages());
+                "held", s.held(), "candidates", s.candidates(), "pages", s.pages());
         return summary;
     }
 }

@@ -107,6 +107,25 @@ public final class Attributes {
     public static final String LINK_EXPIRES_AT = "linkExpiresAt";
     public static final String NONCE = "nonce";
 
+    // ---- incident awareness: per brokerage, breaks, members, the known count; incidents in one partition ----
+    public static final String BREAK_ENTITY = "BROKERAGE_BREAK";
+    public static final String MEMBER_ENTITY = "BROKERAGE_MEMBER";
+    public static final String KNOWN_ENTITY = "BROKERAGE_KNOWN";
+    public static final String INCIDENT_ENTITY = "INCIDENT";
+    /** On a break record: when its connection was fixed or deleted. */
+    public static final String RESOLVED_AT = "resolvedAt";
+    public static final String KNOWN_CONNECTIONS = "knownConnections";
+    public static final String COUNTED_AT = "countedAt";
+    public static final String SINCE = "since";
+    public static final String UNTIL = "until";
+    public static final String WINDOW_SECONDS = "windowSeconds";
+    public static final String OPENED_AT = "openedAt";
+    public static final String BREAKS = "breaks";
+    public static final String ENDED_AT = "endedAt";
+    public static final String END_REASON = "endReason";
+    public static final String TOTAL = "total";
+    public static final String STILL_BROKEN = "stillBroken";
+
     // ---- link rate ----
     public static final String WINDOW_START = "windowStart";
     public static final String MINTED = "minted";

@@ -1,6 +1,7 @@
 package com.connectionkeeper.store;
 
 import static com.connectionkeeper.store.Attributes.BROKEN_SINCE;
+import static com.connectionkeeper.store.Attributes.BROKERAGE_ID;
 import static com.connectionkeeper.store.Attributes.CONNECTION_ENTITY;
 import static com.connectionkeeper.store.Attributes.CONNECTION_ID;
 import static com.connectionkeeper.store.Attributes.ENTITY;
@@ -58,7 +59,7 @@ public final class DynamoReminderStore implements ReminderStore {
             }
             AttributeValue step = item.get(REMINDER_STEP);
             boolean sameBreak = brokenSince.equals(time(item, REMINDER_FOR));
-            items.add(new Due(str(item, USER_ID), str(item, CONNECTION_ID), brokenSince,
+            items.add(new Due(str(item, USER_ID), str(item, CONNECTION_ID), str(item, BROKERAGE_ID), brokenSince,
                     sameBreak && step != null ? Integer.parseInt(step.n()) : 0, time(item, REMINDER_DUE_AT)));
         }
         Map<String, AttributeValue> last = response.lastEvaluatedKey();

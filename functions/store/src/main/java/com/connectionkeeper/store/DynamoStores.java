@@ -34,6 +34,11 @@ public record DynamoStores(DynamoTable table, DynamoConnectionStore connections,
         return new DynamoReminderStore(tableFromConfig(config));
     }
 
+    /** Incident awareness's port, with the production client and table; break records kept {@code retention}. */
+    public static DynamoIncidentStore incidentsFromConfig(Config config, Duration retention) {
+        return new DynamoIncidentStore(tableFromConfig(config), retention);
+    }
+
     /** The production wiring: {@link DynamoClients}' client, table name and history retention from configuration. */
     public static DynamoStores fromConfig(Config config) {
         return over(tableFromConfig(config), historyRetention(config));

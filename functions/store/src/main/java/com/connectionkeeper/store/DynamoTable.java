@@ -1,18 +1,25 @@
 package com.connectionkeeper.store;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.Select;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * The one table every adapter reads and writes, and the requests they all make of it: consistent reads of an item,
@@ -42,6 +49,11 @@ public final class DynamoTable {
     /** The sweep's own items live in one partition outside every user's. */
     static Map<String, AttributeValue> sweepKey(String sk) {
         return Map.of(Keys.PK, AttributeValue.fromS(Keys.SWEEP_PARTITION), Keys.SK, AttributeValue.fromS(sk));
+    }
+
+    /** An item of one of the partitions outside every user's ({@link Keys}). */
+    static Map<String, AttributeValue> itemKey(String pk, String sk) {
+        return Map.of(Keys.PK, AttributeValue.fromS(pk), Keys.SK, AttributeValue.fromS(sk));
     }
 
     /** The item {@code sk} of the user's partition; null if there is none. */
@@ -108,6 +120,61 @@ public final class DynamoTable {
                         ":prefix", AttributeValue.fromS(skPrefix)))
                 .build();
         return dynamo.queryPaginator(query).items().stream().toList();
+    }
+
+    /** The items {@code query} (without table) finds in the table, consistently read, page by page as consumed. */
+    Stream<Map<String, AttributeValue>> items(QueryRequest.Builder query) {
+        return dynamo.queryPaginator(query.tableName(name).consistentRead(true).limit(INDEX_PAGE_SIZE * 10).build())
+                .items().stream();
+    }
+
+    /** How many items {@code query} (without table) finds in the table, consistently read. */
+    int count(QueryRequest.Builder query) {
+        int count = 0;
+        for (QueryResponse page : dynamo.queryPaginator(query.tableName(name).consistentRead(true)
+                .select(Select.COUNT).build())) {
+            count += page.count();
+        }
+        return count;
+    }
+
+    /**
+     * Puts and deletes items in batches of 25 (BatchWriteItem), sending again what DynamoDB left unprocessed (with
+     * a short pause) until everything is written. A key must not be both put and deleted in one call.
+     */
+    void writeAll(List<Map<String, AttributeValue>> puts, List<Map<String, AttributeValue>> deleteKeys) {
+        List<WriteRequest> requests = new ArrayList<>(puts.size() + deleteKeys.size());
+        for (Map<String, AttributeValue> item : puts) {
+            requests.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
+        }
+        for (Map<String, AttributeValue> key : deleteKeys) {
+            requests.add(WriteRequest.builder().deleteRequest(DeleteRequest.builder().key(key).build()).build());
+        }
+        for (int from = 0; from < requests.size(); from += 25) {
+            List<WriteRequest> pending = requests.subList(from, Math.min(requests.size(), from + 25));
+            for (int attempt = 0; !pending.isEmpty(); attempt++) {
+                if (attempt > 0) {
+                    pause(attempt);
+                }
+                BatchWriteItemResponse response = dynamo.batchWriteItem(BatchWriteItemRequest.builder()
+                        .requestItems(Map.of(name, pending)).build());
+                pending = response.hasUnprocessedItems()
+                        ? response.unprocessedItems().getOrDefault(name, List.of()) : List.of();
+                if (!pending.isEmpty() && attempt >= 8) {
+                    throw new IllegalStateException(pending.size() + " writes still unprocessed after " + attempt
+                            + " attempts");
+                }
+            }
+        }
+    }
+
+    private static void pause(int attempt) {
+        try {
+            Thread.sleep(Math.min(1_000L, 25L << attempt));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while writing a batch", e);
+        }
     }
 
     /** The items of one index partition, in the index's order, read page by page as consumed. */

@@ -29,6 +29,8 @@ import static com.connectionkeeper.store.Attributes.VERIFY_REQUESTED_AT;
 import static com.connectionkeeper.store.Attributes.WATERMARK;
 import static com.connectionkeeper.store.Attributes.WEBHOOK_ID;
 
+import com.connectionkeeper.core.lifecycle.ConnectionEvent;
+import com.connectionkeeper.core.lifecycle.Incident;
 import com.connectionkeeper.core.lifecycle.ReminderMark;
 import com.connectionkeeper.core.model.ConnectionAttempt;
 import com.connectionkeeper.core.model.ConnectionState;
@@ -41,6 +43,7 @@ import com.connectionkeeper.core.model.UserState;
 import com.connectionkeeper.core.model.UserStatus;
 import com.connectionkeeper.core.model.Watermark;
 import com.connectionkeeper.core.snaptrade.ConnectionType;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -127,6 +130,26 @@ public final class Items {
         }
         return new ReminderMark(Integer.parseInt(step.n()), time(item, Attributes.REMINDER_FOR),
                 time(item, Attributes.REMINDED_AT), link);
+    }
+
+    /** A brokerage's incident item (as written by {@link DynamoIncidentStore}). */
+    public static Incident incident(Map<String, AttributeValue> item) {
+        String reason = str(item, Attributes.END_REASON);
+        return new Incident(
+                new ConnectionEvent.Brokerage(str(item, BROKERAGE_ID), str(item, BROKERAGE_SLUG),
+                        str(item, BROKERAGE_NAME)),
+                time(item, Attributes.SINCE), time(item, Attributes.UNTIL),
+                Duration.ofSeconds(number(item, Attributes.WINDOW_SECONDS)), time(item, Attributes.OPENED_AT),
+                (int) number(item, Attributes.BREAKS), (int) number(item, Attributes.KNOWN_CONNECTIONS),
+                Incident.Status.valueOf(str(item, STATUS)), time(item, Attributes.ENDED_AT),
+                reason == null ? null : Incident.EndReason.fromWire(reason),
+                (int) number(item, Attributes.TOTAL), (int) number(item, Attributes.STILL_BROKEN));
+    }
+
+    /** The attribute as a number; 0 when the item has none. */
+    static long number(Map<String, AttributeValue> item, String name) {
+        AttributeValue v = item.get(name);
+        return v == null || v.n() == null ? 0 : Long.parseLong(v.n());
     }
 
     /** A history item of the user's partition. */

@@ -37,6 +37,13 @@ public final class Keys {
     static final String LEASE_SK = "LEASE";
     /** The sweep's pass in progress. */
     static final String PASS_SK = "PASS";
+    /** A brokerage's incident-awareness items: breaks, members, the known count (no user id makes "BROKERAGE#"). */
+    static final String BROKERAGE_PARTITION_PREFIX = "BROKERAGE#";
+    /** Every brokerage's current incident, one item each: a partition no user id can produce. */
+    static final String INCIDENTS_PARTITION = "INCIDENTS";
+    static final String BREAK_PREFIX = "BREAK#";
+    static final String MEMBER_PREFIX = "MEMBER#";
+    static final String KNOWN_SK = "KNOWN";
     /** sweepOrder prefix of a user never verified: sorts before every timestamp. */
     static final String NEVER_VERIFIED = "!";
 
@@ -86,6 +93,38 @@ public final class Keys {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is not available", e);
         }
+    }
+
+    static String brokeragePartition(String brokerageId) {
+        return BROKERAGE_PARTITION_PREFIX
+                + fit(escape(brokerageId), MAX_PARTITION_KEY_BYTES - BROKERAGE_PARTITION_PREFIX.length());
+    }
+
+    /** A brokerage's incident item in {@link #INCIDENTS_PARTITION}. */
+    static String incident(String brokerageId) {
+        return fit(escape(brokerageId), MAX_SORT_KEY_BYTES);
+    }
+
+    /** The record of a connection's break at {@code brokenSince}: break records sort by the break's time. */
+    static String breakRecord(Instant brokenSince, String userId, String connectionId) {
+        String head = breakBound(brokenSince) + "#";
+        return head + fit(escape(userId) + "#" + escape(connectionId), MAX_SORT_KEY_BYTES - utf8Length(head));
+    }
+
+    /** Where the break records of {@code time} begin (every record of that time sorts after it). */
+    static String breakBound(Instant time) {
+        return BREAK_PREFIX + Watermark.timeKey(time);
+    }
+
+    /** After every break record of {@code time} ({@code $} sorts right after the {@code #} that follows the time). */
+    static String breakBoundAfter(Instant time) {
+        return breakBound(time) + "$";
+    }
+
+    /** A connection known at a brokerage. */
+    static String member(String userId, String connectionId) {
+        return MEMBER_PREFIX + fit(escape(userId) + "#" + escape(connectionId),
+                MAX_SORT_KEY_BYTES - MEMBER_PREFIX.length());
     }
 
     static String historyPrefix(String connectionId) {

@@ -7,7 +7,9 @@ public enum EventKind {
     CONNECTION_FIXED("Connection Fixed"),
     CONNECTION_DELETED("Connection Deleted"),
     USER_DELETED("User Deleted"),
-    CONNECTION_RECONNECT_REMINDER("Connection Reconnect Reminder");
+    CONNECTION_RECONNECT_REMINDER("Connection Reconnect Reminder"),
+    BROKERAGE_INCIDENT_SUSPECTED("Brokerage Incident Suspected"),
+    BROKERAGE_INCIDENT_ENDED("Brokerage Incident Ended");
 
     private final String detailType;
 

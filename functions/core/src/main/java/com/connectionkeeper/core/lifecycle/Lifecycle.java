@@ -16,7 +16,7 @@ import java.util.Optional;
 
 /**
  * The lifecycle events a write makes: one per change of a connection's status, one per user deletion, one per
- * reminder step recorded, none for anything else (replays, history, links, verification flags, sweep bookkeeping).
+ * reminder step recorded, one per incident suspected or ended, none for anything else (replays, history, links, verification flags, sweep bookkeeping).
  * Pure: the same write read twice gives the same event, id included.
  */
 public final class Lifecycle {
@@ -98,6 +98,27 @@ public final class Lifecycle {
                 EventKind.USER_DELETED, time, after.userId(), at, cause));
     }
 
+    /**
+     * The event of a write to a brokerage's incident item: {@code Brokerage Incident Suspected} when an incident
+     * opened (none before, or the previous one ended), {@code Brokerage Incident Ended} when the open one ended;
+     * nothing for any other write.
+     */
+    public static Optional<IncidentEvent> incident(Incident before, Incident after, Instant time) {
+        if (after == null) {
+            return Optional.empty();
+        }
+        boolean sameIncident = before != null && before.since().equals(after.since());
+        if (after.open() && !(sameIncident && before.open())) {
+            return Optional.of(new IncidentEvent(id("incident", after.brokerageId(), after.since().toString(),
+                    Incident.Status.OPEN.name()), EventKind.BROKERAGE_INCIDENT_SUSPECTED, time, after));
+        }
+        if (!after.open() && sameIncident && before.open()) {
+            return Optional.of(new IncidentEvent(id("incident", after.brokerageId(), after.since().toString(),
+                    Incident.Status.ENDED.name()), EventKind.BROKERAGE_INCIDENT_ENDED, time, after));
+        }
+        return Optional.empty();
+    }
+
     private static ConnectionEvent.Brokerage brokerage(ConnectionState before, ConnectionState after) {
         String id = first(after == null ? null : after.brokerageId(), before == null ? null : before.brokerageId());
         String slug = null;
@@ -133,7 +154,7 @@ public final class Lifecycle {
      * A name-based UUID (RFC 9562 version 8) from SHA-256 over the parts, each length-prefixed so no two lists of
      * parts share a digest input.
      */
-    static String id(String... parts) {
+    public static String id(String... parts) {
         MessageDigest sha;
         try {
             sha = MessageDigest.getInstance("SHA-256");

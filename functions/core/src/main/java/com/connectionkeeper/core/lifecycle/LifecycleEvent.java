@@ -7,7 +7,7 @@ import java.time.Instant;
  * change that made it), so the same change read twice — a retried stream record, a retried publish — gives the same
  * id, and a consumer de-duplicates on it.
  */
-public sealed interface LifecycleEvent permits ConnectionEvent, UserEvent, ReminderEvent {
+public sealed interface LifecycleEvent permits ConnectionEvent, UserEvent, ReminderEvent, IncidentEvent {
     /** Version of the {@code detail} layout; a consumer may rely on every field of a version. */
     int VERSION = 1;
 
@@ -18,15 +18,18 @@ public sealed interface LifecycleEvent permits ConnectionEvent, UserEvent, Remin
     /** When the change was recorded (the stream record's time): the envelope's {@code time}. */
     Instant time();
 
-    /** The user the event is about (every event has one). */
+    /** The user the event is about; null for an event about a brokerage. */
     String userId();
 
     /**
      * What the event is about, for ordering: a connection's events (status changes, reminders) share one subject,
-     * a user's deletion has its own. Events of one subject are published in order; across subjects there is none.
+     * a user's deletion has its own, and a brokerage's incident events theirs. Events of one subject are published
+     * in order; across subjects there is none.
      */
-    default String subject() {
-        return userId() + '\u0000' + (this instanceof ConnectionEvent c ? c.connectionId()
-                : this instanceof ReminderEvent r ? r.connectionId() : "");
+    String subject();
+
+    /** The subject of a connection's events. */
+    static String connectionSubject(String userId, String connectionId) {
+        return "C\u0000" + userId + '\u0000' + connectionId;
     }
 }

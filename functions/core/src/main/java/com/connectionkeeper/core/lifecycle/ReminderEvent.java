@@ -28,4 +28,9 @@ public record ReminderEvent(String id, EventKind kind, Instant time, String user
         Objects.requireNonNull(brokenSince, "brokenSince");
         Objects.requireNonNull(at, "at");
     }
+
+    @Override
+    public String subject() {
+        return LifecycleEvent.connectionSubject(userId, connectionId);
+    }
 }

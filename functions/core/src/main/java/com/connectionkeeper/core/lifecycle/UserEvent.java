@@ -20,4 +20,9 @@ public record UserEvent(String id, EventKind kind, Instant time, String userId, 
         Objects.requireNonNull(userId, "userId");
         Objects.requireNonNull(at, "at");
     }
+
+    @Override
+    public String subject() {
+        return "U\u0000" + userId;
+    }
 }

@@ -10,10 +10,11 @@ import java.util.List;
  */
 public interface ReminderStore {
     /**
-     * A broken connection whose reminders may be due: its break, the last step recorded for that break (0: none)
-     * and the due time the index holds.
+     * A broken connection whose reminders may be due: its brokerage (null when unknown), its break, the last step
+     * recorded for that break (0: none) and the due time the index holds.
      */
-    record Due(String userId, String connectionId, Instant brokenSince, int step, Instant dueAt) {
+    record Due(String userId, String connectionId, String brokerageId, Instant brokenSince, int step,
+               Instant dueAt) {
     }
 
     /** One page, earliest due first; {@code next} is null after the last page. */
