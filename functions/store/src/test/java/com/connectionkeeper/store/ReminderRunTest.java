@@ -132,6 +132,50 @@ class ReminderRunTest {
         assertEquals(List.of("1@54h", "2@72h", "3@168h"), runsUntil(T.plus(Duration.ofDays(8)), "u1", "c1"));
     }
 
+    /**
+     * A brokerage with an open incident: its connections' due steps wait (due again at the hold's recheck, never
+     * later than the hold's end), other brokerages' are claimed; once the hold is gone the latest due step is claimed.
+     */
+    @Test
+    void aHeldBrokeragesStepsWaitAndAreClaimedOnceTheHoldIsOver() {
+        webhooks.ingest(new WebhookEvent("add-1", "u1", EventType.CONNECTION_ADDED, "CONNECTION_ADDED",
+                T.minusSeconds(60), "c1", "brk-held", null, "{}"));
+        webhooks.ingest(new WebhookEvent("add-2", "u2", EventType.CONNECTION_ADDED, "CONNECTION_ADDED",
+                T.minusSeconds(60), "c2", "brk-other", null, "{}"));
+        send(EventType.CONNECTION_BROKEN, "u1", "c1", T);
+        send(EventType.CONNECTION_BROKEN, "u2", "c2", T);
+        Map<String, Instant> held = new HashMap<>();
+        ReminderRun run = new ReminderRun(reminders, CADENCE, clock, 50, now -> Map.copyOf(held));
+
+        clock.advance(Duration.ofDays(1).plusMinutes(5));
+        held.put("brk-held", clock.instant().plus(Duration.ofHours(5)));
+        ReminderRun.Summary s = run.run(clock.instant().plusSeconds(60));
+        assertEquals(1, s.claimed(), s.toString());
+        assertEquals(1, s.held());
+        assertEquals(0, step("u1", "c1"), "held");
+        assertEquals(1, step("u2", "c2"));
+        assertEquals(Watermark.timeKey(clock.instant().plus(ReminderRun.HOLD_RECHECK)),
+                stores.table().get("u1", Keys.connection("c1")).get(Attributes.REMINDER_DUE_AT).s(),
+                "due again when the hold is looked at again");
+        assertEquals(0, run.run(clock.instant().plusSeconds(60)).candidates(), "nothing due until then");
+
+        // 4h later the hold would end within the hour: due again exactly at its end
+        clock.advance(Duration.ofHours(4).plusMinutes(30));
+        s = run.run(clock.instant().plusSeconds(60));
+        assertEquals(1, s.held());
+        assertEquals(Watermark.timeKey(held.get("brk-held")),
+                stores.table().get("u1", Keys.connection("c1")).get(Attributes.REMINDER_DUE_AT).s());
+
+        // the incident is over (no hold any more), two days into the break: step 1 now
+        held.clear();
+        clock.advance(Duration.ofHours(20));
+        s = run.run(clock.instant().plusSeconds(60));
+        assertEquals(1, s.claimed());
+        assertEquals(0, s.held());
+        assertEquals(1, step("u1", "c1"));
+        assertEquals(1, step("u2", "c2"), "not due again yet");
+    }
+
     @Test
     void twoRunsAtOnceNeverBothClaimAStep() throws Exception {
         for (int i = 0; i < 60; i++) {

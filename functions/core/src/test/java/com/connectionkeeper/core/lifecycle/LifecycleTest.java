@@ -184,8 +184,62 @@ class LifecycleTest {
     @Test
     void detailTypesAreTheCatalogues() {
         assertEquals(List.of("Connection Added", "Connection Broken", "Connection Fixed", "Connection Deleted",
-                "User Deleted", "Connection Reconnect Reminder"),
+                "User Deleted", "Connection Reconnect Reminder", "Brokerage Incident Suspected",
+                "Brokerage Incident Ended"),
                 Arrays.stream(EventKind.values()).map(EventKind::detailType).toList());
+    }
+
+    private static final ConnectionEvent.Brokerage ALPACA = new ConnectionEvent.Brokerage("brk-a", "ALPACA", "Alpaca");
+
+    private static Incident open(Instant since) {
+        return Incident.suspected(ALPACA, since, since.plusSeconds(600), java.time.Duration.ofMinutes(30),
+                since.plusSeconds(605), 25, 60);
+    }
+
+    @Test
+    void anIncidentOpenedIsSuspectedOnceAndItsEndEndedOnce() {
+        Incident open = open(T0);
+        Incident ended = open.ended(T0.plusSeconds(7200), Incident.EndReason.REPAIRED, 30, 12);
+
+        IncidentEvent suspected = Lifecycle.incident(null, open, RECORDED).orElseThrow();
+        assertEquals(EventKind.BROKERAGE_INCIDENT_SUSPECTED, suspected.kind());
+        assertEquals(open, suspected.incident());
+        assertEquals(RECORDED, suspected.time());
+        assertNull(suspected.userId());
+        IncidentEvent end = Lifecycle.incident(open, ended, RECORDED).orElseThrow();
+        assertEquals(EventKind.BROKERAGE_INCIDENT_ENDED, end.kind());
+        assertNotEquals(suspected.id(), end.id());
+        assertEquals(suspected.subject(), end.subject(), "one brokerage's incident events keep their order");
+        assertNotEquals(suspected.subject(), broken().subject());
+
+        // the same writes read again: the same ids
+        assertEquals(suspected.id(), Lifecycle.incident(null, open, RECORDED.plusSeconds(9)).orElseThrow().id());
+        assertEquals(end.id(), Lifecycle.incident(open, ended, RECORDED.plusSeconds(9)).orElseThrow().id());
+
+        // a new incident after the last ended: suspected again, with its own id
+        Incident next = open(T0.plusSeconds(86_400));
+        IncidentEvent again = Lifecycle.incident(ended, next, RECORDED).orElseThrow();
+        assertEquals(EventKind.BROKERAGE_INCIDENT_SUSPECTED, again.kind());
+        assertNotEquals(suspected.id(), again.id());
+        assertNotEquals(open.id(), next.id());
+    }
+
+    @Test
+    void noIncidentEventForAnythingElse() {
+        Incident open = open(T0);
+        Incident ended = open.ended(T0.plusSeconds(7200), Incident.EndReason.EXPIRED, 30, 29);
+        assertEquals(Optional.empty(), Lifecycle.incident(open, open, RECORDED), "rewritten while open");
+        assertEquals(Optional.empty(), Lifecycle.incident(ended, ended, RECORDED), "rewritten when ended");
+        assertEquals(Optional.empty(), Lifecycle.incident(null, ended, RECORDED), "first seen ended");
+        assertEquals(Optional.empty(), Lifecycle.incident(open, null, RECORDED), "removed");
+        assertEquals(Optional.empty(), Lifecycle.incident(open(T0.minusSeconds(60)), ended, RECORDED),
+                "another incident's end");
+    }
+
+    /** A break event, for its subject. */
+    private static ConnectionEvent broken() {
+        return Lifecycle.connection(state(ConnectionStatus.ACTIVE, 0, Source.WEBHOOK),
+                state(ConnectionStatus.BROKEN, 1, Source.WEBHOOK), RECORDED).orElseThrow();
     }
 
     /** A reminder step recorded on a connection broken since T0 (state(BROKEN, …) has brokenSince T0). */

@@ -1,0 +1,349 @@
+package com.connectionkeeper.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.connectionkeeper.core.incidents.IncidentRules;
+import com.connectionkeeper.core.incidents.IncidentWatch;
+import com.connectionkeeper.core.lifecycle.ConnectionEvent;
+import com.connectionkeeper.core.lifecycle.ConnectionEvent.Brokerage;
+import com.connectionkeeper.core.lifecycle.EventKind;
+import com.connectionkeeper.core.lifecycle.Incident;
+import com.connectionkeeper.core.lifecycle.LifecycleEvent;
+import com.connectionkeeper.core.model.ConnectionStatus;
+import com.connectionkeeper.core.model.Source;
+import com.connectionkeeper.testkit.Dynalite;
+import com.connectionkeeper.testkit.Integration;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+
+/**
+ * Incident awareness on dynalite: the defaults' rules (at least 20 breaks and 30 % of the known connections within
+ * 30 minutes; an incident lasts at most 24 hours), batches of connection events as the lifecycle function hands them
+ * over, and what ends up in the table.
+ */
+@Integration
+class IncidentWatchTest {
+    private static final Instant T = Instant.parse("2026-03-01T10:00:00Z");
+    private static final Brokerage ALPACA = new Brokerage("brk-alpaca", "ALPACA", "Alpaca");
+    private static final Brokerage QUESTRADE = new Brokerage("brk-questrade", "QUESTRADE", "Questrade");
+    private static final IncidentRules RULES = IncidentRules.defaults();
+    private String tableName;
+    private DynamoIncidentStore store;
+    private IncidentWatch watch;
+
+    @BeforeEach
+    void freshTable() {
+        tableName = Dynalite.createTable();
+        store = new DynamoIncidentStore(new DynamoTable(Dynalite.client(), tableName), RULES.breakRetention());
+        watch = new IncidentWatch(store, RULES);
+    }
+
+    // ---- the events, as Lifecycle makes them ----
+
+    private static ConnectionEvent added(Brokerage b, String user, String connection, Instant at) {
+        return new ConnectionEvent("add-" + user + connection, EventKind.CONNECTION_ADDED, at, user, connection, b,
+                null, null, ConnectionStatus.ACTIVE, at, Source.WEBHOOK, null, false);
+    }
+
+    private static ConnectionEvent broken(Brokerage b, String user, String connection, Instant at) {
+        return new ConnectionEvent("brk-" + user + connection + at, EventKind.CONNECTION_BROKEN, at, user,
+                connection, b, null, ConnectionStatus.ACTIVE, ConnectionStatus.BROKEN, at, Source.WEBHOOK, at, true);
+    }
+
+    private static ConnectionEvent fixed(Brokerage b, String user, String connection, Instant brokenSince,
+                                         Instant at) {
+        return new ConnectionEvent("fix-" + user + connection + at, EventKind.CONNECTION_FIXED, at, user,
+                connection, b, null, ConnectionStatus.BROKEN, ConnectionStatus.ACTIVE, at, Source.PORTAL,
+                brokenSince, false);
+    }
+
+    private static ConnectionEvent deleted(Brokerage b, String user, String connection, Instant brokenSince,
+                                           Instant at) {
+        return new ConnectionEvent("del-" + user + connection + at, EventKind.CONNECTION_DELETED, at, user,
+                connection, b, null, ConnectionStatus.BROKEN, ConnectionStatus.DELETED, at, Source.API,
+                brokenSince, false);
+    }
+
+    /** {@code n} connections added at {@code b}: users {@code prefix0..}, one connection each. */
+    private void known(Brokerage b, String prefix, int n) {
+        List<ConnectionEvent> events = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            events.add(added(b, prefix + i, "c", T.minus(Duration.ofDays(30))));
+        }
+        assertEquals(Map.of(), watch.observe(events, T.minus(Duration.ofDays(30))));
+    }
+
+    /** Breaks of users {@code prefix from..to-1} at {@code b}, one a minute from {@code start}. */
+    private static List<ConnectionEvent> breaks(Brokerage b, String prefix, int from, int to, Instant start) {
+        List<ConnectionEvent> events = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            events.add(broken(b, prefix + i, "c", start.plus(Duration.ofMinutes(i - from))));
+        }
+        return events;
+    }
+
+    private static Instant last(List<ConnectionEvent> events) {
+        return events.get(events.size() - 1).at();
+    }
+
+    private Incident stored(Brokerage b) {
+        return store.incident(b.id()).orElseThrow(() -> new AssertionError("no incident at " + b.id()));
+    }
+
+    // ---- suspecting ----
+
+    @Test
+    void aBurstAtOneBrokerageOpensOneIncidentAndMarksItsBreaks() {
+        known(ALPACA, "a", 40);
+        known(QUESTRADE, "q", 40);
+        List<ConnectionEvent> first = breaks(ALPACA, "a", 0, 19, T);
+        assertEquals(Map.of(), watch.observe(first, last(first).plusSeconds(5)), "19 breaks: not yet");
+        assertTrue(store.incident(ALPACA.id()).isEmpty());
+
+        List<ConnectionEvent> second = breaks(ALPACA, "a", 19, 25, T.plus(Duration.ofMinutes(19)));
+        Instant now = last(second).plusSeconds(5);
+        Map<String, Incident> open = watch.observe(second, now);
+        assertEquals(List.of(ALPACA.id()), List.copyOf(open.keySet()));
+        Incident incident = stored(ALPACA);
+        assertEquals(open.get(ALPACA.id()), incident);
+        assertTrue(incident.open());
+        assertEquals(T, incident.since(), "the first break of the window");
+        assertEquals(last(second), incident.until());
+        assertEquals(25, incident.breaks());
+        assertEquals(40, incident.known());
+        assertEquals(now, incident.openedAt());
+        assertEquals(Duration.ofMinutes(30), incident.window());
+        assertEquals(ALPACA, incident.brokerage());
+
+        List<LifecycleEvent> marked = IncidentWatch.mark(second, open);
+        assertTrue(marked.stream().allMatch(e -> ((ConnectionEvent) e).suspectedIncident()), marked.toString());
+        assertTrue(marked.stream().allMatch(e -> incident.id().equals(((ConnectionEvent) e).incidentId())));
+        assertEquals(second.stream().map(LifecycleEvent::id).toList(),
+                marked.stream().map(LifecycleEvent::id).toList(), "marking keeps each event's id");
+
+        // more breaks of the burst: the same incident, not a second one
+        List<ConnectionEvent> third = breaks(ALPACA, "a", 25, 30, T.plus(Duration.ofMinutes(25)));
+        Map<String, Incident> still = watch.observe(third, last(third).plusSeconds(5));
+        assertEquals(incident, still.get(ALPACA.id()));
+        assertEquals(incident, stored(ALPACA), "the stored incident is unchanged");
+        assertTrue(store.incident(QUESTRADE.id()).isEmpty());
+
+        // a break elsewhere in the same batch is not marked
+        ConnectionEvent elsewhere = broken(QUESTRADE, "q0", "c", T.plus(Duration.ofMinutes(26)));
+        List<LifecycleEvent> mixed = IncidentWatch.mark(List.of(elsewhere, third.get(0)), still);
+        assertFalse(((ConnectionEvent) mixed.get(0)).suspectedIncident());
+        assertTrue(((ConnectionEvent) mixed.get(1)).suspectedIncident());
+    }
+
+    @Test
+    void breaksSpreadAcrossBrokeragesMakeNone() {
+        List<Brokerage> brokerages = List.of(ALPACA, QUESTRADE, new Brokerage("brk-3", null, null),
+                new Brokerage("brk-4", "FOUR", "Four"));
+        List<ConnectionEvent> all = new ArrayList<>();
+        for (Brokerage b : brokerages) {
+            known(b, b.id() + "-u", 30);
+            all.addAll(breaks(b, b.id() + "-u", 0, 15, T));
+        }
+        assertEquals(60, all.size());
+        assertEquals(Map.of(), watch.observe(all, T.plus(Duration.ofMinutes(16))));
+        for (Brokerage b : brokerages) {
+            assertTrue(store.incident(b.id()).isEmpty(), b.id());
+        }
+        assertTrue(store.openIncidents().isEmpty());
+    }
+
+    @Test
+    void breaksBelowTheShareOfKnownConnectionsMakeNoneUntilTheShareIsReached() {
+        known(ALPACA, "a", 100);
+        List<ConnectionEvent> first = breaks(ALPACA, "a", 0, 29, T);
+        assertEquals(Map.of(), watch.observe(first, last(first).plusSeconds(1)), "29 of 100: below 30 %");
+        List<ConnectionEvent> second = breaks(ALPACA, "a", 29, 30, T.plus(Duration.ofMinutes(29)));
+        Map<String, Incident> open = watch.observe(second, last(second).plusSeconds(1));
+        assertEquals(30, open.get(ALPACA.id()).breaks());
+        assertEquals(100, open.get(ALPACA.id()).known());
+    }
+
+    @Test
+    void breaksOutsideTheWindowDoNotCount() {
+        known(ALPACA, "a", 30);
+        Instant latest = T;
+        for (int i = 0; i < 25; i++) { // one break every 2 minutes: 16 within any 30 minutes (both ends counted)
+            ConnectionEvent e = broken(ALPACA, "a" + i, "c", T.plus(Duration.ofMinutes(2L * i)));
+            latest = e.at();
+            assertEquals(Map.of(), watch.observe(List.of(e), latest.plusSeconds(1)), "break " + i);
+        }
+        assertTrue(store.incident(ALPACA.id()).isEmpty());
+        assertEquals(25, store.tally(ALPACA.id(), T).total(), "every break is on record");
+        assertEquals(16, store.breaks(ALPACA.id(), latest.minus(Duration.ofMinutes(30)), latest).count());
+    }
+
+    @Test
+    void aBatchObservedAgainCountsNothingTwice() {
+        known(ALPACA, "a", 30);
+        List<ConnectionEvent> batch = breaks(ALPACA, "a", 0, 15, T);
+        for (int replay = 0; replay < 3; replay++) {
+            assertEquals(Map.of(), watch.observe(batch, last(batch).plusSeconds(1)), "replay " + replay);
+        }
+        assertEquals(15, store.breaks(ALPACA.id(), T, last(batch)).count());
+        List<ConnectionEvent> more = breaks(ALPACA, "a", 15, 20, T.plus(Duration.ofMinutes(15)));
+        Map<String, Incident> open = watch.observe(more, last(more).plusSeconds(1));
+        assertEquals(20, open.get(ALPACA.id()).breaks(), "exactly the 20 distinct breaks");
+        assertEquals(open, watch.observe(more, last(more).plusSeconds(2)), "replayed: the same incident");
+    }
+
+    @Test
+    void connectionsOfAnUnknownBrokerageAreNotCounted() {
+        List<ConnectionEvent> batch = breaks(Brokerage.UNKNOWN, "x", 0, 40, T);
+        assertEquals(Map.of(), watch.observe(batch, last(batch)));
+        assertEquals(List.of(), Dynalite.client().scan(b -> b.tableName(tableName)).items(), "nothing written");
+    }
+
+    @Test
+    void twoBatchesAtOnceOpenOneIncident() throws Exception {
+        known(ALPACA, "a", 50);
+        List<ConnectionEvent> earlier = breaks(ALPACA, "a", 0, 15, T);
+        watch.observe(earlier, last(earlier));
+        CountDownLatch go = new CountDownLatch(1);
+        List<Map<String, Incident>> results = new CopyOnWriteArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 2; t++) {
+            List<ConnectionEvent> batch = breaks(ALPACA, "a", 15 + 10 * t, 25 + 10 * t, T.plus(Duration.ofMinutes(15)));
+            IncidentWatch other = new IncidentWatch(new DynamoIncidentStore(
+                    new DynamoTable(Dynalite.client(), tableName), RULES.breakRetention()), RULES);
+            Thread thread = new Thread(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                results.add(other.observe(batch, T.plus(Duration.ofMinutes(26))));
+            });
+            threads.add(thread);
+            thread.start();
+        }
+        go.countDown();
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        Incident incident = stored(ALPACA);
+        assertEquals(2, results.size());
+        for (Map<String, Incident> r : results) {
+            assertEquals(incident.id(), r.get(ALPACA.id()).id(), "both batches see the one incident");
+        }
+        assertEquals(1, store.openIncidents().size());
+    }
+
+    // ---- ending ----
+
+    /** 30 known at ALPACA, 20 of them broken a minute apart from T: an open incident (since T). */
+    private Incident openIncident() {
+        known(ALPACA, "a", 30);
+        List<ConnectionEvent> burst = breaks(ALPACA, "a", 0, 20, T);
+        Incident incident = watch.observe(burst, last(burst).plusSeconds(1)).get(ALPACA.id());
+        assertTrue(incident != null && incident.open());
+        return incident;
+    }
+
+    @Test
+    void itEndsWhenMostOfItsConnectionsAreFixedOrDeleted() {
+        Incident incident = openIncident();
+        Instant at = T.plus(Duration.ofHours(2));
+        List<ConnectionEvent> repairs = new ArrayList<>();
+        for (int i = 0; i < 9; i++) {
+            repairs.add(fixed(ALPACA, "a" + i, "c", T.plus(Duration.ofMinutes(i)), at));
+        }
+        repairs.add(deleted(ALPACA, "a9", "c", T.plus(Duration.ofMinutes(9)), at));
+        assertEquals(incident, watch.observe(repairs, at).get(ALPACA.id()), "10 of 20 resolved: half, not most");
+        // a fix of a break never on record (broken before the watch existed) changes no tally
+        watch.observe(List.of(fixed(ALPACA, "old", "c", T.minus(Duration.ofDays(3)), at)), at);
+        assertTrue(stored(ALPACA).open());
+
+        Instant later = at.plus(Duration.ofMinutes(5));
+        Map<String, Incident> open = watch.observe(
+                List.of(fixed(ALPACA, "a10", "c", T.plus(Duration.ofMinutes(10)), later)), later);
+        assertEquals(Map.of(), open, "11 of 20: most");
+        Incident ended = stored(ALPACA);
+        assertFalse(ended.open());
+        assertEquals(incident.since(), ended.since());
+        assertEquals(later, ended.endedAt());
+        assertEquals(Incident.EndReason.REPAIRED, ended.endReason());
+        assertEquals(20, ended.total());
+        assertEquals(9, ended.stillBroken());
+        assertEquals(incident.id(), ended.id(), "the same incident, ended");
+        assertEquals(List.of(), store.openIncidents());
+    }
+
+    @Test
+    void itEndsAfterItsLongestDurationWhenTheReminderRunReviewsIt() {
+        Incident incident = openIncident();
+        Instant almost = incident.openedAt().plus(RULES.maxDuration()).minusSeconds(1);
+        assertEquals(Map.of(ALPACA.id(), incident), watch.review(almost));
+        assertEquals(incident.openedAt().plus(RULES.maxDuration()), watch.holdUntil(incident));
+        Instant due = incident.openedAt().plus(RULES.maxDuration());
+        assertEquals(Map.of(), watch.review(due));
+        Incident ended = stored(ALPACA);
+        assertEquals(Incident.EndReason.EXPIRED, ended.endReason());
+        assertEquals(due, ended.endedAt());
+        assertEquals(20, ended.stillBroken());
+        assertEquals(Map.of(), watch.review(due.plusSeconds(60)), "ended once");
+    }
+
+    @Test
+    void aLaterBurstAfterTheEndIsANewIncidentAndTheOldBreaksDoNotStartIt() {
+        Incident first = openIncident();
+        Instant endAt = T.plus(Duration.ofMinutes(25));
+        List<ConnectionEvent> repairs = new ArrayList<>();
+        for (int i = 0; i < 15; i++) {
+            repairs.add(fixed(ALPACA, "a" + i, "c", T.plus(Duration.ofMinutes(i)), endAt));
+        }
+        assertEquals(Map.of(), watch.observe(repairs, endAt));
+        assertFalse(stored(ALPACA).open());
+
+        // within the same 30 minutes, 10 more break: with the old 20 that would be 30, but those were the last one's
+        List<ConnectionEvent> after = breaks(ALPACA, "b", 0, 10, endAt.plusSeconds(30));
+        known(ALPACA, "b", 10);
+        assertEquals(Map.of(), watch.observe(after, last(after).plusSeconds(1)));
+        assertFalse(stored(ALPACA).open());
+
+        List<ConnectionEvent> more = breaks(ALPACA, "b", 10, 20, last(after).plusSeconds(30));
+        known(ALPACA, "c", 0);
+        Map<String, Incident> open = watch.observe(more, last(more).plusSeconds(1));
+        Incident second = open.get(ALPACA.id());
+        assertTrue(second != null && second.open(), "20 new breaks: a new incident");
+        assertEquals(endAt.plusSeconds(30), second.since());
+        assertFalse(first.id().equals(second.id()));
+        assertNull(second.endReason());
+    }
+
+    @Test
+    void theRecordsLiveInTheBrokeragesPartitionAndExpire() {
+        openIncident();
+        List<Map<String, AttributeValue>> items = Dynalite.client().query(QueryRequest.builder()
+                .tableName(tableName)
+                .keyConditionExpression("pk = :pk")
+                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("BROKERAGE#" + ALPACA.id())))
+                .build()).items();
+        long breaks = items.stream().filter(i -> i.get(Attributes.ENTITY).s().equals(Attributes.BREAK_ENTITY))
+                .peek(i -> assertEquals(Instant.parse(i.get(Attributes.BROKEN_SINCE).s())
+                        .plus(RULES.breakRetention()).getEpochSecond(),
+                        Long.parseLong(i.get(Attributes.EXPIRES_AT).n())))
+                .count();
+        assertEquals(20, breaks);
+        assertEquals(30, items.stream()
+                .filter(i -> i.get(Attributes.ENTITY).s().equals(Attributes.MEMBER_ENTITY)).count());
+        assertEquals(1, items.stream()
+                .filter(i -> i.get(Attributes.ENTITY).s().equals(Attributes.KNOWN_ENTITY)).count());
+    }
+}
