@@ -7,7 +7,6 @@ import com.connectionkeeper.core.config.EnvironmentConfig;
 import com.connectionkeeper.core.incidents.IncidentRules;
 import com.connectionkeeper.core.incidents.IncidentWatch;
 import com.connectionkeeper.core.log.JsonLog;
-import com.connectionkeeper.core.reminders.ReminderHolds;
 import com.connectionkeeper.core.reminders.ReminderRun;
 import com.connectionkeeper.store.DynamoStores;
 import java.time.Clock;
@@ -46,18 +45,8 @@ public final class ReminderHandler implements RequestHandler<Map<String, Object>
         ReminderSettings settings = ReminderSettings.from(config);
         IncidentRules rules = IncidentRules.from(config.settings());
         return new ReminderRun(DynamoStores.remindersFromConfig(config), settings.cadence(), clock,
-                settings.pageSize(), holds(new IncidentWatch(
-                        DynamoStores.incidentsFromConfig(config, rules.breakRetention()), rules)));
-    }
-
-    /** The brokerages with an open incident (after ending those that are over), each held until its longest end. */
-    public static ReminderHolds holds(IncidentWatch incidents) {
-        return now -> {
-            Map<String, Instant> held = new LinkedHashMap<>();
-            incidents.review(now).forEach((brokerageId, incident) ->
-                    held.put(brokerageId, incidents.holdUntil(incident)));
-            return held;
-        };
+                settings.pageSize(), new IncidentWatch(
+                        DynamoStores.incidentsFromConfig(config, rules.breakRetention()), rules));
     }
 
     @Override

@@ -5,6 +5,7 @@ import com.connectionkeeper.core.lifecycle.EventKind;
 import com.connectionkeeper.core.lifecycle.Incident;
 import com.connectionkeeper.core.lifecycle.LifecycleEvent;
 import com.connectionkeeper.core.model.ConnectionStatus;
+import com.connectionkeeper.core.reminders.ReminderHolds;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,7 +22,7 @@ import java.util.Optional;
  * changes reach the table's stream, where the lifecycle function publishes {@code Brokerage Incident Suspected} and
  * {@code Brokerage Incident Ended}. Connections whose brokerage is unknown are not counted.
  */
-public final class IncidentWatch {
+public final class IncidentWatch implements ReminderHolds {
     /** How long a count of a brokerage's known connections is used before it is counted again. */
     public static final Duration KNOWN_COUNT_TTL = Duration.ofHours(1);
     private final IncidentStore store;
@@ -111,6 +112,17 @@ public final class IncidentWatch {
             endIfDone(incident, now).ifPresent(i -> open.put(i.brokerageId(), i));
         }
         return open;
+    }
+
+    /**
+     * For the reminder run: the brokerages with an open incident (after {@linkplain #review ending} those that are
+     * over), each held until its incident's longest end.
+     */
+    @Override
+    public Map<String, Instant> held(Instant now) {
+        Map<String, Instant> held = new LinkedHashMap<>();
+        review(now).forEach((brokerageId, incident) -> held.put(brokerageId, holdUntil(incident)));
+        return held;
     }
 
     /** When reminders held for an open incident are looked at again at the latest: its longest end. */

@@ -1,0 +1,109 @@
+package com.connectionkeeper.lifecycle;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent.DynamodbStreamRecord;
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import com.connectionkeeper.simulator.SnapTradeSimulator;
+import com.connectionkeeper.simulator.WebhookDelivery;
+import com.connectionkeeper.testkit.Fixtures;
+import com.connectionkeeper.testkit.HttpApiInvoker;
+import com.connectionkeeper.testkit.LoopbackEventBridge;
+import com.connectionkeeper.webhook.WebhookHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What the end-to-end tests hand the real writers (the API's and SnapTrade's requests, the sweep's schedule) and
+ * read back from the stream function and the bus.
+ */
+final class Writers {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private Writers() {
+    }
+
+    /** SnapTrade's latest webhook of this type for the connection, handed to the webhook function; its result. */
+    static String deliverLatest(SnapTradeSimulator simulator, WebhookHandler webhooks, String eventType,
+                                String connectionId) {
+        List<WebhookDelivery> found = simulator.webhooks().ofType(eventType).stream()
+                .filter(w -> Objects.equals(connectionId, w.connectionId())).toList();
+        assertFalse(found.isEmpty(), "SnapTrade sent no " + eventType + " for " + connectionId);
+        WebhookDelivery webhook = found.get(found.size() - 1);
+        return deliver(webhooks, webhook.payload(), webhook.signature());
+    }
+
+    /** A webhook body and its signature, handed to the webhook function; the result it answers. */
+    static String deliver(WebhookHandler webhooks, String payload, String signature) {
+        APIGatewayV2HTTPEvent event = EventLoader.loadApiGatewayHttpEvent(
+                Fixtures.path("webhook-connection-broken.json").toString());
+        Map<String, String> headers = new HashMap<>(event.getHeaders());
+        headers.put("signature", signature);
+        headers.remove("content-length");
+        event.setHeaders(headers);
+        event.setBody(payload);
+        APIGatewayV2HTTPResponse response = HttpApiInvoker.invoke(webhooks, event);
+        assertEquals(200, response.getStatusCode(), response.getBody());
+        return body(response).path("result").asText();
+    }
+
+    static ScheduledEvent scheduled() {
+        return EventLoader.loadScheduledEvent(Fixtures.path("sweep-scheduled.json").toString());
+    }
+
+    /** An API fixture with this method, path, route and body. */
+    static APIGatewayV2HTTPEvent request(String fixture, String method, String path, String routeKey, String body) {
+        APIGatewayV2HTTPEvent e = EventLoader.loadApiGatewayHttpEvent(Fixtures.path(fixture).toString());
+        e.setRawPath(path);
+        e.getRequestContext().getHttp().setPath(path);
+        e.getRequestContext().getHttp().setMethod(method);
+        e.setRouteKey(routeKey);
+        e.getRequestContext().setRouteKey(routeKey);
+        e.setBody(body);
+        if (e.getHeaders() != null) {
+            Map<String, String> headers = new HashMap<>(e.getHeaders());
+            headers.remove("content-length");
+            e.setHeaders(headers);
+        }
+        return e;
+    }
+
+    static JsonNode body(APIGatewayV2HTTPResponse response) {
+        try {
+            return JSON.readTree(response.getBody());
+        } catch (IOException e) {
+            throw new AssertionError("body is not JSON: " + response.getBody(), e);
+        }
+    }
+
+    static DynamodbEvent event(List<DynamodbStreamRecord> records) {
+        DynamodbEvent event = new DynamodbEvent();
+        event.setRecords(new ArrayList<>(records));
+        return event;
+    }
+
+    static List<String> failures(StreamsEventResponse response) {
+        return response.getBatchItemFailures().stream()
+                .map(StreamsEventResponse.BatchItemFailure::getItemIdentifier).toList();
+    }
+
+    static List<String> types(List<LoopbackEventBridge.Entry> published) {
+        return published.stream().map(LoopbackEventBridge.Entry::detailType).toList();
+    }
+
+    static List<String> ids(List<LoopbackEventBridge.Entry> published) {
+        return published.stream().map(e -> e.detail().path("id").asText()).toList();
+    }
+}
