@@ -54,7 +54,7 @@ class StreamFilterTest {
                 "an incident ended");
         assertFalse(filter.passes(record("MODIFY", null, Map.of("entity", "USER", "status", "ACTIVE"))), "a user");
         for (String entity : new String[] {"HISTORY", "LINK", "LIVE_LINK", "LINK_RATE", "BROKERAGE_BREAK",
-                "BROKERAGE_MEMBER", "BROKERAGE_KNOWN"}) {
+                "BROKERAGE_MEMBER", "BROKERAGE_KNOWN", "PUBLISHED_EVENT"}) {
             assertFalse(filter.passes(record("INSERT", null, Map.of("entity", entity))), entity);
         }
         assertFalse(filter.passes(record("REMOVE", Map.of("entity", "HISTORY"), null)), "history expiring");

@@ -15,7 +15,10 @@ import com.connectionkeeper.core.lifecycle.Incident;
 import com.connectionkeeper.core.lifecycle.LifecycleEvent;
 import com.connectionkeeper.core.log.JsonLog;
 import com.connectionkeeper.eventbus.EventBridgePublisher;
+import com.connectionkeeper.store.DynamoIncidentStore;
+import com.connectionkeeper.store.DynamoPublishedMarks;
 import com.connectionkeeper.store.DynamoStores;
+import com.connectionkeeper.store.DynamoTable;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -38,13 +41,21 @@ public final class LifecycleHandler implements RequestHandler<DynamodbEvent, Str
     private final IncidentWatch incidents;
     private final Clock clock;
 
-    /** Used by Lambda: the EventBridge publisher, the table and the incident rules from the environment, once. */
+    /**
+     * Used by Lambda: the EventBridge publisher, the table (one client for the published marks and the incident
+     * store) and the incident rules, from the environment, once.
+     */
     public LifecycleHandler() {
         this(EnvironmentConfig.fromSystem());
     }
 
     private LifecycleHandler(Config config) {
-        this(new Announcer(EventBridgePublisher.fromConfig(config)), incidentWatch(config), Clock.systemUTC());
+        this(config, DynamoStores.table(config));
+    }
+
+    private LifecycleHandler(Config config, DynamoTable table) {
+        this(new Announcer(EventBridgePublisher.fromConfig(config), new DynamoPublishedMarks(table, Clock.systemUTC())),
+                incidentWatch(config, table), Clock.systemUTC());
     }
 
     public LifecycleHandler(Announcer announcer, IncidentWatch incidents, Clock clock) {
@@ -53,10 +64,10 @@ public final class LifecycleHandler implements RequestHandler<DynamodbEvent, Str
         this.clock = clock;
     }
 
-    /** The production incident watch: the table's incident store and the rules, from one {@link Config}. */
-    public static IncidentWatch incidentWatch(Config config) {
+    /** The production incident watch over {@code table}, with the rules from {@code config}. */
+    public static IncidentWatch incidentWatch(Config config, DynamoTable table) {
         IncidentRules rules = IncidentRules.from(config.settings());
-        return new IncidentWatch(DynamoStores.incidentsFromConfig(config, rules.breakRetention()), rules);
+        return new IncidentWatch(new DynamoIncidentStore(table, rules.breakRetention()), rules);
     }
 
     @Override
@@ -72,13 +83,14 @@ public final class LifecycleHandler implements RequestHandler<DynamodbEvent, Str
             } catch (RuntimeException e) {
                 JsonLog.error("stream_record_unreadable", "sequenceNumber", sequence, "eventId", record.getEventID(),
                         "error", e.getClass().getSimpleName()); // no message: images hold user secrets
-                failed.add(sequence);
+                changes.add(Announcer.Change.unreadable(sequence));
             }
         }
         changes = withIncidents(changes);
         Announcer.Outcome outcome = announcer.announce(changes);
         failed.addAll(outcome.failedKeys());
         JsonLog.info("stream_batch_handled", "records", records.size(), "published", outcome.published(),
+                "alreadyPublished", outcome.alreadyPublished(),
                 "failedRecords", failed.size(), "requestId", context == null ? null : context.getAwsRequestId());
         List<StreamsEventResponse.BatchItemFailure> failures = new ArrayList<>(failed.size());
         for (String sequence : failed) {
@@ -108,7 +120,8 @@ public final class LifecycleHandler implements RequestHandler<DynamodbEvent, Str
         }
         List<Announcer.Change> marked = new ArrayList<>(changes.size());
         for (Announcer.Change change : changes) {
-            marked.add(new Announcer.Change(change.key(), IncidentWatch.mark(change.events(), open)));
+            marked.add(new Announcer.Change(change.key(), IncidentWatch.mark(change.events(), open),
+                    change.readable()));
         }
         return marked;
     }

@@ -24,6 +24,7 @@ import com.connectionkeeper.simulator.SimulatorConfig;
 import com.connectionkeeper.simulator.SnapTradeSimulator;
 import com.connectionkeeper.snaptrade.SnapTradeSettings;
 import com.connectionkeeper.store.DynamoIncidentStore;
+import com.connectionkeeper.store.DynamoPublishedMarks;
 import com.connectionkeeper.store.DynamoReminderStore;
 import com.connectionkeeper.store.DynamoStores;
 import com.connectionkeeper.store.DynamoTable;
@@ -110,7 +111,8 @@ class IncidentEndToEndTest {
         DynamoTable captured = new DynamoTable(capture, table);
         watch = new IncidentWatch(new DynamoIncidentStore(captured, RULES.breakRetention()), RULES);
         lifecycle = new LifecycleHandler(new Announcer(
-                new EventBridgePublisher(eventBridge, "ck-bus", 2, Duration.ZERO, d -> { })), watch,
+                new EventBridgePublisher(eventBridge, "ck-bus", 2, Duration.ZERO, d -> { }),
+                new DynamoPublishedMarks(new DynamoTable(capture, table), Clock.systemUTC())), watch,
                 Clock.systemUTC());
         reminders = new DynamoReminderStore(captured);
     }

@@ -34,6 +34,7 @@ import com.connectionkeeper.simulator.WebhookDelivery;
 import com.connectionkeeper.snaptrade.SnapTradeSettings;
 import com.connectionkeeper.store.Attributes;
 import com.connectionkeeper.store.DynamoIncidentStore;
+import com.connectionkeeper.store.DynamoPublishedMarks;
 import com.connectionkeeper.store.DynamoStores;
 import com.connectionkeeper.store.DynamoTable;
 import com.connectionkeeper.sweep.SweepHandler;
@@ -131,7 +132,8 @@ class LifecycleEndToEndTest {
                 .httpClient(UrlConnectionHttpClient.create()).build();
         IncidentRules rules = IncidentRules.defaults();
         lifecycle = new LifecycleHandler(new Announcer(
-                new EventBridgePublisher(eventBridge, "ck-bus", 2, Duration.ZERO, d -> { })),
+                new EventBridgePublisher(eventBridge, "ck-bus", 2, Duration.ZERO, d -> { }),
+                new DynamoPublishedMarks(new DynamoTable(capture, table), Clock.systemUTC())),
                 new IncidentWatch(new DynamoIncidentStore(new DynamoTable(capture, table), rules.breakRetention()),
                         rules), Clock.systemUTC());
     }

@@ -12,6 +12,7 @@ import com.connectionkeeper.core.incidents.IncidentWatch;
 import com.connectionkeeper.core.lifecycle.Announcer;
 import com.connectionkeeper.eventbus.EventBridgePublisher;
 import com.connectionkeeper.store.DynamoIncidentStore;
+import com.connectionkeeper.store.DynamoPublishedMarks;
 import com.connectionkeeper.store.DynamoTable;
 import com.connectionkeeper.testkit.Dynalite;
 import com.connectionkeeper.testkit.Fixtures;
@@ -51,10 +52,11 @@ class LifecycleHandlerTest {
                 .httpClient(UrlConnectionHttpClient.create()).build();
         table = Dynalite.createTable();
         IncidentRules rules = IncidentRules.defaults();
+        DynamoTable dynamo = new DynamoTable(Dynalite.client(), table);
         handler = new LifecycleHandler(new Announcer(
-                new EventBridgePublisher(client, "ck-bus", 2, Duration.ZERO, d -> { })),
-                new IncidentWatch(new DynamoIncidentStore(new DynamoTable(Dynalite.client(), table),
-                        rules.breakRetention()), rules), Clock.systemUTC());
+                new EventBridgePublisher(client, "ck-bus", 2, Duration.ZERO, d -> { }),
+                new DynamoPublishedMarks(dynamo, Clock.systemUTC())),
+                new IncidentWatch(new DynamoIncidentStore(dynamo, rules.breakRetention()), rules), Clock.systemUTC());
     }
 
     @AfterEach
@@ -246,6 +248,23 @@ class LifecycleHandlerTest {
         assertEquals(List.of(userRecord), failures(response));
         assertEquals(List.of("Connection Added", "Connection Broken", "Connection Deleted", "Connection Fixed"),
                 bus.accepted().stream().map(LoopbackEventBridge.Entry::detailType).toList());
+        List<String> firstIds = ids();
+
+        // Lambda's retry: the batch again from the failed record on. The records after it that succeeded (the
+        // user's connection's deletion, a fix) are not published a second time; the failed one now is.
+        bus.clear();
+        bus.failEntries(e -> false, 0, "InternalFailure");
+        int from = sequences(batch).indexOf(userRecord);
+        DynamodbEvent retry = new DynamodbEvent();
+        retry.setRecords(new ArrayList<>(records.subList(from, records.size())));
+        assertEquals(List.of(), failures(handler.handleRequest(retry, null)));
+        assertEquals(List.of("User Deleted"),
+                bus.accepted().stream().map(LoopbackEventBridge.Entry::detailType).toList());
+        assertFalse(firstIds.contains(ids().get(0)));
+    }
+
+    private static List<String> sequences(DynamodbEvent batch) {
+        return batch.getRecords().stream().map(r -> r.getDynamodb().getSequenceNumber()).toList();
     }
 
     /** A break and then a fix of the same connection, in one batch. */

@@ -8,7 +8,10 @@ import com.connectionkeeper.core.incidents.IncidentRules;
 import com.connectionkeeper.core.incidents.IncidentWatch;
 import com.connectionkeeper.core.log.JsonLog;
 import com.connectionkeeper.core.reminders.ReminderRun;
+import com.connectionkeeper.store.DynamoIncidentStore;
+import com.connectionkeeper.store.DynamoReminderStore;
 import com.connectionkeeper.store.DynamoStores;
+import com.connectionkeeper.store.DynamoTable;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,9 +47,9 @@ public final class ReminderHandler implements RequestHandler<Map<String, Object>
     public static ReminderRun fromConfig(Config config, Clock clock) {
         ReminderSettings settings = ReminderSettings.from(config);
         IncidentRules rules = IncidentRules.from(config.settings());
-        return new ReminderRun(DynamoStores.remindersFromConfig(config), settings.cadence(), clock,
-                settings.pageSize(), new IncidentWatch(
-                        DynamoStores.incidentsFromConfig(config, rules.breakRetention()), rules));
+        DynamoTable table = DynamoStores.table(config); // one client for both ports
+        return new ReminderRun(new DynamoReminderStore(table), settings.cadence(), clock, settings.pageSize(),
+                new IncidentWatch(new DynamoIncidentStore(table, rules.breakRetention()), rules));
     }
 
     @Override

@@ -126,6 +126,10 @@ public final class Attributes {
     public static final String TOTAL = "total";
     public static final String STILL_BROKEN = "stillBroken";
 
+    // ---- lifecycle events remembered as published (after a failed record of their batch) ----
+    public static final String PUBLISHED_ENTITY = "PUBLISHED_EVENT";
+    public static final String EVENT_ID = "eventId";
+
     // ---- link rate ----
     public static final String WINDOW_START = "windowStart";
     public static final String MINTED = "minted";

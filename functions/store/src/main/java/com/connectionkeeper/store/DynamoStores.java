@@ -29,14 +29,12 @@ public record DynamoStores(DynamoTable table, DynamoConnectionStore connections,
         return new DynamoConnectionStore(tableFromConfig(config), historyRetention(config));
     }
 
-    /** The reminder run's one port, with the production client and table. */
-    public static DynamoReminderStore remindersFromConfig(Config config) {
-        return new DynamoReminderStore(tableFromConfig(config));
-    }
-
-    /** Incident awareness's port, with the production client and table; break records kept {@code retention}. */
-    public static DynamoIncidentStore incidentsFromConfig(Config config, Duration retention) {
-        return new DynamoIncidentStore(tableFromConfig(config), retention);
+    /**
+     * The table with the production client (one client per call: a function builds it once and hands it to every
+     * adapter it needs, as the reminder and lifecycle functions do).
+     */
+    public static DynamoTable table(Config config) {
+        return tableFromConfig(config);
     }
 
     /** The production wiring: {@link DynamoClients}' client, table name and history retention from configuration. */

@@ -7,12 +7,15 @@ import java.util.Optional;
 import java.util.stream.Stream;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
@@ -136,6 +139,34 @@ public final class DynamoTable {
             count += page.count();
         }
         return count;
+    }
+
+    /**
+     * The items with these keys that exist (consistent BatchGetItem, 100 keys per call, sending again what DynamoDB
+     * left unprocessed), in no particular order.
+     */
+    List<Map<String, AttributeValue>> getAll(List<Map<String, AttributeValue>> keys) {
+        List<Map<String, AttributeValue>> found = new ArrayList<>();
+        for (int from = 0; from < keys.size(); from += 100) {
+            List<Map<String, AttributeValue>> pending = keys.subList(from, Math.min(keys.size(), from + 100));
+            for (int attempt = 0; !pending.isEmpty(); attempt++) {
+                if (attempt > 0) {
+                    pause(attempt);
+                }
+                BatchGetItemResponse response = dynamo.batchGetItem(BatchGetItemRequest.builder()
+                        .requestItems(Map.of(name, KeysAndAttributes.builder().keys(pending).consistentRead(true)
+                                .build()))
+                        .build());
+                found.addAll(response.responses().getOrDefault(name, List.of()));
+                KeysAndAttributes left = response.hasUnprocessedKeys() ? response.unprocessedKeys().get(name) : null;
+                pending = left == null ? List.of() : left.keys();
+                if (!pending.isEmpty() && attempt >= 8) {
+                    throw new IllegalStateException(pending.size() + " reads still unprocessed after " + attempt
+                            + " attempts");
+                }
+            }
+        }
+        return found;
     }
 
     /**

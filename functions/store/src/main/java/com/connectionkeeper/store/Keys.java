@@ -44,6 +44,9 @@ public final class Keys {
     static final String BREAK_PREFIX = "BREAK#";
     static final String MEMBER_PREFIX = "MEMBER#";
     static final String KNOWN_SK = "KNOWN";
+    /** A lifecycle event remembered as published: its own partition, {@code EVENT#<event id>} (a UUID). */
+    static final String PUBLISHED_PARTITION_PREFIX = "EVENT#";
+    static final String PUBLISHED_SK = "PUBLISHED";
     /** sweepOrder prefix of a user never verified: sorts before every timestamp. */
     static final String NEVER_VERIFIED = "!";
 
@@ -98,6 +101,11 @@ public final class Keys {
     static String brokeragePartition(String brokerageId) {
         return BROKERAGE_PARTITION_PREFIX
                 + fit(escape(brokerageId), MAX_PARTITION_KEY_BYTES - BROKERAGE_PARTITION_PREFIX.length());
+    }
+
+    static String publishedPartition(String eventId) {
+        return PUBLISHED_PARTITION_PREFIX
+                + fit(escape(eventId), MAX_PARTITION_KEY_BYTES - PUBLISHED_PARTITION_PREFIX.length());
     }
 
     /** A brokerage's incident item in {@link #INCIDENTS_PARTITION}. */

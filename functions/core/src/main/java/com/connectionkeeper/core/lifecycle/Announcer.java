@@ -1,5 +1,6 @@
 package com.connectionkeeper.core.lifecycle;
 
+import com.connectionkeeper.core.log.JsonLog;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -7,24 +8,49 @@ import java.util.Set;
 
 /**
  * Publishes the lifecycle events of a batch of recorded changes (a stream batch) and says which changes must be
- * retried: exactly those with an event still unpublished. Changes that make no event publish nothing.
+ * retried: exactly those with an event still unpublished, and those that could not be read. Changes that make no
+ * event publish nothing. A retry delivers the batch again from the first failed change on, so the events published
+ * from changes after it are {@linkplain PublishedMarks remembered}, and an event remembered as published is not
+ * published again: a change that succeeded is published once.
  */
 public final class Announcer {
     private final EventPublisher publisher;
+    private final PublishedMarks marks;
 
+    /** Without marks: a retry publishes again what succeeded after the failed change (same ids). */
     public Announcer(EventPublisher publisher) {
-        this.publisher = publisher;
+        this(publisher, PublishedMarks.NONE);
     }
 
-    /** A recorded change, by a key of the caller's (the stream record's sequence number), and its events. */
-    public record Change(String key, List<? extends LifecycleEvent> events) {
+    public Announcer(EventPublisher publisher, PublishedMarks marks) {
+        this.publisher = publisher;
+        this.marks = marks;
+    }
+
+    /**
+     * A recorded change, by a key of the caller's (the stream record's sequence number), and its events; one that
+     * could not be read has none and is retried.
+     */
+    public record Change(String key, List<? extends LifecycleEvent> events, boolean readable) {
         public Change {
             events = List.copyOf(events);
         }
+
+        public Change(String key, List<? extends LifecycleEvent> events) {
+            this(key, events, true);
+        }
+
+        /** A change whose record could not be read: retried, nothing published for it. */
+        public static Change unreadable(String key) {
+            return new Change(key, List.of(), false);
+        }
     }
 
-    /** What a batch did: events published, and the keys of the changes to retry, in batch order. */
-    public record Outcome(int published, List<String> failedKeys) {
+    /**
+     * What a batch did: events published now, events skipped as already published, and the keys of the changes to
+     * retry, in batch order.
+     */
+    public record Outcome(int published, int alreadyPublished, List<String> failedKeys) {
     }
 
     public Outcome announce(List<Change> changes) {
@@ -32,25 +58,55 @@ public final class Announcer {
         for (Change change : changes) {
             events.addAll(change.events());
         }
-        if (events.isEmpty()) {
-            return new Outcome(0, List.of());
+        Set<String> done = events.isEmpty() ? Set.of() : alreadyPublished(events);
+        List<LifecycleEvent> toPublish = new ArrayList<>(events.size());
+        for (LifecycleEvent e : events) {
+            if (!done.contains(e.id())) {
+                toPublish.add(e);
+            }
         }
-        Set<String> failed = new HashSet<>(publisher.publish(events));
+        Set<String> failed = toPublish.isEmpty() ? Set.of() : new HashSet<>(publisher.publish(toPublish));
         List<String> retry = new ArrayList<>();
+        List<String> redelivered = new ArrayList<>();
         int published = 0;
         for (Change change : changes) {
-            boolean anyFailed = false;
+            boolean anyFailed = !change.readable();
             for (LifecycleEvent e : change.events()) {
                 if (failed.contains(e.id())) {
                     anyFailed = true;
-                } else {
+                } else if (!done.contains(e.id())) {
                     published++;
+                    if (!retry.isEmpty()) {
+                        redelivered.add(e.id()); // after a failed change: the retry delivers it again
+                    }
                 }
             }
             if (anyFailed) {
                 retry.add(change.key());
             }
         }
-        return new Outcome(published, retry);
+        if (!redelivered.isEmpty()) {
+            try {
+                marks.remember(redelivered);
+            } catch (RuntimeException e) {
+                JsonLog.warn("published_marks_unwritten", "events", redelivered.size(), "error",
+                        e.getClass().getSimpleName(), "message", e.getMessage());
+            }
+        }
+        return new Outcome(published, events.size() - toPublish.size(), retry);
+    }
+
+    private Set<String> alreadyPublished(List<LifecycleEvent> events) {
+        List<String> ids = new ArrayList<>(events.size());
+        for (LifecycleEvent e : events) {
+            ids.add(e.id());
+        }
+        try {
+            return marks.published(ids);
+        } catch (RuntimeException e) {
+            JsonLog.warn("published_marks_unread", "events", ids.size(), "error", e.getClass().getSimpleName(),
+                    "message", e.getMessage());
+            return Set.of();
+        }
     }
 }
