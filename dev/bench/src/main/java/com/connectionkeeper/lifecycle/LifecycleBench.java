@@ -3,12 +3,19 @@ package com.connectionkeeper.lifecycle;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import com.connectionkeeper.core.incidents.IncidentRules;
+import com.connectionkeeper.core.incidents.IncidentWatch;
 import com.connectionkeeper.core.lifecycle.Announcer;
 import com.connectionkeeper.eventbus.EventBridgePublisher;
+import com.connectionkeeper.store.DynamoIncidentStore;
+import com.connectionkeeper.store.DynamoPublishedMarks;
+import com.connectionkeeper.store.DynamoTable;
+import com.connectionkeeper.testkit.Dynalite;
 import com.connectionkeeper.testkit.LoopbackEventBridge;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,7 +33,9 @@ import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
  * each a seeded mix of status transitions (a break of a distinct connection, from events/) and writes that change
  * no status (the no-transition fixture's five kinds), through the real handler and publisher to the loopback
  * EventBridge. Targets: events per transition record = 1, per other record = 0, PutEvents calls per batch ≤
- * ceil(events / 10). Writes dev/bench/lifecycle-results.md.
+ * ceil(events / 10). The handler is wired as in Lambda, its published marks and incident watch on dynalite (the
+ * breaks, all at one brokerage, also make it suspect an incident: marking adds no event). Writes
+ * dev/bench/lifecycle-results.md.
  */
 public final class LifecycleBench {
     private static final int BATCHES = 200;
@@ -54,8 +63,14 @@ public final class LifecycleBench {
                      .region(Region.US_EAST_1).httpClient(UrlConnectionHttpClient.create())
                      .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("l", "l")))
                      .build()) {
+            // wired as in Lambda: the published marks and the incident watch over a table (dynalite)
+            DynamoTable table = new DynamoTable(Dynalite.client(), Dynalite.createTable());
+            IncidentRules rules = IncidentRules.defaults();
             LifecycleHandler handler = new LifecycleHandler(new Announcer(
-                    new EventBridgePublisher(client, "ck-bench", 3, Duration.ZERO, d -> { })));
+                    new EventBridgePublisher(client, "ck-bench", 3, Duration.ZERO, d -> { }),
+                    new DynamoPublishedMarks(table, Clock.systemUTC())),
+                    new IncidentWatch(new DynamoIncidentStore(table, rules.breakRetention()), rules),
+                    Clock.systemUTC());
             int sequence = 0;
             for (int b = 0; b < BATCHES; b++) {
                 List<DynamodbEvent.DynamodbStreamRecord> records = new ArrayList<>(BATCH_SIZE);
@@ -112,7 +127,8 @@ public final class LifecycleBench {
                 Written by `dev/bench/run.sh lifecycle` on %s: %d batches of %d stream records (Lambda's BatchSize),
                 a seeded mix (30 %% status transitions — a break of a distinct connection — and 70 %% writes that
                 change no status, from `events/stream-no-transition.json`), through `LifecycleHandler` and
-                `EventBridgePublisher` to the loopback EventBridge.
+                `EventBridgePublisher` to the loopback EventBridge, with the published marks and the incident watch
+                on dynalite as in Lambda.
 
                 | records | status transitions | other writes | events published | events per transition | events per other write | PutEvents calls | ceil(events / 10), summed over batches | batches over the bound | batch item failures |
                 |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
