@@ -45,7 +45,8 @@ public final class ReminderHeapProbe {
             List<Due> items = new ArrayList<>(limit);
             long i = first;
             for (; i <= last && items.size() < limit; i++) {
-                items.add(new Due("user-" + i, "conn-" + i, "brk-" + (i % 50), base.plusMillis(i), 0, base.plusMillis(i)));
+                items.add(new Due("user-" + i, "conn-" + i, "brk-" + (i % 50), base.plusMillis(i), 0,
+                        base.plusMillis(i)));
             }
             itemsRead += items.size();
             return new Page(items, i <= last ? Long.toString(i) : null);

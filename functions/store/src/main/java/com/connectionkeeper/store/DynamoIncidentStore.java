@@ -21,7 +21,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
@@ -97,33 +96,36 @@ public final class DynamoIncidentStore implements IncidentStore {
     }
 
     @Override
-    public Window breaks(String brokerageId, Instant from, Instant to) {
-        AtomicInteger count = new AtomicInteger();
-        Instant[] first = new Instant[1];
-        table.items(breakRange(brokerageId, Keys.breakBound(from), Keys.breakBoundAfter(to))
-                .projectionExpression("#since")
-                .expressionAttributeNames(Map.of("#pk", Keys.PK, "#sk", Keys.SK, "#since", BROKEN_SINCE)))
-                .forEach(item -> {
-                    if (count.getAndIncrement() == 0) {
-                        first[0] = Items.time(item, BROKEN_SINCE);
-                    }
-                });
-        return new Window(count.get(), first[0]);
+    public List<Break> breaks(String brokerageId, Instant from, Instant to) {
+        if (from.isAfter(to)) {
+            return List.of(); // an empty range (DynamoDB refuses BETWEEN with its bounds reversed)
+        }
+        return table.items(breakRange(brokerageId, Keys.breakBound(from), Keys.breakBoundAfter(to))
+                        .projectionExpression("#user, #connection, #since")
+                        .expressionAttributeNames(Map.of("#pk", Keys.PK, "#sk", Keys.SK, "#user", USER_ID,
+                                "#connection", CONNECTION_ID, "#since", BROKEN_SINCE)))
+                .map(item -> new Break(Items.str(item, USER_ID), Items.str(item, CONNECTION_ID),
+                        Items.time(item, BROKEN_SINCE)))
+                .toList();
     }
 
     @Override
     public Tally tally(String brokerageId, Instant since) {
-        int[] tally = new int[2];
+        // in time order, so a connection's latest break since then decides whether it is still broken
+        Map<List<String>, Boolean> resolved = new HashMap<>();
         table.items(breakRange(brokerageId, Keys.breakBound(since), Keys.BREAK_PREFIX + "~")
-                .projectionExpression("#resolved")
-                .expressionAttributeNames(Map.of("#pk", Keys.PK, "#sk", Keys.SK, "#resolved", RESOLVED_AT)))
-                .forEach(item -> {
-                    tally[0]++;
-                    if (!item.containsKey(RESOLVED_AT)) {
-                        tally[1]++;
-                    }
-                });
-        return new Tally(tally[0], tally[1]);
+                        .projectionExpression("#user, #connection, #resolved")
+                        .expressionAttributeNames(Map.of("#pk", Keys.PK, "#sk", Keys.SK, "#user", USER_ID,
+                                "#connection", CONNECTION_ID, "#resolved", RESOLVED_AT)))
+                .forEach(item -> resolved.put(List.of(Items.str(item, USER_ID), Items.str(item, CONNECTION_ID)),
+                        item.containsKey(RESOLVED_AT)));
+        int unresolved = 0;
+        for (boolean r : resolved.values()) {
+            if (!r) {
+                unresolved++;
+            }
+        }
+        return new Tally(resolved.size(), unresolved);
     }
 
     private static QueryRequest.Builder breakRange(String brokerageId, String from, String to) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.connectionkeeper.core.incidents.IncidentRules;
+import com.connectionkeeper.core.incidents.IncidentStore;
 import com.connectionkeeper.core.incidents.IncidentWatch;
 import com.connectionkeeper.core.lifecycle.ConnectionEvent;
 import com.connectionkeeper.core.lifecycle.ConnectionEvent.Brokerage;
@@ -186,7 +187,7 @@ class IncidentWatchTest {
         }
         assertTrue(store.incident(ALPACA.id()).isEmpty());
         assertEquals(25, store.tally(ALPACA.id(), T).total(), "every break is on record");
-        assertEquals(16, store.breaks(ALPACA.id(), latest.minus(Duration.ofMinutes(30)), latest).count());
+        assertEquals(16, store.breaks(ALPACA.id(), latest.minus(Duration.ofMinutes(30)), latest).size());
     }
 
     @Test
@@ -196,7 +197,7 @@ class IncidentWatchTest {
         for (int replay = 0; replay < 3; replay++) {
             assertEquals(Map.of(), watch.observe(batch, last(batch).plusSeconds(1)), "replay " + replay);
         }
-        assertEquals(15, store.breaks(ALPACA.id(), T, last(batch)).count());
+        assertEquals(15, store.breaks(ALPACA.id(), T, last(batch)).size());
         List<ConnectionEvent> more = breaks(ALPACA, "a", 15, 20, T.plus(Duration.ofMinutes(15)));
         Map<String, Incident> open = watch.observe(more, last(more).plusSeconds(1));
         assertEquals(20, open.get(ALPACA.id()).breaks(), "exactly the 20 distinct breaks");
@@ -345,5 +346,125 @@ class IncidentWatchTest {
                 .filter(i -> i.get(Attributes.ENTITY).s().equals(Attributes.MEMBER_ENTITY)).count());
         assertEquals(1, items.stream()
                 .filter(i -> i.get(Attributes.ENTITY).s().equals(Attributes.KNOWN_ENTITY)).count());
+    }
+
+    // ---- found by review (each failed before its fix) ----
+
+    /**
+     * After an incident ended, a break that happened just before the end arrives just after it (a late webhook, a
+     * slower shard): the window the watch reads would end before it begins. It is no error, no incident, and the
+     * batch's other brokerage is recorded.
+     */
+    @Test
+    void aLateBreakAfterAnIncidentEndedIsNoErrorAndTheBatchsOtherBrokeragesAreRecorded() {
+        openIncident();
+        Instant endAt = T.plus(Duration.ofMinutes(40));
+        List<ConnectionEvent> repairs = new ArrayList<>();
+        for (int i = 0; i < 15; i++) {
+            repairs.add(fixed(ALPACA, "a" + i, "c", T.plus(Duration.ofMinutes(i)), endAt));
+        }
+        assertEquals(Map.of(), watch.observe(repairs, endAt));
+        assertFalse(stored(ALPACA).open());
+        List<ConnectionEvent> late = List.of(broken(ALPACA, "a25", "c", endAt.minusSeconds(60)),
+                broken(QUESTRADE, "q1", "c", endAt));
+        assertEquals(Map.of(), watch.observe(late, endAt.plusSeconds(60)));
+        assertEquals(1, store.tally(QUESTRADE.id(), endAt.minusSeconds(1)).total(), "the other brokerage's break");
+        assertEquals(21, store.tally(ALPACA.id(), T).total(), "and this one's, on record");
+    }
+
+    /**
+     * One batch repairs the open incident (11 of 20 fixed) and carries one more break: the incident ends, and its own
+     * breaks do not open it again (which would repeat its id and its Suspected event's id).
+     */
+    @Test
+    void aBatchThatRepairsAnIncidentAndCarriesABreakDoesNotReopenIt() {
+        Incident first = openIncident();
+        Instant at = T.plus(Duration.ofMinutes(25));
+        List<ConnectionEvent> batch = new ArrayList<>();
+        for (int i = 0; i < 11; i++) {
+            batch.add(fixed(ALPACA, "a" + i, "c", T.plus(Duration.ofMinutes(i)), at));
+        }
+        batch.add(broken(ALPACA, "a20", "c", at));
+        assertEquals(Map.of(), watch.observe(batch, at));
+        Incident now = stored(ALPACA);
+        assertFalse(now.open(), "ended, not reopened: " + now);
+        assertEquals(first.id(), now.id());
+        assertEquals(Incident.EndReason.REPAIRED, now.endReason());
+    }
+
+    /** The thresholds count connections: five connections breaking four times each are five, not twenty. */
+    @Test
+    void connectionsAreCountedNotBreaks() {
+        known(ALPACA, "a", 10);
+        for (int round = 0; round < 4; round++) {
+            Instant start = T.plus(Duration.ofMinutes(6L * round));
+            List<ConnectionEvent> breaks = breaks(ALPACA, "a", 0, 5, start);
+            assertEquals(Map.of(), watch.observe(breaks, start.plus(Duration.ofMinutes(5))), "round " + round);
+            List<ConnectionEvent> fixes = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                fixes.add(fixed(ALPACA, "a" + i, "c", start.plus(Duration.ofMinutes(i)),
+                        start.plus(Duration.ofMinutes(5))));
+            }
+            watch.observe(fixes, start.plus(Duration.ofMinutes(5)));
+        }
+        assertTrue(store.incident(ALPACA.id()).isEmpty());
+        assertEquals(new IncidentStore.Tally(5, 0), store.tally(ALPACA.id(), T), "five connections, all fixed");
+    }
+
+    /**
+     * Breaks recorded out of time order (late webhooks, another shard first): 10 at T+10..19 arrive, then 10 at
+     * T+0..9. Together they are 20 of 30 within 19 minutes: suspected, from the first.
+     */
+    @Test
+    void breaksArrivingOutOfOrderAreCountedTogether() {
+        known(ALPACA, "a", 30);
+        assertEquals(Map.of(), watch.observe(breaks(ALPACA, "a", 10, 20, T.plus(Duration.ofMinutes(10))),
+                T.plus(Duration.ofMinutes(20))));
+        Map<String, Incident> open = watch.observe(breaks(ALPACA, "a", 0, 10, T), T.plus(Duration.ofMinutes(21)));
+        Incident incident = open.get(ALPACA.id());
+        assertTrue(incident != null && incident.open(), open.toString());
+        assertEquals(T, incident.since());
+        assertEquals(T.plus(Duration.ofMinutes(19)), incident.until());
+        assertEquals(20, incident.breaks());
+    }
+
+    /**
+     * Connections first seen already broken by the sweep or an import broke at some unknown time (SnapTrade's
+     * disabled date, or our first look): 25 at once are no burst. A CONNECTION_BROKEN webhook of a connection first
+     * seen is a break at its event time, and counts.
+     */
+    @Test
+    void connectionsFirstSeenBrokenByTheSweepOrAnImportAreNoBurst() {
+        List<ConnectionEvent> seen = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            seen.add(new ConnectionEvent("seen-" + i, EventKind.CONNECTION_BROKEN, T, "s" + i, "c", ALPACA, null,
+                    null, ConnectionStatus.BROKEN, T, i % 2 == 0 ? Source.SWEEP : Source.API, T, true));
+        }
+        assertEquals(Map.of(), watch.observe(seen, T.plusSeconds(5)));
+        List<ConnectionEvent> webhooks = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            webhooks.add(new ConnectionEvent("wh-" + i, EventKind.CONNECTION_BROKEN, T, "w" + i, "c", ALPACA, null,
+                    null, ConnectionStatus.BROKEN, T, Source.WEBHOOK, T.plusSeconds(i), true));
+        }
+        Incident incident = watch.observe(webhooks, T.plusSeconds(30)).get(ALPACA.id());
+        assertEquals(20, incident.breaks(), "the webhooks' breaks only");
+        assertEquals(45, incident.known(), "all are known connections");
+    }
+
+    /** The store opens one incident per brokerage at a time: a second, with another start, is refused while open. */
+    @Test
+    void theStoreRefusesASecondOpenIncident() {
+        Incident first = Incident.suspected(ALPACA, T, T.plusSeconds(60), RULES.window(), T.plusSeconds(61), 20, 30);
+        Incident other = Incident.suspected(ALPACA, T.plusSeconds(30), T.plusSeconds(90), RULES.window(),
+                T.plusSeconds(91), 25, 30);
+        assertTrue(store.open(first));
+        assertFalse(store.open(other));
+        assertEquals(first, stored(ALPACA));
+        assertFalse(store.end(other.ended(T.plusSeconds(100), Incident.EndReason.EXPIRED, 1, 1)),
+                "not the open one: not ended");
+        assertTrue(store.end(first.ended(T.plusSeconds(100), Incident.EndReason.EXPIRED, 20, 20)));
+        assertFalse(store.end(first.ended(T.plusSeconds(200), Incident.EndReason.REPAIRED, 20, 1)), "once");
+        assertTrue(store.open(other), "after the end, the next");
+        assertEquals(other, stored(ALPACA));
     }
 }

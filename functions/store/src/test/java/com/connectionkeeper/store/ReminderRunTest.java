@@ -176,6 +176,18 @@ class ReminderRunTest {
         assertEquals(1, step("u2", "c2"), "not due again yet");
     }
 
+    /** The incidents cannot be read: the run sends what is due without holds rather than nothing. */
+    @Test
+    void withoutHoldsWhenTheIncidentsCannotBeRead() {
+        send(EventType.CONNECTION_BROKEN, "u1", "c1", T);
+        clock.advance(Duration.ofDays(1).plusMinutes(5));
+        ReminderRun.Summary s = new ReminderRun(reminders, CADENCE, clock, 50, now -> {
+            throw new IllegalStateException("table unreachable");
+        }).run(clock.instant().plusSeconds(60));
+        assertEquals(1, s.claimed());
+        assertEquals(1, step("u1", "c1"));
+    }
+
     @Test
     void twoRunsAtOnceNeverBothClaimAStep() throws Exception {
         for (int i = 0; i < 60; i++) {

@@ -19,11 +19,10 @@ public interface IncidentStore {
     record Member(String userId, String connectionId) {
     }
 
-    /** Breaks recorded within a range: how many, and the earliest (null when none). */
-    record Window(int count, Instant first) {
-    }
-
-    /** Breaks recorded since a time, and how many of them are not yet fixed or deleted. */
+    /**
+     * The connections that broke since a time, and how many of them are still broken (their latest break since then
+     * neither fixed nor deleted). A connection that broke twice counts once.
+     */
     record Tally(int total, int unresolved) {
     }
 
@@ -40,10 +39,10 @@ public interface IncidentStore {
     /** Records connections now at the brokerage ({@code live}) and no longer there ({@code gone}). */
     void recordMembers(String brokerageId, List<Member> live, List<Member> gone);
 
-    /** The breaks recorded with a time in [{@code from}, {@code to}]. */
-    Window breaks(String brokerageId, Instant from, Instant to);
+    /** The breaks recorded with a time in [{@code from}, {@code to}], in time order. */
+    List<Break> breaks(String brokerageId, Instant from, Instant to);
 
-    /** The breaks recorded at or after {@code since}, and how many are unresolved. */
+    /** The connections whose breaks are recorded at or after {@code since}, and how many are still broken. */
     Tally tally(String brokerageId, Instant since);
 
     /** The last count of the brokerage's connections, if any. */

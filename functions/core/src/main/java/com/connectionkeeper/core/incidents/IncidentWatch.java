@@ -4,11 +4,14 @@ import com.connectionkeeper.core.lifecycle.ConnectionEvent;
 import com.connectionkeeper.core.lifecycle.EventKind;
 import com.connectionkeeper.core.lifecycle.Incident;
 import com.connectionkeeper.core.lifecycle.LifecycleEvent;
+import com.connectionkeeper.core.log.JsonLog;
 import com.connectionkeeper.core.model.ConnectionStatus;
+import com.connectionkeeper.core.model.Source;
 import com.connectionkeeper.core.reminders.ReminderHolds;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +46,6 @@ public final class IncidentWatch implements ReminderHolds {
         final List<IncidentStore.Break> breaks = new ArrayList<>();
         final List<IncidentStore.Break> resolved = new ArrayList<>();
         final Map<IncidentStore.Member, Boolean> members = new LinkedHashMap<>();
-        Instant latestBreak;
 
         Seen(ConnectionEvent.Brokerage brokerage) {
             this.brokerage = brokerage;
@@ -52,7 +54,8 @@ public final class IncidentWatch implements ReminderHolds {
 
     /**
      * Records what a batch's connection events tell of their brokerages and answers the incidents open at those
-     * brokerages afterwards, by brokerage id (for marking the batch's {@code Connection Broken} events).
+     * brokerages afterwards, by brokerage id (for marking the batch's {@code Connection Broken} events). A failure
+     * at one brokerage (the table unreachable) is logged and leaves the others' handled.
      */
     public Map<String, Incident> observe(List<? extends LifecycleEvent> events, Instant now) {
         Map<String, Seen> seen = new LinkedHashMap<>();
@@ -64,42 +67,54 @@ public final class IncidentWatch implements ReminderHolds {
             IncidentStore.Member member = new IncidentStore.Member(e.userId(), e.connectionId());
             s.members.remove(member); // the last event of a connection in the batch says where it is
             s.members.put(member, e.to() != ConnectionStatus.DELETED);
-            if (e.kind() == EventKind.CONNECTION_BROKEN && e.brokenSince() != null) {
+            if (countsAsBreak(e)) {
                 s.breaks.add(new IncidentStore.Break(e.userId(), e.connectionId(), e.brokenSince()));
-                if (s.latestBreak == null || e.brokenSince().isAfter(s.latestBreak)) {
-                    s.latestBreak = e.brokenSince();
-                }
             } else if (e.from() == ConnectionStatus.BROKEN && e.brokenSince() != null) {
                 s.resolved.add(new IncidentStore.Break(e.userId(), e.connectionId(), e.brokenSince()));
             }
         }
         Map<String, Incident> open = new LinkedHashMap<>();
         for (Map.Entry<String, Seen> entry : seen.entrySet()) {
-            String brokerageId = entry.getKey();
-            Seen s = entry.getValue();
-            List<IncidentStore.Member> live = new ArrayList<>();
-            List<IncidentStore.Member> gone = new ArrayList<>();
-            s.members.forEach((m, isLive) -> (isLive ? live : gone).add(m));
-            store.recordMembers(brokerageId, live, gone);
-            if (!s.breaks.isEmpty()) {
-                store.recordBreaks(brokerageId, s.breaks);
-            }
-            if (!s.resolved.isEmpty()) {
-                store.recordResolved(brokerageId, s.resolved, now);
-            }
-            Optional<Incident> current = store.incident(brokerageId);
-            Incident incident = current.filter(Incident::open).orElse(null);
-            if (incident != null && (!s.resolved.isEmpty() || !now.isBefore(holdUntil(incident)))) {
-                incident = endIfDone(incident, now).orElse(null);
-            }
-            if (incident == null && s.latestBreak != null) {
-                incident = suspect(s.brokerage, s.latestBreak, current.orElse(null), now).orElse(null);
-            }
-            if (incident != null) {
-                open.put(brokerageId, incident);
+            try {
+                observe(entry.getKey(), entry.getValue(), now).ifPresent(i -> open.put(entry.getKey(), i));
+            } catch (RuntimeException e) {
+                // its breaks are published unmarked and go uncounted; the other brokerages are still handled
+                JsonLog.error("incident_watch_failed", "brokerageId", entry.getKey(), "error",
+                        e.getClass().getSimpleName(), "message", e.getMessage());
             }
         }
         return open;
+    }
+
+    /**
+     * A break to count: a status change to BROKEN we saw happen, or SnapTrade's CONNECTION_BROKEN webhook of a
+     * connection first seen (a break at its event time). A connection the sweep, an import or the portal first
+     * sees already broken broke at some unknown time: many at once (an import) are no burst.
+     */
+    private static boolean countsAsBreak(ConnectionEvent e) {
+        return e.kind() == EventKind.CONNECTION_BROKEN && e.brokenSince() != null
+                && (e.from() != null || e.cause() == Source.WEBHOOK);
+    }
+
+    private Optional<Incident> observe(String brokerageId, Seen s, Instant now) {
+        List<IncidentStore.Member> live = new ArrayList<>();
+        List<IncidentStore.Member> gone = new ArrayList<>();
+        s.members.forEach((m, isLive) -> (isLive ? live : gone).add(m));
+        store.recordMembers(brokerageId, live, gone);
+        if (!s.breaks.isEmpty()) {
+            store.recordBreaks(brokerageId, s.breaks);
+        }
+        if (!s.resolved.isEmpty()) {
+            store.recordResolved(brokerageId, s.resolved, now);
+        }
+        Incident current = store.incident(brokerageId).orElse(null);
+        if (current != null && current.open() && (!s.resolved.isEmpty() || !now.isBefore(holdUntil(current)))) {
+            current = settle(current, now); // perhaps ended now: then it bounds the next one's window
+        }
+        if (current != null && current.open()) {
+            return Optional.of(current);
+        }
+        return s.breaks.isEmpty() ? Optional.empty() : suspect(s.brokerage, s.breaks, current, now);
     }
 
     /**
@@ -109,7 +124,10 @@ public final class IncidentWatch implements ReminderHolds {
     public Map<String, Incident> review(Instant now) {
         Map<String, Incident> open = new LinkedHashMap<>();
         for (Incident incident : store.openIncidents()) {
-            endIfDone(incident, now).ifPresent(i -> open.put(i.brokerageId(), i));
+            Incident latest = settle(incident, now);
+            if (latest.open()) {
+                open.put(latest.brokerageId(), latest);
+            }
         }
         return open;
     }
@@ -148,8 +166,11 @@ public final class IncidentWatch implements ReminderHolds {
         return marked;
     }
 
-    /** The incident, or empty once it is ended (by this call or by another). */
-    private Optional<Incident> endIfDone(Incident incident, Instant now) {
+    /**
+     * Ends the open incident if it is over (mostly resolved, or at its longest); the incident as it now stands: still
+     * open, ended by this call, or as another writer left it.
+     */
+    private Incident settle(Incident incident, Instant now) {
         Incident.EndReason reason = null;
         IncidentStore.Tally tally = store.tally(incident.brokerageId(), incident.since());
         if (IncidentRules.mostlyResolved(tally)) {
@@ -158,38 +179,76 @@ public final class IncidentWatch implements ReminderHolds {
             reason = Incident.EndReason.EXPIRED;
         }
         if (reason == null) {
-            return Optional.of(incident);
+            return incident;
         }
-        if (!store.end(incident.ended(now, reason, tally.total(), tally.unresolved()))) {
-            // ended (or replaced) meanwhile: what is there now decides
-            return store.incident(incident.brokerageId()).filter(Incident::open);
+        Incident ended = incident.ended(now, reason, tally.total(), tally.unresolved());
+        if (store.end(ended)) {
+            return ended;
         }
-        return Optional.empty();
+        return store.incident(incident.brokerageId()).orElse(ended); // ended (or replaced) meanwhile
     }
 
-    /** Suspects an incident if the breaks in the window ending at {@code latest} cross the rules. */
-    private Optional<Incident> suspect(ConnectionEvent.Brokerage brokerage, Instant latest, Incident previous,
-                                       Instant now) {
-        Instant until = latest.isAfter(now) ? now : latest;
-        Instant from = until.minus(rules.window());
-        if (previous != null && previous.endedAt() != null && previous.endedAt().isAfter(from)) {
-            from = previous.endedAt(); // breaks counted in an ended incident do not start the next
+    /**
+     * Suspects an incident if, around this batch's breaks, some window holds enough connections' breaks: all the
+     * brokerage's breaks from a window before the batch's earliest to a window after its latest are read (so breaks
+     * recorded out of time order, by other batches, count together), and the window with the most connections
+     * decides. Breaks before the previous incident's end do not count.
+     */
+    private Optional<Incident> suspect(ConnectionEvent.Brokerage brokerage, List<IncidentStore.Break> batch,
+                                       Incident previous, Instant now) {
+        Instant earliest = batch.get(0).brokenSince();
+        Instant latest = earliest;
+        for (IncidentStore.Break b : batch) {
+            earliest = b.brokenSince().isBefore(earliest) ? b.brokenSince() : earliest;
+            latest = b.brokenSince().isAfter(latest) ? b.brokenSince() : latest;
         }
-        IncidentStore.Window window = store.breaks(brokerage.id(), from, until);
-        if (window.count() < rules.minBreaks()) {
+        Instant from = earliest.minus(rules.window());
+        if (previous != null && previous.endedAt() != null && previous.endedAt().isAfter(from)) {
+            from = previous.endedAt();
+        }
+        Window best = busiestWindow(store.breaks(brokerage.id(), from, latest.plus(rules.window())));
+        if (best == null || best.connections() < rules.minBreaks()) {
             return Optional.empty();
         }
         IncidentStore.Known known = store.known(brokerage.id())
                 .filter(k -> k.countedAt().plus(KNOWN_COUNT_TTL).isAfter(now))
                 .orElseGet(() -> store.countKnown(brokerage.id(), now));
-        if (!rules.crossed(window.count(), known.connections())) {
+        if (!rules.crossed(best.connections(), known.connections())) {
             return Optional.empty();
         }
-        Incident incident = Incident.suspected(brokerage, window.first(), until, rules.window(), now,
-                window.count(), known.connections());
+        Incident incident = Incident.suspected(brokerage, best.first(), best.last(), rules.window(), now,
+                best.connections(), known.connections());
         if (store.open(incident)) {
             return Optional.of(incident);
         }
         return store.incident(brokerage.id()).filter(Incident::open); // another batch suspected it first
+    }
+
+    /** A window's distinct connections and its first and last break. */
+    private record Window(int connections, Instant first, Instant last) {
+    }
+
+    /**
+     * The window of at most {@link IncidentRules#window} with the most distinct connections among {@code breaks}
+     * (in time order); null when there are none. Two pointers over the breaks, counting each connection's breaks in
+     * the window.
+     */
+    private Window busiestWindow(List<IncidentStore.Break> breaks) {
+        Map<IncidentStore.Member, Integer> inWindow = new HashMap<>();
+        Window best = null;
+        int left = 0;
+        for (int right = 0; right < breaks.size(); right++) {
+            IncidentStore.Break r = breaks.get(right);
+            inWindow.merge(new IncidentStore.Member(r.userId(), r.connectionId()), 1, Integer::sum);
+            while (Duration.between(breaks.get(left).brokenSince(), r.brokenSince()).compareTo(rules.window()) > 0) {
+                IncidentStore.Break l = breaks.get(left++);
+                inWindow.computeIfPresent(new IncidentStore.Member(l.userId(), l.connectionId()),
+                        (k, n) -> n == 1 ? null : n - 1);
+            }
+            if (best == null || inWindow.size() > best.connections()) {
+                best = new Window(inWindow.size(), breaks.get(left).brokenSince(), r.brokenSince());
+            }
+        }
+        return best;
     }
 }

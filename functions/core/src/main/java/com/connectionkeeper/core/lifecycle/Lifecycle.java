@@ -16,7 +16,8 @@ import java.util.Optional;
 
 /**
  * The lifecycle events a write makes: one per change of a connection's status, one per user deletion, one per
- * reminder step recorded, one per incident suspected or ended, none for anything else (replays, history, links, verification flags, sweep bookkeeping).
+ * reminder step recorded, one per incident suspected or ended, none for anything else (replays, history, links,
+ * verification flags, sweep bookkeeping).
  * Pure: the same write read twice gives the same event, id included.
  */
 public final class Lifecycle {

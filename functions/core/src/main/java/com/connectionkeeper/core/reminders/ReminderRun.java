@@ -1,5 +1,6 @@
 package com.connectionkeeper.core.reminders;
 
+import com.connectionkeeper.core.log.JsonLog;
 import com.connectionkeeper.core.model.Watermark;
 import java.time.Clock;
 import java.time.Duration;
@@ -55,7 +56,15 @@ public final class ReminderRun {
     /** Runs until nothing due is left or {@code deadline} passes. */
     public Summary run(Instant deadline) {
         Instant now = clock.instant();
-        Map<String, Instant> held = holds.held(now);
+        Map<String, Instant> held;
+        try {
+            held = holds.held(now);
+        } catch (RuntimeException e) {
+            // reminders without holds rather than none: an incident's users may hear of their break once more
+            JsonLog.error("reminder_holds_unavailable", "error", e.getClass().getSimpleName(), "message",
+                    e.getMessage());
+            held = Map.of();
+        }
         int claimed = 0;
         int heldSteps = 0;
         int candidates = 0;
