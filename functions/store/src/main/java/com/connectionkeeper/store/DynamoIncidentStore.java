@@ -50,8 +50,10 @@ public final class DynamoIncidentStore implements IncidentStore {
     public void recordBreaks(String brokerageId, List<Break> breaks) {
         String pk = Keys.brokeragePartition(brokerageId);
         for (Break b : breaks) {
-            // an update, not a put: a break recorded again keeps its resolvedAt
+            // recorded (again): broken now. Stream order per connection means a fix of this break, if any, is
+            // recorded after this (a retried batch delivers the break, then the fix, again)
             UpdateBuilder u = new UpdateBuilder()
+                    .remove(RESOLVED_AT)
                     .set(ENTITY, Attributes.BREAK_ENTITY)
                     .set(BROKERAGE_ID, brokerageId)
                     .set(USER_ID, b.userId())
@@ -111,14 +113,16 @@ public final class DynamoIncidentStore implements IncidentStore {
 
     @Override
     public Tally tally(String brokerageId, Instant since) {
-        // in time order, so a connection's latest break since then decides whether it is still broken
+        // a connection is still broken when any of its breaks since then is unresolved: a fix resolves the break it
+        // ends, and a break recorded again (the same time, or one before an earlier fixed break: SnapTrade's
+        // disabled date) is unresolved again, whatever order the break times sort in
         Map<List<String>, Boolean> resolved = new HashMap<>();
         table.items(breakRange(brokerageId, Keys.breakBound(since), Keys.BREAK_PREFIX + "~")
                         .projectionExpression("#user, #connection, #resolved")
                         .expressionAttributeNames(Map.of("#pk", Keys.PK, "#sk", Keys.SK, "#user", USER_ID,
                                 "#connection", CONNECTION_ID, "#resolved", RESOLVED_AT)))
-                .forEach(item -> resolved.put(List.of(Items.str(item, USER_ID), Items.str(item, CONNECTION_ID)),
-                        item.containsKey(RESOLVED_AT)));
+                .forEach(item -> resolved.merge(List.of(Items.str(item, USER_ID), Items.str(item, CONNECTION_ID)),
+                        item.containsKey(RESOLVED_AT), Boolean::logicalAnd));
         int unresolved = 0;
         for (boolean r : resolved.values()) {
             if (!r) {
@@ -200,7 +204,11 @@ public final class DynamoIncidentStore implements IncidentStore {
                 .set(STATUS, OPEN)
                 .remove(Attributes.ENDED_AT).remove(Attributes.END_REASON).remove(Attributes.TOTAL)
                 .remove(Attributes.STILL_BROKEN);
-        u.when("attribute_not_exists(" + u.name(Keys.PK) + ") OR " + u.name(STATUS) + " <> " + u.value(OPEN));
+        // none yet, or the last one ended and began before this one: never a second incident with the same start
+        // (the same id), not even when another batch opened and ended one since this one was read
+        u.when("attribute_not_exists(" + u.name(Keys.PK) + ") OR (" + u.name(STATUS) + " <> " + u.value(OPEN)
+                + " AND " + u.name(Attributes.SINCE) + " < "
+                + u.value(AttributeValue.fromS(Watermark.timeKey(incident.since()))) + ")");
         return table.update(u, incidentKey(incident.brokerageId()));
     }
 

@@ -2,6 +2,7 @@ package com.connectionkeeper.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +13,7 @@ import com.connectionkeeper.core.lifecycle.ConnectionEvent;
 import com.connectionkeeper.core.lifecycle.ConnectionEvent.Brokerage;
 import com.connectionkeeper.core.lifecycle.EventKind;
 import com.connectionkeeper.core.lifecycle.Incident;
+import com.connectionkeeper.core.lifecycle.Lifecycle;
 import com.connectionkeeper.core.lifecycle.LifecycleEvent;
 import com.connectionkeeper.core.model.ConnectionStatus;
 import com.connectionkeeper.core.model.Source;
@@ -22,6 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.BeforeEach;
@@ -466,5 +469,197 @@ class IncidentWatchTest {
         assertFalse(store.end(first.ended(T.plusSeconds(200), Incident.EndReason.REPAIRED, 20, 1)), "once");
         assertTrue(store.open(other), "after the end, the next");
         assertEquals(other, stored(ALPACA));
+    }
+
+    // ---- found by a second review (each failed before its fix) ----
+
+    private static ConnectionEvent broken(Brokerage b, String user, Instant brokenSince, Source cause) {
+        return new ConnectionEvent("brk-" + user + brokenSince + cause, EventKind.CONNECTION_BROKEN, brokenSince, user,
+                "c", b, null, ConnectionStatus.ACTIVE, ConnectionStatus.BROKEN, brokenSince, cause, brokenSince,
+                true);
+    }
+
+    /**
+     * An incident reached its longest duration without a batch or a review ending it. The batch that first sees that
+     * carries a new burst: the old incident ends at its longest end (not at the batch's time), and the burst, after
+     * it, is a new incident.
+     */
+    @Test
+    void aNewBurstInTheBatchThatExpiresTheOldIncidentIsANewIncident() {
+        known(ALPACA, "n", 25);
+        Incident old = openIncident();
+        Instant longest = old.openedAt().plus(RULES.maxDuration());
+        Instant now = longest.plus(Duration.ofMinutes(10));
+        List<ConnectionEvent> burst = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            burst.add(broken(ALPACA, "n" + i, now.minusSeconds(30).plusSeconds(i), Source.WEBHOOK));
+        }
+        Map<String, Incident> open = watch.observe(burst, now);
+        Incident fresh = open.get(ALPACA.id());
+        assertTrue(fresh != null && fresh.open(), "a new incident: " + store.incident(ALPACA.id()));
+        assertEquals(25, fresh.breaks());
+        assertFalse(fresh.id().equals(old.id()));
+    }
+
+    /** A connection broken again with the same break time (SnapTrade's disabled date) after a fix is broken. */
+    @Test
+    void aConnectionBrokenAgainWithTheSameBreakTimeIsStillBroken() {
+        known(ALPACA, "a", 1);
+        watch.observe(List.of(broken(ALPACA, "a0", T, Source.SWEEP)), T.plusSeconds(60));
+        watch.observe(List.of(fixed(ALPACA, "a0", "c", T, T.plus(Duration.ofHours(1)))), T.plus(Duration.ofHours(1)));
+        watch.observe(List.of(broken(ALPACA, "a0", T, Source.SWEEP)), T.plus(Duration.ofHours(2)));
+        assertEquals(new IncidentStore.Tally(1, 1), store.tally(ALPACA.id(), T.minusSeconds(1)));
+    }
+
+    /** ... and with a break time before its earlier, fixed, break: still broken. */
+    @Test
+    void aConnectionBrokenAgainWithAnEarlierBreakTimeIsStillBroken() {
+        known(ALPACA, "a", 1);
+        watch.observe(List.of(broken(ALPACA, "a0", T.plus(Duration.ofMinutes(5)), Source.WEBHOOK)),
+                T.plus(Duration.ofMinutes(6)));
+        watch.observe(List.of(fixed(ALPACA, "a0", "c", T.plus(Duration.ofMinutes(5)), T.plus(Duration.ofHours(1)))),
+                T.plus(Duration.ofHours(1)));
+        watch.observe(List.of(broken(ALPACA, "a0", T.plus(Duration.ofMinutes(4)), Source.SWEEP)),
+                T.plus(Duration.ofHours(2)));
+        assertEquals(new IncidentStore.Tally(1, 1), store.tally(ALPACA.id(), T));
+    }
+
+    /** Fails every call, counting them. */
+    private static final class Unreachable implements IncidentStore {
+        final java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+
+        private <T> T fail() {
+            calls.incrementAndGet();
+            throw new IllegalStateException("table unreachable");
+        }
+
+        @Override public void recordBreaks(String b, List<Break> x) { fail(); }
+        @Override public void recordResolved(String b, List<Break> x, Instant at) { fail(); }
+        @Override public void recordMembers(String b, List<Member> l, List<Member> g) { fail(); }
+        @Override public List<Break> breaks(String b, Instant f, Instant t) { return fail(); }
+        @Override public Tally tally(String b, Instant s) { return fail(); }
+        @Override public java.util.Optional<Known> known(String b) { return fail(); }
+        @Override public Known countKnown(String b, Instant at) { return fail(); }
+        @Override public java.util.Optional<Incident> incident(String b) { return fail(); }
+        @Override public List<Incident> openIncidents() { return fail(); }
+        @Override public boolean open(Incident i) { return fail(); }
+        @Override public boolean end(Incident i) { return fail(); }
+    }
+
+    /**
+     * The table does not answer (each call would wait for the client's timeout): the watch gives up after the first
+     * failure instead of trying every brokerage of the batch, so the function publishes long before its timeout.
+     */
+    @Test
+    void anUnreachableTableIsTriedOncePerBatch() {
+        Unreachable down = new Unreachable();
+        List<ConnectionEvent> batch = new ArrayList<>();
+        for (int b = 0; b < 8; b++) {
+            batch.add(broken(new Brokerage("brk-" + b, null, null), "u" + b, T, Source.WEBHOOK));
+        }
+        assertEquals(Map.of(), new IncidentWatch(down, RULES).observe(batch, T.plusSeconds(1)));
+        assertEquals(1, down.calls.get());
+    }
+
+    /** The review survives an incident it cannot tally: the others are still held. */
+    @Test
+    void theReviewHoldsTheIncidentsItCanRead() {
+        Incident first = Incident.suspected(ALPACA, T, T.plusSeconds(60), RULES.window(), T.plusSeconds(61), 20, 30);
+        Incident second = Incident.suspected(QUESTRADE, T, T.plusSeconds(60), RULES.window(), T.plusSeconds(61), 20,
+                30);
+        assertTrue(store.open(first));
+        assertTrue(store.open(second));
+        IncidentStore failingAtAlpaca = new Interleaving(store) {
+            @Override
+            public Tally tally(String b, Instant s) {
+                if (b.equals(ALPACA.id())) {
+                    throw new IllegalStateException("throttled");
+                }
+                return super.tally(b, s);
+            }
+        };
+        Map<String, Instant> held = new IncidentWatch(failingAtAlpaca, RULES).held(T.plusSeconds(120));
+        assertEquals(java.util.Set.of(ALPACA.id(), QUESTRADE.id()), held.keySet(),
+                "one that cannot be tallied stays held as it was");
+    }
+
+    /** Delegates; runs {@link #hook} once, right after the first incident read. */
+    private static class Interleaving implements IncidentStore {
+        private final IncidentStore d;
+        Runnable hook;
+
+        Interleaving(IncidentStore d) {
+            this(d, null);
+        }
+
+        Interleaving(IncidentStore d, Runnable hook) {
+            this.d = d;
+            this.hook = hook;
+        }
+
+        @Override public void recordBreaks(String b, List<Break> x) { d.recordBreaks(b, x); }
+        @Override public void recordResolved(String b, List<Break> x, Instant at) { d.recordResolved(b, x, at); }
+        @Override public void recordMembers(String b, List<Member> l, List<Member> g) { d.recordMembers(b, l, g); }
+        @Override public List<Break> breaks(String b, Instant f, Instant t) { return d.breaks(b, f, t); }
+        @Override public Tally tally(String b, Instant s) { return d.tally(b, s); }
+        @Override public Optional<Known> known(String b) { return d.known(b); }
+        @Override public Known countKnown(String b, Instant at) { return d.countKnown(b, at); }
+        @Override public List<Incident> openIncidents() { return d.openIncidents(); }
+        @Override public boolean open(Incident i) { return d.open(i); }
+        @Override public boolean end(Incident i) { return d.end(i); }
+
+        @Override
+        public Optional<Incident> incident(String b) {
+            Optional<Incident> read = d.incident(b);
+            Runnable h = hook;
+            hook = null;
+            if (h != null) {
+                h.run();
+            }
+            return read;
+        }
+    }
+
+    /**
+     * Two shards at one brokerage. Shard B reads "no incident", then (before B's conditional open) shard A's batches
+     * open incident I1 (since T) and repair it. B's window is not clamped (it saw no previous incident) and its open
+     * is accepted (the item is ENDED): a second incident with the same since, the same id, and a Suspected event with
+     * the same detail.id as I1's, which consumers drop as a duplicate.
+     */
+    @Test
+    void aRaceCannotOpenASecondIncidentWithTheSameSince() {
+        known(ALPACA, "a", 40);
+        List<ConnectionEvent> early = new ArrayList<>();
+        for (int i = 0; i < 19; i++) {
+            early.add(broken(ALPACA, "a" + i, T.plus(Duration.ofMinutes(i)), Source.WEBHOOK));
+        }
+        assertEquals(Map.of(), watch.observe(early, T.plus(Duration.ofMinutes(19))));
+
+        Interleaving slow = new Interleaving(store);
+        IncidentWatch shardB = new IncidentWatch(slow, RULES);
+        Incident[] first = new Incident[1];
+        slow.hook = () -> {
+            first[0] = watch.observe(List.of(broken(ALPACA, "a20", T.plus(Duration.ofMinutes(19)), Source.WEBHOOK)),
+                    T.plus(Duration.ofMinutes(20))).get(ALPACA.id());
+            List<ConnectionEvent> fixes = new ArrayList<>();
+            for (int i = 0; i < 15; i++) {
+                fixes.add(fixed(ALPACA, "a" + i, "c", T.plus(Duration.ofMinutes(i)), T.plus(Duration.ofMinutes(21))));
+            }
+            watch.observe(fixes, T.plus(Duration.ofMinutes(21)));
+        };
+        shardB.observe(List.of(broken(ALPACA, "a19", T.plus(Duration.ofMinutes(19)), Source.WEBHOOK)),
+                T.plus(Duration.ofMinutes(21)));
+        assertTrue(first[0] != null, "shard A opened I1");
+        Incident ended = store.incident(ALPACA.id()).orElseThrow();
+        Incident i1Open = first[0];
+        Incident now = store.incident(ALPACA.id()).orElseThrow();
+        String suspected1 = Lifecycle.incident(null, i1Open, T).orElseThrow().id();
+        Optional<String> suspected2 = now.open() ? Lifecycle.incident(
+                i1Open.ended(T.plus(Duration.ofMinutes(21)), Incident.EndReason.REPAIRED, 21, 6), now, T)
+                .map(e -> e.id()) : Optional.empty();
+        assertTrue(!now.open() || !now.since().equals(i1Open.since()),
+                "no second incident with I1's since; stored: " + ended + "; suspected ids: " + suspected1 + " / "
+                        + suspected2.orElse("-"));
+        suspected2.ifPresent(id -> assertNotEquals(suspected1, id));
     }
 }

@@ -78,9 +78,11 @@ public final class IncidentWatch implements ReminderHolds {
             try {
                 observe(entry.getKey(), entry.getValue(), now).ifPresent(i -> open.put(entry.getKey(), i));
             } catch (RuntimeException e) {
-                // its breaks are published unmarked and go uncounted; the other brokerages are still handled
-                JsonLog.error("incident_watch_failed", "brokerageId", entry.getKey(), "error",
-                        e.getClass().getSimpleName(), "message", e.getMessage());
+                // the table failed (or does not answer: each try would wait for the client's timeout): the rest of
+                // the batch is published unmarked and goes uncounted, long before the function's own timeout
+                JsonLog.error("incident_watch_failed", "brokerageId", entry.getKey(), "brokeragesLeft",
+                        seen.size() - 1, "error", e.getClass().getSimpleName(), "message", e.getMessage());
+                break;
             }
         }
         return open;
@@ -124,7 +126,14 @@ public final class IncidentWatch implements ReminderHolds {
     public Map<String, Incident> review(Instant now) {
         Map<String, Incident> open = new LinkedHashMap<>();
         for (Incident incident : store.openIncidents()) {
-            Incident latest = settle(incident, now);
+            Incident latest;
+            try {
+                latest = settle(incident, now);
+            } catch (RuntimeException e) {
+                JsonLog.error("incident_review_failed", "brokerageId", incident.brokerageId(), "error",
+                        e.getClass().getSimpleName(), "message", e.getMessage());
+                latest = incident; // held as it was; looked at again at the next run
+            }
             if (latest.open()) {
                 open.put(latest.brokerageId(), latest);
             }
@@ -172,16 +181,19 @@ public final class IncidentWatch implements ReminderHolds {
      */
     private Incident settle(Incident incident, Instant now) {
         Incident.EndReason reason = null;
+        Instant endedAt = now;
         IncidentStore.Tally tally = store.tally(incident.brokerageId(), incident.since());
-        if (IncidentRules.mostlyResolved(tally)) {
-            reason = Incident.EndReason.REPAIRED;
-        } else if (!now.isBefore(holdUntil(incident))) {
+        if (!now.isBefore(holdUntil(incident))) {
+            // it ended at its longest, whenever that is noticed: breaks after that belong to the next one
             reason = Incident.EndReason.EXPIRED;
+            endedAt = holdUntil(incident);
+        } else if (IncidentRules.mostlyResolved(tally)) {
+            reason = Incident.EndReason.REPAIRED;
         }
         if (reason == null) {
             return incident;
         }
-        Incident ended = incident.ended(now, reason, tally.total(), tally.unresolved());
+        Incident ended = incident.ended(endedAt, reason, tally.total(), tally.unresolved());
         if (store.end(ended)) {
             return ended;
         }

@@ -71,18 +71,20 @@ public final class Announcer {
         int published = 0;
         for (Change change : changes) {
             boolean anyFailed = !change.readable();
+            List<String> out = new ArrayList<>();
             for (LifecycleEvent e : change.events()) {
                 if (failed.contains(e.id())) {
                     anyFailed = true;
                 } else if (!done.contains(e.id())) {
                     published++;
-                    if (!retry.isEmpty()) {
-                        redelivered.add(e.id()); // after a failed change: the retry delivers it again
-                    }
+                    out.add(e.id());
                 }
             }
             if (anyFailed) {
                 retry.add(change.key());
+            }
+            if (!retry.isEmpty()) {
+                redelivered.addAll(out); // at or after the first failed change: the retry delivers it again
             }
         }
         if (!redelivered.isEmpty()) {

@@ -96,6 +96,19 @@ class AnnouncerTest {
         assertEquals(2, retry.alreadyPublished());
     }
 
+    /** A change with two events, one failing: the retry delivers the change again, so the other is remembered. */
+    @Test
+    void theEventsOfAFailedChangeThatWentOutAreRememberedToo() {
+        Bus bus = new Bus();
+        Marks marks = new Marks();
+        Announcer.Change two = new Announcer.Change("k", List.of(
+                new UserEvent("ev-a", EventKind.USER_DELETED, T, "user-a", T, Source.API),
+                new UserEvent("ev-b", EventKind.USER_DELETED, T, "user-b", T, Source.API)));
+        bus.failing.add("ev-b");
+        assertEquals(List.of("k"), new Announcer(bus, marks).announce(List.of(two)).failedKeys());
+        assertEquals(Set.of("ev-a"), marks.ids);
+    }
+
     @Test
     void anUnreadableChangeCountsAsTheFirstFailure() {
         Bus bus = new Bus();
