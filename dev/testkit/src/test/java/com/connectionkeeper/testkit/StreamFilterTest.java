@@ -78,30 +78,25 @@ class StreamFilterTest {
         assertTrue(failure.getMessage().contains("an incident suspected"), failure.getMessage());
     }
 
+    /** A filter of one function "F" whose stream event "S" has just {@code pattern}. */
+    private static StreamFilter filterOf(String pattern) {
+        return StreamFilter.of(CloudFormationTemplate.parse("""
+                Resources:
+                  F:
+                    Properties:
+                      Events:
+                        S:
+                          Properties:
+                            FilterCriteria:
+                              Filters:
+                                - Pattern: '%s'
+                """.formatted(pattern)), "F", "S");
+    }
+
     @Test
     void patternSyntaxItCannotJudgeFailsLoudly() {
-        StreamFilter prefix = StreamFilter.of(CloudFormationTemplate.parse("""
-                Resources:
-                  F:
-                    Properties:
-                      Events:
-                        S:
-                          Properties:
-                            FilterCriteria:
-                              Filters:
-                                - Pattern: '{"dynamodb":{"NewImage":{"entity":{"S":[{"prefix":"CONN"}]}}}}'
-                """), "F", "S");
+        StreamFilter prefix = filterOf("{\"dynamodb\":{\"NewImage\":{\"entity\":{\"S\":[{\"prefix\":\"CONN\"}]}}}}");
         assertThrows(UnsupportedOperationException.class, () -> prefix.passes(record("INSERT", null, CONNECTION)));
-        assertEquals(false, StreamFilter.of(CloudFormationTemplate.parse("""
-                Resources:
-                  F:
-                    Properties:
-                      Events:
-                        S:
-                          Properties:
-                            FilterCriteria:
-                              Filters:
-                                - Pattern: '{"eventName":["REMOVE"]}'
-                """), "F", "S").passes(record("INSERT", null, CONNECTION)));
+        assertEquals(false, filterOf("{\"eventName\":[\"REMOVE\"]}").passes(record("INSERT", null, CONNECTION)));
     }
 }

@@ -22,7 +22,6 @@ import com.connectionkeeper.eventbus.EventBridgePublisher;
 import com.connectionkeeper.signature.WebhookVerifier;
 import com.connectionkeeper.simulator.SimulatorConfig;
 import com.connectionkeeper.simulator.SnapTradeSimulator;
-import com.connectionkeeper.snaptrade.SnapTradeSettings;
 import com.connectionkeeper.store.DynamoIncidentStore;
 import com.connectionkeeper.store.DynamoPublishedMarks;
 import com.connectionkeeper.store.DynamoReminderStore;
@@ -48,10 +47,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 
 /**
@@ -88,16 +83,8 @@ class IncidentEndToEndTest {
                 .build());
         String table = Dynalite.createTable();
         capture = new StreamCapture(Dynalite.client());
-        Map<String, String> env = new HashMap<>();
-        env.put(EnvironmentConfig.TABLE_NAME, table);
-        env.put(EnvironmentConfig.DYNAMODB_ENDPOINT, Dynalite.endpoint().toString());
-        env.put(SnapTradeSettings.ENV_CONSUMER_KEY, CONSUMER_KEY);
-        env.put(SnapTradeSettings.ENV_CLIENT_ID, CLIENT_ID);
-        env.put(SnapTradeSettings.ENV_BASE_URL, simulator.baseUrl());
-        env.put(SnapTradeSettings.ENV_RETRY_BUDGET_SECONDS, "2");
-        env.put("RECONNECT_STATE_KEY", "ck-incident-e2e-reconnect-state-key-0123456789abcdef");
-        env.put("RETURN_URL_ALLOW_LIST", "https://app.example.com/connections");
-        env.put("RETURN_LANDING_URL", "https://api.example.com/reconnect/return");
+        Map<String, String> env = Writers.writersEnv(table, simulator, CLIENT_ID, CONSUMER_KEY,
+                "ck-incident-e2e-reconnect-state-key-0123456789abcdef", "https://api.example.com/reconnect/return");
         EnvironmentConfig config = new EnvironmentConfig(Map.copyOf(env));
         api = new ApiHandler(ApiHandler.fromConfig(config, capture, Clock.systemUTC()));
         DynamoStores stores = DynamoStores.fromConfig(config, capture);
@@ -105,9 +92,7 @@ class IncidentEndToEndTest {
                 new WebhookIngestion(stores.connections(), Clock.systemUTC())));
 
         bus = new LoopbackEventBridge();
-        eventBridge = EventBridgeClient.builder().endpointOverride(bus.endpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .httpClient(UrlConnectionHttpClient.create()).build();
+        eventBridge = Writers.eventBridge(bus);
         DynamoTable captured = new DynamoTable(capture, table);
         watch = new IncidentWatch(new DynamoIncidentStore(captured, RULES.breakRetention()), RULES);
         lifecycle = new LifecycleHandler(new Announcer(

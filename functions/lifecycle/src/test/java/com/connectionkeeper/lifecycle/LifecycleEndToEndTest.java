@@ -31,7 +31,6 @@ import com.connectionkeeper.simulator.PortalBrowser;
 import com.connectionkeeper.simulator.SimulatorConfig;
 import com.connectionkeeper.simulator.SnapTradeSimulator;
 import com.connectionkeeper.simulator.WebhookDelivery;
-import com.connectionkeeper.snaptrade.SnapTradeSettings;
 import com.connectionkeeper.store.Attributes;
 import com.connectionkeeper.store.DynamoIncidentStore;
 import com.connectionkeeper.store.DynamoPublishedMarks;
@@ -58,7 +57,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,10 +65,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 
 /**
@@ -105,17 +99,8 @@ class LifecycleEndToEndTest {
                 .build());
         table = Dynalite.createTable();
         capture = new StreamCapture(Dynalite.client()); // not closed: the client is the shared server's
-        Map<String, String> env = new HashMap<>();
-        env.put(EnvironmentConfig.TABLE_NAME, table);
-        env.put(EnvironmentConfig.DYNAMODB_ENDPOINT, Dynalite.endpoint().toString());
-        env.put(SnapTradeSettings.ENV_CONSUMER_KEY, CONSUMER_KEY);
-        env.put(SnapTradeSettings.ENV_CLIENT_ID, CLIENT_ID);
-        env.put(SnapTradeSettings.ENV_BASE_URL, simulator.baseUrl());
-        env.put(SnapTradeSettings.ENV_RETRY_BUDGET_SECONDS, "2");
+        Map<String, String> env = Writers.writersEnv(table, simulator, CLIENT_ID, CONSUMER_KEY, STATE_KEY, LANDING);
         env.put(SweepSettings.ENV_REQUESTS_PER_RUN, "10");
-        env.put("RECONNECT_STATE_KEY", STATE_KEY);
-        env.put("RETURN_URL_ALLOW_LIST", "https://app.example.com/connections");
-        env.put("RETURN_LANDING_URL", LANDING);
         EnvironmentConfig config = new EnvironmentConfig(Map.copyOf(env));
 
         // the three writers, wired as in Lambda but over the capturing client
@@ -127,9 +112,7 @@ class LifecycleEndToEndTest {
 
         // the reader: the stream function, publishing to the loopback EventBridge
         bus = new LoopbackEventBridge();
-        eventBridge = EventBridgeClient.builder().endpointOverride(bus.endpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .httpClient(UrlConnectionHttpClient.create()).build();
+        eventBridge = Writers.eventBridge(bus);
         IncidentRules rules = IncidentRules.defaults();
         lifecycle = new LifecycleHandler(new Announcer(
                 new EventBridgePublisher(eventBridge, "ck-bus", 2, Duration.ZERO, d -> { }),

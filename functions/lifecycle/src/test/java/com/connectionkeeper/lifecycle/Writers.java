@@ -10,8 +10,11 @@ import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import com.connectionkeeper.core.config.EnvironmentConfig;
 import com.connectionkeeper.simulator.SnapTradeSimulator;
 import com.connectionkeeper.simulator.WebhookDelivery;
+import com.connectionkeeper.snaptrade.SnapTradeSettings;
+import com.connectionkeeper.testkit.Dynalite;
 import com.connectionkeeper.testkit.Fixtures;
 import com.connectionkeeper.testkit.HttpApiInvoker;
 import com.connectionkeeper.testkit.LoopbackEventBridge;
@@ -24,6 +27,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 
 /**
  * What the end-to-end tests hand the real writers (the API's and SnapTrade's requests, the sweep's schedule) and
@@ -33,6 +41,32 @@ final class Writers {
     static final ObjectMapper JSON = new ObjectMapper();
 
     private Writers() {
+    }
+
+    /**
+     * The configuration the writers (API, sweep, webhook) get in these tests: the table on dynalite, the simulator
+     * as SnapTrade, and the API's keys and return URLs.
+     */
+    static Map<String, String> writersEnv(String table, SnapTradeSimulator simulator, String clientId,
+                                          String consumerKey, String stateKey, String landing) {
+        Map<String, String> env = new HashMap<>();
+        env.put(EnvironmentConfig.TABLE_NAME, table);
+        env.put(EnvironmentConfig.DYNAMODB_ENDPOINT, Dynalite.endpoint().toString());
+        env.put(SnapTradeSettings.ENV_CONSUMER_KEY, consumerKey);
+        env.put(SnapTradeSettings.ENV_CLIENT_ID, clientId);
+        env.put(SnapTradeSettings.ENV_BASE_URL, simulator.baseUrl());
+        env.put(SnapTradeSettings.ENV_RETRY_BUDGET_SECONDS, "2");
+        env.put("RECONNECT_STATE_KEY", stateKey);
+        env.put("RETURN_URL_ALLOW_LIST", "https://app.example.com/connections");
+        env.put("RETURN_LANDING_URL", landing);
+        return env;
+    }
+
+    /** An EventBridge client of the loopback bus. */
+    static EventBridgeClient eventBridge(LoopbackEventBridge bus) {
+        return EventBridgeClient.builder().endpointOverride(bus.endpoint()).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .httpClient(UrlConnectionHttpClient.create()).build();
     }
 
     /** SnapTrade's latest webhook of this type for the connection, handed to the webhook function; its result. */
