@@ -15,6 +15,7 @@ public final class Main {
             "  --port N                    loopback port (default 8787; 0 = any free port)",
             "  --webhook-url URL           where webhooks are POSTed (default: recorded only)",
             "  --webhook-first-retry-ms N  first retry delay of a failed webhook, doubling (default 1800000)",
+            "  --webhook-delay-ms N        how long after its event a webhook goes out (default 0)",
             "  --rate-limit N              requests per window per client (default 250)",
             "  --window-seconds N          rolling rate-limit window (default 60)",
             "  --portal-ttl-seconds N      Connection Portal link lifetime (default 300)");
@@ -68,6 +69,7 @@ public final class Main {
             builder.webhookUrl(URI.create(webhookUrl));
         }
         number(options, "webhook-first-retry-ms").ifPresent(n -> builder.webhookFirstRetry(Duration.ofMillis(n)));
+        number(options, "webhook-delay-ms").ifPresent(n -> builder.webhookDelay(Duration.ofMillis(n)));
         number(options, "rate-limit").ifPresent(n -> builder.rateLimit(Math.toIntExact(n)));
         number(options, "window-seconds").ifPresent(n -> builder.window(Duration.ofSeconds(n)));
         number(options, "portal-ttl-seconds").ifPresent(n -> builder.portalSessionTtl(Duration.ofSeconds(n)));

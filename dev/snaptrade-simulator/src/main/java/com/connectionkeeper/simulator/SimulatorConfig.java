@@ -14,6 +14,7 @@ public final class SimulatorConfig {
     private final Duration window;
     private final URI webhookUrl;
     private final Duration webhookFirstRetry;
+    private final Duration webhookDelay;
     private final Duration portalSessionTtl;
     private final Duration timestampTolerance;
     private final Clock clock;
@@ -26,6 +27,10 @@ public final class SimulatorConfig {
         this.window = Objects.requireNonNull(b.window, "window");
         this.webhookUrl = b.webhookUrl;
         this.webhookFirstRetry = Objects.requireNonNull(b.webhookFirstRetry, "webhookFirstRetry");
+        this.webhookDelay = Objects.requireNonNull(b.webhookDelay, "webhookDelay");
+        if (webhookDelay.isNegative()) {
+            throw new IllegalArgumentException("webhookDelay must not be negative");
+        }
         this.portalSessionTtl = Objects.requireNonNull(b.portalSessionTtl, "portalSessionTtl");
         this.timestampTolerance = Objects.requireNonNull(b.timestampTolerance, "timestampTolerance");
         this.clock = Objects.requireNonNull(b.clock, "clock");
@@ -72,6 +77,11 @@ public final class SimulatorConfig {
     }
 
     /** Delay before the first of at most 3 retries of a failed webhook; each next one doubles (SnapTrade: 30 min). */
+    /** How long after its event a webhook's first attempt goes out (SnapTrade's own latency; default none). */
+    public Duration webhookDelay() {
+        return webhookDelay;
+    }
+
     public Duration webhookFirstRetry() {
         return webhookFirstRetry;
     }
@@ -94,7 +104,8 @@ public final class SimulatorConfig {
     /** A copy to change. */
     public Builder toBuilder() {
         return new Builder(clientId, consumerKey).port(port).rateLimit(rateLimit).window(window)
-                .webhookUrl(webhookUrl).webhookFirstRetry(webhookFirstRetry).portalSessionTtl(portalSessionTtl)
+                .webhookUrl(webhookUrl).webhookFirstRetry(webhookFirstRetry).webhookDelay(webhookDelay)
+                .portalSessionTtl(portalSessionTtl)
                 .timestampTolerance(timestampTolerance).clock(clock);
     }
 
@@ -114,6 +125,7 @@ public final class SimulatorConfig {
         private Duration window = Duration.ofSeconds(60);
         private URI webhookUrl;
         private Duration webhookFirstRetry = Duration.ofMinutes(30);
+        private Duration webhookDelay = Duration.ZERO;
         private Duration portalSessionTtl = Duration.ofMinutes(5);
         private Duration timestampTolerance = Duration.ofMinutes(5);
         private Clock clock = Clock.systemUTC();
@@ -145,6 +157,11 @@ public final class SimulatorConfig {
 
         public Builder webhookFirstRetry(Duration value) {
             this.webhookFirstRetry = value;
+            return this;
+        }
+
+        public Builder webhookDelay(Duration value) {
+            this.webhookDelay = value;
             return this;
         }
 

@@ -59,7 +59,8 @@ final class WebhookSender {
                 config.webhookUrl() == null ? WebhookDelivery.Status.NOT_SENT : WebhookDelivery.Status.PENDING);
         log.put(delivery);
         if (config.webhookUrl() != null) {
-            scheduler.execute(() -> attempt(delivery.webhookId(), 0));
+            scheduler.schedule(() -> attempt(delivery.webhookId(), 0), config.webhookDelay().toNanos(),
+                    TimeUnit.NANOSECONDS);
         }
         return delivery;
     }

@@ -75,6 +75,21 @@ class WebhookTest {
         }
     }
 
+    /** SnapTrade's own latency, when asked for: the first attempt goes out that long after the event. */
+    @Test
+    void aWebhookDelayHoldsTheFirstAttempt() throws Exception {
+        try (WebhookReceiver receiver = new WebhookReceiver(200);
+             SnapTradeSimulator sim = SnapTradeSimulator.start(Sdk.config().webhookUrl(receiver.url())
+                     .webhookDelay(Duration.ofMillis(400)).build())) {
+            long sent = System.nanoTime();
+            sim.control().seedUser("alice");
+            assertEquals(List.of(), receiver.await(1, Duration.ofMillis(200)), "not yet");
+            List<WebhookReceiver.Received> received = receiver.await(1, WAIT);
+            assertEquals(1, received.size());
+            assertTrue(received.get(0).nanoTime() - sent >= Duration.ofMillis(400).toNanos());
+        }
+    }
+
     @Test
     void aFailingListenerGetsTheSameWebhookThreeMoreTimesWithGrowingPauses() throws Exception {
         try (WebhookReceiver receiver = new WebhookReceiver(500);

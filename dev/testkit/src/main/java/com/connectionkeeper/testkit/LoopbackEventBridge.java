@@ -49,11 +49,22 @@ public final class LoopbackEventBridge implements AutoCloseable {
     private int callFailuresLeft;
     private int callFailureStatus;
     private String callFailureCode;
+    private volatile java.util.function.Consumer<Entry> listener = e -> { };
 
     public LoopbackEventBridge() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        this(0);
+    }
+
+    /** On this loopback port (0: any free one). */
+    public LoopbackEventBridge(int port) throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
         server.createContext("/", this::handle);
         server.start();
+    }
+
+    /** Tells {@code listener} of every entry accepted from now on (the local stack prints them). */
+    public void onAccepted(java.util.function.Consumer<Entry> listener) {
+        this.listener = listener;
     }
 
     /** The endpoint to hand the SDK (endpointOverride, or AWS_ENDPOINT_URL_EVENTBRIDGE). */
@@ -99,7 +110,16 @@ public final class LoopbackEventBridge implements AutoCloseable {
                 reply(exchange, 400, error("UnknownOperationException", "only AWSEvents.PutEvents: " + target));
                 return;
             }
+            int before;
+            synchronized (this) {
+                before = accepted.size();
+            }
             reply(exchange, putEvents(JSON.readTree(body)));
+            List<Entry> added;
+            synchronized (this) {
+                added = before <= accepted.size() ? List.copyOf(accepted.subList(before, accepted.size())) : List.of();
+            }
+            added.forEach(listener);
         }
     }
 

@@ -54,7 +54,11 @@ public final class StreamFilter {
 
     /** Whether the record reaches the function. */
     public boolean passes(DynamodbStreamRecord record) {
-        JsonNode json = json(record);
+        return passes(json(record));
+    }
+
+    /** Whether the record, in its JSON form as Lambda's event carries it, reaches the function. */
+    public boolean passes(JsonNode json) {
         for (JsonNode pattern : patterns) {
             if (matches(pattern, json)) {
                 return true;
