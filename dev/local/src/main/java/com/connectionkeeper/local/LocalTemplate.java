@@ -43,8 +43,13 @@ final class LocalTemplate {
      * @param resources what {@code Ref} of a resource means locally (the table's name, the bus's name)
      */
     LocalTemplate(Path root, Map<String, String> overrides, Map<String, String> resources) {
+        this(root, CloudFormationTemplate.load(root.resolve("template.yaml")), overrides, resources);
+    }
+
+    LocalTemplate(Path root, CloudFormationTemplate template, Map<String, String> overrides,
+                  Map<String, String> resources) {
         this.root = root;
-        this.template = CloudFormationTemplate.load(root.resolve("template.yaml"));
+        this.template = template;
         this.resources = Map.copyOf(resources);
         for (Iterator<Map.Entry<String, JsonNode>> it = template.parameters().fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> p = it.next();
