@@ -46,6 +46,23 @@ final class Gateway implements AutoCloseable {
     private final List<LocalTemplate.Route> routes;
     private final Functions functions;
     private final String audience;
+    private volatile Hooks hooks = Hooks.NONE;
+
+    /** Told of each request a route's function handles, before and after (the guard of real SnapTrade uses it). */
+    interface Hooks {
+        Hooks NONE = new Hooks() {
+        };
+
+        default void before(LocalTemplate.Route route, Map<String, String> pathParameters) {
+        }
+
+        default void after(LocalTemplate.Route route, Map<String, String> pathParameters) {
+        }
+    }
+
+    void hooks(Hooks hooks) {
+        this.hooks = hooks;
+    }
 
     Gateway(HttpServer server, List<LocalTemplate.Route> routes, Functions functions, String audience) {
         this.server = server;
@@ -162,7 +179,13 @@ final class Gateway implements AutoCloseable {
         }
         byte[] body = exchange.getRequestBody().readAllBytes();
         String event = event(exchange, route, parameters, path, headers, body, identity);
-        RuntimeApi.Answer answer = functions.runtime(route.function()).invoke(event);
+        RuntimeApi.Answer answer;
+        hooks.before(route, parameters);
+        try {
+            answer = functions.runtime(route.function()).invoke(event);
+        } finally {
+            hooks.after(route, parameters);
+        }
         if (answer.error()) {
             reply(exchange, 500, Map.of("content-type", "application/json"),
                     "{\"message\":\"Internal Server Error\"}");

@@ -58,9 +58,32 @@ public final class LocalStack implements AutoCloseable {
     private Duration readyAfter;
     private Path logs;
 
-    LocalStack(LocalOptions options, PrintStream out) {
+    private final Map<String, String> env;
+    private SnapTradeGuard guard;
+
+    /** @param env the launcher's environment: real SnapTrade when both of its variables are set */
+    LocalStack(LocalOptions options, PrintStream out, Map<String, String> env) {
         this.options = options;
         this.out = out;
+        this.env = Map.copyOf(env);
+    }
+
+    /** Real SnapTrade's client id, when both {@code SNAPTRADE_CLIENT_ID} and {@code SNAPTRADE_CONSUMER_KEY} are set. */
+    static java.util.Optional<String> realClient(Map<String, String> env, boolean demo) {
+        String id = env.getOrDefault("SNAPTRADE_CLIENT_ID", "").trim();
+        String key = env.getOrDefault("SNAPTRADE_CONSUMER_KEY", "").trim();
+        if (id.isEmpty() && key.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        if (id.isEmpty() || key.isEmpty()) {
+            throw new IllegalArgumentException("set both SNAPTRADE_CLIENT_ID and SNAPTRADE_CONSUMER_KEY to use real "
+                    + "SnapTrade, or neither for the simulator");
+        }
+        if (demo) {
+            throw new IllegalArgumentException("--demo plays the story at the simulator (it breaks connections there); "
+                    + "it is not run against real SnapTrade");
+        }
+        return java.util.Optional.of(id);
     }
 
     public static void main(String[] args) {
@@ -77,7 +100,14 @@ public final class LocalStack implements AutoCloseable {
             System.out.println(LocalOptions.USAGE);
             return;
         }
-        LocalStack stack = new LocalStack(options, System.out);
+        try {
+            realClient(System.getenv(), options.demo());
+        } catch (IllegalArgumentException e) {
+            System.err.println("keeper local: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        LocalStack stack = new LocalStack(options, System.out, System.getenv());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println();
@@ -131,27 +161,39 @@ public final class LocalStack implements AutoCloseable {
         bus.onAccepted(this::printEvent);
 
         String api = "http://localhost:" + gatewayServer.getAddress().getPort();
-        try {
-            simulator = SnapTradeSimulator.start(SimulatorConfig.builder(CLIENT_ID, CONSUMER_KEY)
-                    .port(options.simulatorPort())
-                    .webhookUrl(URI.create(api + "/webhooks/snaptrade"))
-                    .webhookFirstRetry(Duration.ofSeconds(30))
-                    // SnapTrade's webhooks come a moment after the event: a portal return is usually first
-                    .webhookDelay(Duration.ofMillis(1500))
-                    .build());
-        } catch (RuntimeException e) {
-            if (String.valueOf(e.getMessage()).contains("cannot listen")) {
-                throw new PortBusyException("port " + options.simulatorPort() + " is in use, so the SnapTrade "
-                        + "simulator (--simulator-port) cannot listen there. Stop what uses it, or pick another port "
-                        + "(see --help).");
+        java.util.Optional<String> real = realClient(env, options.demo());
+        String snaptradeBaseUrl;
+        if (real.isPresent()) {
+            URI upstream = URI.create(env.getOrDefault("SNAPTRADE_BASE_URL", "https://api.snaptrade.com/api/v1"));
+            guard = new SnapTradeGuard(URI.create(upstream.getScheme() + "://" + upstream.getRawAuthority()),
+                    line -> out.println("  ! " + line));
+            started.add(guard);
+            snaptradeBaseUrl = guard.baseUrl();
+        } else {
+            try {
+                simulator = SnapTradeSimulator.start(SimulatorConfig.builder(CLIENT_ID, CONSUMER_KEY)
+                        .port(options.simulatorPort())
+                        .webhookUrl(URI.create(api + "/webhooks/snaptrade"))
+                        .webhookFirstRetry(Duration.ofSeconds(30))
+                        // SnapTrade's webhooks come a moment after the event: a portal return is usually first
+                        .webhookDelay(Duration.ofMillis(1500))
+                        .build());
+            } catch (RuntimeException e) {
+                if (String.valueOf(e.getMessage()).contains("cannot listen")) {
+                    throw new PortBusyException("port " + options.simulatorPort() + " is in use, so the SnapTrade "
+                            + "simulator (--simulator-port) cannot listen there. Stop what uses it, or pick another "
+                            + "port (see --help).");
+                }
+                throw e;
             }
-            throw e;
+            started.add(simulator);
+            snaptradeBaseUrl = simulator.baseUrl();
         }
-        started.add(simulator);
 
         Map<String, String> overrides = new LinkedHashMap<>();
-        overrides.put("SnapTradeConsumerKey", CONSUMER_KEY);
-        overrides.put("SnapTradeClientId", CLIENT_ID);
+        overrides.put("SnapTradeConsumerKey", real.isPresent() ? env.get("SNAPTRADE_CONSUMER_KEY").trim()
+                : CONSUMER_KEY);
+        overrides.put("SnapTradeClientId", real.orElse(CLIENT_ID));
         overrides.put("ReconnectStateKey", STATE_KEY);
         overrides.put("JwtIssuer", api + "/local-identity");
         overrides.put("JwtAudience", AUDIENCE);
@@ -171,7 +213,7 @@ public final class LocalStack implements AutoCloseable {
         local.put("DYNAMODB_ENDPOINT", proxy.endpoint().toString());
         local.put("AWS_ENDPOINT_URL_DYNAMODB", proxy.endpoint().toString());
         local.put("AWS_ENDPOINT_URL_EVENTBRIDGE", bus.endpoint().toString());
-        local.put("SNAPTRADE_BASE_URL", simulator.baseUrl());
+        local.put("SNAPTRADE_BASE_URL", snaptradeBaseUrl);
         local.put("AWS_REGION", "us-east-1");
         List<Path> runtime = runtimeClasspath();
         Path nativeLibrary = FunctionProcess.nativeLibrary(runtime, work.resolve("jni"));
@@ -186,6 +228,24 @@ public final class LocalStack implements AutoCloseable {
                 functions.get("LifecycleFunction").runtime(), line -> out.println("  ! " + line));
         started.add(feeder);
         gateway = new Gateway(gatewayServer, template.routes(), id -> functions.get(id).runtime(), AUDIENCE);
+        if (guard != null) {
+            SnapTradeGuard g = guard;
+            gateway.hooks(new Gateway.Hooks() {
+                @Override
+                public void before(LocalTemplate.Route route, Map<String, String> parameters) {
+                    if (route.routeKey().equals("DELETE /users/{userId}")) {
+                        g.deletionAsked(parameters.get("userId"));
+                    }
+                }
+
+                @Override
+                public void after(LocalTemplate.Route route, Map<String, String> parameters) {
+                    if (route.routeKey().equals("DELETE /users/{userId}")) {
+                        g.deletionDone(parameters.get("userId"));
+                    }
+                }
+            });
+        }
         started.add(gateway);
         gateway.start();
 
@@ -253,17 +313,30 @@ public final class LocalStack implements AutoCloseable {
 
     private void printBanner(LocalTemplate template, Path logs) {
         String api = apiUrl();
-        String sim = simulatorUrl();
         out.println();
         out.println("Connection Keeper is running locally (ready in " + readyAfter.toMillis() / 100 / 10.0 + " s).");
         out.println();
         out.println("  API            " + api + "   (management routes need the header 'x-local-user: <userId>')");
-        out.println("  webhook        " + api + "/webhooks/snaptrade   (the simulator posts here, signed with "
-                + CONSUMER_KEY + ")");
         out.println("  landing        " + api + "/reconnect/return");
-        out.println("  simulator      " + sim + "   (SnapTrade stand-in, client " + CLIENT_ID + ")");
-        out.println("  portal         " + sim + "/portal/…   (reconnect links open it)");
-        out.println("  control API    " + sim + "/control/users");
+        if (simulator == null) {
+            out.println("  webhook        " + api + "/webhooks/snaptrade   (SnapTrade cannot reach localhost: its "
+                    + "webhooks go to your deployed URL; here the sweep finds changes)");
+            out.println();
+            out.println("  ***************************************************************************************");
+            out.println("  *  REAL SnapTrade: client " + template.parameter("SnapTradeClientId").orElse("?")
+                    + ", every call goes to " + env.getOrDefault("SNAPTRADE_BASE_URL", "https://api.snaptrade.com")
+                    + " (its rate limit and users are real).");
+            out.println("  *  The local stack never disables a connection there, and deletes a SnapTrade user only");
+            out.println("  *  when you call DELETE /users/{userId} (refused calls are printed).");
+            out.println("  ***************************************************************************************");
+        } else {
+            String sim = simulatorUrl();
+            out.println("  webhook        " + api + "/webhooks/snaptrade   (the simulator posts here, signed with "
+                    + CONSUMER_KEY + ")");
+            out.println("  simulator      " + sim + "   (SnapTrade stand-in, client " + CLIENT_ID + ")");
+            out.println("  portal         " + sim + "/portal/…   (reconnect links open it)");
+            out.println("  control API    " + sim + "/control/users");
+        }
         out.println("  table          " + tableName + " (dynalite, in memory)   function logs: " + logs);
         out.println("  sweep every " + options.sweepEvery().toSeconds() + " s, reminders every "
                 + options.remindersEvery().toSeconds() + " s; routes: " + template.routes().size());
@@ -271,11 +344,17 @@ public final class LocalStack implements AutoCloseable {
         out.println("Walkthrough (copy, paste; events print below as they are published):");
         out.println("  curl -s -X POST " + api + "/users -H 'x-local-user: alice' -H 'content-type: application/json'"
                 + " -d '{\"userId\":\"alice\"}'");
-        out.println("  curl -s -X POST " + sim + "/control/users/alice/connections -H 'content-type: application/json'"
-                + " -d '{\"brokerage\":\"ALPACA\",\"type\":\"trade\"}'   # the sweep finds it within "
-                + options.sweepEvery().toSeconds() + " s");
-        out.println("  curl -s -X POST " + sim + "/control/connections/<connectionId>/break   # SnapTrade's webhook"
-                + " reaches us");
+        if (simulator != null) {
+            String sim = simulatorUrl();
+            out.println("  curl -s -X POST " + sim + "/control/users/alice/connections -H 'content-type: "
+                    + "application/json' -d '{\"brokerage\":\"ALPACA\",\"type\":\"trade\"}'   # its webhook "
+                    + "reaches us: Connection Added");
+            out.println("  curl -s -X POST " + sim + "/control/connections/<connectionId>/break   # SnapTrade's "
+                    + "webhook reaches us: Connection Broken");
+        } else {
+            out.println("  (connect a brokerage for alice through SnapTrade's portal; the sweep finds it within "
+                    + options.sweepEvery().toSeconds() + " s)");
+        }
         out.println("  curl -s " + api + "/users/alice/connections -H 'x-local-user: alice'   # needsReconnect: true");
         out.println("  curl -s -X POST " + api + "/users/alice/connections/<connectionId>/reconnect-link"
                 + " -H 'x-local-user: alice' -H 'content-type: application/json' -d '{\"redirectUrl\":\"" + api
