@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -70,11 +69,7 @@ final class Gateway implements AutoCloseable {
         this.functions = functions;
         this.audience = audience;
         server.createContext("/", this::handle);
-        server.setExecutor(Executors.newFixedThreadPool(8, r -> {
-            Thread t = new Thread(r, "gateway");
-            t.setDaemon(true);
-            return t;
-        }));
+        server.setExecutor(Executors.newFixedThreadPool(8, LocalHttp.daemons("gateway")));
     }
 
     /** Binds {@code port} on loopback (a busy port fails here, with the caller's clear message). */
@@ -304,13 +299,7 @@ final class Gateway implements AutoCloseable {
 
     private static void reply(HttpExchange exchange, int status, Map<String, String> headers, byte[] body)
             throws IOException {
-        headers.forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
-        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        if (body.length > 0) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        }
+        LocalHttp.reply(exchange, status, headers, body);
     }
 
     @Override

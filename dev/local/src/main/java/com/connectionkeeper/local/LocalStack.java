@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.BindException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -255,11 +254,7 @@ public final class LocalStack implements AutoCloseable {
                         + ")");
             }
         }
-        schedules = Executors.newScheduledThreadPool(2, r -> {
-            Thread t = new Thread(r, "schedule");
-            t.setDaemon(true);
-            return t;
-        });
+        schedules = Executors.newScheduledThreadPool(2, LocalHttp.daemons("schedule"));
         schedule("SweepFunction", options.sweepEvery());
         schedule("ReminderFunction", options.remindersEvery());
         readyAfter = Duration.ofNanos(System.nanoTime() - t0);

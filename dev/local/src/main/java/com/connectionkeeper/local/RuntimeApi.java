@@ -3,7 +3,6 @@ package com.connectionkeeper.local;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -49,11 +48,7 @@ final class RuntimeApi implements AutoCloseable {
         this.timeout = timeout;
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext(PREFIX, this::handle);
-        server.setExecutor(Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "runtime-api-" + functionName);
-            t.setDaemon(true);
-            return t;
-        }));
+        server.setExecutor(Executors.newCachedThreadPool(LocalHttp.daemons("runtime-api-" + functionName)));
         server.start();
     }
 
@@ -148,12 +143,7 @@ final class RuntimeApi implements AutoCloseable {
     }
 
     private static void reply(HttpExchange exchange, int status, byte[] body) throws IOException {
-        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        if (body.length > 0) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        }
+        LocalHttp.reply(exchange, status, java.util.Map.of(), body);
     }
 
     @Override

@@ -46,11 +46,7 @@ final class SnapTradeGuard implements AutoCloseable {
         this.say = say;
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
         server.createContext("/", this::handle);
-        server.setExecutor(Executors.newFixedThreadPool(8, r -> {
-            Thread t = new Thread(r, "snaptrade-guard");
-            t.setDaemon(true);
-            return t;
-        }));
+        server.setExecutor(Executors.newFixedThreadPool(8, LocalHttp.daemons("snaptrade-guard")));
         server.start();
     }
 

@@ -56,11 +56,7 @@ final class StreamProxy implements AutoCloseable {
         this.keyAttributes = List.copyOf(keyAttributes);
         this.records = records;
         server.createContext("/", this::handle);
-        server.setExecutor(Executors.newFixedThreadPool(16, r -> {
-            Thread t = new Thread(r, "dynamodb-proxy");
-            t.setDaemon(true);
-            return t;
-        }));
+        server.setExecutor(Executors.newFixedThreadPool(16, LocalHttp.daemons("dynamodb-proxy")));
         server.start();
     }
 
