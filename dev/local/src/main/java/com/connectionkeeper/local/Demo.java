@@ -68,7 +68,7 @@ final class Demo {
             out.printf("Demo done: every step held, in %.1f s.%n", (System.nanoTime() - t0) / 1e9);
             return true;
         } catch (StepFailed | IOException e) {
-            out.println("Demo stopped at step " + step + ": " + e.getMessage());
+            out.println("Demo stopped at step " + (step + 1) + ": " + e.getMessage());
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

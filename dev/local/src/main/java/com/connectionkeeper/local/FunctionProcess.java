@@ -33,14 +33,66 @@ final class FunctionProcess implements AutoCloseable {
      */
     private static final String NATIVE_LIBRARY_PROPERTY =
             "com.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI";
+    /** At most this many replacements of a function's JVM within {@link #RESTART_WINDOW}: then it stays down. */
+    private static final int MAX_RESTARTS = 3;
+    private static final java.time.Duration RESTART_WINDOW = java.time.Duration.ofMinutes(1);
     private final String name;
     private final RuntimeApi runtime;
-    private final Process process;
+    private final ProcessBuilder builder;
+    private final Path logFile;
+    private final Consumer<String> errors;
+    private final java.util.Deque<Long> restarts = new java.util.ArrayDeque<>();
+    private volatile Process process;
+    private volatile boolean closing;
 
-    private FunctionProcess(String name, RuntimeApi runtime, Process process) {
+    private FunctionProcess(String name, RuntimeApi runtime, ProcessBuilder builder, Path logFile,
+                            Consumer<String> errors) throws IOException {
         this.name = name;
         this.runtime = runtime;
-        this.process = process;
+        this.builder = builder;
+        this.logFile = logFile;
+        this.errors = errors;
+        runtime.onTimeout(() -> {
+            Process p = process;
+            errors.accept(name + ": an invocation ran over its timeout; its JVM is stopped, as Lambda does");
+            p.destroyForcibly();
+        });
+        launch(false);
+    }
+
+    /** Starts the JVM and watches it: one that exits while the stack runs is replaced, as Lambda would. */
+    private synchronized void launch(boolean append) throws IOException {
+        Process p = builder.start();
+        process = p;
+        Thread pump = new Thread(() -> pump(p.getInputStream(), logFile, append, name, errors), "log-" + name);
+        pump.setDaemon(true);
+        pump.start();
+        p.onExit().thenRun(() -> exited(p));
+    }
+
+    private void exited(Process p) {
+        if (closing || p != process) {
+            return;
+        }
+        runtime.processGone(name + "'s JVM exited (code " + p.exitValue() + ")");
+        long now = System.nanoTime();
+        synchronized (restarts) {
+            while (!restarts.isEmpty() && now - restarts.peekFirst() > RESTART_WINDOW.toNanos()) {
+                restarts.removeFirst();
+            }
+            if (restarts.size() >= MAX_RESTARTS) {
+                errors.accept(name + ": its JVM exited (code " + p.exitValue() + ") " + (MAX_RESTARTS + 1)
+                        + " times within a minute; it stays down (see " + logFile + ")");
+                return;
+            }
+            restarts.addLast(now);
+        }
+        errors.accept(name + ": its JVM exited (code " + p.exitValue() + "); a new one starts, as Lambda would");
+        try {
+            launch(true);
+        } catch (IOException e) {
+            errors.accept(name + ": could not start a new JVM: " + e.getMessage());
+        }
     }
 
     /**
@@ -76,12 +128,7 @@ final class FunctionProcess implements AutoCloseable {
         env.putIfAbsent("AWS_ACCESS_KEY_ID", "local");
         env.putIfAbsent("AWS_SECRET_ACCESS_KEY", "local");
         Files.createDirectories(logFile.getParent());
-        Process process = builder.start();
-        Thread pump = new Thread(() -> pump(process.getInputStream(), logFile, function.logicalId(), errors),
-                "log-" + function.logicalId());
-        pump.setDaemon(true);
-        pump.start();
-        return new FunctionProcess(function.logicalId(), runtime, process);
+        return new FunctionProcess(function.logicalId(), runtime, builder, logFile, errors);
     }
 
     String name() {
@@ -92,17 +139,20 @@ final class FunctionProcess implements AutoCloseable {
         return runtime;
     }
 
-    long pid() {
-        return process.pid();
+    /** Whether its JVM is gone for good (it kept exiting). */
+    boolean down() {
+        synchronized (restarts) {
+            return !process.isAlive() && restarts.size() >= MAX_RESTARTS;
+        }
     }
 
-    boolean isAlive() {
-        return process.isAlive();
-    }
-
-    private static void pump(InputStream in, Path logFile, String name, Consumer<String> errors) {
+    private static void pump(InputStream in, Path logFile, boolean append, String name, Consumer<String> errors) {
+        java.nio.file.OpenOption[] mode = append
+                ? new java.nio.file.OpenOption[] {java.nio.file.StandardOpenOption.CREATE,
+                        java.nio.file.StandardOpenOption.APPEND}
+                : new java.nio.file.OpenOption[0];
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-             PrintWriter log = new PrintWriter(Files.newBufferedWriter(logFile, StandardCharsets.UTF_8))) {
+             PrintWriter log = new PrintWriter(Files.newBufferedWriter(logFile, StandardCharsets.UTF_8, mode))) {
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                 log.println(line);
                 log.flush();
@@ -185,6 +235,8 @@ final class FunctionProcess implements AutoCloseable {
     /** Stops the JVM (and waits for it), then the runtime API. */
     @Override
     public void close() {
+        closing = true;
+        Process process = this.process;
         process.destroy();
         try {
             if (!process.waitFor(3, TimeUnit.SECONDS)) {

@@ -52,7 +52,8 @@ final class Gateway implements AutoCloseable {
         Hooks NONE = new Hooks() {
         };
 
-        default void before(LocalTemplate.Route route, Map<String, String> pathParameters) {
+        /** @param identity the caller's local identity (null on a public route) */
+        default void before(LocalTemplate.Route route, Map<String, String> pathParameters, String identity) {
         }
 
         default void after(LocalTemplate.Route route, Map<String, String> pathParameters) {
@@ -69,7 +70,8 @@ final class Gateway implements AutoCloseable {
         this.functions = functions;
         this.audience = audience;
         server.createContext("/", this::handle);
-        server.setExecutor(Executors.newFixedThreadPool(8, LocalHttp.daemons("gateway")));
+        // a thread per request in flight: a function that hangs holds its own callers, not every route's
+        server.setExecutor(Executors.newCachedThreadPool(LocalHttp.daemons("gateway")));
     }
 
     /** Binds {@code port} on loopback (a busy port fails here, with the caller's clear message). */
@@ -175,7 +177,7 @@ final class Gateway implements AutoCloseable {
         byte[] body = exchange.getRequestBody().readAllBytes();
         String event = event(exchange, route, parameters, path, headers, body, identity);
         RuntimeApi.Answer answer;
-        hooks.before(route, parameters);
+        hooks.before(route, parameters, identity);
         try {
             answer = functions.runtime(route.function()).invoke(event);
         } finally {

@@ -9,7 +9,7 @@ record LocalOptions(Path root, int port, int simulatorPort, Duration sweepEvery,
                     boolean demo, boolean exitAfterDemo, boolean help) {
     static final String USAGE = String.join(System.lineSeparator(),
             "usage: ./keeper local [options]",
-            "  --port N               the local API (template routes, webhook, landing) on localhost:N (default 3000)",
+            "  --port N               the local API (template routes, webhook, landing) on 127.0.0.1:N (default 3000)",
             "  --simulator-port N     the SnapTrade simulator (default 8787; 0 = any free port)",
             "  --sweep-every S        seconds between sweep runs (default 30; in AWS: SweepSchedule)",
             "  --reminders-every S    seconds between reminder runs (default 60; in AWS: ReminderSchedule)",

@@ -106,6 +106,13 @@ public final class LocalStack implements AutoCloseable {
             System.exit(2);
             return;
         }
+        if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
+            System.err.println("keeper local: runs on Linux only — each function runs under Lambda's own runtime "
+                    + "client, whose native library exists for Linux (glibc or musl, x86_64 or aarch64). On macOS "
+                    + "or Windows, run it in a Linux VM or container.");
+            System.exit(2);
+            return;
+        }
         LocalStack stack = new LocalStack(options, System.out, System.getenv());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -143,7 +150,8 @@ public final class LocalStack implements AutoCloseable {
     void start() throws IOException, InterruptedException {
         long t0 = System.nanoTime();
         Path root = options.root();
-        Path work = root.resolve("dev/local/target/run");
+        // one folder per port: two stacks of one checkout (different ports) never share functions or logs
+        Path work = root.resolve("dev/local/target/run/" + options.port());
         Files.createDirectories(work);
         // the ports a person uses first, so a busy one is said before anything starts
         HttpServer gatewayServer = bindOrExplain(options.port(), "the local API (--port)");
@@ -159,7 +167,7 @@ public final class LocalStack implements AutoCloseable {
         started.add(bus);
         bus.onAccepted(this::printEvent);
 
-        String api = "http://localhost:" + gatewayServer.getAddress().getPort();
+        String api = "http://127.0.0.1:" + gatewayServer.getAddress().getPort();
         java.util.Optional<String> real = realClient(env, options.demo());
         String snaptradeBaseUrl;
         if (real.isPresent()) {
@@ -231,8 +239,10 @@ public final class LocalStack implements AutoCloseable {
             SnapTradeGuard g = guard;
             gateway.hooks(new Gateway.Hooks() {
                 @Override
-                public void before(LocalTemplate.Route route, Map<String, String> parameters) {
-                    if (route.routeKey().equals("DELETE /users/{userId}")) {
+                public void before(LocalTemplate.Route route, Map<String, String> parameters, String identity) {
+                    // only a deletion the API will do: the user's own identity (another's gets the API's 403)
+                    if (route.routeKey().equals("DELETE /users/{userId}")
+                            && parameters.get("userId").equals(identity)) {
                         g.deletionAsked(parameters.get("userId"));
                     }
                 }
@@ -248,10 +258,13 @@ public final class LocalStack implements AutoCloseable {
         started.add(gateway);
         gateway.start();
 
+        long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         for (FunctionProcess p : functions.values()) {
-            if (!p.runtime().awaitFirstPoll(Duration.ofSeconds(60))) {
-                throw new IllegalStateException(p.name() + " did not start (see " + logs.resolve(p.name() + ".log")
-                        + ")");
+            while (!p.runtime().awaitFirstPoll(Duration.ofMillis(250))) {
+                if (p.down() || System.nanoTime() > until) {
+                    throw new IllegalStateException(p.name() + " did not start (see " + logs.resolve(p.name()
+                            + ".log") + ")");
+                }
             }
         }
         schedules = Executors.newScheduledThreadPool(2, LocalHttp.daemons("schedule"));
@@ -365,7 +378,7 @@ public final class LocalStack implements AutoCloseable {
     }
 
     String apiUrl() {
-        return "http://localhost:" + gateway.port();
+        return "http://127.0.0.1:" + gateway.port();
     }
 
     String simulatorUrl() {
@@ -376,10 +389,6 @@ public final class LocalStack implements AutoCloseable {
         return readyAfter;
     }
 
-    /** The PIDs of every process the stack started (the functions' JVMs; dynalite's node is one of its own). */
-    List<Long> childPids() {
-        return functions.values().stream().map(FunctionProcess::pid).toList();
-    }
 
     /** Stops everything, newest first; safe to call twice. */
     @Override

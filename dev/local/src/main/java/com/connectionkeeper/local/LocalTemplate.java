@@ -79,7 +79,9 @@ final class LocalTemplate {
             Map<String, String> env = new LinkedHashMap<>();
             variables(globals.path("Environment").path("Variables"), env, id);
             variables(props.path("Environment").path("Variables"), env, id);
-            long seconds = props.path("Timeout").asLong(globals.path("Timeout").asLong(3));
+            JsonNode timeout = props.has("Timeout") ? props.get("Timeout") : globals.path("Timeout");
+            long seconds = timeout.isMissingNode() ? 3
+                    : Long.parseLong(String.valueOf(value(timeout, id + ".Timeout")));
             out.add(new Function(id, root.resolve(props.path("CodeUri").asText()), props.path("Handler").asText(),
                     Duration.ofSeconds(seconds), env));
         }

@@ -6,14 +6,15 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -37,11 +38,14 @@ final class RuntimeApi implements AutoCloseable {
     private final String functionName;
     private final Duration timeout;
     private final HttpServer server;
-    private final BlockingQueue<Invocation> pending = new LinkedBlockingQueue<>();
+    private final BlockingDeque<Invocation> pending = new LinkedBlockingDeque<>();
+    /** Which process of the function asks: a request for work from a process that is gone must not take any. */
+    private volatile int generation;
     private final Map<String, Invocation> running = new ConcurrentHashMap<>();
     private final CompletableFuture<String> initError = new CompletableFuture<>();
     private final java.util.concurrent.CountDownLatch polled = new java.util.concurrent.CountDownLatch(1);
     private final Object oneAtATime = new Object();
+    private volatile Runnable onTimeout = () -> { };
 
     RuntimeApi(String functionName, Duration timeout) throws IOException {
         this.functionName = functionName;
@@ -73,8 +77,26 @@ final class RuntimeApi implements AutoCloseable {
             } catch (TimeoutException e) {
                 pending.remove(invocation);
                 running.remove(invocation.requestId());
+                onTimeout.run(); // as Lambda does: the instance that ran over its timeout does not go on
                 return new Answer(true, "{\"errorType\":\"Timeout\",\"errorMessage\":\"" + functionName
                         + " did not answer within " + timeout.toSeconds() + " s\"}");
+            }
+        }
+    }
+
+    /** What to do when an invocation runs over the function's timeout (the process is stopped and replaced). */
+    void onTimeout(Runnable action) {
+        this.onTimeout = action;
+    }
+
+    /** The function's process is gone: the invocation it was running fails at once (a new process takes the rest). */
+    void processGone(String why) {
+        generation++;
+        for (String id : List.copyOf(running.keySet())) {
+            Invocation invocation = running.remove(id);
+            if (invocation != null) {
+                invocation.answer().complete(new Answer(true, "{\"errorType\":\"Runtime.ExitError\","
+                        + "\"errorMessage\":\"" + why + "\"}"));
             }
         }
     }
@@ -98,11 +120,16 @@ final class RuntimeApi implements AutoCloseable {
             byte[] body = exchange.getRequestBody().readAllBytes();
             if (path.equals("invocation/next") && exchange.getRequestMethod().equals("GET")) {
                 polled.countDown();
+                int asker = generation;
                 Invocation next;
                 try {
                     next = pending.take();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
+                    return;
+                }
+                if (asker != generation) {
+                    pending.addFirst(next); // asked by a process that died while waiting: for its successor
                     return;
                 }
                 running.put(next.requestId(), next);
@@ -115,7 +142,12 @@ final class RuntimeApi implements AutoCloseable {
                 exchange.getResponseHeaders().add("Lambda-Runtime-Trace-Id",
                         "Root=1-00000000-000000000000000000000000;Parent=0000000000000000;Sampled=0");
                 exchange.getResponseHeaders().add("Content-Type", "application/json");
-                reply(exchange, 200, event);
+                try {
+                    reply(exchange, 200, event);
+                } catch (IOException gone) {
+                    running.remove(next.requestId());
+                    pending.addFirst(next); // its process is gone: the next one takes it
+                }
                 return;
             }
             if (path.equals("init/error")) {

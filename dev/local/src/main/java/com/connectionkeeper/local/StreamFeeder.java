@@ -71,29 +71,53 @@ final class StreamFeeder implements AutoCloseable {
         }
     }
 
+    /**
+     * Hands a batch over as Lambda's event source mapping does (the template: ReportBatchItemFailures,
+     * BisectBatchOnFunctionError, MaximumRetryAttempts 5): reported item failures are retried from the first failed
+     * record; a failure report naming no record of the batch retries the whole batch; a function error splits the
+     * batch in two and retries each half (a good record beside a poison one still goes through). Given up after the
+     * retries: said, as the template's dead-letter queue would hold it.
+     */
     private void deliver(List<JsonNode> batch) throws InterruptedException {
+        deliver(batch, 0);
+    }
+
+    private void deliver(List<JsonNode> batch, int attempt) throws InterruptedException {
         List<JsonNode> left = batch;
-        for (int attempt = 0; attempt <= MAX_RETRIES && !left.isEmpty() && running; attempt++) {
+        for (int tries = attempt; !left.isEmpty() && running; tries++) {
+            if (tries > MAX_RETRIES) {
+                problems.accept("lifecycle: gave up on " + left.size() + " stream records after " + MAX_RETRIES
+                        + " retries (in AWS: the dead-letter queue)");
+                return;
+            }
+            if (tries > attempt || attempt > 0) {
+                Thread.sleep(Math.min(2_000, 100L << Math.min(tries, 5)));
+            }
             ObjectNode event = JSON.createObjectNode();
             ArrayNode records = event.putArray("Records");
             left.forEach(records::add);
             RuntimeApi.Answer answer = lifecycle.invoke(event.toString());
-            int from = answer.error() ? 0 : firstFailure(answer.body(), left);
+            if (answer.error()) {
+                if (left.size() > 1) {
+                    int half = left.size() / 2;
+                    deliver(left.subList(0, half), tries + 1);
+                    deliver(left.subList(half, left.size()), tries + 1);
+                    return;
+                }
+                continue; // one record: retried as it is
+            }
+            int from = firstFailure(answer.body(), left);
             if (from < 0) {
                 return;
             }
             left = left.subList(from, left.size());
-            if (attempt < MAX_RETRIES) {
-                Thread.sleep(Math.min(2_000, 100L << attempt));
-            }
-        }
-        if (!left.isEmpty() && running) {
-            problems.accept("lifecycle: gave up on " + left.size() + " stream records after " + MAX_RETRIES
-                    + " retries (in AWS: the dead-letter queue)");
         }
     }
 
-    /** Where the retry starts: the first record the function reported failed; -1 when none failed. */
+    /**
+     * Where the retry starts: the first record the function reported failed; -1 when none failed; 0 (the whole
+     * batch) when a reported failure names no record of the batch, as Lambda treats it.
+     */
     private static int firstFailure(String response, List<JsonNode> batch) {
         JsonNode failures;
         try {
@@ -103,13 +127,18 @@ final class StreamFeeder implements AutoCloseable {
         }
         int first = -1;
         for (JsonNode failure : failures) {
-            String id = failure.path("itemIdentifier").asText();
+            String id = failure.path("itemIdentifier").asText("");
+            int found = -1;
             for (int i = 0; i < batch.size(); i++) {
-                if (batch.get(i).path("dynamodb").path("SequenceNumber").asText().equals(id)
-                        && (first < 0 || i < first)) {
-                    first = i;
+                if (batch.get(i).path("dynamodb").path("SequenceNumber").asText().equals(id)) {
+                    found = i;
+                    break;
                 }
             }
+            if (found < 0) {
+                return 0;
+            }
+            first = first < 0 ? found : Math.min(first, found);
         }
         return first;
     }

@@ -22,12 +22,22 @@ final class KeeperProcess implements AutoCloseable {
     private static final Pattern URL = Pattern.compile("^\\s+(API|simulator)\\s+(http://\\S+)");
     private final List<String> output = new CopyOnWriteArrayList<>();
     private final Process process;
-    private final List<ProcessHandle> children;
+    private List<ProcessHandle> children;
     private String api;
     private String simulator;
 
     private KeeperProcess(Process process) throws InterruptedException {
         this.process = process;
+        try {
+            await();
+        } catch (AssertionError | InterruptedException e) {
+            kill(process); // a stack that did not come up leaves nothing running
+            throw e;
+        }
+        children = process.toHandle().descendants().toList();
+    }
+
+    private void await() throws InterruptedException {
         Thread reader = new Thread(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
                     StandardCharsets.UTF_8))) {
@@ -54,7 +64,12 @@ final class KeeperProcess implements AutoCloseable {
         if (api == null || simulator == null) {
             throw new AssertionError("no URLs printed: " + tail());
         }
-        children = process.toHandle().descendants().toList();
+    }
+
+    private static void kill(Process process) {
+        List<ProcessHandle> all = process.toHandle().descendants().toList();
+        process.destroyForcibly();
+        all.forEach(ProcessHandle::destroyForcibly);
     }
 
     static KeeperProcess start() throws IOException, InterruptedException {
@@ -66,11 +81,17 @@ final class KeeperProcess implements AutoCloseable {
                 "3", "--reminders-every", "30").start());
     }
 
-    /** {@code ./keeper local} with these options, from the repository root. */
+    /**
+     * {@code ./keeper local} with these options, from the repository root, always with the simulator: the
+     * variables that would point it at real SnapTrade are not passed on.
+     */
     static ProcessBuilder command(String... options) {
         List<String> command = new ArrayList<>(List.of(RepoPaths.root().resolve("keeper").toString(), "local"));
         command.addAll(List.of(options));
-        return new ProcessBuilder(command).directory(RepoPaths.root().toFile()).redirectErrorStream(true);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(RepoPaths.root().toFile())
+                .redirectErrorStream(true);
+        builder.environment().keySet().removeIf(name -> name.startsWith("SNAPTRADE_"));
+        return builder;
     }
 
     String api() {
@@ -135,9 +156,16 @@ final class KeeperProcess implements AutoCloseable {
     /** Forcibly, whatever the test did (a test that checks Ctrl-C sends it itself). */
     @Override
     public void close() {
-        if (process.isAlive()) {
-            process.destroyForcibly();
+        kill(process);
+        if (children != null) {
+            children.forEach(ProcessHandle::destroyForcibly);
         }
-        children.forEach(ProcessHandle::destroyForcibly);
+    }
+
+    /** Every process on this machine that belongs to some local stack: functions' JVMs and dynalite's node. */
+    static List<ProcessHandle> stackProcesses() {
+        return ProcessHandle.allProcesses().filter(p -> p.info().commandLine()
+                .map(c -> c.contains("runtime.api.client.AWSLambda") || c.contains("launch.js")).orElse(false))
+                .toList();
     }
 }

@@ -42,13 +42,13 @@ class LocalStackIT {
 
     @AfterEach
     void stop() {
-        keeper.close();
+        if (keeper != null) {
+            keeper.close();
+        }
     }
 
     @Test
     void theRepairStoryOverHttpBadRequestsChangeNothingAndCtrlCLeavesNoProcess() throws Exception {
-        List<ProcessHandle> children = keeper.children();
-        assertTrue(children.size() >= 6, "dynalite and five functions: " + children);
         String user = "it-" + UUID.randomUUID().toString().substring(0, 8);
 
         // the story
@@ -113,19 +113,35 @@ class LocalStackIT {
 
         // a second stack on the same port: a clear message and exit status 1, no stack trace, nothing started
         int port = URI.create(api).getPort();
+        List<Long> stackBefore = KeeperProcess.stackProcesses().stream().map(ProcessHandle::pid).toList();
         Process second = KeeperProcess.command("--port", String.valueOf(port), "--simulator-port", "0").start();
         assertTrue(second.waitFor(60, TimeUnit.SECONDS));
         String said = new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(1, second.exitValue(), said);
         assertTrue(said.contains("port " + port + " is in use"), said);
         assertFalse(said.contains("Exception") || said.contains("\tat "), said);
-        assertEquals(List.of(), second.toHandle().descendants().filter(ProcessHandle::isAlive).toList());
+        assertEquals(stackBefore, KeeperProcess.stackProcesses().stream().map(ProcessHandle::pid).toList(),
+                "no function JVM or dynalite started or left by the second");
+
+        // a function's JVM dies (an instance crash): the next request is served by a new one, as Lambda would
+        ProcessHandle api1 = keeper.process().toHandle().descendants()
+                .filter(p -> p.info().commandLine().map(line -> line.contains("ApiFunction")).orElse(false))
+                .findFirst().orElseThrow();
+        api1.destroyForcibly();
+        keeper.awaitLine(l -> l.contains("ApiFunction: its JVM exited"), Duration.ofSeconds(10));
+        long t = System.nanoTime();
+        HttpResponse<String> again = send(get(api + "/users/" + user + "/connections", user));
+        assertEquals(200, again.statusCode(), "answered by the new JVM: " + again.body());
+        assertEquals("ACTIVE", JSON.readTree(again.body()).path("connections").path(0).path("status").asText());
+        assertTrue(System.nanoTime() - t < Duration.ofSeconds(20).toNanos(), "not the old JVM's 31 s wait");
 
         // Ctrl-C: everything stops within seconds, nothing left
         Process stack = keeper.process();
+        List<ProcessHandle> running = stack.toHandle().descendants().toList();
+        assertTrue(running.size() >= 6, "dynalite and five functions: " + running);
         assertEquals(0, new ProcessBuilder("kill", "-INT", String.valueOf(stack.pid())).start().waitFor());
         assertTrue(stack.waitFor(15, TimeUnit.SECONDS), "stopped: " + keeper.tail());
-        for (ProcessHandle child : children) {
+        for (ProcessHandle child : running) {
             assertTrue(child.onExit().isDone() || !child.isAlive(), "left behind: " + child.info());
         }
         assertTrue(keeper.output().stream().anyMatch(l -> l.equals("stopped")), keeper.tail());

@@ -52,6 +52,7 @@ class LocalTemplateTest {
         assertEquals(Duration.ofSeconds(15), webhook.timeout(), "the Globals' timeout");
         assertEquals("k", webhook.environment().get("SNAPTRADE_CONSUMER_KEY"), "a local value");
         assertEquals(Duration.ofSeconds(60), t.function("LifecycleFunction").timeout());
+        assertEquals(Duration.ofSeconds(300), t.function("SweepFunction").timeout(), "!Ref SweepTimeoutSeconds");
         assertEquals("local-bus", t.function("LifecycleFunction").environment().get("EVENT_BUS_NAME"));
         Map<String, String> api = t.function("ApiFunction").environment();
         assertEquals("JWT", api.get("AUTH_MODE"), "JwtIssuer set: the condition UseJwt holds");

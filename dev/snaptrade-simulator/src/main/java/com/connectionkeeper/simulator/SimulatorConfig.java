@@ -76,12 +76,12 @@ public final class SimulatorConfig {
         return webhookUrl;
     }
 
-    /** Delay before the first of at most 3 retries of a failed webhook; each next one doubles (SnapTrade: 30 min). */
     /** How long after its event a webhook's first attempt goes out (SnapTrade's own latency; default none). */
     public Duration webhookDelay() {
         return webhookDelay;
     }
 
+    /** Delay before the first of at most 3 retries of a failed webhook; each next one doubles (SnapTrade: 30 min). */
     public Duration webhookFirstRetry() {
         return webhookFirstRetry;
     }
