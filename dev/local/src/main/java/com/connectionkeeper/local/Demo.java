@@ -77,11 +77,13 @@ final class Demo {
     }
 
     private void story(String user) throws IOException, InterruptedException {
-        HttpResponse<String> r = send(post(api + "/users", "{\"userId\":\"" + user + "\"}").header("x-local-user", user));
+        HttpResponse<String> r = send(post(api + "/users", "{\"userId\":\"" + user + "\"}")
+                .header("x-local-user", user));
         expect(r, 201);
         say("register the user with our API (it registers them at SnapTrade)", "POST /users → 201 " + r.body());
 
-        r = send(post(simulator + "/control/users/" + user + "/connections", "{\"brokerage\":\"ALPACA\",\"type\":\"trade\"}"));
+        r = send(post(simulator + "/control/users/" + user + "/connections",
+                "{\"brokerage\":\"ALPACA\",\"type\":\"trade\"}"));
         expect(r, 201);
         String connection = JSON.readTree(r.body()).path("id").asText();
         JsonNode added = awaitEvent("Connection Added", connection);

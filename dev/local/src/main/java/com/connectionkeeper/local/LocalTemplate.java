@@ -174,7 +174,8 @@ final class LocalTemplate {
             // a resource the local stack has no stand-in for: integrations are referred to by their own name
             return name;
         }
-        throw new IllegalStateException(where + ": Ref " + name + " is neither a parameter with a value nor a resource");
+        throw new IllegalStateException(where + ": Ref " + name
+                + " is neither a parameter with a value nor a resource");
     }
 
     private boolean condition(String name) {

@@ -3,7 +3,6 @@ package com.connectionkeeper.local;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.connectionkeeper.testkit.CloudFormationTemplate;
 import com.connectionkeeper.testkit.StreamFilter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -59,17 +58,7 @@ class StreamFeederTest {
         });
         function.setDaemon(true);
         function.start();
-        StreamFilter all = StreamFilter.of(CloudFormationTemplate.parse("""
-                Resources:
-                  F:
-                    Properties:
-                      Events:
-                        S:
-                          Properties:
-                            FilterCriteria:
-                              Filters:
-                                - Pattern: '{"eventSource":["aws:dynamodb"]}'
-                """), "F", "S");
+        StreamFilter all = StreamFilter.ofPatterns("{\"eventSource\":[\"aws:dynamodb\"]}");
         feeder = new StreamFeeder(all, runtime, problems::add);
     }
 

@@ -47,6 +47,19 @@ public final class StreamFilter {
         return new StreamFilter(patterns);
     }
 
+    /** A filter of these patterns (JSON text each), as a template's {@code FilterCriteria} would hold them. */
+    public static StreamFilter ofPatterns(String... patterns) {
+        List<JsonNode> parsed = new ArrayList<>();
+        for (String pattern : patterns) {
+            try {
+                parsed.add(JSON.readTree(pattern));
+            } catch (IOException e) {
+                throw new UncheckedIOException("not a JSON pattern: " + pattern, e);
+            }
+        }
+        return new StreamFilter(parsed);
+    }
+
     /** The repository template's filter of {@code LifecycleFunction}'s {@code TableStream}. */
     public static StreamFilter lifecycle() {
         return of(CloudFormationTemplate.load(), "LifecycleFunction", "TableStream");

@@ -78,25 +78,12 @@ class StreamFilterTest {
         assertTrue(failure.getMessage().contains("an incident suspected"), failure.getMessage());
     }
 
-    /** A filter of one function "F" whose stream event "S" has just {@code pattern}. */
-    private static StreamFilter filterOf(String pattern) {
-        return StreamFilter.of(CloudFormationTemplate.parse("""
-                Resources:
-                  F:
-                    Properties:
-                      Events:
-                        S:
-                          Properties:
-                            FilterCriteria:
-                              Filters:
-                                - Pattern: '%s'
-                """.formatted(pattern)), "F", "S");
-    }
-
     @Test
     void patternSyntaxItCannotJudgeFailsLoudly() {
-        StreamFilter prefix = filterOf("{\"dynamodb\":{\"NewImage\":{\"entity\":{\"S\":[{\"prefix\":\"CONN\"}]}}}}");
+        StreamFilter prefix = StreamFilter.ofPatterns(
+                "{\"dynamodb\":{\"NewImage\":{\"entity\":{\"S\":[{\"prefix\":\"CONN\"}]}}}}");
         assertThrows(UnsupportedOperationException.class, () -> prefix.passes(record("INSERT", null, CONNECTION)));
-        assertEquals(false, filterOf("{\"eventName\":[\"REMOVE\"]}").passes(record("INSERT", null, CONNECTION)));
+        assertEquals(false, StreamFilter.ofPatterns("{\"eventName\":[\"REMOVE\"]}")
+                .passes(record("INSERT", null, CONNECTION)));
     }
 }
