@@ -1,5 +1,6 @@
 package com.connectionkeeper.local;
 
+import com.connectionkeeper.testkit.LambdaZip;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,7 +18,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 
 /**
  * One function, run as Lambda runs it: its deployment zip unpacked (classes at the root, jars in {@code lib/}), in a
@@ -214,20 +214,7 @@ final class FunctionProcess implements AutoCloseable {
             }
         }
         Files.createDirectories(dir);
-        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
-            for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
-                Path target = dir.resolve(e.getName()).normalize();
-                if (!target.startsWith(dir)) {
-                    throw new IOException("zip entry outside its folder: " + e.getName());
-                }
-                if (e.isDirectory()) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.createDirectories(target.getParent());
-                    Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
+        LambdaZip.unpack(zip, dir);
         Files.writeString(stamp, zip.toString());
         return dir;
     }

@@ -87,10 +87,6 @@ final class Gateway implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    List<LocalTemplate.Route> routes() {
-        return routes;
-    }
-
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String method = exchange.getRequestMethod();

@@ -206,7 +206,7 @@ public final class LocalStack implements AutoCloseable {
         overrides.put("JwtAudience", AUDIENCE);
         overrides.put("ReturnUrlAllowList", api + Demo.APP_PATH);
         overrides.put("ReturnLandingUrl", api + "/reconnect/return");
-        LocalTemplate template = new LocalTemplate(root, overrides, Map.of(tableId, tableName,
+        LocalTemplate template = new LocalTemplate(root, cfn, overrides, Map.of(tableId, tableName,
                 "LifecycleBus", "connection-keeper-local-lifecycle"));
 
         StreamProxy proxy = new StreamProxy(proxyServer, dynalite.endpoint(), List.of("pk", "sk"), record -> {
@@ -384,11 +384,6 @@ public final class LocalStack implements AutoCloseable {
     String simulatorUrl() {
         return simulator.baseUrl().replaceFirst("/api/v1$", "");
     }
-
-    Duration readyAfter() {
-        return readyAfter;
-    }
-
 
     /** Stops everything, newest first; safe to call twice. */
     @Override

@@ -42,10 +42,6 @@ final class LocalTemplate {
      * @param overrides parameter values for the local run (others keep their defaults)
      * @param resources what {@code Ref} of a resource means locally (the table's name, the bus's name)
      */
-    LocalTemplate(Path root, Map<String, String> overrides, Map<String, String> resources) {
-        this(root, CloudFormationTemplate.load(root.resolve("template.yaml")), overrides, resources);
-    }
-
     LocalTemplate(Path root, CloudFormationTemplate template, Map<String, String> overrides,
                   Map<String, String> resources) {
         this.root = root;

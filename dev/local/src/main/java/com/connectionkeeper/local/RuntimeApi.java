@@ -109,11 +109,6 @@ final class RuntimeApi implements AutoCloseable {
         return polled.await(limit.toMillis(), TimeUnit.MILLISECONDS) && !initError.isDone();
     }
 
-    /** The function's init error, once it reported one. */
-    CompletableFuture<String> initError() {
-        return initError;
-    }
-
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getPath().substring(PREFIX.length());

@@ -143,11 +143,6 @@ final class StreamFeeder implements AutoCloseable {
         return first;
     }
 
-    /** Records waiting to be handed over (0 once the function has seen everything). */
-    int backlog() {
-        return queue.size();
-    }
-
     @Override
     public void close() {
         running = false;

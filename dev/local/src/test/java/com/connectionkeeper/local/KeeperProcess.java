@@ -106,11 +106,6 @@ final class KeeperProcess implements AutoCloseable {
         return process;
     }
 
-    /** The processes the stack started (dynalite's node, the functions' JVMs), as seen once it was ready. */
-    List<ProcessHandle> children() {
-        return children;
-    }
-
     List<String> output() {
         return output;
     }

@@ -26,20 +26,12 @@ public record DynamoStores(DynamoTable table, DynamoConnectionStore connections,
      * function that needs no other port loads no other adapter.
      */
     public static DynamoConnectionStore connectionsFromConfig(Config config) {
-        return new DynamoConnectionStore(tableFromConfig(config), historyRetention(config));
-    }
-
-    /**
-     * The table with the production client (one client per call: a function builds it once and hands it to every
-     * adapter it needs, as the reminder and lifecycle functions do).
-     */
-    public static DynamoTable table(Config config) {
-        return tableFromConfig(config);
+        return new DynamoConnectionStore(table(config), historyRetention(config));
     }
 
     /** The production wiring: {@link DynamoClients}' client, table name and history retention from configuration. */
     public static DynamoStores fromConfig(Config config) {
-        return over(tableFromConfig(config), historyRetention(config));
+        return over(table(config), historyRetention(config));
     }
 
     /**
@@ -50,7 +42,11 @@ public record DynamoStores(DynamoTable table, DynamoConnectionStore connections,
         return over(new DynamoTable(dynamo, config.tableName()), historyRetention(config));
     }
 
-    private static DynamoTable tableFromConfig(Config config) {
+    /**
+     * The table with the production client (one client per call: a function builds it once and hands it to every
+     * adapter it needs, as the reminder and lifecycle functions do).
+     */
+    public static DynamoTable table(Config config) {
         return new DynamoTable(DynamoClients.create(config), config.tableName());
     }
 

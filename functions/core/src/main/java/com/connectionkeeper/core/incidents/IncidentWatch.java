@@ -36,10 +36,6 @@ public final class IncidentWatch implements ReminderHolds {
         this.rules = rules;
     }
 
-    public IncidentRules rules() {
-        return rules;
-    }
-
     /** What one brokerage's events of a batch tell. */
     private static final class Seen {
         final ConnectionEvent.Brokerage brokerage;
