@@ -1,5 +1,6 @@
 package com.connectionkeeper.bench;
 
+import com.connectionkeeper.core.secrets.LocalSealer;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.connectionkeeper.core.ingest.WebhookIngestion;
 import com.connectionkeeper.signature.CanonicalJson;
@@ -29,7 +30,7 @@ final class Webhooks {
     /** The webhook function as production wires it, on this client and table. */
     static WebhookHandler handler(DynamoDbClient client, String table) {
         return new WebhookHandler(new WebhookEndpoint(new WebhookVerifier(CONSUMER_KEY),
-                new WebhookIngestion(DynamoStores.create(client, table, Duration.ofDays(1)).connections(),
+                new WebhookIngestion(DynamoStores.create(client, table, Duration.ofDays(1), LocalSealer.ephemeral()).connections(),
                         Clock.systemUTC())));
     }
 

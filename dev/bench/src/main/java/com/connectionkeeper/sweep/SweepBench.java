@@ -1,5 +1,6 @@
 package com.connectionkeeper.sweep;
 
+import com.connectionkeeper.core.secrets.LocalSealer;
 import com.connectionkeeper.core.model.RetryBackoff;
 import com.connectionkeeper.core.sweep.SweepPlanner;
 import com.connectionkeeper.core.sweep.UserSweep;
@@ -36,7 +37,7 @@ public final class SweepBench {
         int users = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
         try (SnapTradeSimulator sim = SnapTradeSimulator.start(SimulatorConfig.builder("BENCH", "bench-consumer-key")
                 .rateLimit(LIMIT).window(WINDOW).build())) {
-            DynamoStores store = DynamoStores.create(Dynalite.client(), Dynalite.createTable(), Duration.ofDays(1));
+            DynamoStores store = DynamoStores.create(Dynalite.client(), Dynalite.createTable(), Duration.ofDays(1), LocalSealer.ephemeral());
             for (int i = 0; i < users; i++) {
                 String user = "bench-" + i;
                 store.secrets().saveUserSecret(user, sim.control().seedUser(user));

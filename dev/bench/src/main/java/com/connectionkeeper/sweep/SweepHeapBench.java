@@ -1,5 +1,6 @@
 package com.connectionkeeper.sweep;
 
+import com.connectionkeeper.core.secrets.LocalSealer;
 import com.connectionkeeper.snaptrade.SnapTradeSettings;
 import com.connectionkeeper.store.DynamoStores;
 import com.connectionkeeper.testkit.DynaliteServer;
@@ -77,7 +78,7 @@ public final class SweepHeapBench {
              SimulatorProcess simulator = SimulatorProcess.start(jar, CLIENT_ID, CONSUMER_KEY,
                      SIMULATOR_RATE_LIMIT)) {
             String table = dynalite.createTable();
-            DynamoStores store = DynamoStores.create(dynalite.client(), table, Duration.ofDays(400));
+            DynamoStores store = DynamoStores.create(dynalite.client(), table, Duration.ofDays(400), LocalSealer.ephemeral());
             System.err.printf(Locale.ROOT, "N=%d: seeding...%n", users);
             long seedStart = System.nanoTime();
             new HeapBenchSeeder(simulator, store).seed(users, SEED_THREADS);

@@ -1,5 +1,6 @@
 package com.connectionkeeper.sweep;
 
+import com.connectionkeeper.core.secrets.LocalSealer;
 import com.connectionkeeper.core.config.EnvironmentConfig;
 import com.connectionkeeper.core.model.RetryBackoff;
 import com.connectionkeeper.core.sweep.SweepPlanner;
@@ -50,7 +51,7 @@ public final class SweepHeapProbe {
         IndexReadCounter indexReads = IndexReadCounter.wrap(DynamoClients.create(new EnvironmentConfig(Map.of(
                 EnvironmentConfig.TABLE_NAME, table,
                 EnvironmentConfig.DYNAMODB_ENDPOINT, options.get("dynamo")))));
-        DynamoStores store = DynamoStores.create(indexReads.client(), table, Duration.ofDays(400));
+        DynamoStores store = DynamoStores.create(indexReads.client(), table, Duration.ofDays(400), LocalSealer.ephemeral());
         // SnapTrade's limit out of the way (the simulator's is set high too): the bench measures memory, not pacing
         SnapTradeSettings settings = SnapTradeSettings.of(options.get("client-id"),
                         System.getenv(SnapTradeSettings.ENV_CONSUMER_KEY))

@@ -8,7 +8,8 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.connectionkeeper.api.ApiRequest.Caller;
 import com.connectionkeeper.api.store.DynamoAccountStore;
 import com.connectionkeeper.core.config.Config;
-import com.connectionkeeper.core.config.EnvironmentConfig;
+import com.connectionkeeper.kms.Sealers;
+import com.connectionkeeper.secretsmanager.CredentialsConfig;
 import com.connectionkeeper.snaptrade.SnapTradeSdkGateway;
 import com.connectionkeeper.snaptrade.SnapTradeSettings;
 import com.connectionkeeper.store.DynamoStores;
@@ -25,7 +26,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
 
     /** Used by Lambda: builds the store, the gateway and the state codec once, from the environment. */
     public ApiHandler() {
-        this(fromConfig(EnvironmentConfig.fromSystem(), Clock.systemUTC()));
+        this(fromConfig(CredentialsConfig.fromSystem(), Clock.systemUTC()));
     }
 
     public ApiHandler(Api api) {
@@ -34,12 +35,12 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
 
     /** The production wiring: store, gateway and settings, all from one {@link Config}. */
     public static Api fromConfig(Config config, Clock clock) {
-        return over(DynamoStores.fromConfig(config), config, clock);
+        return over(DynamoStores.fromConfig(config, Sealers.fromConfig(config)), config, clock);
     }
 
     /** The production wiring over a DynamoDB client of the caller's (tests: one that records the table's changes). */
     public static Api fromConfig(Config config, DynamoDbClient dynamo, Clock clock) {
-        return over(DynamoStores.fromConfig(config, dynamo), config, clock);
+        return over(DynamoStores.fromConfig(config, dynamo, Sealers.fromConfig(config)), config, clock);
     }
 
     private static Api over(DynamoStores store, Config config, Clock clock) {

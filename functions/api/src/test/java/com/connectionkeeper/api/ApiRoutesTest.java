@@ -274,7 +274,7 @@ class ApiRoutesTest {
         void importingClearsACredentialsFlag() {
             List<String> ids = api.importedUser("alice", "!ALPACA:trade");
             api.secrets.flagUser("alice", "CREDENTIALS_REJECTED", java.time.Instant.now(),
-                    api.secretAtSnapTrade("alice"));
+                    api.secrets.heldSecret("alice").orElseThrow().version());
             assertEquals(422, api.reconnectLink("alice", ids.get(0), null).getStatusCode());
 
             assertEquals(200, api.importSecret("alice", api.secretAtSnapTrade("alice")).getStatusCode());

@@ -1,5 +1,7 @@
 package com.connectionkeeper.api;
 
+import com.connectionkeeper.core.secrets.LocalSealer;
+import com.connectionkeeper.kms.Sealers;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent.RequestContext;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
@@ -67,6 +69,8 @@ final class LocalApi implements AutoCloseable {
     final Map<String, String> env;
     /** The function's clock (the simulator and dynalite keep real time): move it to expire a reconnect state. */
     final MutableClock clock = new MutableClock();
+    /** The local sealing key of this API's users' secrets (the handler's and the test's stores share it). */
+    final String sealingKey = LocalSealer.newKeyBase64();
     private ApiHandler handler;
     private WebhookHandler webhooks;
 
@@ -79,7 +83,8 @@ final class LocalApi implements AutoCloseable {
         this.simulator = SnapTradeSimulator.start(simulatorSettings.apply(
                 SimulatorConfig.builder(CLIENT_ID, CONSUMER_KEY).rateLimit(1_000_000)).build());
         this.table = Dynalite.createTable();
-        DynamoStores stores = DynamoStores.create(Dynalite.client(), table, Duration.ofDays(1));
+        DynamoStores stores = DynamoStores.create(Dynalite.client(), table, Duration.ofDays(1),
+                LocalSealer.fromBase64(sealingKey, "test key"));
         this.connections = stores.connections();
         this.secrets = stores.secrets();
         this.sweepQueue = stores.sweepQueue();
@@ -92,6 +97,8 @@ final class LocalApi implements AutoCloseable {
         e.put("SNAPTRADE_BASE_URL", simulator.baseUrl());
         e.put("SNAPTRADE_RETRY_BUDGET_SECONDS", "2");
         e.put(ApiSettings.ENV_STATE_KEY, STATE_KEY);
+        e.put(Sealers.SECRET_SEALING, Sealers.LOCAL);
+        e.put(Sealers.SECRET_SEALING_KEY, sealingKey);
         e.put(ApiSettings.ENV_ALLOW_LIST, "https://app.example.com/connections,http://localhost:3000");
         e.put(ApiSettings.ENV_LANDING_URL, LANDING);
         e.putAll(extraEnv);

@@ -1,5 +1,6 @@
 package com.connectionkeeper.lifecycle;
 
+import com.connectionkeeper.kms.Sealers;
 import static com.connectionkeeper.lifecycle.Writers.deliverLatest;
 import static com.connectionkeeper.lifecycle.Writers.failures;
 import static com.connectionkeeper.lifecycle.Writers.request;
@@ -87,7 +88,7 @@ class IncidentEndToEndTest {
                 "ck-incident-e2e-reconnect-state-key-0123456789abcdef", "https://api.example.com/reconnect/return");
         EnvironmentConfig config = new EnvironmentConfig(Map.copyOf(env));
         api = new ApiHandler(ApiHandler.fromConfig(config, capture, Clock.systemUTC()));
-        DynamoStores stores = DynamoStores.fromConfig(config, capture);
+        DynamoStores stores = DynamoStores.fromConfig(config, capture, Sealers.fromConfig(config));
         webhooks = new WebhookHandler(new WebhookEndpoint(new WebhookVerifier(CONSUMER_KEY),
                 new WebhookIngestion(stores.connections(), Clock.systemUTC())));
 

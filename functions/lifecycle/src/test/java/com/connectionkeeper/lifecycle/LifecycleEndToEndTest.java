@@ -1,5 +1,6 @@
 package com.connectionkeeper.lifecycle;
 
+import com.connectionkeeper.kms.Sealers;
 import static com.connectionkeeper.lifecycle.Writers.body;
 import static com.connectionkeeper.lifecycle.Writers.deliver;
 import static com.connectionkeeper.lifecycle.Writers.deliverLatest;
@@ -106,7 +107,7 @@ class LifecycleEndToEndTest {
         // the three writers, wired as in Lambda but over the capturing client
         api = new ApiHandler(ApiHandler.fromConfig(config, capture, Clock.systemUTC()));
         sweep = new SweepHandler(SweepHandler.fromConfig(config, capture));
-        DynamoStores stores = DynamoStores.fromConfig(config, capture);
+        DynamoStores stores = DynamoStores.fromConfig(config, capture, Sealers.fromConfig(config));
         webhooks = new WebhookHandler(new WebhookEndpoint(new WebhookVerifier(CONSUMER_KEY),
                 new WebhookIngestion(stores.connections(), Clock.systemUTC())));
 

@@ -1,5 +1,7 @@
 package com.connectionkeeper.lifecycle;
 
+import com.connectionkeeper.core.secrets.LocalSealer;
+import com.connectionkeeper.kms.Sealers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -59,6 +61,8 @@ final class Writers {
         env.put("RECONNECT_STATE_KEY", stateKey);
         env.put("RETURN_URL_ALLOW_LIST", "https://app.example.com/connections");
         env.put("RETURN_LANDING_URL", landing);
+        env.put(Sealers.SECRET_SEALING, Sealers.LOCAL);
+        env.put(Sealers.SECRET_SEALING_KEY, LocalSealer.newKeyBase64());
         return env;
     }
 

@@ -1,5 +1,6 @@
 package com.connectionkeeper.reminders;
 
+import com.connectionkeeper.core.secrets.LocalSealer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,7 +33,7 @@ class ReminderHandlerTest {
                 Config.DYNAMODB_ENDPOINT, Dynalite.endpoint().toString(),
                 ReminderSettings.ENV_CADENCE, "2h, 1d", ReminderSettings.ENV_MAX_COUNT, "5"));
         MutableClock clock = new MutableClock(T);
-        DynamoStores stores = DynamoStores.create(Dynalite.client(), table, Duration.ofDays(1));
+        DynamoStores stores = DynamoStores.create(Dynalite.client(), table, Duration.ofDays(1), LocalSealer.ephemeral());
         new WebhookIngestion(stores.connections(), clock).ingest(new WebhookEvent("w1", "u1",
                 EventType.CONNECTION_BROKEN, "CONNECTION_BROKEN", T, "c1", null, null, "{}"));
         ReminderHandler handler = new ReminderHandler(ReminderHandler.fromConfig(config, clock), clock);

@@ -50,7 +50,15 @@ public final class Attributes {
     public static final String ATTEMPT_WATERMARK = "attemptWatermark";
 
     // ---- user: secret ----
-    public static final String USER_SECRET = "userSecret";
+    /**
+     * The user's SnapTrade secret as sealed by the deployment's {@code SecretSealer} (binary): the only form written.
+     */
+    public static final String SEALED_SECRET = "sealedSecret";
+    /**
+     * The secret in plaintext, as releases before sealing stored it: never written any more, sealed on first use and by
+     * the one-off migration (README "Upgrading").
+     */
+    public static final String PLAINTEXT_SECRET = "userSecret";
     /** What SnapTrade said was wrong with the secret (the user is flagged, out of the sweep). */
     public static final String PROBLEM = "problem";
     public static final String FLAG_CHECKS = "flagChecks";

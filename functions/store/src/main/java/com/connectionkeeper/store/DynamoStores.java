@@ -1,6 +1,7 @@
 package com.connectionkeeper.store;
 
 import com.connectionkeeper.core.config.Config;
+import com.connectionkeeper.core.secrets.SecretSealer;
 import java.time.Duration;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -11,14 +12,18 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 public record DynamoStores(DynamoTable table, DynamoConnectionStore connections, DynamoSecretStore secrets,
                            DynamoSweepQueue sweepQueue) {
 
-    /** The adapters over {@code tableName}; history items expire {@code historyRetention} after their delivery. */
-    public static DynamoStores create(DynamoDbClient dynamo, String tableName, Duration historyRetention) {
-        return over(new DynamoTable(dynamo, tableName), historyRetention);
+    /**
+     * The adapters over {@code tableName}; history items expire {@code historyRetention} after their delivery; users'
+     * secrets are sealed and opened by {@code sealer}.
+     */
+    public static DynamoStores create(DynamoDbClient dynamo, String tableName, Duration historyRetention,
+                                      SecretSealer sealer) {
+        return over(new DynamoTable(dynamo, tableName), historyRetention, sealer);
     }
 
-    private static DynamoStores over(DynamoTable table, Duration historyRetention) {
-        return new DynamoStores(table, new DynamoConnectionStore(table, historyRetention), new DynamoSecretStore(table),
-                new DynamoSweepQueue(table));
+    private static DynamoStores over(DynamoTable table, Duration historyRetention, SecretSealer sealer) {
+        return new DynamoStores(table, new DynamoConnectionStore(table, historyRetention),
+                new DynamoSecretStore(table, sealer), new DynamoSweepQueue(table));
     }
 
     /**
@@ -29,17 +34,20 @@ public record DynamoStores(DynamoTable table, DynamoConnectionStore connections,
         return new DynamoConnectionStore(table(config), historyRetention(config));
     }
 
-    /** The production wiring: {@link DynamoClients}' client, table name and history retention from configuration. */
-    public static DynamoStores fromConfig(Config config) {
-        return over(table(config), historyRetention(config));
+    /**
+     * The production wiring: {@link DynamoClients}' client, table name and history retention from configuration, the
+     * function's sealer.
+     */
+    public static DynamoStores fromConfig(Config config, SecretSealer sealer) {
+        return over(table(config), historyRetention(config), sealer);
     }
 
     /**
      * The production wiring over a client of the caller's (tests: one that records the table's changes): table name
      * and history retention from configuration.
      */
-    public static DynamoStores fromConfig(Config config, DynamoDbClient dynamo) {
-        return over(new DynamoTable(dynamo, config.tableName()), historyRetention(config));
+    public static DynamoStores fromConfig(Config config, DynamoDbClient dynamo, SecretSealer sealer) {
+        return over(new DynamoTable(dynamo, config.tableName()), historyRetention(config), sealer);
     }
 
     /**

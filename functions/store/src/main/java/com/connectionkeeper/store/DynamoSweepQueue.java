@@ -17,7 +17,6 @@ import static com.connectionkeeper.store.Attributes.SWEEP_FAILURES;
 import static com.connectionkeeper.store.Attributes.SWEEP_ORDER;
 import static com.connectionkeeper.store.Attributes.USER_ENTITY;
 import static com.connectionkeeper.store.Attributes.USER_ID;
-import static com.connectionkeeper.store.Attributes.USER_SECRET;
 import static com.connectionkeeper.store.Attributes.VERIFY_REQUESTED_AT;
 import static com.connectionkeeper.store.Items.deleted;
 import static com.connectionkeeper.store.Items.notDeleted;
@@ -127,7 +126,7 @@ public final class DynamoSweepQueue implements SweepQueue {
         if (item == null) {
             return Optional.empty();
         }
-        boolean inSweep = item.containsKey(USER_SECRET) && !item.containsKey(PROBLEM) && !deleted(item);
+        boolean inSweep = Items.holdsSecret(item) && !item.containsKey(PROBLEM) && !deleted(item);
         return Optional.of(new Standing(time(item, LAST_CHECKED_AT), inSweep));
     }
 
@@ -173,8 +172,8 @@ public final class DynamoSweepQueue implements SweepQueue {
             // a flagged user whose recheck failed for a transient reason: its recheck moves by the same backoff
             UpdateBuilder flagged = new UpdateBuilder().set(LAST_CHECKED_AT, Watermark.timeKey(at))
                     .add(SWEEP_FAILURES, AttributeValue.fromN("1"));
-            flagged.when("attribute_exists(" + flagged.name(PROBLEM) + ") AND attribute_exists("
-                    + flagged.name(USER_SECRET) + ") AND " + notDeleted(flagged));
+            flagged.when("attribute_exists(" + flagged.name(PROBLEM) + ") AND " + Items.holdsSecret(flagged) + " AND "
+                    + notDeleted(flagged));
             counted = table.update(flagged, DynamoTable.key(userId, Keys.USER_SK), ReturnValue.UPDATED_NEW);
             if (counted.isEmpty()) {
                 return 0; // not flagged either
@@ -191,8 +190,7 @@ public final class DynamoSweepQueue implements SweepQueue {
 
     /** Applies {@code u} if the user is in the sweep (a secret held, not deleted, not flagged); empty if not. */
     private Optional<UpdateItemResponse> updateInSweep(UpdateBuilder u, String userId, ReturnValue returnValue) {
-        u.when("attribute_exists(" + u.name(USER_SECRET) + ") AND attribute_not_exists(" + u.name(PROBLEM) + ") AND "
-                + notDeleted(u));
+        u.when(Items.holdsSecret(u) + " AND attribute_not_exists(" + u.name(PROBLEM) + ") AND " + notDeleted(u));
         return table.update(u, DynamoTable.key(userId, Keys.USER_SK), returnValue);
     }
 

@@ -44,6 +44,11 @@ public final class DynamoTable {
         this.name = name;
     }
 
+    /** The table's name (sealed secrets are bound to it). */
+    public String name() {
+        return name;
+    }
+
     /** The key of the item {@code sk} in the user's partition. */
     public static Map<String, AttributeValue> key(String userId, String sk) {
         return Map.of(Keys.PK, AttributeValue.fromS(Keys.userPartition(userId)), Keys.SK, AttributeValue.fromS(sk));

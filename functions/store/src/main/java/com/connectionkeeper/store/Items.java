@@ -79,6 +79,23 @@ public final class Items {
         return UserStatus.DELETED.name().equals(str(item, STATUS));
     }
 
+    /** The user item holds a secret, sealed or (from an earlier release) plaintext. */
+    public static boolean holdsSecret(Map<String, AttributeValue> item) {
+        return item.containsKey(Attributes.SEALED_SECRET) || item.containsKey(Attributes.PLAINTEXT_SECRET);
+    }
+
+    /** Condition: the user item holds a secret, sealed or plaintext. */
+    public static String holdsSecret(UpdateBuilder u) {
+        return "(attribute_exists(" + u.name(Attributes.SEALED_SECRET) + ") OR attribute_exists("
+                + u.name(Attributes.PLAINTEXT_SECRET) + "))";
+    }
+
+    /** Condition: the user item holds no secret at all. */
+    public static String holdsNoSecret(UpdateBuilder u) {
+        return "attribute_not_exists(" + u.name(Attributes.SEALED_SECRET) + ") AND attribute_not_exists("
+                + u.name(Attributes.PLAINTEXT_SECRET) + ")";
+    }
+
     /** Condition: the user is not deleted (no status yet, or another one). */
     static String notDeleted(UpdateBuilder u) {
         String status = u.name(STATUS);

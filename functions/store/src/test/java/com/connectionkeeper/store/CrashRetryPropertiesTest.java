@@ -1,5 +1,6 @@
 package com.connectionkeeper.store;
 
+import com.connectionkeeper.core.secrets.LocalSealer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -39,7 +40,7 @@ class CrashRetryPropertiesTest {
     }
 
     private static DynamoConnectionStore store() {
-        return DynamoStores.create(Dynalite.client(), table, Duration.ofDays(30)).connections();
+        return DynamoStores.create(Dynalite.client(), table, Duration.ofDays(30), LocalSealer.ephemeral()).connections();
     }
 
     @Property(tries = 150)

@@ -1,5 +1,6 @@
 package com.connectionkeeper.store;
 
+import com.connectionkeeper.core.secrets.LocalSealer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.connectionkeeper.core.ingest.WebhookIngestion;
@@ -47,7 +48,7 @@ class LocalStackStoreTest {
                 .build();
         CloudFormationTemplate template = CloudFormationTemplate.load();
         client.createTable(TableDefinitions.createTableRequest(template, TableDefinitions.onlyTable(template), "ck"));
-        DynamoStores stores = DynamoStores.create(client, "ck", Duration.ofDays(1));
+        DynamoStores stores = DynamoStores.create(client, "ck", Duration.ofDays(1), LocalSealer.ephemeral());
         WebhookIngestion ingestion = new WebhookIngestion(stores.connections(), Clock.systemUTC());
         Instant t = Instant.parse("2024-01-01T00:00:00Z");
 

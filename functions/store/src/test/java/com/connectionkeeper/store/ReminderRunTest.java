@@ -1,5 +1,6 @@
 package com.connectionkeeper.store;
 
+import com.connectionkeeper.core.secrets.LocalSealer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -42,7 +43,7 @@ class ReminderRunTest {
     @BeforeEach
     void freshTable() {
         tableName = Dynalite.createTable();
-        stores = DynamoStores.create(Dynalite.client(), tableName, Duration.ofDays(1));
+        stores = DynamoStores.create(Dynalite.client(), tableName, Duration.ofDays(1), LocalSealer.ephemeral());
         reminders = new DynamoReminderStore(stores.table());
         webhooks = new WebhookIngestion(stores.connections(), clock);
     }

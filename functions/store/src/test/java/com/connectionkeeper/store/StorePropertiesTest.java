@@ -1,5 +1,6 @@
 package com.connectionkeeper.store;
 
+import com.connectionkeeper.core.secrets.LocalSealer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.connectionkeeper.core.ingest.Histories;
@@ -43,7 +44,7 @@ class StorePropertiesTest {
     }
 
     private static DynamoConnectionStore store() {
-        return DynamoStores.create(Dynalite.client(), table, Duration.ofDays(30)).connections();
+        return DynamoStores.create(Dynalite.client(), table, Duration.ofDays(30), LocalSealer.ephemeral()).connections();
     }
 
     @Property(tries = 200)

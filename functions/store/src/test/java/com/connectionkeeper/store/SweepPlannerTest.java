@@ -1,5 +1,6 @@
 package com.connectionkeeper.store;
 
+import com.connectionkeeper.core.secrets.LocalSealer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,7 +39,7 @@ class SweepPlannerTest {
     @BeforeEach
     void freshTable() {
         table = Dynalite.createTable();
-        stores = DynamoStores.create(Dynalite.client(), table, Duration.ofDays(1));
+        stores = DynamoStores.create(Dynalite.client(), table, Duration.ofDays(1), LocalSealer.ephemeral());
         secrets = stores.secrets();
         sweepQueue = stores.sweepQueue();
         planner = new SweepPlanner(sweepQueue);
@@ -92,7 +93,7 @@ class SweepPlannerTest {
         users(n);
         webhook(EventType.CONNECTION_BROKEN, "flagged", "c", T.minusSeconds(50));
         secrets.saveUserSecret("flagged", "rejected-secret");
-        secrets.flagUser("flagged", "CREDENTIALS_REJECTED", T.minusSeconds(40), "rejected-secret");
+        secrets.flagUser("flagged", "CREDENTIALS_REJECTED", T.minusSeconds(40), version("flagged"));
         webhook(EventType.CONNECTION_BROKEN, "no-secret", "c", T.minusSeconds(45)); // known from webhooks only
         webhook(EventType.USER_REGISTERED, "registered-elsewhere", null, T.minusSeconds(44)); // no secret either
         webhook(EventType.CONNECTION_UPDATED, "registered-elsewhere", "c", T.minusSeconds(43));
@@ -117,11 +118,11 @@ class SweepPlannerTest {
         users(2);
         assertEquals(new RetryBackoff(Duration.ofHours(1), Duration.ofDays(1)), RetryBackoff.FLAGGED_RECHECK);
         secrets.saveUserSecret("flagged", "rejected-secret");
-        secrets.flagUser("flagged", "CREDENTIALS_REJECTED", T, "rejected-secret");
+        secrets.flagUser("flagged", "CREDENTIALS_REJECTED", T, version("flagged"));
 
         assertFalse(planner.plan(10, T.plusSeconds(3599)).contains("flagged"), "not before its recheck is due");
         assertTrue(planner.plan(10, T.plusSeconds(3600)).contains("flagged"), "due after an hour");
-        secrets.flagUser("flagged", "CREDENTIALS_REJECTED", T.plusSeconds(3600), "rejected-secret"); // rejected again
+        secrets.flagUser("flagged", "CREDENTIALS_REJECTED", T.plusSeconds(3600), version("flagged")); // rejected again
         assertFalse(planner.plan(10, T.plusSeconds(3600 + 7199)).contains("flagged"), "then two hours");
         assertTrue(planner.plan(10, T.plusSeconds(3600 + 7200)).contains("flagged"));
         assertEquals("rejected-secret", secrets.heldSecret("flagged").orElseThrow().credentials().userSecret(),
@@ -208,7 +209,7 @@ class SweepPlannerTest {
                     }
                 });
         String table = Dynalite.createTable();
-        DynamoStores counted = DynamoStores.create(counting, table, Duration.ofDays(1));
+        DynamoStores counted = DynamoStores.create(counting, table, Duration.ofDays(1), LocalSealer.ephemeral());
         SweepPlanner resuming = new SweepPlanner(counted.sweepQueue());
         WebhookIngestion webhooks = new WebhookIngestion(counted.connections(), Clock.systemUTC());
         for (int i = 0; i < 100; i++) {
@@ -265,5 +266,10 @@ class SweepPlannerTest {
         assertEquals(List.of("legacy", "user-0"), planner.plan(5, T));
         sweepQueue.markChecked("legacy", T); // its check found no secret
         assertEquals(List.of("user-0"), sweepQueue.usersInSweepOrder().map(e -> e.userId()).toList());
+    }
+
+    /** The version of the secret the user holds now (what a check that used it would flag). */
+    private String version(String userId) {
+        return secrets.heldSecret(userId).orElseThrow().version();
     }
 }

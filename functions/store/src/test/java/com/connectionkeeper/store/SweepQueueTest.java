@@ -1,5 +1,6 @@
 package com.connectionkeeper.store;
 
+import com.connectionkeeper.core.secrets.LocalSealer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,7 +31,7 @@ class SweepQueueTest {
 
     @BeforeEach
     void freshTable() {
-        DynamoStores stores = DynamoStores.create(Dynalite.client(), Dynalite.createTable(), Duration.ofDays(1));
+        DynamoStores stores = DynamoStores.create(Dynalite.client(), Dynalite.createTable(), Duration.ofDays(1), LocalSealer.ephemeral());
         secrets = stores.secrets();
         sweepQueue = stores.sweepQueue();
         probe = new StoreProbe(stores);
@@ -117,7 +118,8 @@ class SweepQueueTest {
 
         assertEquals(2, sweepQueue.scheduleRetry("r-0", T.plusSeconds(10), backoff));
         send(EventType.USER_DELETED, "r-1", null, T.plusSeconds(11));
-        secrets.flagUser("r-2", "CREDENTIALS_REJECTED", T.plusSeconds(11), "s");
+        secrets.flagUser("r-2", "CREDENTIALS_REJECTED", T.plusSeconds(11),
+                secrets.heldSecret("r-2").orElseThrow().version());
         assertEquals(0, sweepQueue.scheduleRetry("r-1", T.plusSeconds(12), backoff), "a deleted user is not retried");
         List<String> stillDue = sweepQueue.usersDueForRetry(T.plusSeconds(29)).toList();
         assertFalse(stillDue.contains("r-1") || stillDue.contains("r-2"), "deleted and flagged users drop out");

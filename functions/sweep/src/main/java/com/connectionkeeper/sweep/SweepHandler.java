@@ -4,9 +4,10 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.connectionkeeper.core.config.Config;
-import com.connectionkeeper.core.config.EnvironmentConfig;
 import com.connectionkeeper.core.sweep.SweepPlanner;
 import com.connectionkeeper.core.sweep.UserSweep;
+import com.connectionkeeper.kms.Sealers;
+import com.connectionkeeper.secretsmanager.CredentialsConfig;
 import com.connectionkeeper.snaptrade.SnapTradeSdkGateway;
 import com.connectionkeeper.snaptrade.SnapTradeSettings;
 import com.connectionkeeper.store.DynamoStores;
@@ -23,7 +24,7 @@ public final class SweepHandler implements RequestHandler<ScheduledEvent, Map<St
 
     /** Used by Lambda: builds the DynamoDB client and the SnapTrade gateway once, from the environment. */
     public SweepHandler() {
-        this(fromConfig(EnvironmentConfig.fromSystem()));
+        this(fromConfig(CredentialsConfig.fromSystem()));
     }
 
     public SweepHandler(SweepRun sweep) {
@@ -32,12 +33,12 @@ public final class SweepHandler implements RequestHandler<ScheduledEvent, Map<St
 
     /** The production wiring: the table, the gateway and the sweep's settings, all from one {@link Config}. */
     public static SweepRun fromConfig(Config config) {
-        return over(DynamoStores.fromConfig(config), config);
+        return over(DynamoStores.fromConfig(config, Sealers.fromConfig(config)), config);
     }
 
     /** The production wiring over a DynamoDB client of the caller's (tests: one that records the table's changes). */
     public static SweepRun fromConfig(Config config, DynamoDbClient dynamo) {
-        return over(DynamoStores.fromConfig(config, dynamo), config);
+        return over(DynamoStores.fromConfig(config, dynamo, Sealers.fromConfig(config)), config);
     }
 
     private static SweepRun over(DynamoStores store, Config config) {

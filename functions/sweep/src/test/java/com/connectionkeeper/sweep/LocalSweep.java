@@ -1,5 +1,6 @@
 package com.connectionkeeper.sweep;
 
+import com.connectionkeeper.core.secrets.LocalSealer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.connectionkeeper.core.model.ConnectionState;
@@ -37,6 +38,8 @@ import java.util.stream.Collectors;
 final class LocalSweep implements AutoCloseable {
     static final String CLIENT_ID = "CK-SWEEP-TEST-CLIENT";
     static final String CONSUMER_KEY = "ck-sweep-test-consumer-key-8d2e";
+    /** The local sealing key of the users' secrets (the handler's and the test's stores share it). */
+    static final String SEALING_KEY = LocalSealer.newKeyBase64();
     static final LongSupplier PLENTY_OF_TIME = () -> Duration.ofMinutes(10).toMillis();
 
     final SnapTradeSimulator simulator;
@@ -59,7 +62,8 @@ final class LocalSweep implements AutoCloseable {
                 .withRetryBudget(Duration.ofSeconds(3))
                 .withRateLimit(1_000_000, Duration.ofMinutes(1));
         this.table = Dynalite.createTable();
-        DynamoStores stores = DynamoStores.create(Dynalite.client(), table, Duration.ofDays(1));
+        DynamoStores stores = DynamoStores.create(Dynalite.client(), table, Duration.ofDays(1),
+                LocalSealer.fromBase64(SEALING_KEY, "test key"));
         this.connections = stores.connections();
         this.secrets = stores.secrets();
         this.sweepQueue = stores.sweepQueue();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.connectionkeeper.core.model.RetryBackoff;
+import com.connectionkeeper.core.secrets.SecretStore;
 import com.connectionkeeper.core.snaptrade.UserCredentials;
 import com.connectionkeeper.core.sweep.SweepPlanner;
 import com.connectionkeeper.core.sweep.UserSweep;
@@ -125,9 +126,9 @@ class SweepBlameTest {
         List<String> fine = seedUsers("ok-", 3);
         List<String> rotated = seedUsers("rotated-", 6);
         for (String u : rotated) { // SnapTrade rotated their secrets elsewhere; they were flagged an hour ago
-            UserCredentials ours = sweep.secrets.credentials(u).orElseThrow();
-            gateway.resetUserSecret(ours);
-            sweep.secrets.flagUser(u, "CREDENTIALS_REJECTED", clock.instant(), ours.userSecret());
+            SecretStore.HeldSecret ours = sweep.secrets.heldSecret(u).orElseThrow();
+            gateway.resetUserSecret(ours.credentials());
+            sweep.secrets.flagUser(u, "CREDENTIALS_REJECTED", clock.instant(), ours.version());
         }
         clock.advance(Duration.ofMinutes(61));
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.connectionkeeper.core.config.EnvironmentConfig;
+import com.connectionkeeper.kms.Sealers;
 import com.connectionkeeper.snaptrade.SnapTradeSettings;
 import com.connectionkeeper.testkit.Dynalite;
 import com.connectionkeeper.testkit.Fixtures;
@@ -41,7 +42,9 @@ class SweepHandlerTest {
                 SnapTradeSettings.ENV_CLIENT_ID, LocalSweep.CLIENT_ID,
                 SnapTradeSettings.ENV_CONSUMER_KEY, LocalSweep.CONSUMER_KEY,
                 SnapTradeSettings.ENV_BASE_URL, sweep.simulator.baseUrl(),
-                SweepSettings.ENV_REQUESTS_PER_RUN, "3");
+                SweepSettings.ENV_REQUESTS_PER_RUN, "3",
+                Sealers.SECRET_SEALING, Sealers.LOCAL,
+                Sealers.SECRET_SEALING_KEY, LocalSweep.SEALING_KEY);
     }
 
     @Test

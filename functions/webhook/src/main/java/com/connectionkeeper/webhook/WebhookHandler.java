@@ -2,8 +2,8 @@ package com.connectionkeeper.webhook;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.connectionkeeper.core.config.EnvironmentConfig;
 import com.connectionkeeper.core.json.JsonText;
+import com.connectionkeeper.secretsmanager.CredentialsConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,7 +19,7 @@ public final class WebhookHandler implements RequestStreamHandler {
 
     /** Used by Lambda: builds the endpoint (DynamoDB client, verifier) once, from the environment. */
     public WebhookHandler() {
-        this(WebhookEndpoint.fromConfig(EnvironmentConfig.fromSystem()));
+        this(WebhookEndpoint.fromConfig(CredentialsConfig.fromSystem()));
     }
 
     public WebhookHandler(WebhookEndpoint endpoint) {

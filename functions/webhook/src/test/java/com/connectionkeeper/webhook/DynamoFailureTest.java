@@ -1,5 +1,6 @@
 package com.connectionkeeper.webhook;
 
+import com.connectionkeeper.core.secrets.LocalSealer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -78,7 +79,7 @@ class DynamoFailureTest {
     @Test
     void dynamoStoppedBetweenTheStateWriteAndTheHistoryWrite() {
         // the connection write reaches DynamoDB, then DynamoDB dies before the history write
-        ConnectionStore real = DynamoStores.create(dynamo.client(), table, Duration.ofDays(1)).connections();
+        ConnectionStore real = DynamoStores.create(dynamo.client(), table, Duration.ofDays(1), LocalSealer.ephemeral()).connections();
         ConnectionStore dying = (ConnectionStore) Proxy.newProxyInstance(ConnectionStore.class.getClassLoader(),
                 new Class<?>[] {ConnectionStore.class}, (proxy, method, args) -> {
                     if (method.getName().equals("recordHistory")) {

@@ -1,5 +1,6 @@
 package com.connectionkeeper.webhook;
 
+import com.connectionkeeper.core.secrets.LocalSealer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -263,7 +264,7 @@ class KeyLimitsPropertiesTest {
     static final class Harness {
         final String table = Dynalite.createTable();
         final MeasuringClient client = new MeasuringClient(Dynalite.client());
-        final DynamoStores stores = DynamoStores.create(client, table, Duration.ofDays(1));
+        final DynamoStores stores = DynamoStores.create(client, table, Duration.ofDays(1), LocalSealer.ephemeral());
         final DynamoConnectionStore connections = stores.connections();
         final DynamoSecretStore secrets = stores.secrets();
         final DynamoSweepQueue sweepQueue = stores.sweepQueue();

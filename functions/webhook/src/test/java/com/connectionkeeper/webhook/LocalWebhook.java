@@ -1,5 +1,6 @@
 package com.connectionkeeper.webhook;
 
+import com.connectionkeeper.core.secrets.LocalSealer;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
@@ -46,7 +47,7 @@ final class LocalWebhook {
                 EnvironmentConfig.DYNAMODB_ENDPOINT, endpoint.toString(),
                 EnvironmentConfig.SNAPTRADE_CONSUMER_KEY, LOCAL_CONSUMER_KEY))));
         this.client = client;
-        DynamoStores stores = DynamoStores.create(client, table, Duration.ofDays(1));
+        DynamoStores stores = DynamoStores.create(client, table, Duration.ofDays(1), LocalSealer.ephemeral());
         this.connections = stores.connections();
         this.probe = new StoreProbe(stores);
     }

@@ -1,5 +1,6 @@
 package com.connectionkeeper.webhook;
 
+import com.connectionkeeper.core.secrets.LocalSealer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.connectionkeeper.core.ingest.WebhookIngestion;
@@ -40,7 +41,7 @@ class RequestCountTest {
                 }))
                 .build();
         WebhookEndpoint endpoint = new WebhookEndpoint(new WebhookVerifier(LocalWebhook.LOCAL_CONSUMER_KEY),
-                new WebhookIngestion(DynamoStores.create(counting, Dynalite.createTable(), Duration.ofDays(1))
+                new WebhookIngestion(DynamoStores.create(counting, Dynalite.createTable(), Duration.ofDays(1), LocalSealer.ephemeral())
                         .connections(), Clock.systemUTC()));
         handler = new WebhookHandler(endpoint);
     }

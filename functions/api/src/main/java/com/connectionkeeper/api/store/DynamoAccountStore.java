@@ -36,7 +36,8 @@ import static com.connectionkeeper.store.Attributes.SWEEP_ORDER;
 import static com.connectionkeeper.store.Attributes.TYPE;
 import static com.connectionkeeper.store.Attributes.USER_ENTITY;
 import static com.connectionkeeper.store.Attributes.USER_ID;
-import static com.connectionkeeper.store.Attributes.USER_SECRET;
+import static com.connectionkeeper.store.Attributes.PLAINTEXT_SECRET;
+import static com.connectionkeeper.store.Attributes.SEALED_SECRET;
 import static com.connectionkeeper.store.Attributes.VALID_UNTIL;
 import static com.connectionkeeper.store.Attributes.WATERMARK;
 import static com.connectionkeeper.store.Attributes.WINDOW_START;
@@ -48,6 +49,7 @@ import com.connectionkeeper.accounts.AccountStore;
 import com.connectionkeeper.core.model.UserStatus;
 import com.connectionkeeper.core.model.Watermark;
 import com.connectionkeeper.store.DynamoTable;
+import com.connectionkeeper.store.Items;
 import com.connectionkeeper.store.Keys;
 import com.connectionkeeper.store.UpdateBuilder;
 import java.time.Duration;
@@ -78,7 +80,7 @@ public final class DynamoAccountStore implements AccountStore {
         }
         String status = str(item, STATUS);
         return Optional.of(new Account(userId, status == null ? null : UserStatus.valueOf(status),
-                item.containsKey(USER_SECRET), str(item, PROBLEM), time(item, LAST_VERIFIED_AT),
+                Items.holdsSecret(item), str(item, PROBLEM), time(item, LAST_VERIFIED_AT),
                 time(item, REGISTERING_SINCE)));
     }
 
@@ -90,14 +92,14 @@ public final class DynamoAccountStore implements AccountStore {
                 .set(REGISTRATION_LEASE_UNTIL, Watermark.timeKey(leaseUntil));
         String status = u.name(STATUS);
         String lease = u.name(REGISTRATION_LEASE_UNTIL);
-        u.when("(attribute_not_exists(" + u.name(USER_SECRET) + ") OR " + status + " = "
+        u.when("((" + Items.holdsNoSecret(u) + ") OR " + status + " = "
                 + u.value(AttributeValue.fromS(UserStatus.DELETED.name())) + ") AND (attribute_not_exists(" + lease
                 + ") OR " + lease + " < " + u.value(AttributeValue.fromS(Watermark.timeKey(at))) + ")");
         if (table.update(u, userKey(userId))) {
             return RegistrationStart.STARTED;
         }
         Map<String, AttributeValue> item = table.get(userId, Keys.USER_SK);
-        boolean exists = item != null && item.containsKey(USER_SECRET) && !deleted(item);
+        boolean exists = item != null && Items.holdsSecret(item) && !deleted(item);
         return exists ? RegistrationStart.EXISTS : RegistrationStart.IN_PROGRESS;
     }
 
@@ -105,10 +107,10 @@ public final class DynamoAccountStore implements AccountStore {
     public void endRegistration(String userId, String attemptId, boolean definite) {
         // definite, and the item holds nothing but this attempt (it was created by it): nothing is left behind
         if (definite && table.deleteIf(userKey(userId),
-                "#a = :a AND attribute_not_exists(#s) AND attribute_not_exists(#sec)"
+                "#a = :a AND attribute_not_exists(#s) AND attribute_not_exists(#sec) AND attribute_not_exists(#pt)"
                         + " AND attribute_not_exists(#aw) AND attribute_not_exists(#lc)",
-                Map.of("#a", REGISTRATION_ATTEMPT, "#s", STATUS, "#sec", USER_SECRET, "#aw", ATTEMPT_WATERMARK,
-                        "#lc", LAST_CHECKED_AT),
+                Map.of("#a", REGISTRATION_ATTEMPT, "#s", STATUS, "#sec", SEALED_SECRET, "#pt", PLAINTEXT_SECRET,
+                        "#aw", ATTEMPT_WATERMARK, "#lc", LAST_CHECKED_AT),
                 Map.of(":a", AttributeValue.fromS(attemptId)))) {
             return;
         }
@@ -118,7 +120,7 @@ public final class DynamoAccountStore implements AccountStore {
             u.remove(REGISTERING_SINCE);
         }
         u.when(u.name(REGISTRATION_ATTEMPT) + " = " + u.value(AttributeValue.fromS(attemptId))
-                + " AND attribute_not_exists(" + u.name(USER_SECRET) + ")");
+                + " AND " + Items.holdsNoSecret(u));
         table.update(u, userKey(userId)); // refused: another attempt holds it now, or the user is stored
     }
 

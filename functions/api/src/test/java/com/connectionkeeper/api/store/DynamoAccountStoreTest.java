@@ -1,5 +1,6 @@
 package com.connectionkeeper.api.store;
 
+import com.connectionkeeper.core.secrets.LocalSealer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,7 +31,7 @@ class DynamoAccountStoreTest {
 
     @BeforeEach
     void freshTable() {
-        stores = DynamoStores.create(Dynalite.client(), Dynalite.createTable(), Duration.ofDays(1));
+        stores = DynamoStores.create(Dynalite.client(), Dynalite.createTable(), Duration.ofDays(1), LocalSealer.ephemeral());
         accounts = new DynamoAccountStore(stores.table());
     }
 

@@ -6,8 +6,9 @@ import java.util.Optional;
 /**
  * A function's configuration: the one source every setting and secret is read from, built once at init (the
  * handler's no-arg constructor) and handed to whatever needs it — nothing else reads the environment. Secrets are
- * read only through {@link #secret}: that is the seam where a deployment backs them with Secrets Manager instead of
- * environment variables, without touching the code that uses them.
+ * read only through {@link #secret}: in AWS they come from Secrets Manager ({@link SecretsConfig}), locally and in
+ * tests from the environment ({@link EnvironmentConfig}), and the code that uses them cannot tell. A secret may change
+ * while the function runs (rotation): read it where it is used, not once into a field.
  */
 public interface Config {
     /** Variable names shared by every function. */
@@ -15,6 +16,8 @@ public interface Config {
     String AWS_REGION = "AWS_REGION";
     String DYNAMODB_ENDPOINT = "DYNAMODB_ENDPOINT";
     String SNAPTRADE_CONSUMER_KEY = "SNAPTRADE_CONSUMER_KEY";
+    /** The Secrets Manager secret (ARN or name) the function's secrets are read from; unset: the environment. */
+    String CREDENTIALS_SECRET_ID = "CREDENTIALS_SECRET_ID";
     String HISTORY_RETENTION_DAYS = "HISTORY_RETENTION_DAYS";
     String EVENT_BUS_NAME = "EVENT_BUS_NAME";
     String DEFAULT_REGION = "us-east-1";
@@ -25,6 +28,15 @@ public interface Config {
 
     /** A secret by name (e.g. {@link #SNAPTRADE_CONSUMER_KEY}); empty when unset. Never logged. */
     Optional<String> secret(String name);
+
+    /**
+     * Reads the secrets again now, because something they sign or verify was rejected (a rotated key): true when a
+     * value changed, so the caller rebuilds what it made from them and tries once more. Secrets from the environment
+     * never change: false.
+     */
+    default boolean refreshSecrets() {
+        return false;
+    }
 
     /** A secret that must be set: fails at init, naming it, when it is not. */
     default String requiredSecret(String name) {

@@ -7,7 +7,9 @@ import java.util.Optional;
 
 /**
  * The users' SnapTrade secrets: the one port through which a secret is stored, read, flagged as rejected and
- * dropped. The sweep reads and flags them; the API stores, resets and drops them; the webhook never sees one.
+ * dropped. The sweep reads and flags them; the API stores, resets and drops them; the webhook never sees one. The
+ * adapter seals a secret before it stores it ({@link SecretSealer}) and opens it when it is read: callers see
+ * plaintext only in the {@link UserCredentials} they hand SnapTrade.
  */
 public interface SecretStore {
 
@@ -20,8 +22,16 @@ public interface SecretStore {
     /** The user's id and secret, when we have a secret that SnapTrade has not rejected. */
     Optional<UserCredentials> credentials(String userId);
 
-    /** A secret we hold, and what SnapTrade last said was wrong with it ({@code problem}; null: nothing). */
-    record HeldSecret(UserCredentials credentials, String problem) {
+    /**
+     * A secret we hold, what SnapTrade last said was wrong with it ({@code problem}; null: nothing), and the version of
+     * the stored secret it was read from ({@code version}, opaque, never the secret): flags name the version SnapTrade
+     * judged, so a secret saved meanwhile is not flagged for the old one's rejection.
+     */
+    record HeldSecret(UserCredentials credentials, String problem, String version) {
+        @Override
+        public String toString() {
+            return "HeldSecret[credentials=" + credentials + ", problem=" + problem + "]";
+        }
     }
 
     /**
@@ -31,18 +41,19 @@ public interface SecretStore {
     Optional<HeldSecret> heldSecret(String userId);
 
     /**
-     * Takes the user out of the sweep (e.g. SnapTrade rejected {@code secretUsed}) until its secret is saved again or
+     * Takes the user out of the sweep (e.g. SnapTrade rejected the secret of {@code versionUsed}) until its secret is
+     * saved again or
      * a recheck finds it accepted: the recheck is due after {@link RetryBackoff#FLAGGED_RECHECK} for the consecutive
      * flags. Nothing for a deleted user, or when the user holds another secret by now (a new one saved meanwhile is
      * not the one SnapTrade rejected).
      */
-    void flagUser(String userId, String problem, Instant at, String secretUsed);
+    void flagUser(String userId, String problem, Instant at, String versionUsed);
 
     /**
-     * SnapTrade accepted {@code secretUsed} again: the flag ends and the user is back in the sweep. False, nothing
-     * changed, when the user is deleted or holds another secret now.
+     * SnapTrade accepted the secret of {@code versionUsed} again: the flag ends and the user is back in the sweep.
+     * False, nothing changed, when the user is deleted or holds another secret now.
      */
-    boolean clearFlag(String userId, String secretUsed);
+    boolean clearFlag(String userId, String versionUsed);
 
     /**
      * Creates a user registered through the API, with its first secret (one conditional write: the user and its

@@ -7,6 +7,8 @@ import com.connectionkeeper.core.model.RetryBackoff;
 import com.connectionkeeper.core.model.Source;
 import com.connectionkeeper.core.model.Transition;
 import com.connectionkeeper.core.reconcile.Reconciler;
+import com.connectionkeeper.core.log.JsonLog;
+import com.connectionkeeper.core.secrets.SealingException;
 import com.connectionkeeper.core.secrets.SecretStore;
 import com.connectionkeeper.core.snaptrade.BrokerageConnection;
 import com.connectionkeeper.core.snaptrade.SnapTradeException;
@@ -46,7 +48,12 @@ public final class UserSweep {
         /** SnapTrade down or timing out after the gateway's retries: retried in a later run, with backoff. */
         UNAVAILABLE,
         /** An answer we could not read: recorded in the user's history, moved to the end of the order. */
-        BAD_RESPONSE
+        BAD_RESPONSE,
+        /**
+         * The secret we hold would not open (sealed with another key or for another user or table, changed, or the
+         * sealing service unreachable): SnapTrade is not asked, the user is retried in a later run, with backoff.
+         */
+        SECRET_UNREADABLE
     }
 
     /**
@@ -78,7 +85,7 @@ public final class UserSweep {
     private final Clock clock;
     private final RetryBackoff backoff;
     private final Reconciler reconciler;
-    /** The secret each blamed user was checked with, until the blame is confirmed or doubted (never logged). */
+    /** The version of the secret each blamed user was checked with, until the blame is confirmed or doubted. */
     private final Map<String, String> blamedSecrets = new ConcurrentHashMap<>();
 
     public UserSweep(ConnectionStore store, SecretStore secrets, SweepQueue queue, SnapTradeGateway gateway,
@@ -104,7 +111,15 @@ public final class UserSweep {
      */
     public Outcome check(String userId, String runId) {
         Instant observedAt = clock.instant();
-        Optional<SecretStore.HeldSecret> held = secrets.heldSecret(userId);
+        Optional<SecretStore.HeldSecret> held;
+        try {
+            held = secrets.heldSecret(userId);
+        } catch (SealingException e) {
+            JsonLog.error("sweep_secret_unreadable", "runId", runId, "userId", userId, "kind", e.kind().name(),
+                    "reason", e.getMessage());
+            queue.scheduleRetry(userId, observedAt, backoff);
+            return failed(userId, Failure.SECRET_UNREADABLE, observedAt);
+        }
         if (held.isEmpty()) {
             queue.markChecked(userId, observedAt);
             return failed(userId, Failure.NO_SECRET, observedAt);
@@ -117,12 +132,12 @@ public final class UserSweep {
         } catch (SnapTradeException e) {
             Outcome failed = failedAtSnapTrade(userId, runId, observedAt, e, recheck);
             if (failed.blamesUser()) {
-                blamedSecrets.put(userId, credentials.userSecret());
+                blamedSecrets.put(userId, held.get().version());
             }
             return failed;
         }
         if (recheck) {
-            secrets.clearFlag(userId, credentials.userSecret()); // accepted again: back in the sweep
+            secrets.clearFlag(userId, held.get().version()); // accepted again: back in the sweep
         }
         Map<Transition, Integer> transitions = reconciler.reconcile(userId, listed, observedAt, runId, Source.SWEEP);
         queue.markVerified(userId, observedAt);
@@ -132,9 +147,10 @@ public final class UserSweep {
     /** Believes a user-blaming outcome: the user is flagged out of the sweep, its recheck scheduled. */
     public void confirm(Outcome outcome) {
         requireBlame(outcome);
-        String secretUsed = blamedSecrets.remove(outcome.userId());
-        if (secretUsed != null) { // only the secret SnapTrade rejected: a new one saved meanwhile stays unflagged
-            secrets.flagUser(outcome.userId(), outcome.failure().orElseThrow().name(), outcome.checkedAt(), secretUsed);
+        String versionUsed = blamedSecrets.remove(outcome.userId());
+        if (versionUsed != null) { // only the secret SnapTrade rejected: a new one saved meanwhile stays unflagged
+            secrets.flagUser(outcome.userId(), outcome.failure().orElseThrow().name(), outcome.checkedAt(),
+                    versionUsed);
         }
     }
 

@@ -127,23 +127,29 @@ public final class InMemoryConnectionStore implements ConnectionStore, SecretSto
             return Optional.empty();
         }
         return Optional.ofNullable(secrets.get(userId))
-                .map(secret -> new HeldSecret(new UserCredentials(userId, secret), problems.get(userId)));
+                .map(secret -> new HeldSecret(new UserCredentials(userId, secret), problems.get(userId),
+                        version(secret)));
     }
 
     @Override
-    public synchronized void flagUser(String userId, String problem, Instant at, String secretUsed) {
-        if (secretUsed.equals(secrets.get(userId))) {
+    public synchronized void flagUser(String userId, String problem, Instant at, String versionUsed) {
+        if (secrets.containsKey(userId) && versionUsed.equals(version(secrets.get(userId)))) {
             problems.put(userId, problem);
         }
     }
 
     @Override
-    public synchronized boolean clearFlag(String userId, String secretUsed) {
-        if (!secretUsed.equals(secrets.get(userId))) {
+    public synchronized boolean clearFlag(String userId, String versionUsed) {
+        if (!secrets.containsKey(userId) || !versionUsed.equals(version(secrets.get(userId)))) {
             return false;
         }
         problems.remove(userId);
         return true;
+    }
+
+    /** The version of a held secret: in memory, the secret itself, marked (the Dynamo store's is its sealed form). */
+    private static String version(String secret) {
+        return "v1:" + secret;
     }
 
     /** How many times this delivery's webhook arrived (0 if never). */

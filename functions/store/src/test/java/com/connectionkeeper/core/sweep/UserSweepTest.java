@@ -1,5 +1,6 @@
 package com.connectionkeeper.core.sweep;
 
+import com.connectionkeeper.core.secrets.LocalSealer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -95,7 +96,7 @@ class UserSweepTest {
 
     @BeforeEach
     void setUp() {
-        DynamoStores stores = DynamoStores.create(Dynalite.client(), Dynalite.createTable(), Duration.ofDays(1));
+        DynamoStores stores = DynamoStores.create(Dynalite.client(), Dynalite.createTable(), Duration.ofDays(1), LocalSealer.ephemeral());
         connections = stores.connections();
         secrets = stores.secrets();
         sweepQueue = stores.sweepQueue();
@@ -165,7 +166,7 @@ class UserSweepTest {
     @Test
     void aFlaggedUsersRecheckUsesTheSecretWeHoldEndingTheFlagWhenAcceptedOrDoublingItsWait() {
         secrets.saveUserSecret("f", "s");
-        secrets.flagUser("f", "CREDENTIALS_REJECTED", T, "s");
+        secrets.flagUser("f", "CREDENTIALS_REJECTED", T, secrets.heldSecret("f").orElseThrow().version());
         assertEquals(List.of(), sweepQueue.usersInSweepOrder().map(e -> e.userId()).toList(), "out of the sweep");
 
         answers.add(failure(SnapTradeException.Kind.CREDENTIALS_REJECTED));
@@ -193,6 +194,7 @@ class UserSweepTest {
     @Test
     void aBlameConfirmedAfterANewSecretWasSavedDoesNotFlagTheNewSecret() {
         secrets.saveUserSecret("n", "old");
+        String oldVersion = secrets.heldSecret("n").orElseThrow().version();
         answers.add(failure(SnapTradeException.Kind.CREDENTIALS_REJECTED));
         UserSweep.Outcome blamed = sweep.check("n", "r");
         secrets.saveUserSecret("n", "new"); // imported or reset while the run held the blame
@@ -200,7 +202,7 @@ class UserSweepTest {
         sweep.confirm(blamed);
 
         assertEquals("new", secrets.credentials("n").orElseThrow().userSecret(), "the new secret is not flagged");
-        secrets.flagUser("n", "CREDENTIALS_REJECTED", T, "old");
+        secrets.flagUser("n", "CREDENTIALS_REJECTED", T, oldVersion);
         assertTrue(secrets.credentials("n").isPresent(), "nor by a flag naming the old one");
     }
 
