@@ -41,8 +41,10 @@ public final class Dynalite implements BeforeAllCallback, ParameterResolver {
         return server().createTable();
     }
 
-    private static synchronized void stopShared() {
+    /** Scans (when {@link SecretScan} is enabled) and stops the shared server, if it runs. */
+    static synchronized void stopShared() {
         if (shared != null) {
+            SecretScan.scanIfEnabled(shared.client());
             shared.close();
             shared = null;
         }

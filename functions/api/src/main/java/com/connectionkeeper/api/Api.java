@@ -1,6 +1,7 @@
 package com.connectionkeeper.api;
 
 import com.connectionkeeper.core.log.JsonLog;
+import com.connectionkeeper.core.secrets.SealingException;
 import com.connectionkeeper.core.snaptrade.SnapTradeException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
@@ -81,6 +82,8 @@ public final class Api {
             response = failure(e);
         } catch (SnapTradeException e) {
             response = snapTradeFailure(e);
+        } catch (SealingException e) {
+            response = unreadableSecret(e, r, call);
         } catch (RuntimeException e) {
             JsonLog.error("api_error", "requestId", r.requestId(), "error", e.getClass().getName());
             response = ApiResponse.error(500, "internal error; retry later", Map.of());
@@ -209,6 +212,21 @@ public final class Api {
         };
         return ApiResponse.error(status, e.getMessage(), e.retryAfter()
                 .map(wait -> Map.of("retry-after", Long.toString(seconds(wait)))).orElse(Map.of()));
+    }
+
+    /**
+     * The user's stored secret would not open: the sealing service is down (503, retry), or it was sealed with another
+     * key, for another user or table, or changed (500: importing the secret again replaces it).
+     */
+    private static ApiResponse unreadableSecret(SealingException e, ApiRequest r, Call call) {
+        JsonLog.error("api_secret_unreadable", "requestId", r.requestId(), "userId", call.userId(),
+                "kind", e.kind().name(), "reason", e.getMessage());
+        if (e.kind() == SealingException.Kind.UNAVAILABLE) {
+            return ApiResponse.error(503, "the user's stored secret cannot be opened right now; retry later",
+                    Map.of("Retry-After", "5"));
+        }
+        return ApiResponse.error(500, "the user's stored secret does not open with this deployment's key; import it "
+                + "again (PUT /users/{userId}/secret) or reset it", Map.of());
     }
 
     private static ApiResponse snapTradeFailure(SnapTradeException e) {

@@ -100,7 +100,8 @@ final class ReconnectService {
             throw ServiceException.invalidInput(
                     "redirectUrl is not on the allow-list of return URLs (ReturnUrlAllowList)");
         }
-        UserCredentials credentials = credentials(userId);
+        SecretStore.HeldSecret held = usableSecret(userId);
+        UserCredentials credentials = held.credentials();
         Instant now = clock.instant();
         String fingerprint = Json.MAPPER.createObjectNode().put("redirectUrl", returnUrl)
                 .put("immediateRedirect", options.immediateRedirect().orElse(null))
@@ -126,13 +127,13 @@ final class ReconnectService {
                     + " new reconnect links in the last window (RECONNECT_LINKS_PER_WINDOW per "
                     + window + " s); retry after the Retry-After seconds", Duration.ofSeconds(retryAfter));
         }
-        ConnectionType type = typeOf(connection, credentials);
+        ConnectionType type = typeOf(connection, held);
         String nonce = ReturnState.randomNonce();
         Instant stateExpires = now.plus(settings.stateTtl());
         String state = settings.stateCodec().sign(new ReturnState(userId, connectionId, returnUrl, nonce,
                 stateExpires));
         String landing = settings.landingUrl(host) + "?state=" + URLEncoder.encode(state, StandardCharsets.UTF_8);
-        LoginLink link = withCredentials(credentials, () -> snaptrade.reconnectLink(credentials, new ReconnectRequest(
+        LoginLink link = withCredentials(held, () -> snaptrade.reconnectLink(credentials, new ReconnectRequest(
                 connectionId, type, landing, options.immediateRedirect().orElse(null),
                 options.darkMode().orElse(null))));
         accounts.recordLink(new IssuedLink(userId, connectionId, nonce, now, stateExpires));
@@ -342,8 +343,9 @@ final class ReconnectService {
         return detail.disabled() ? new Outcome("ERROR", "STILL_BROKEN") : new Outcome("SUCCESS", null);
     }
 
-    private UserCredentials credentials(String userId) {
-        return secrets.credentials(userId).orElseThrow(() -> {
+    /** The user's secret, unless SnapTrade rejected it (then 422) or there is none (409). */
+    private SecretStore.HeldSecret usableSecret(String userId) {
+        return secrets.heldSecret(userId).filter(h -> h.problem() == null).orElseThrow(() -> {
             boolean rejected = accounts.account(userId).map(a -> a.problem() != null).orElse(false);
             return rejected
                     ? ServiceException.refusedBySnapTrade("SnapTrade rejected the stored secret of user '" + userId
@@ -355,12 +357,13 @@ final class ReconnectService {
     }
 
     /** The connection's own access type: what SnapTrade last said, else ask SnapTrade now. */
-    private ConnectionType typeOf(ConnectionState connection, UserCredentials credentials) {
+    private ConnectionType typeOf(ConnectionState connection, SecretStore.HeldSecret held) {
+        UserCredentials credentials = held.credentials();
         if (connection.observed() != null && connection.observed().type() != null) {
             return connection.observed().type();
         }
         try {
-            ConnectionType said = withCredentials(credentials,
+            ConnectionType said = withCredentials(held,
                     () -> snaptrade.connection(credentials, connection.connectionId())).type();
             if (said == null) {
                 JsonLog.warn("reconnect_type_unknown", "userId", credentials.userId(), "connectionId",
@@ -377,13 +380,13 @@ final class ReconnectService {
     }
 
     /** Runs a SnapTrade call with the user's secret; a rejected secret flags the user out of the sweep. */
-    private <T> T withCredentials(UserCredentials credentials, Supplier<T> call) {
+    private <T> T withCredentials(SecretStore.HeldSecret held, Supplier<T> call) {
         try {
             return call.get();
         } catch (SnapTradeException e) {
             if (e.kind() == SnapTradeException.Kind.CREDENTIALS_REJECTED) {
-                secrets.flagUser(credentials.userId(), "CREDENTIALS_REJECTED", clock.instant(),
-                        credentials.userSecret());
+                secrets.flagUser(held.credentials().userId(), "CREDENTIALS_REJECTED", clock.instant(),
+                        held.version());
             }
             throw e;
         }

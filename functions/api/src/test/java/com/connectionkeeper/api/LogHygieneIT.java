@@ -9,6 +9,7 @@ import com.connectionkeeper.simulator.SnapTradeSimulator;
 import com.connectionkeeper.testkit.Fixtures;
 import com.connectionkeeper.testkit.Integration;
 import com.connectionkeeper.testkit.RepoPaths;
+import com.connectionkeeper.testkit.SecretScan;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -34,8 +35,8 @@ class LogHygieneIT {
     private static final String LOCAL_CONSUMER_KEY = "local-snaptrade-consumer-key";
 
     /** Field names that would carry a secret (user secrets are random per test: no value list can hold them). */
-    private static final List<String> SECRET_FIELDS = List.of("userSecret", "consumerKey", "signature",
-            "webhookSecret", "state");
+    private static final List<String> SECRET_FIELDS = List.of("userSecret", "sealedSecret", "consumerKey",
+            "signature", "webhookSecret", "state");
 
     @Test
     void theWholeSuitesOutputHoldsNoSecret() throws IOException {
@@ -66,6 +67,29 @@ class LogHygieneIT {
             }
         }
         assertTrue(functionLogLines > 50, "the function's JSON log lines were captured: " + functionLogLines);
+    }
+
+    /**
+     * The sealed secrets the API's and the sweep's suites stored (their dynalite scans list them, {@code SecretScan}):
+     * not one was printed — the sealed form of a secret is no more for logs than the secret.
+     */
+    @Test
+    void noSealedSecretWasPrinted() throws IOException {
+        Set<String> sealed = new TreeSet<>();
+        for (String module : List.of("api", "sweep")) {
+            sealed.addAll(SecretScan.readAll(RepoPaths.root().resolve("functions").resolve(module)
+                    .resolve("target/secret-scan")).sealed());
+        }
+        assertTrue(sealed.size() >= 20, "the scans listed the suites' sealed secrets: " + sealed.size());
+        for (Path file : outputs()) {
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            for (String value : sealed) {
+                // base64 as DynamoDB's JSON carries it; any 24-character run of it would be as telling
+                if (text.contains(value.substring(0, 24))) {
+                    fail(file.getFileName() + " contains a sealed secret");
+                }
+            }
+        }
     }
 
     @Test

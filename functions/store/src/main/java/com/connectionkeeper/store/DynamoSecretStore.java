@@ -33,8 +33,10 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 
 /**
  * The DynamoDB adapter of {@link SecretStore}: the user item's secret, sealed by the deployment's {@link SecretSealer}
@@ -141,6 +143,19 @@ public final class DynamoSecretStore implements SecretStore {
             }
         }
         throw new IllegalStateException("user " + userId + " changed under " + ATTEMPTS + " attempts to seal it");
+    }
+
+    /**
+     * The users whose items hold a plaintext secret, found by scanning the whole table (the one-off migration: every
+     * user item, whether it is in the sweep, flagged, deleted or never swept). Page by page, as consumed.
+     */
+    public Stream<String> usersWithPlaintextSecrets() {
+        return table.scan(ScanRequest.builder()
+                        .filterExpression("#e = :user AND attribute_exists(#p)")
+                        .projectionExpression("#u")
+                        .expressionAttributeNames(Map.of("#e", ENTITY, "#p", PLAINTEXT_SECRET, "#u", USER_ID))
+                        .expressionAttributeValues(Map.of(":user", AttributeValue.fromS(USER_ENTITY))))
+                .map(item -> str(item, USER_ID));
     }
 
     /** Seals the item's plaintext secret in place, if it still holds that plaintext and no sealed one. */

@@ -20,6 +20,7 @@ import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.Select;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
@@ -133,6 +134,15 @@ public final class DynamoTable {
     /** The items {@code query} (without table) finds in the table, consistently read, page by page as consumed. */
     Stream<Map<String, AttributeValue>> items(QueryRequest.Builder query) {
         return dynamo.queryPaginator(query.tableName(name).consistentRead(true).limit(INDEX_PAGE_SIZE * 10).build())
+                .items().stream();
+    }
+
+    /**
+     * Every item of the whole table that {@code scan} (without table) selects, page by page as consumed: for one-off
+     * maintenance only (the secret migration), never on a request's path.
+     */
+    Stream<Map<String, AttributeValue>> scan(ScanRequest.Builder scan) {
+        return dynamo.scanPaginator(scan.tableName(name).consistentRead(true).limit(INDEX_PAGE_SIZE).build())
                 .items().stream();
     }
 

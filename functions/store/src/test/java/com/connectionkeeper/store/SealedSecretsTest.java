@@ -150,11 +150,8 @@ class SealedSecretsTest {
         assertFalse(Items.holdsSecret(userItem("b")));
     }
 
-    /** What a release before sealing wrote when it saved a secret. */
     private void storedByAnEarlierRelease(String userId, String plaintext) {
-        table.update(new UpdateBuilder().set(Attributes.ENTITY, Attributes.USER_ENTITY).set(Attributes.USER_ID, userId)
-                .set(Attributes.PLAINTEXT_SECRET, plaintext).set(Attributes.SWEEP_ORDER, Keys.sweepOrder(null, userId)),
-                DynamoTable.key(userId, Keys.USER_SK));
+        EarlierRelease.storeInPlaintext(table, userId, plaintext);
     }
 
     private Map<String, AttributeValue> userItem(String userId) {
