@@ -11,7 +11,6 @@ import com.connectionkeeper.core.config.Config;
 import com.connectionkeeper.kms.Sealers;
 import com.connectionkeeper.secretsmanager.CredentialsConfig;
 import com.connectionkeeper.snaptrade.SnapTradeSdkGateway;
-import com.connectionkeeper.snaptrade.SnapTradeSettings;
 import com.connectionkeeper.store.DynamoStores;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -45,7 +44,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
 
     private static Api over(DynamoStores store, Config config, Clock clock) {
         DynamoAccountStore accounts = new DynamoAccountStore(store.table());
-        SnapTradeSdkGateway snaptrade = SnapTradeSdkGateway.create(SnapTradeSettings.from(config));
+        SnapTradeSdkGateway snaptrade = SnapTradeSdkGateway.fromConfig(config);
         ApiSettings settings = ApiSettings.from(config);
         return new Api(
                 new UserService(store.connections(), store.secrets(), accounts, store.sweepQueue(), snaptrade, clock),

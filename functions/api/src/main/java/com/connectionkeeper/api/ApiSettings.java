@@ -2,30 +2,30 @@ package com.connectionkeeper.api;
 
 import com.connectionkeeper.accounts.ReturnUrlAllowList;
 import com.connectionkeeper.api.token.ReturnOutcomeSigner;
-import com.connectionkeeper.api.token.ReturnStateCodec;
 import com.connectionkeeper.core.config.Config;
 import com.connectionkeeper.core.config.EnvironmentVariables;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 
 /**
- * The API's own settings, read once at init.
+ * The API's own settings, read once at init; the keys of reconnect links are read where they are used
+ * ({@link LinkKeys}), so a rotation in the function's secrets reaches them.
  *
  * @param access           who may act for which user ({@code AUTH_MODE} IAM or JWT, {@code JWT_USER_CLAIM})
  * @param allowList        the app's return URLs a reconnect link may send the browser back to
- * @param stateCodec       signs and verifies the {@code state} of reconnect links ({@code RECONNECT_STATE_KEY})
+ * @param keys             sign and verify the {@code state} of reconnect links ({@code RECONNECT_STATE_KEY}) and
+ *                         sign the landing's redirect to the app: with {@code RETURN_OUTCOME_KEY} when set (the app
+ *                         then holds only that key), else with a key derived from {@code RECONNECT_STATE_KEY}
  * @param returnLandingUrl where SnapTrade's portal sends the browser back to us; empty: {@code https://<host of the
  *                         request>/reconnect/return} ({@code RETURN_LANDING_URL} overrides, e.g. a custom domain)
  * @param stateTtl         how long a reconnect link's state is accepted at the landing
  * @param linksPerWindow   reconnect links SnapTrade may be asked to mint per user and window (a link returned again
  *                         does not count)
  * @param linkWindow       the fixed window of {@code linksPerWindow}
- * @param outcomeSigner    signs the landing's redirect to the app: with {@code RETURN_OUTCOME_KEY} when set (the
- *                         app then holds only that key), else with a key derived from {@code RECONNECT_STATE_KEY}
  */
-record ApiSettings(Access access, ReturnUrlAllowList allowList, ReturnStateCodec stateCodec,
-                   Optional<String> returnLandingUrl, Duration stateTtl, int linksPerWindow, Duration linkWindow,
-                   ReturnOutcomeSigner outcomeSigner) {
+record ApiSettings(Access access, ReturnUrlAllowList allowList, LinkKeys keys,
+                   Optional<String> returnLandingUrl, Duration stateTtl, int linksPerWindow, Duration linkWindow) {
     static final String ENV_AUTH_MODE = "AUTH_MODE";
     static final String ENV_JWT_USER_CLAIM = "JWT_USER_CLAIM";
     static final String ENV_ALLOW_LIST = "RETURN_URL_ALLOW_LIST";
@@ -43,21 +43,20 @@ record ApiSettings(Access access, ReturnUrlAllowList allowList, ReturnStateCodec
         Access access = new Access(Access.Mode.parse(env.optional(ENV_AUTH_MODE).orElse("IAM")),
                 env.optional(ENV_JWT_USER_CLAIM).orElse("sub"));
         ReturnUrlAllowList allowList = ReturnUrlAllowList.parse(env.optional(ENV_ALLOW_LIST).orElse(""));
-        String stateKey = config.requiredSecret(ENV_STATE_KEY); // checked in the order it always was
+        Duration stateTtl = Duration.ofMinutes(env.positiveInt(ENV_STATE_TTL_MINUTES, 60));
         return new ApiSettings(access, allowList,
-                ReturnStateCodec.fromSecret(stateKey),
+                new LinkKeys(config, stateTtl, Clock.systemUTC()),
                 env.optional(ENV_LANDING_URL),
-                Duration.ofMinutes(env.positiveInt(ENV_STATE_TTL_MINUTES, 60)),
+                stateTtl,
                 env.positiveInt(ENV_LINKS_PER_WINDOW, 10),
-                Duration.ofSeconds(env.positiveInt(ENV_LINK_WINDOW_SECONDS, 900)),
-                outcomeSigner(stateKey, config.secret(ENV_OUTCOME_KEY)));
+                Duration.ofSeconds(env.positiveInt(ENV_LINK_WINDOW_SECONDS, 900)));
     }
 
     /**
      * {@code RETURN_OUTCOME_KEY} when set (at least 32 characters, not the state key), else the key derived from
      * {@code RECONNECT_STATE_KEY}. A bad key stops the function at init with a message naming the variable.
      */
-    private static ReturnOutcomeSigner outcomeSigner(String stateKey, Optional<String> own) {
+    static ReturnOutcomeSigner outcomeSigner(String stateKey, Optional<String> own) {
         if (own.isEmpty()) {
             return ReturnOutcomeSigner.fromStateKey(stateKey);
         }

@@ -130,7 +130,7 @@ final class ReconnectService {
         ConnectionType type = typeOf(connection, held);
         String nonce = ReturnState.randomNonce();
         Instant stateExpires = now.plus(settings.stateTtl());
-        String state = settings.stateCodec().sign(new ReturnState(userId, connectionId, returnUrl, nonce,
+        String state = settings.keys().stateCodec().sign(new ReturnState(userId, connectionId, returnUrl, nonce,
                 stateExpires));
         String landing = settings.landingUrl(host) + "?state=" + URLEncoder.encode(state, StandardCharsets.UTF_8);
         LoginLink link = withCredentials(held, () -> snaptrade.reconnectLink(credentials, new ReconnectRequest(
@@ -187,7 +187,7 @@ final class ReconnectService {
     /** GET /reconnect/return: the browser back from the portal. */
     Landing land(PortalQuery query, String requestId) {
         Instant now = clock.instant();
-        StateCheck verified = settings.stateCodec().verify(query.state(), now);
+        StateCheck verified = settings.keys().verify(query.state(), now);
         if (!(verified instanceof StateCheck.Valid valid)) {
             JsonLog.warn("reconnect_return_refused", "requestId", requestId, "reason",
                     ((StateCheck.Invalid) verified).reason().name());
@@ -293,7 +293,7 @@ final class ReconnectService {
         }
         long epoch = at.getEpochSecond();
         return new Landing.ToApp(state.returnUrl(), outcome, state.connectionId(), state.userId(), state.nonce(),
-                epoch, settings.outcomeSigner().sign(outcome.status(), state.connectionId(), outcome.reason(),
+                epoch, settings.keys().outcomeSigner().sign(outcome.status(), state.connectionId(), outcome.reason(),
                         state.userId(), state.nonce(), epoch));
     }
 

@@ -79,7 +79,8 @@ final class CallRunner {
 
     private SnapTradeException giveUp(Operation operation, String userId, Failure failure, int attempts, long start) {
         log.giveUp(operation, userId, failure, attempts, Duration.ofNanos(System.nanoTime() - start));
-        return new SnapTradeException(failure.kind(), failure.status(), failure.retryAfter().orElse(null),
+        return new SnapTradeException(failure.kind(), failure.status(), failure.code(),
+                failure.retryAfter().orElse(null),
                 operation.logName() + " failed after " + attempts + " attempt(s): " + failure.reason(),
                 failure.cause());
     }

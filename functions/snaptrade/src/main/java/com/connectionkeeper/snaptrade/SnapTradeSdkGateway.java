@@ -1,5 +1,7 @@
 package com.connectionkeeper.snaptrade;
 
+import com.connectionkeeper.core.config.Config;
+import com.connectionkeeper.core.log.JsonLog;
 import com.connectionkeeper.core.snaptrade.BrokerageConnection;
 import com.connectionkeeper.core.snaptrade.LoginLink;
 import com.connectionkeeper.core.snaptrade.ReconnectRequest;
@@ -7,6 +9,7 @@ import com.connectionkeeper.core.snaptrade.SnapTradeException;
 import com.connectionkeeper.core.snaptrade.SnapTradeException.Kind;
 import com.connectionkeeper.core.snaptrade.SnapTradeGateway;
 import com.connectionkeeper.core.snaptrade.UserCredentials;
+import com.snaptrade.client.ApiException;
 import com.snaptrade.client.Snaptrade;
 import com.snaptrade.client.api.AuthenticationApi;
 import com.snaptrade.client.model.UserIDandSecret;
@@ -14,26 +17,71 @@ import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
 
 /**
  * {@link SnapTradeGateway} on SnapTrade's Java SDK 5.0.157: one SDK client with explicit timeouts, one client-wide
  * rolling-window rate limit, retries with full-jitter backoff within a time budget. Thread-safe; build it once per
  * process.
+ *
+ * <p>The client id and consumer key may change while the process runs (a rotation in Secrets Manager): the SDK client
+ * is rebuilt when the function's secrets hold other keys, and a call SnapTrade refuses for our signature (code
+ * {@code 1076}) makes the function read its secrets again at once and, if they changed, is sent once more with the
+ * new keys.
  */
 public final class SnapTradeSdkGateway implements SnapTradeGateway {
-    private final Snaptrade snaptrade;
-    private final CallRunner runner;
+    /** SnapTrade's code for a request whose signature it could not verify (a wrong or rotated consumer key). */
+    static final String SIGNATURE_REJECTED = "1076";
 
-    /** The production gateway: real sleeps, random jitter, log lines on stdout. */
+    /** The client's credentials: the keys every request is signed with. {@link #toString()} hides the key. */
+    public record ClientKeys(String clientId, String consumerKey) {
+        @Override
+        public String toString() {
+            return "ClientKeys[clientId=" + clientId + ", consumerKey=***]";
+        }
+    }
+
+    /** An SDK client and the keys it was built with. */
+    private record Client(ClientKeys keys, Snaptrade sdk) {
+    }
+
+    /** A request of the SDK client in force when it is (re)sent. */
+    @FunctionalInterface
+    private interface Request<T> {
+        T send(Snaptrade sdk) throws ApiException;
+    }
+
+    private final SnapTradeSettings settings;
+    private final Supplier<ClientKeys> keys;
+    private final BooleanSupplier refreshKeys;
+    private final CallRunner runner;
+    private final Consumer<String> log;
+    private volatile Client client;
+
+    /** The production gateway: real sleeps, random jitter, log lines on stdout, the settings' fixed keys. */
     public static SnapTradeSdkGateway create(SnapTradeSettings settings) {
         return new SnapTradeSdkGateway(settings, Sleeper.SYSTEM, () -> ThreadLocalRandom.current().nextDouble(),
                 System.out::println);
     }
 
     /**
-     * A gateway with its waiting, jitter and logging substituted (tests).
+     * The production gateway of a function: settings from {@code config}, and the keys read from its secrets where
+     * they are used, so a rotation reaches the gateway without a restart.
+     */
+    public static SnapTradeSdkGateway fromConfig(Config config) {
+        SnapTradeSettings settings = SnapTradeSettings.from(config);
+        return new SnapTradeSdkGateway(settings, () -> new ClientKeys(
+                config.secret(SnapTradeSettings.ENV_CLIENT_ID).orElse(settings.clientId()),
+                config.secret(SnapTradeSettings.ENV_CONSUMER_KEY).orElse(settings.consumerKey())),
+                config::refreshSecrets, Sleeper.SYSTEM, () -> ThreadLocalRandom.current().nextDouble(),
+                System.out::println);
+    }
+
+    /**
+     * A gateway with its waiting, jitter and logging substituted (tests), signing with the settings' fixed keys.
      *
      * @param sleeper waits between attempts
      * @param random  jitter source, values in [0, 1]
@@ -41,15 +89,60 @@ public final class SnapTradeSdkGateway implements SnapTradeGateway {
      */
     public SnapTradeSdkGateway(SnapTradeSettings settings, Sleeper sleeper, DoubleSupplier random,
                                Consumer<String> log) {
-        this.snaptrade = SnapTradeClients.create(settings);
+        this(settings, () -> new ClientKeys(settings.clientId(), settings.consumerKey()), () -> false, sleeper,
+                random, log);
+    }
+
+    /**
+     * A gateway whose keys come from {@code keys} at each call, and which asks {@code refreshKeys} to read them
+     * again (true: they changed) when SnapTrade rejects our signature.
+     */
+    public SnapTradeSdkGateway(SnapTradeSettings settings, Supplier<ClientKeys> keys, BooleanSupplier refreshKeys,
+                               Sleeper sleeper, DoubleSupplier random, Consumer<String> log) {
+        this.settings = settings;
+        this.keys = keys;
+        this.refreshKeys = refreshKeys;
+        this.log = log;
+        ClientKeys first = keys.get();
+        this.client = new Client(first, SnapTradeClients.create(settings.withKeys(first)));
         RollingWindowLimiter limiter = new RollingWindowLimiter(settings.requestsPerWindow(), settings.window());
         this.runner = new CallRunner(limiter, new Backoff(settings.initialBackoff(), settings.maxBackoff(), random),
                 sleeper, new CallLog(log), settings.retryBudget());
     }
 
+    /** Runs a request with the keys in force; once more with new keys if SnapTrade rejected our signature. */
+    private <T> T run(Operation operation, String userId, Request<T> request) {
+        try {
+            return runner.run(operation, userId, () -> request.send(client().sdk()));
+        } catch (SnapTradeException e) {
+            if (e.kind() != Kind.CLIENT_REJECTED || !e.code().filter(SIGNATURE_REJECTED::equals).isPresent()
+                    || !refreshKeys.getAsBoolean()) {
+                throw e;
+            }
+            log.accept(JsonLog.line("WARN", "snaptrade_keys_refreshed", "operation", operation.logName(),
+                    "userId", userId, "reason", "SnapTrade rejected our signature (1076); the secrets held new keys"));
+            return runner.run(operation, userId, () -> request.send(client().sdk()));
+        }
+    }
+
+    /** The SDK client for the keys in force, rebuilt when they changed. */
+    private Client client() {
+        Client current = client;
+        ClientKeys now = keys.get();
+        if (now.equals(current.keys())) {
+            return current;
+        }
+        synchronized (this) {
+            if (!now.equals(client.keys())) {
+                client = new Client(now, SnapTradeClients.create(settings.withKeys(now)));
+            }
+            return client;
+        }
+    }
+
     @Override
     public List<BrokerageConnection> listConnections(UserCredentials user) {
-        return runner.run(Operation.LIST_CONNECTIONS, user.userId(), () -> snaptrade.connections
+        return run(Operation.LIST_CONNECTIONS, user.userId(), snaptrade -> snaptrade.connections
                 .listBrokerageAuthorizations(user.userId(), user.userSecret()).execute()
                 .stream().map(ConnectionMapper::connection).toList());
     }
@@ -57,13 +150,13 @@ public final class SnapTradeSdkGateway implements SnapTradeGateway {
     @Override
     public BrokerageConnection connection(UserCredentials user, String connectionId) {
         UUID id = connectionUuid(connectionId);
-        return runner.run(Operation.CONNECTION, user.userId(), () -> ConnectionMapper.connection(snaptrade.connections
+        return run(Operation.CONNECTION, user.userId(), snaptrade -> ConnectionMapper.connection(snaptrade.connections
                 .detailBrokerageAuthorization(id, user.userId(), user.userSecret()).execute()));
     }
 
     @Override
     public LoginLink reconnectLink(UserCredentials user, ReconnectRequest request) {
-        return runner.run(Operation.RECONNECT_LINK, user.userId(), () -> {
+        return run(Operation.RECONNECT_LINK, user.userId(), snaptrade -> {
             AuthenticationApi.LoginSnapTradeUserRequestBuilder login = snaptrade.authentication
                     .loginSnapTradeUser(user.userId(), user.userSecret())
                     .reconnect(request.connectionId())
@@ -84,8 +177,8 @@ public final class SnapTradeSdkGateway implements SnapTradeGateway {
     @Override
     public UserCredentials registerUser(String userId) {
         Objects.requireNonNull(userId, "userId");
-        UserIDandSecret registered = runner.run(Operation.REGISTER_USER, userId,
-                () -> requireSecret(snaptrade.authentication.registerSnapTradeUser(userId).execute()));
+        UserIDandSecret registered = run(Operation.REGISTER_USER, userId,
+                snaptrade -> requireSecret(snaptrade.authentication.registerSnapTradeUser(userId).execute()));
         return new UserCredentials(registered.getUserId() == null ? userId : registered.getUserId(),
                 registered.getUserSecret());
     }
@@ -93,8 +186,8 @@ public final class SnapTradeSdkGateway implements SnapTradeGateway {
     @Override
     public UserCredentials resetUserSecret(UserCredentials user) {
         Objects.requireNonNull(user, "user");
-        UserIDandSecret reset = runner.run(Operation.RESET_USER_SECRET, user.userId(),
-                () -> requireSecret(snaptrade.authentication.resetSnapTradeUserSecret().userId(user.userId())
+        UserIDandSecret reset = run(Operation.RESET_USER_SECRET, user.userId(),
+                snaptrade -> requireSecret(snaptrade.authentication.resetSnapTradeUserSecret().userId(user.userId())
                         .userSecret(user.userSecret()).execute()));
         return new UserCredentials(user.userId(), reset.getUserSecret());
     }
@@ -102,7 +195,7 @@ public final class SnapTradeSdkGateway implements SnapTradeGateway {
     @Override
     public void deleteUser(String userId) {
         Objects.requireNonNull(userId, "userId");
-        runner.run(Operation.DELETE_USER, userId, () -> snaptrade.authentication.deleteSnapTradeUser(userId).execute());
+        run(Operation.DELETE_USER, userId, snaptrade -> snaptrade.authentication.deleteSnapTradeUser(userId).execute());
     }
 
     private static UserIDandSecret requireSecret(UserIDandSecret registered) {

@@ -70,12 +70,12 @@ public record SnapTradeSettings(String clientId, String consumerKey, String base
     }
 
     /**
-     * From the function's configuration: the consumer key is its secret, everything else plain settings; a missing
-     * required one or an unreadable number fails with the variable's name.
+     * From the function's configuration: the client id and consumer key are its secrets (Secrets Manager in AWS),
+     * everything else plain settings; a missing required one or an unreadable number fails with the variable's name.
      */
     public static SnapTradeSettings from(Config config) {
         EnvironmentVariables env = config.settings();
-        SnapTradeSettings settings = of(env.optional(ENV_CLIENT_ID).orElse(null),
+        SnapTradeSettings settings = of(config.secret(ENV_CLIENT_ID).orElse(null),
                 config.secret(ENV_CONSUMER_KEY).orElse(null));
         return settings
                 .withBaseUrl(env.optional(ENV_BASE_URL).orElse(DEFAULT_BASE_URL))
@@ -89,6 +89,12 @@ public record SnapTradeSettings(String clientId, String consumerKey, String base
 
     private static Duration seconds(EnvironmentVariables env, String name, Duration fallback) {
         return Duration.ofSeconds(env.positiveInt(name, (int) fallback.toSeconds()));
+    }
+
+    /** The same settings with other keys (a rotation). */
+    public SnapTradeSettings withKeys(SnapTradeSdkGateway.ClientKeys keys) {
+        return new SnapTradeSettings(keys.clientId(), keys.consumerKey(), baseUrl, connectTimeout, readTimeout,
+                writeTimeout, requestsPerWindow, window, retryBudget, initialBackoff, maxBackoff);
     }
 
     public SnapTradeSettings withBaseUrl(String url) {

@@ -46,7 +46,7 @@ public final class SweepHandler implements RequestHandler<ScheduledEvent, Map<St
         Clock clock = Clock.systemUTC();
         return new SweepRun(store.sweepQueue(), new SweepPlanner(store.sweepQueue()),
                 new UserSweep(store.connections(), store.secrets(), store.sweepQueue(),
-                        SnapTradeSdkGateway.create(snaptrade), clock,
+                        SnapTradeSdkGateway.fromConfig(config), clock,
                         SweepSettings.retryBackoff(config)), clock,
                 SweepSettings.from(config, snaptrade.retryBudget()));
     }

@@ -27,7 +27,7 @@ public final class WebhookEndpoint {
      * signature could make it acceptable), and says which bounds, so an operator who sees it knows what happened.
      */
     static final String BEYOND_BOUNDS = boundsMessage(CanonicalJson.Limits.UNAUTHENTICATED);
-    private final WebhookVerifier verifier;
+    private final WebhookKeys keys;
     private final WebhookEventParser parser;
     private final WebhookIngestion ingestion;
 
@@ -35,17 +35,25 @@ public final class WebhookEndpoint {
     public record Reply(int status, String body) {
     }
 
+    /** With one fixed verifier (tests). */
     public WebhookEndpoint(WebhookVerifier verifier, WebhookIngestion ingestion) {
-        this.verifier = verifier;
+        this(new WebhookKeys(verifier), ingestion);
+    }
+
+    WebhookEndpoint(WebhookKeys keys, WebhookIngestion ingestion) {
+        this.keys = keys;
         this.parser = new WebhookEventParser();
         this.ingestion = ingestion;
     }
 
-    /** Everything a production endpoint needs, built once from configuration. */
+    /**
+     * Everything a production endpoint needs, built once from configuration (the consumer key is read where it is
+     * used, so a rotated key arrives without a restart).
+     */
     public static WebhookEndpoint fromConfig(Config config) {
         WebhookIngestion ingestion = new WebhookIngestion(DynamoStores.connectionsFromConfig(config),
                 Clock.systemUTC());
-        return new WebhookEndpoint(new WebhookVerifier(config.snapTradeConsumerKey()), ingestion);
+        return new WebhookEndpoint(new WebhookKeys(config), ingestion);
     }
 
     public Reply handle(String body, boolean base64Encoded, String signature, String requestId) {
@@ -64,7 +72,7 @@ public final class WebhookEndpoint {
         if (bytes.length > MAX_BODY_BYTES) {
             return reject(413, "body larger than " + MAX_BODY_BYTES + " bytes", requestId);
         }
-        switch (verifier.verify(bytes, signature)) {
+        switch (keys.verify(bytes, signature, requestId)) {
             case MISSING_SIGNATURE -> {
                 return reject(401, "missing Signature header", requestId);
             }

@@ -31,16 +31,29 @@ public final class SnapTradeException extends RuntimeException {
     private final Kind kind;
     private final int httpStatus;
     private final transient Duration retryAfter;
+    private final String code;
 
     public SnapTradeException(Kind kind, int httpStatus, Duration retryAfter, String message, Throwable cause) {
+        this(kind, httpStatus, null, retryAfter, message, cause);
+    }
+
+    /** With SnapTrade's own error code (e.g. {@code 1076}: our request's signature was not accepted). */
+    public SnapTradeException(Kind kind, int httpStatus, String code, Duration retryAfter, String message,
+                              Throwable cause) {
         super(message, cause);
         this.kind = kind;
         this.httpStatus = httpStatus;
+        this.code = code;
         this.retryAfter = retryAfter;
     }
 
     public Kind kind() {
         return kind;
+    }
+
+    /** SnapTrade's error code of the last answer, if it gave one. */
+    public Optional<String> code() {
+        return Optional.ofNullable(code);
     }
 
     /** The last HTTP status SnapTrade answered, or 0 when there was no answer. */
