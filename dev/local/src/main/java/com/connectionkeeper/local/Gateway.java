@@ -19,7 +19,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 
 /**
  * The local HTTP API: every route of {@code template.yaml}'s HTTP API, each request turned into the API Gateway
@@ -64,6 +66,16 @@ final class Gateway implements AutoCloseable {
         this.hooks = hooks;
     }
 
+    private final Map<String, Supplier<String>> localPages = new ConcurrentHashMap<>();
+
+    /** Serves {@code GET path} (under /_local/, not a route of the template) with the JSON {@code page} gives. */
+    void localJson(String path, Supplier<String> page) {
+        if (!path.startsWith("/_local/")) {
+            throw new IllegalArgumentException("local pages live under /_local/: " + path);
+        }
+        localPages.put(path, page);
+    }
+
     Gateway(HttpServer server, List<LocalTemplate.Route> routes, Functions functions, String audience) {
         this.server = server;
         this.routes = List.copyOf(routes);
@@ -94,6 +106,10 @@ final class Gateway implements AutoCloseable {
             String path = URLDecoder.decode(rawPath.replace("+", "%2B"), StandardCharsets.UTF_8);
             if (path.equals(Demo.APP_PATH) && method.equals("GET")) {
                 appPage(exchange);
+                return;
+            }
+            if (method.equals("GET") && localPages.containsKey(path)) {
+                reply(exchange, 200, Map.of("content-type", "application/json"), localPages.get(path).get());
                 return;
             }
             for (LocalTemplate.Route route : routes) {

@@ -4,11 +4,15 @@ import com.connectionkeeper.simulator.SimulatorConfig;
 import com.connectionkeeper.simulator.SnapTradeSimulator;
 import com.connectionkeeper.testkit.CloudFormationTemplate;
 import com.connectionkeeper.testkit.DynaliteServer;
+import com.connectionkeeper.testkit.AwsCalls;
 import com.connectionkeeper.testkit.LoopbackEventBridge;
+import com.connectionkeeper.testkit.LoopbackKms;
+import com.connectionkeeper.testkit.LoopbackSecretsManager;
 import com.connectionkeeper.testkit.StreamFilter;
 import com.connectionkeeper.testkit.TableDefinitions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import java.io.File;
@@ -21,9 +25,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -52,8 +58,14 @@ public final class LocalStack implements AutoCloseable {
     private Gateway gateway;
     private SnapTradeSimulator simulator;
     private LoopbackEventBridge bus;
+    private LoopbackKms kms;
+    private LoopbackSecretsManager secretsManager;
+    /** Every AWS call the functions made (each signs with its own access key id: its logical id). */
+    private final AwsCalls calls = new AwsCalls();
     private StreamFeeder feeder;
     private String tableName;
+    /** Local names (table, bus, secret ARN, key ARN) to the template's logical ids. */
+    private Map<String, String> resourceNames = Map.of();
     private Duration readyAfter;
     private Path logs;
 
@@ -166,6 +178,16 @@ public final class LocalStack implements AutoCloseable {
         bus = new LoopbackEventBridge(0);
         started.add(bus);
         bus.onAccepted(this::printEvent);
+        bus.recordInto(calls);
+        // KMS and Secrets Manager stand-ins: the functions seal users' secrets and read the client's credentials
+        // through the same SDK clients as in AWS
+        kms = new LoopbackKms();
+        started.add(kms);
+        kms.recordInto(calls);
+        String keyArn = kms.createKey();
+        secretsManager = new LoopbackSecretsManager();
+        started.add(secretsManager);
+        secretsManager.recordInto(calls);
 
         String api = "http://127.0.0.1:" + gatewayServer.getAddress().getPort();
         java.util.Optional<String> real = realClient(env, options.demo());
@@ -206,8 +228,16 @@ public final class LocalStack implements AutoCloseable {
         overrides.put("JwtAudience", AUDIENCE);
         overrides.put("ReturnUrlAllowList", api + Demo.APP_PATH);
         overrides.put("ReturnLandingUrl", api + "/reconnect/return");
+        ObjectNode credentials = JSON.createObjectNode()
+                .put("SNAPTRADE_CLIENT_ID", overrides.get("SnapTradeClientId"))
+                .put("SNAPTRADE_CONSUMER_KEY", overrides.get("SnapTradeConsumerKey"))
+                .put("RECONNECT_STATE_KEY", overrides.get("ReconnectStateKey"));
+        String secretArn = secretsManager.put("connection-keeper-local/credentials", credentials.toString());
         LocalTemplate template = new LocalTemplate(root, cfn, overrides, Map.of(tableId, tableName,
-                "LifecycleBus", "connection-keeper-local-lifecycle"));
+                "LifecycleBus", "connection-keeper-local-lifecycle", "CredentialsSecret", secretArn,
+                "KeeperKey.Arn", keyArn));
+        resourceNames = Map.of(tableName, tableId, "connection-keeper-local-lifecycle", "LifecycleBus",
+                secretArn, "CredentialsSecret", keyArn, "KeeperKey");
 
         StreamProxy proxy = new StreamProxy(proxyServer, dynalite.endpoint(), List.of("pk", "sk"), record -> {
             if (feeder != null) {
@@ -220,13 +250,24 @@ public final class LocalStack implements AutoCloseable {
         local.put("DYNAMODB_ENDPOINT", proxy.endpoint().toString());
         local.put("AWS_ENDPOINT_URL_DYNAMODB", proxy.endpoint().toString());
         local.put("AWS_ENDPOINT_URL_EVENTBRIDGE", bus.endpoint().toString());
+        local.put("AWS_ENDPOINT_URL_KMS", kms.endpoint().toString());
+        local.put("AWS_ENDPOINT_URL_SECRETS_MANAGER", secretsManager.endpoint().toString());
         local.put("SNAPTRADE_BASE_URL", snaptradeBaseUrl);
         local.put("AWS_REGION", "us-east-1");
         List<Path> runtime = runtimeClasspath();
         Path nativeLibrary = FunctionProcess.nativeLibrary(runtime, work.resolve("jni"));
         logs = work.resolve("logs");
+        proxy.recordInto(calls);
+        Set<String> routed = new HashSet<>();
+        template.routes().forEach(r -> routed.add(r.function()));
         for (LocalTemplate.Function f : template.functions()) {
-            FunctionProcess p = FunctionProcess.start(f, local, runtime, nativeLibrary, work.resolve("functions"),
+            if (!routed.contains(f.logicalId())
+                    && !cfn.resource(f.logicalId()).path("Properties").has("Events")) {
+                continue; // invoked by hand in AWS (the secret migration): nothing here would invoke it
+            }
+            Map<String, String> own = new LinkedHashMap<>(local);
+            own.put("AWS_ACCESS_KEY_ID", f.logicalId()); // so each AWS call says which function made it
+            FunctionProcess p = FunctionProcess.start(f, own, runtime, nativeLibrary, work.resolve("functions"),
                     logs.resolve(f.logicalId() + ".log"), line -> out.println("  ! " + line));
             functions.put(f.logicalId(), p);
             started.add(p);
@@ -255,6 +296,7 @@ public final class LocalStack implements AutoCloseable {
                 }
             });
         }
+        gateway.localJson("/_local/aws-calls", this::awsCallsJson);
         started.add(gateway);
         gateway.start();
 
@@ -272,6 +314,25 @@ public final class LocalStack implements AutoCloseable {
         schedule("ReminderFunction", options.remindersEvery());
         readyAfter = Duration.ofNanos(System.nanoTime() - t0);
         printBanner(template, logs);
+    }
+
+    /**
+     * The AWS calls the functions made so far, per function, as {@code "action resource"} in the template's names
+     * (e.g. {@code "dynamodb:Query ConnectionsTable/index/ByRetry"}); a resource the stack does not know by name keeps
+     * its local name. LocalStackIT checks them against each function's role.
+     */
+    private String awsCallsJson() {
+        ObjectNode out = JSON.createObjectNode();
+        for (AwsCalls.Call call : calls.all()) {
+            String resource = call.resource();
+            int index = resource.indexOf("/index/");
+            String base = index < 0 ? resource : resource.substring(0, index);
+            String named = resourceNames.getOrDefault(base, base) + (index < 0 ? "" : resource.substring(index));
+            ArrayNode list = out.has(call.principal()) ? (ArrayNode) out.get(call.principal())
+                    : out.putArray(call.principal());
+            list.add(call.action() + " " + named);
+        }
+        return out.toString();
     }
 
     private void schedule(String function, Duration every) {

@@ -17,8 +17,9 @@ import java.util.regex.Pattern;
  * What the local stack takes from {@code template.yaml}, read at start so nothing drifts: the functions (zip, handler,
  * timeout, environment — Globals' and their own, with parameters resolved to their defaults or the local values),
  * the HTTP API's routes (route key, function, whether it is authorized), the table and the lifecycle function's
- * stream filter. The intrinsic functions the template uses in those places are evaluated (Ref, Fn::If with its
- * conditions, Fn::Not, Fn::Equals, Fn::Sub); anything else there is an error naming it, not a silent guess.
+ * stream filter. The intrinsic functions the template uses in those places are evaluated (Ref, Fn::GetAtt of a
+ * resource the local stack stands in for, Fn::If with its conditions, Fn::Not, Fn::Equals, Fn::Sub); anything else
+ * there is an error naming it, not a silent guess.
  */
 final class LocalTemplate {
     /** A function as the template declares it. */
@@ -40,7 +41,8 @@ final class LocalTemplate {
 
     /**
      * @param overrides parameter values for the local run (others keep their defaults)
-     * @param resources what {@code Ref} of a resource means locally (the table's name, the bus's name)
+     * @param resources what {@code Ref} of a resource means locally (the table's name, the bus's name), and
+     *                  {@code Fn::GetAtt} ({@code "KeeperKey.Arn"})
      */
     LocalTemplate(Path root, CloudFormationTemplate template, Map<String, String> overrides,
                   Map<String, String> resources) {
@@ -135,6 +137,14 @@ final class LocalTemplate {
         if (node.has("Fn::If")) {
             JsonNode args = node.get("Fn::If");
             return condition(args.get(0).asText()) ? value(args.get(1), where) : value(args.get(2), where);
+        }
+        if (node.has("Fn::GetAtt")) {
+            JsonNode att = node.get("Fn::GetAtt");
+            String name = att.get(0).asText() + "." + att.get(1).asText();
+            if (resources.containsKey(name)) {
+                return resources.get(name);
+            }
+            throw new IllegalStateException(where + ": no local value for " + name);
         }
         if (node.has("Fn::Sub") && node.get("Fn::Sub").isTextual()) {
             Matcher m = SUB_VARIABLE.matcher(node.get("Fn::Sub").asText());

@@ -1,5 +1,6 @@
 package com.connectionkeeper.local;
 
+import com.connectionkeeper.testkit.AwsCalls;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -45,6 +46,7 @@ final class StreamProxy implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final AtomicLong sequence = new AtomicLong(100_000_000_000_000_000L);
     private final Object writes = new Object();
+    private volatile AwsCalls ledger;
 
     /**
      * @param keyAttributes the table's key attribute names (partition, sort)
@@ -64,6 +66,11 @@ final class StreamProxy implements AutoCloseable {
         return HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
     }
 
+    /** Records every call from now on: who signed it, dynamodb:&lt;operation&gt;, the table (and index) it names. */
+    void recordInto(AwsCalls calls) {
+        this.ledger = calls;
+    }
+
     URI endpoint() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
@@ -74,6 +81,7 @@ final class StreamProxy implements AutoCloseable {
             String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
             String operation = target != null && target.startsWith(TARGET_PREFIX)
                     ? target.substring(TARGET_PREFIX.length()) : "";
+            record(exchange.getRequestHeaders().getFirst("Authorization"), operation, body);
             HttpResponse<byte[]> answer;
             if (WRITES.contains(operation)) {
                 synchronized (writes) {
@@ -98,6 +106,22 @@ final class StreamProxy implements AutoCloseable {
             Thread.currentThread().interrupt();
             exchange.sendResponseHeaders(500, -1);
         }
+    }
+
+    private void record(String authorization, String operation, byte[] body) throws IOException {
+        AwsCalls calls = ledger;
+        if (calls == null || operation.isEmpty()) {
+            return;
+        }
+        JsonNode request = JSON.readTree(body);
+        if (request.has("RequestItems")) {
+            request.path("RequestItems").fieldNames().forEachRemaining(table -> calls.add(authorization,
+                    "dynamodb:" + operation, table));
+            return;
+        }
+        String table = request.path("TableName").asText("?");
+        calls.add(authorization, "dynamodb:" + operation, request.has("IndexName")
+                ? table + "/index/" + request.path("IndexName").asText() : table);
     }
 
     /** The write, with the images of what it changed. */

@@ -4,9 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.connectionkeeper.testkit.CloudFormationTemplate;
 import com.connectionkeeper.testkit.Integration;
+import com.connectionkeeper.testkit.TemplatePermissions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,8 +17,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -111,6 +118,9 @@ class LocalStackIT {
         assertEquals(before, send(get(api + "/users/" + user + "/connections", user)).body(), "nothing changed");
         assertEquals(List.of("Connection Added", "Connection Broken", "Connection Fixed"), keeper.events(c));
 
+        // every AWS call the real zips made is one their role in template.yaml allows (least privilege, observed)
+        assertCallsAreGranted(send(get(api + "/_local/aws-calls", null)).body());
+
         // a second stack on the same port: a clear message and exit status 1, no stack trace, nothing started
         int port = URI.create(api).getPort();
         List<Long> stackBefore = KeeperProcess.stackProcesses().stream().map(ProcessHandle::pid).toList();
@@ -145,6 +155,38 @@ class LocalStackIT {
             assertTrue(child.onExit().isDone() || !child.isAlive(), "left behind: " + child.info());
         }
         assertTrue(keeper.output().stream().anyMatch(l -> l.equals("stopped")), keeper.tail());
+    }
+
+    /**
+     * The calls each function made (the local stack's stand-ins record who signed each: every function has its own
+     * access key id) against the grants of its role: none outside them, and the story made the calls that matter.
+     */
+    private static void assertCallsAreGranted(String json) throws IOException {
+        JsonNode made = JSON.readTree(json);
+        Map<String, Set<String>> granted = TemplatePermissions.of(CloudFormationTemplate.load().tree()).grants();
+        Set<String> functions = new TreeSet<>();
+        made.fieldNames().forEachRemaining(functions::add);
+        assertEquals(Set.of("ApiFunction", "LifecycleFunction", "SweepFunction", "WebhookFunction"),
+                functions.stream().filter(f -> !f.equals("ReminderFunction")).collect(Collectors.toSet()),
+                "calls signed by each function (and by nothing else): " + json);
+        for (String function : functions) {
+            for (JsonNode call : made.get(function)) {
+                assertTrue(granted.getOrDefault(function, Set.of()).contains(call.asText()),
+                        function + " called " + call.asText() + ", which its role does not grant");
+            }
+        }
+        for (String needed : List.of("WebhookFunction dynamodb:UpdateItem ConnectionsTable",
+                "WebhookFunction secretsmanager:GetSecretValue CredentialsSecret",
+                "ApiFunction kms:Encrypt KeeperKey", "ApiFunction kms:Decrypt KeeperKey",
+                "ApiFunction secretsmanager:GetSecretValue CredentialsSecret",
+                "SweepFunction kms:Decrypt KeeperKey", "SweepFunction dynamodb:Query ConnectionsTable/index/BySweepOrder",
+                "LifecycleFunction events:PutEvents LifecycleBus")) {
+            String function = needed.substring(0, needed.indexOf(' '));
+            String call = needed.substring(needed.indexOf(' ') + 1);
+            assertTrue(made.path(function).toString().contains("\"" + call + "\""), "not made: " + needed + " in "
+                    + json);
+        }
+        assertFalse(made.path("WebhookFunction").toString().contains("kms:"), "the webhook never uses KMS");
     }
 
     private void assertStatus(int status, HttpResponse<String> r, String what) {

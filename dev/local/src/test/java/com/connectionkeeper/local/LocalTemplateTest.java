@@ -25,7 +25,7 @@ class LocalTemplateTest {
             "ReconnectStateKey", "s".repeat(40), "JwtIssuer", "http://localhost:3000/local-identity",
             "JwtAudience", "aud");
     private static final Map<String, String> RESOURCES = Map.of("ConnectionsTable", "local-table",
-            "LifecycleBus", "local-bus");
+            "LifecycleBus", "local-bus", "CredentialsSecret", "arn:local-secret", "KeeperKey.Arn", "arn:local-key");
 
     private static LocalTemplate template(String yaml) {
         return new LocalTemplate(RepoPaths.root(), CloudFormationTemplate.parse(yaml), LOCAL, RESOURCES);
@@ -39,8 +39,8 @@ class LocalTemplateTest {
     void everyFunctionWithItsZipHandlerAndEnvironment() throws IOException {
         LocalTemplate t = template(yaml());
         List<LocalTemplate.Function> functions = t.functions();
-        assertEquals(List.of("WebhookFunction", "SweepFunction", "LifecycleFunction", "ReminderFunction",
-                "ApiFunction"), functions.stream().map(LocalTemplate.Function::logicalId).toList());
+        assertEquals(List.of("WebhookFunction", "SweepFunction", "SecretMigrationFunction", "LifecycleFunction",
+                "ReminderFunction", "ApiFunction"), functions.stream().map(LocalTemplate.Function::logicalId).toList());
         for (LocalTemplate.Function f : functions) {
             assertTrue(f.zip().startsWith(RepoPaths.root().resolve("functions")), f.zip().toString());
             assertTrue(f.zip().toString().endsWith(".zip"));
@@ -50,13 +50,19 @@ class LocalTemplateTest {
         LocalTemplate.Function webhook = t.function("WebhookFunction");
         assertEquals("com.connectionkeeper.webhook.WebhookHandler::handleRequest", webhook.handler());
         assertEquals(Duration.ofSeconds(15), webhook.timeout(), "the Globals' timeout");
-        assertEquals("k", webhook.environment().get("SNAPTRADE_CONSUMER_KEY"), "a local value");
+        assertEquals("arn:local-secret", webhook.environment().get("CREDENTIALS_SECRET_ID"),
+                "CredentialsSecretArn empty: the condition CreateCredentialsSecret holds, the created secret");
+        assertFalse(webhook.environment().containsKey("SNAPTRADE_CONSUMER_KEY"), "no secret in the environment");
+        assertFalse(webhook.environment().containsKey("SECRET_SEALING"), "the webhook neither seals nor opens");
         assertEquals(Duration.ofSeconds(60), t.function("LifecycleFunction").timeout());
         assertEquals(Duration.ofSeconds(300), t.function("SweepFunction").timeout(), "!Ref SweepTimeoutSeconds");
         assertEquals("local-bus", t.function("LifecycleFunction").environment().get("EVENT_BUS_NAME"));
         Map<String, String> api = t.function("ApiFunction").environment();
         assertEquals("JWT", api.get("AUTH_MODE"), "JwtIssuer set: the condition UseJwt holds");
-        assertFalse(api.containsKey("RETURN_OUTCOME_KEY"), "AWS::NoValue: not set at all");
+        assertEquals("arn:local-key", api.get("SECRET_SEALING_KEY_ID"), "!GetAtt KeeperKey.Arn");
+        assertEquals("kms", api.get("SECRET_SEALING"));
+        assertFalse(api.containsKey("RECONNECT_STATE_KEY") || api.containsKey("RETURN_OUTCOME_KEY"),
+                "the link keys are in the secret");
         assertEquals("4", api.get("SNAPTRADE_RETRY_BUDGET_SECONDS"));
     }
 
@@ -80,7 +86,7 @@ class LocalTemplateTest {
     @Test
     void anEnvironmentValueItCannotResolveIsAnErrorNamingIt() throws IOException {
         String broken = yaml().replace("EVENT_BUS_NAME: !Ref LifecycleBus",
-                "EVENT_BUS_NAME: !GetAtt LifecycleBus.Arn");
+                "EVENT_BUS_NAME: !GetAtt LifecycleBus.Name");
         assertTrue(!broken.equals(yaml()));
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> template(broken).functions());
         assertTrue(e.getMessage().contains("LifecycleFunction.EVENT_BUS_NAME"), e.getMessage());

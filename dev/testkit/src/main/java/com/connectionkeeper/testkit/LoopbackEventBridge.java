@@ -50,6 +50,7 @@ public final class LoopbackEventBridge implements AutoCloseable {
     private int callFailureStatus;
     private String callFailureCode;
     private volatile java.util.function.Consumer<Entry> listener = e -> { };
+    private volatile AwsCalls ledger;
 
     public LoopbackEventBridge() throws IOException {
         this(0);
@@ -65,6 +66,11 @@ public final class LoopbackEventBridge implements AutoCloseable {
     /** Tells {@code listener} of every entry accepted from now on (the local stack prints them). */
     public void onAccepted(java.util.function.Consumer<Entry> listener) {
         this.listener = listener;
+    }
+
+    /** Records every call received from now on (who, events:PutEvents, each entry's bus). */
+    public void recordInto(AwsCalls calls) {
+        this.ledger = calls;
     }
 
     /** The endpoint to hand the SDK (endpointOverride, or AWS_ENDPOINT_URL_EVENTBRIDGE). */
@@ -114,7 +120,14 @@ public final class LoopbackEventBridge implements AutoCloseable {
             synchronized (this) {
                 before = accepted.size();
             }
-            reply(exchange, putEvents(JSON.readTree(body)));
+            JsonNode request = JSON.readTree(body);
+            AwsCalls calls = ledger;
+            if (calls != null) {
+                String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+                request.path("Entries").forEach(e -> calls.add(authorization, "events:PutEvents",
+                        e.path("EventBusName").asText("?")));
+            }
+            reply(exchange, putEvents(request));
             List<Entry> added;
             synchronized (this) {
                 added = before <= accepted.size() ? List.copyOf(accepted.subList(before, accepted.size())) : List.of();

@@ -58,6 +58,7 @@ public final class LoopbackKms implements AutoCloseable {
     private int failuresLeft;
     private int failureStatus;
     private String failureCode;
+    private AwsCalls ledger;
 
     public LoopbackKms() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -91,6 +92,11 @@ public final class LoopbackKms implements AutoCloseable {
     /** Like an IAM condition {@code kms:EncryptionContext:<name>}: calls without this entry are denied. */
     public synchronized void requireContext(String name, String value) {
         requiredContext.put(name, value);
+    }
+
+    /** Records every call received from now on (who, kms:Encrypt/Decrypt, the key named). */
+    public synchronized void recordInto(AwsCalls calls) {
+        this.ledger = calls;
     }
 
     /** Fails the next {@code times} calls: HTTP {@code status} with an AWS error of type {@code code}. */
@@ -146,6 +152,9 @@ public final class LoopbackKms implements AutoCloseable {
             request = JSON.readTree(body);
         } catch (IOException e) {
             return error(400, "SerializationException", "not JSON");
+        }
+        if (ledger != null) {
+            ledger.add(authorization, "kms:" + operation, request.path("KeyId").asText("?"));
         }
         Map<String, String> context = context(request.path("EncryptionContext"));
         for (Map.Entry<String, String> required : requiredContext.entrySet()) {

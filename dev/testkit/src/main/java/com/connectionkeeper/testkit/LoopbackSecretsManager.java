@@ -37,6 +37,7 @@ public final class LoopbackSecretsManager implements AutoCloseable {
     private int failuresLeft;
     private int failureStatus;
     private String failureCode;
+    private AwsCalls ledger;
 
     public LoopbackSecretsManager() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -69,6 +70,11 @@ public final class LoopbackSecretsManager implements AutoCloseable {
 
     public synchronized void delete(String name) {
         byName.remove(name);
+    }
+
+    /** Records every call received from now on (who, secretsmanager:GetSecretValue, the secret named). */
+    public synchronized void recordInto(AwsCalls calls) {
+        this.ledger = calls;
     }
 
     /** Fails the next {@code times} calls: HTTP {@code status} with an AWS error of type {@code code}. */
@@ -113,6 +119,9 @@ public final class LoopbackSecretsManager implements AutoCloseable {
         JsonNode request = JSON.readTree(body);
         String id = request.path("SecretId").asText("");
         requested.add(id);
+        if (ledger != null) {
+            ledger.add(authorization, "secretsmanager:GetSecretValue", id);
+        }
         if (failuresLeft > 0) {
             failuresLeft--;
             return error(failureStatus, failureCode, "injected failure");

@@ -1,6 +1,7 @@
 package com.connectionkeeper.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
@@ -64,17 +65,24 @@ class TemplateRoutesTest {
     }
 
     @Test
-    void theFunctionGetsEverySettingItReads() {
+    void theFunctionGetsEverySettingItReadsAndItsSecretsFromTheCredentialsSecret() {
         JsonNode env = template.resource("ApiFunction").path("Properties").path("Environment").path("Variables");
-        for (String name : Set.of(ApiSettings.ENV_STATE_KEY, ApiSettings.ENV_ALLOW_LIST, ApiSettings.ENV_AUTH_MODE,
+        for (String name : Set.of(ApiSettings.ENV_ALLOW_LIST, ApiSettings.ENV_AUTH_MODE,
                 ApiSettings.ENV_JWT_USER_CLAIM, ApiSettings.ENV_LANDING_URL, ApiSettings.ENV_STATE_TTL_MINUTES,
                 ApiSettings.ENV_LINKS_PER_WINDOW, ApiSettings.ENV_LINK_WINDOW_SECONDS,
-                "SNAPTRADE_CLIENT_ID", "SNAPTRADE_CONSUMER_KEY")) {
+                "CREDENTIALS_SECRET_ID", "CREDENTIALS_TTL_SECONDS", "SECRET_SEALING", "SECRET_SEALING_KEY_ID")) {
             assertTrue(env.has(name), name + " is not set for ApiFunction");
         }
-        assertEquals("[\"HasReturnOutcomeKey\",{\"Ref\":\"ReturnOutcomeKey\"},{\"Ref\":\"AWS::NoValue\"}]",
-                env.path("RETURN_OUTCOME_KEY").path("Fn::If").toString(),
-                "RETURN_OUTCOME_KEY: ReturnOutcomeKey when set, else absent (derived from the state key)");
+        for (String secret : Set.of(ApiSettings.ENV_STATE_KEY, ApiSettings.ENV_OUTCOME_KEY, "SNAPTRADE_CLIENT_ID",
+                "SNAPTRADE_CONSUMER_KEY")) {
+            assertFalse(env.has(secret), secret + " is a secret: in the credentials secret, never the environment");
+        }
+        String created = template.resource("CredentialsSecret").path("Properties").path("SecretString")
+                .path("Fn::Sub").asText();
+        for (String key : Set.of(ApiSettings.ENV_STATE_KEY, ApiSettings.ENV_OUTCOME_KEY, "SNAPTRADE_CLIENT_ID",
+                "SNAPTRADE_CONSUMER_KEY")) {
+            assertTrue(created.contains("\"" + key + "\":"), key + " is in the secret the template creates");
+        }
         JsonNode outcomeKey = template.tree().path("Parameters").path("ReturnOutcomeKey");
         assertTrue(outcomeKey.path("NoEcho").asBoolean(), "ReturnOutcomeKey is NoEcho");
         assertEquals("", outcomeKey.path("Default").asText("missing"), "ReturnOutcomeKey is optional");
