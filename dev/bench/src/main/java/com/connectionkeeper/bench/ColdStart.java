@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.connectionkeeper.testkit.DynaliteServer;
 import com.connectionkeeper.testkit.HttpApiInvoker;
 import com.connectionkeeper.testkit.LambdaZip;
+import com.connectionkeeper.testkit.LoopbackSecretsManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
@@ -40,7 +41,11 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  */
 final class ColdStart {
     private static final Path TEMURIN_25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
-    private static final String[] MAINS = {"webhook", "hello"};
+    /**
+     * The webhook with its consumer key from the environment, the webhook reading it from Secrets Manager (the loopback
+     * stand-in, as in AWS where CREDENTIALS_SECRET_ID is set), and the hello-world baseline.
+     */
+    private static final String[] MAINS = {"webhook", "webhook-sm", "hello"};
     /** Largest acceptable webhook / hello ratio of median times to the first response. */
     static final double RATIO_TARGET = 1.10;
 
@@ -52,6 +57,8 @@ final class ColdStart {
     private final Path event;
     private final String toolOptions;
     private APIGatewayV2HTTPEvent seed;
+    private LoopbackSecretsManager secretsManager;
+    private String secretArn;
 
     /** One child JVM's report, in ms, and the classes it had loaded by then. */
     private record Sample(String version, long constructed, long first, long launched, long classes, String answer) {
@@ -92,6 +99,9 @@ final class ColdStart {
         Path requestFile = Files.createTempFile("ck-bench-requests", ".txt");
         Files.writeString(requestFile, ColdStartMain.writeRequests(requests));
         Path dir = unzip(zip);
+        secretsManager = new LoopbackSecretsManager();
+        secretArn = secretsManager.put("ck-bench/credentials",
+                "{\"SNAPTRADE_CONSUMER_KEY\":\"" + Webhooks.CONSUMER_KEY + "\"}");
         try {
             String classpath = String.join(File.pathSeparator, dir.toString(), dir.resolve("lib") + File.separator + "*",
                     benchJar().toString());
@@ -119,18 +129,21 @@ final class ColdStart {
                     + "|---|---|---|---:|---:|---:|---:|---|\n");
             samples.forEach((setup, runs) -> table.append(String.format(
                     "| %s | %s | %s | %.0f | %.0f | %.0f | %.0f | `%s` |%n", jvmLabel(setup.java(), runs.get(0).version()),
-                    options(setup), setup.main().equals("webhook") ? "`new WebhookHandler()` + 1 webhook" : hello,
+                    options(setup), setup.main().equals("webhook") ? "`new WebhookHandler()` + 1 webhook"
+                            : setup.main().equals("webhook-sm") ? "the same, key from Secrets Manager (loopback)"
+                            : hello,
                     median(runs, Sample::constructed), median(runs, Sample::first), median(runs, Sample::launched),
                     median(runs, Sample::classes), runs.get(0).answer())));
             table.append("\n| JVM | JAVA_TOOL_OPTIONS | webhook / hello, first response since JVM start (target ≤ ")
                     .append(RATIO_TARGET).append(") | webhook / hello, from process launch | extra classes loaded |\n"
                             + "|---|---|---:|---:|---:|\n");
             samples.forEach((setup, runs) -> {
-                if (setup.main().equals("webhook")) {
+                if (setup.main().startsWith("webhook")) {
                     List<Sample> base = samples.get(new Setup(setup.java(), setup.options(), "hello"));
                     double ratio = median(runs, Sample::first) / median(base, Sample::first);
-                    table.append(String.format("| %s | %s | **%.2f** (%s) | %.2f | %.0f |%n",
-                            jvmLabel(setup.java(), runs.get(0).version()), options(setup), ratio,
+                    table.append(String.format("| %s | %s%s | **%.2f** (%s) | %.2f | %.0f |%n",
+                            jvmLabel(setup.java(), runs.get(0).version()), options(setup),
+                            setup.main().equals("webhook-sm") ? ", key from Secrets Manager" : "", ratio,
                             ratio <= RATIO_TARGET ? "met" : "**MISSED**",
                             median(runs, Sample::launched) / median(base, Sample::launched),
                             median(runs, Sample::classes) - median(base, Sample::classes)));
@@ -138,6 +151,7 @@ final class ColdStart {
             });
             return table.append(classDiff(javas.get(0), classpath, requestFile)).toString();
         } finally {
+            secretsManager.close();
             deleteTree(dir);
             Files.deleteIfExists(requestFile);
         }
@@ -226,8 +240,9 @@ final class ColdStart {
                 command.add("-Xlog:class+load=info:file=" + classLog);
             }
             long launchMillis = System.currentTimeMillis();
-            command.addAll(List.of("-cp", classpath, ColdStartMain.class.getName(), setup.main(),
-                    setup.main().equals("webhook") ? event.toString() : requestFile.toString(),
+            String main = setup.main().startsWith("webhook") ? "webhook" : setup.main();
+            command.addAll(List.of("-cp", classpath, ColdStartMain.class.getName(), main,
+                    main.equals("webhook") ? event.toString() : requestFile.toString(),
                     Long.toString(launchMillis)));
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
@@ -237,7 +252,14 @@ final class ColdStart {
                     || name.equals("JAVA_TOOL_OPTIONS"));
             env.put("TABLE_NAME", seededTable()); // a fresh table holding the connection: the event's hot path
             env.put("DYNAMODB_ENDPOINT", server.endpoint().toString());
-            env.put("SNAPTRADE_CONSUMER_KEY", Webhooks.CONSUMER_KEY);
+            if (setup.main().equals("webhook-sm")) {
+                env.put("CREDENTIALS_SECRET_ID", secretArn);
+                env.put("AWS_ENDPOINT_URL_SECRETS_MANAGER", secretsManager.endpoint().toString());
+                env.put("AWS_ACCESS_KEY_ID", "bench");
+                env.put("AWS_SECRET_ACCESS_KEY", "bench");
+            } else {
+                env.put("SNAPTRADE_CONSUMER_KEY", Webhooks.CONSUMER_KEY);
+            }
             env.put("AWS_REGION", "us-east-1");
             if (!setup.options().isEmpty()) {
                 env.put("JAVA_TOOL_OPTIONS", setup.options());

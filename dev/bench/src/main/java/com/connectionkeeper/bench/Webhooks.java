@@ -1,8 +1,8 @@
 package com.connectionkeeper.bench;
 
-import com.connectionkeeper.core.secrets.LocalSealer;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.connectionkeeper.core.ingest.WebhookIngestion;
+import com.connectionkeeper.core.secrets.LocalSealer;
 import com.connectionkeeper.signature.CanonicalJson;
 import com.connectionkeeper.signature.WebhookVerifier;
 import com.connectionkeeper.store.DynamoStores;

@@ -1,8 +1,8 @@
 package com.connectionkeeper.sweep;
 
-import com.connectionkeeper.core.secrets.LocalSealer;
 import com.connectionkeeper.core.config.EnvironmentConfig;
 import com.connectionkeeper.core.model.RetryBackoff;
+import com.connectionkeeper.core.secrets.LocalSealer;
 import com.connectionkeeper.core.sweep.SweepPlanner;
 import com.connectionkeeper.core.sweep.UserSweep;
 import com.connectionkeeper.snaptrade.Sleeper;

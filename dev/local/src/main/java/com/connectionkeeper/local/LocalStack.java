@@ -2,9 +2,9 @@ package com.connectionkeeper.local;
 
 import com.connectionkeeper.simulator.SimulatorConfig;
 import com.connectionkeeper.simulator.SnapTradeSimulator;
+import com.connectionkeeper.testkit.AwsCalls;
 import com.connectionkeeper.testkit.CloudFormationTemplate;
 import com.connectionkeeper.testkit.DynaliteServer;
-import com.connectionkeeper.testkit.AwsCalls;
 import com.connectionkeeper.testkit.LoopbackEventBridge;
 import com.connectionkeeper.testkit.LoopbackKms;
 import com.connectionkeeper.testkit.LoopbackSecretsManager;

@@ -1,12 +1,10 @@
 package com.connectionkeeper.testkit;
 
 import java.net.URI;
-
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
-
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** JUnit 5 extension and static access to the test JVM's one shared dynalite, started on first use. */

@@ -15,10 +15,13 @@ import java.util.regex.Pattern;
  * What template.yaml lets each function do: every Allow of its role's inline policies and of the role policies
  * attached to it, as {@code "action resource"} grants, the resource named by the template's logical id (e.g.
  * {@code dynamodb:Query ConnectionsTable/index/ByRetry}, {@code kms:Decrypt KeeperKey}). Statements it cannot read so
- * ({@code *} resources, wildcard actions, Deny, resources it does not recognise) are {@link #problems}.
+ * ({@code *} resources but for the actions AWS accepts on {@code *} only, wildcard actions, Deny, resources it does not
+ * recognise) are {@link #problems}.
  */
 public final class TemplatePermissions {
     private static final Pattern SUB_OF_ARN = Pattern.compile("^\\$\\{(\\w+)\\.Arn}(/.*)?$");
+    /** Actions without resource-level permissions: AWS accepts them on "*" only. */
+    public static final Set<String> ONLY_ON_STAR = Set.of("dynamodb:ListStreams");
 
     private final Map<String, Set<String>> grants = new TreeMap<>();
     private final Map<String, List<JsonNode>> kmsConditions = new TreeMap<>();
@@ -103,7 +106,7 @@ public final class TemplatePermissions {
                 }
                 for (JsonNode resource : resources) {
                     String name = resourceName(resource);
-                    if (name.equals("*")) {
+                    if (name.equals("*") && !ONLY_ON_STAR.contains(action)) {
                         problems.add(where + ": " + action + " on *");
                     } else if (name.startsWith("?")) {
                         problems.add(where + ": " + action + " on a resource not named by the template: " + resource);

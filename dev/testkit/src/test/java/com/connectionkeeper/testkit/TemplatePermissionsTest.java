@@ -52,7 +52,7 @@ class TemplatePermissionsTest {
             // the published marks' own items, the bus, the on-failure queue
             "LifecycleFunction", calls("LifecycleFunction",
                     "dynamodb:DescribeStream " + TABLE + "/stream/*", "dynamodb:GetRecords " + TABLE + "/stream/*",
-                    "dynamodb:GetShardIterator " + TABLE + "/stream/*", "dynamodb:ListStreams " + TABLE + "/stream/*",
+                    "dynamodb:GetShardIterator " + TABLE + "/stream/*", "dynamodb:ListStreams *",
                     "dynamodb:GetItem " + TABLE, "dynamodb:BatchGetItem " + TABLE, "dynamodb:Query " + TABLE,
                     "dynamodb:UpdateItem " + TABLE, "dynamodb:BatchWriteItem " + TABLE,
                     "events:PutEvents LifecycleBus", "sqs:SendMessage LifecycleDeadLetterQueue"),
@@ -87,6 +87,35 @@ class TemplatePermissionsTest {
         assertEquals(Set.of("ApiFunction", "SweepFunction", "SecretMigrationFunction"),
                 permissions.kmsConditions().keySet());
         assertEquals(List.of(), kmsProblems(permissions));
+    }
+
+    @Test
+    void theTableKeyIsUsableOnlyThroughDynamoDbAndTheSealingKeyOnlyThroughTheRoles() {
+        JsonNode resources = CloudFormationTemplate.load().tree().path("Resources");
+        assertEquals("TableKey", resources.path("ConnectionsTable").path("Properties").path("SSESpecification")
+                .path("KMSMasterKeyId").path("Ref").asText());
+        for (String key : List.of("TableKey", "KeeperKey")) {
+            JsonNode properties = resources.path(key).path("Properties");
+            assertTrue(properties.path("EnableKeyRotation").asBoolean(), key + ": rotation on");
+            for (JsonNode statement : properties.path("KeyPolicy").path("Statement")) {
+                JsonNode principal = statement.path("Principal").path("AWS");
+                if (principal.isTextual() && principal.asText().equals("*")) {
+                    assertEquals("TableKey", key, "only the table's key has a statement for any principal");
+                    assertEquals("dynamodb.${AWS::Region}.amazonaws.com", statement.path("Condition")
+                            .path("StringEquals").path("kms:ViaService").path("Fn::Sub").asText(), "through DynamoDB");
+                    assertEquals("AWS::AccountId", statement.path("Condition").path("StringEquals")
+                            .path("kms:CallerAccount").path("Ref").asText(), "this account's callers");
+                } else {
+                    assertEquals("arn:${AWS::Partition}:iam::${AWS::AccountId}:root",
+                            principal.path("Fn::Sub").asText(), key + ": otherwise the account, through IAM");
+                }
+            }
+        }
+        JsonNode table = resources.path("ConnectionsTable");
+        assertTrue(table.path("Properties").path("DeletionProtectionEnabled").asBoolean());
+        assertTrue(table.path("Properties").path("PointInTimeRecoverySpecification")
+                .path("PointInTimeRecoveryEnabled").asBoolean());
+        assertEquals("Retain", table.path("DeletionPolicy").asText());
     }
 
     @Test

@@ -225,8 +225,9 @@ public final class Api {
             return ApiResponse.error(503, "the user's stored secret cannot be opened right now; retry later",
                     Map.of("Retry-After", "5"));
         }
-        return ApiResponse.error(500, "the user's stored secret does not open with this deployment's key; import it "
-                + "again (PUT /users/{userId}/secret) or reset it", Map.of());
+        return ApiResponse.error(500, "the user's stored secret cannot be opened by this deployment (see the log): "
+                + "import it again (PUT /users/{userId}/secret); if every user fails alike, check the key and the "
+                + "function's role", Map.of());
     }
 
     private static ApiResponse snapTradeFailure(SnapTradeException e) {

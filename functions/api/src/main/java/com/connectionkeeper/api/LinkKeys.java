@@ -14,8 +14,9 @@ import java.util.Optional;
 /**
  * The keys of reconnect links, from the function's secrets and kept current: {@code RECONNECT_STATE_KEY} signs and
  * verifies the links' state, {@code RETURN_OUTCOME_KEY} (or the key derived from the state key) signs the landing's
- * redirect to the app. When a rotation reaches this container (the secrets' TTL), links minted before it still land:
- * a state the new key does not verify is checked with the key it replaced. A rotated-in key that is not valid is
+ * redirect to the app. A rotation reaches this container with the secrets' TTL, or at once when a state does not
+ * verify (another container may have minted it with the new key); links minted before it still land: a state the new
+ * key does not verify is checked with the key it replaced, for one state TTL. A rotated-in key that is not valid is
  * logged and not used (the keys held stay); at init it stops the function, naming the variable.
  */
 final class LinkKeys {
@@ -55,11 +56,26 @@ final class LinkKeys {
     }
 
     /**
-     * Verifies with the key in force, then — for a state TTL after a rotation — with the one it replaced (links
-     * minted before the rotation).
+     * Verifies with the key in force, then — for a state TTL after a rotation — with the one it replaced (links minted
+     * before the rotation); a state neither verifies makes the function read its secrets at once.
      */
     StateCheck verify(String token, Instant now) {
         Held keys = current();
+        StateCheck check = verify(keys, token, now);
+        if (check instanceof StateCheck.Invalid invalid && invalid.reason() == StateCheck.Reason.BAD_SIGNATURE) {
+            // perhaps minted by a container that saw a rotation this one has not yet: read the secrets now (at most
+            // every 30 s, so forged states cannot make it read more), and check with new keys if they changed
+            config.refreshSecrets();
+            Held fresh = current();
+            if (fresh != keys) {
+                return verify(fresh, token, now);
+            }
+        }
+        return check;
+    }
+
+    /** With the key in force, then — for a state TTL after a rotation — the one it replaced. */
+    private StateCheck verify(Held keys, String token, Instant now) {
         StateCheck check = keys.codec().verify(token, now);
         if (check instanceof StateCheck.Invalid invalid && invalid.reason() == StateCheck.Reason.BAD_SIGNATURE
                 && keys.previous() != null && now.isBefore(keys.replacedAt().plus(stateTtl))) {

@@ -24,9 +24,11 @@ class LinkKeysTest {
     private static final Duration TTL = Duration.ofMinutes(60);
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-29T12:00:00Z"));
     private final Map<String, String> secret = new HashMap<>(Map.of(ApiSettings.ENV_STATE_KEY, KEY_A));
+    private int reads;
     private final LinkKeys keys = new LinkKeys(new SecretsConfig(Map.of(), new CachedSecrets(new SecretSource() {
         @Override
         public Map<String, String> read() {
+            reads++;
             return Map.copyOf(secret);
         }
 
@@ -86,6 +88,41 @@ class LinkKeysTest {
         rotate(Map.of(ApiSettings.ENV_STATE_KEY, KEY_A, ApiSettings.ENV_OUTCOME_KEY, KEY_A)); // same as the state key
         assertTrue(keys.verify(before, clock.instant()).isValid(), "the keys held are kept");
         assertTrue(keys.verify(mint(Duration.ofMinutes(1)), clock.instant()).isValid());
+    }
+
+    @Test
+    void aLinkMintedByAContainerThatSawTheRotationLandsOnOneThatHasNotYet() {
+        LinkKeys first = keys;
+        clock.advance(Duration.ofMinutes(3));
+        LinkKeys second = new LinkKeys(new SecretsConfig(Map.of(), new CachedSecrets(new SecretSource() {
+            @Override
+            public Map<String, String> read() {
+                return Map.copyOf(secret);
+            }
+
+            @Override
+            public String describe() {
+                return "test secret";
+            }
+        }, clock, Duration.ofMinutes(5), Duration.ofSeconds(30))), TTL, clock); // a cold start 3 minutes later
+        clock.advance(Duration.ofSeconds(30));
+        secret.put(ApiSettings.ENV_STATE_KEY, KEY_B); // the operator rotates
+        clock.advance(Duration.ofMinutes(2)); // the first container's TTL is over, the second's is not
+        String minted = first.stateCodec().sign(new ReturnState("alice", "conn-1", "https://app.example.com/done",
+                "n1", clock.instant().plus(Duration.ofMinutes(30))));
+        clock.advance(Duration.ofSeconds(40)); // the user comes back from the portal, to the other container
+        assertTrue(second.verify(minted, clock.instant()).isValid(), "the second reads the secret at once");
+        assertTrue(second.verify(mint(Duration.ofMinutes(5)), clock.instant()).isValid());
+    }
+
+    @Test
+    void aForgedStateDoesNotMakeItReadTheSecretAgainAndAgain() {
+        clock.advance(Duration.ofMinutes(1));
+        for (int i = 0; i < 20; i++) {
+            assertEquals(new StateCheck.Invalid(StateCheck.Reason.BAD_SIGNATURE), keys.verify("v1."
+                    + "eyJ1IjoiYWxpY2UifQ.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", clock.instant()));
+        }
+        assertEquals(2, reads, "init, and one read for the first forgery (then at most every 30 s)");
     }
 
     @Test

@@ -1,7 +1,5 @@
 package com.connectionkeeper.api;
 
-import com.connectionkeeper.core.secrets.LocalSealer;
-import com.connectionkeeper.kms.Sealers;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent.RequestContext;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
@@ -10,8 +8,10 @@ import com.connectionkeeper.accounts.AccountStore;
 import com.connectionkeeper.api.store.DynamoAccountStore;
 import com.connectionkeeper.core.config.EnvironmentConfig;
 import com.connectionkeeper.core.ingest.ConnectionStore;
+import com.connectionkeeper.core.secrets.LocalSealer;
 import com.connectionkeeper.core.secrets.SecretStore;
 import com.connectionkeeper.core.snaptrade.SnapTradeGateway;
+import com.connectionkeeper.kms.Sealers;
 import com.connectionkeeper.simulator.Endpoint;
 import com.connectionkeeper.simulator.SimulatorConfig;
 import com.connectionkeeper.simulator.SnapTradeSimulator;

@@ -60,7 +60,7 @@ class SealedSecretsApiTest {
             APIGatewayV2HTTPResponse r = api.reconnectLink("alice", ids.get(0), null);
 
             assertEquals(500, r.getStatusCode(), r.getBody());
-            assertTrue(LocalApi.error(r).contains("does not open with this deployment's key"), r.getBody());
+            assertTrue(LocalApi.error(r).contains("cannot be opened by this deployment"), r.getBody());
             api.assertNoSecret(r);
             assertEquals(1, log.errors().stream().filter(l -> l.contains("\"api_secret_unreadable\"")
                     && l.contains("\"kind\":\"REFUSED\"") && l.contains("\"userId\":\"alice\"")).count(),

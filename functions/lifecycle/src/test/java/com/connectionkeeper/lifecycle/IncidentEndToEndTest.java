@@ -1,6 +1,5 @@
 package com.connectionkeeper.lifecycle;
 
-import com.connectionkeeper.kms.Sealers;
 import static com.connectionkeeper.lifecycle.Writers.deliverLatest;
 import static com.connectionkeeper.lifecycle.Writers.failures;
 import static com.connectionkeeper.lifecycle.Writers.request;
@@ -20,6 +19,7 @@ import com.connectionkeeper.core.lifecycle.Announcer;
 import com.connectionkeeper.core.reminders.ReminderCadence;
 import com.connectionkeeper.core.reminders.ReminderRun;
 import com.connectionkeeper.eventbus.EventBridgePublisher;
+import com.connectionkeeper.kms.Sealers;
 import com.connectionkeeper.signature.WebhookVerifier;
 import com.connectionkeeper.simulator.SimulatorConfig;
 import com.connectionkeeper.simulator.SnapTradeSimulator;

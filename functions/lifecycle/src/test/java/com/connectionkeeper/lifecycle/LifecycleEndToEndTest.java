@@ -1,6 +1,5 @@
 package com.connectionkeeper.lifecycle;
 
-import com.connectionkeeper.kms.Sealers;
 import static com.connectionkeeper.lifecycle.Writers.body;
 import static com.connectionkeeper.lifecycle.Writers.deliver;
 import static com.connectionkeeper.lifecycle.Writers.deliverLatest;
@@ -27,6 +26,7 @@ import com.connectionkeeper.core.incidents.IncidentWatch;
 import com.connectionkeeper.core.ingest.WebhookIngestion;
 import com.connectionkeeper.core.lifecycle.Announcer;
 import com.connectionkeeper.eventbus.EventBridgePublisher;
+import com.connectionkeeper.kms.Sealers;
 import com.connectionkeeper.signature.WebhookVerifier;
 import com.connectionkeeper.simulator.PortalBrowser;
 import com.connectionkeeper.simulator.SimulatorConfig;

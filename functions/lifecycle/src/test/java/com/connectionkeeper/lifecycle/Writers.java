@@ -1,7 +1,5 @@
 package com.connectionkeeper.lifecycle;
 
-import com.connectionkeeper.core.secrets.LocalSealer;
-import com.connectionkeeper.kms.Sealers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -13,6 +11,8 @@ import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.connectionkeeper.core.config.EnvironmentConfig;
+import com.connectionkeeper.core.secrets.LocalSealer;
+import com.connectionkeeper.kms.Sealers;
 import com.connectionkeeper.simulator.SnapTradeSimulator;
 import com.connectionkeeper.simulator.WebhookDelivery;
 import com.connectionkeeper.snaptrade.SnapTradeSettings;

@@ -1,6 +1,5 @@
 package com.connectionkeeper.reminders;
 
-import com.connectionkeeper.core.secrets.LocalSealer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +9,7 @@ import com.connectionkeeper.core.config.EnvironmentConfig;
 import com.connectionkeeper.core.ingest.WebhookIngestion;
 import com.connectionkeeper.core.model.EventType;
 import com.connectionkeeper.core.model.WebhookEvent;
+import com.connectionkeeper.core.secrets.LocalSealer;
 import com.connectionkeeper.store.Attributes;
 import com.connectionkeeper.store.DynamoStores;
 import com.connectionkeeper.store.Keys;

@@ -1,8 +1,8 @@
 package com.connectionkeeper.secretsmanager;
 
 import com.connectionkeeper.core.config.SecretSource;
-import com.connectionkeeper.core.json.JsonReader;
 import com.connectionkeeper.core.json.JsonReader.Token;
+import com.connectionkeeper.core.json.JsonReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;

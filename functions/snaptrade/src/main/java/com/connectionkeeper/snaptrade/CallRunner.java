@@ -1,7 +1,7 @@
 package com.connectionkeeper.snaptrade;
 
-import com.connectionkeeper.core.snaptrade.SnapTradeException;
 import com.connectionkeeper.core.snaptrade.SnapTradeException.Kind;
+import com.connectionkeeper.core.snaptrade.SnapTradeException;
 import com.snaptrade.client.ApiException;
 import java.time.Duration;
 import java.util.Optional;

@@ -5,8 +5,8 @@ import com.connectionkeeper.core.log.JsonLog;
 import com.connectionkeeper.core.snaptrade.BrokerageConnection;
 import com.connectionkeeper.core.snaptrade.LoginLink;
 import com.connectionkeeper.core.snaptrade.ReconnectRequest;
-import com.connectionkeeper.core.snaptrade.SnapTradeException;
 import com.connectionkeeper.core.snaptrade.SnapTradeException.Kind;
+import com.connectionkeeper.core.snaptrade.SnapTradeException;
 import com.connectionkeeper.core.snaptrade.SnapTradeGateway;
 import com.connectionkeeper.core.snaptrade.UserCredentials;
 import com.snaptrade.client.ApiException;
@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
@@ -110,14 +111,26 @@ public final class SnapTradeSdkGateway implements SnapTradeGateway {
                 sleeper, new CallLog(log), settings.retryBudget());
     }
 
-    /** Runs a request with the keys in force; once more with new keys if SnapTrade rejected our signature. */
+    /**
+     * Runs a request with the keys in force; once more if SnapTrade rejected our signature and the keys held are not
+     * the ones it was signed with — read again now, or by another call meanwhile (several calls run at once, and the
+     * secrets are read again at most every 30 s).
+     */
     private <T> T run(Operation operation, String userId, Request<T> request) {
+        AtomicReference<ClientKeys> signedWith = new AtomicReference<>();
         try {
-            return runner.run(operation, userId, () -> request.send(client().sdk()));
+            return runner.run(operation, userId, () -> {
+                Client c = client();
+                signedWith.set(c.keys());
+                return request.send(c.sdk());
+            });
         } catch (SnapTradeException e) {
-            if (e.kind() != Kind.CLIENT_REJECTED || !e.code().filter(SIGNATURE_REJECTED::equals).isPresent()
-                    || !refreshKeys.getAsBoolean()) {
+            if (e.kind() != Kind.CLIENT_REJECTED || !e.code().filter(SIGNATURE_REJECTED::equals).isPresent()) {
                 throw e;
+            }
+            refreshKeys.getAsBoolean();
+            if (client().keys().equals(signedWith.get())) {
+                throw e; // the keys held are the ones SnapTrade refused
             }
             log.accept(JsonLog.line("WARN", "snaptrade_keys_refreshed", "operation", operation.logName(),
                     "userId", userId, "reason", "SnapTrade rejected our signature (1076); the secrets held new keys"));

@@ -8,10 +8,16 @@ import com.connectionkeeper.core.snaptrade.SnapTradeException;
 import com.connectionkeeper.core.snaptrade.UserCredentials;
 import com.connectionkeeper.simulator.Endpoint;
 import com.connectionkeeper.snaptrade.SnapTradeSdkGateway.ClientKeys;
+import com.connectionkeeper.testkit.Integration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import com.connectionkeeper.testkit.Integration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -81,6 +87,47 @@ class KeyRotationTest {
         SnapTradeException e = assertThrows(SnapTradeException.class, () -> gateway.listConnections(user));
         assertEquals(Optional.of("1076"), e.code(), "signed with the new key, which SnapTrade does not know yet");
         assertEquals(2, snapTrade.simulator.requests().count(Endpoint.LIST_AUTHORIZATIONS), "not resent: unchanged");
+    }
+
+    @Test
+    void aSecondCallInFlightWithTheStaleKeyIsResentWithTheKeysAnotherCallRead() throws Exception {
+        // the sweep runs several checks at once: both calls sign with the stale key and get 1076; the first reads the
+        // secret (the keys changed), the second may not read again within 30 s but must use the keys held by now
+        AtomicInteger keyReads = new AtomicInteger();
+        CyclicBarrier bothSigned = new CyclicBarrier(2);
+        AtomicInteger reads = new AtomicInteger();
+        SnapTradeSdkGateway concurrent = new SnapTradeSdkGateway(snapTrade.settings, () -> {
+            ClientKeys k = held.get();
+            int n = keyReads.incrementAndGet();
+            if (n == 2 || n == 3) { // each call's first request: both before any re-read
+                try {
+                    bothSigned.await();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            return k;
+        }, () -> {
+            if (reads.incrementAndGet() == 1) { // as CachedSecrets: one read within 30 s
+                held.set(CURRENT);
+                return true;
+            }
+            return false;
+        }, snapTrade.sleeper, () -> 1.0, snapTrade.log);
+        UserCredentials other = snapTrade.newUser();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<Integer>> calls = new ArrayList<>();
+            for (UserCredentials u : List.of(user, other)) {
+                calls.add(pool.submit(() -> concurrent.listConnections(u).size()));
+            }
+            for (Future<Integer> call : calls) {
+                assertEquals(0, call.get(), "both calls succeed once the new keys are held");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(4, snapTrade.simulator.requests().count(Endpoint.LIST_AUTHORIZATIONS));
     }
 
     @Test

@@ -100,17 +100,19 @@ public final class DynamoSecretStore implements SecretStore {
             if (item == null || deleted(item) || (unflaggedOnly && item.containsKey(PROBLEM))) {
                 return Optional.empty();
             }
-            AttributeValue sealedValue = item.get(SEALED_SECRET);
-            if (sealedValue != null) {
+            String plaintext = str(item, PLAINTEXT_SECRET);
+            if (plaintext == null) {
+                AttributeValue sealedValue = item.get(SEALED_SECRET);
+                if (sealedValue == null) {
+                    return Optional.empty();
+                }
                 byte[] sealed = sealedValue.b().asByteArray();
                 String secret = sealer.open(context(userId), sealed);
                 return Optional.of(new HeldSecret(new UserCredentials(userId, secret), str(item, PROBLEM),
                         version(sealed)));
             }
-            String plaintext = str(item, PLAINTEXT_SECRET);
-            if (plaintext == null) {
-                return Optional.empty();
-            }
+            // plaintext: an earlier release stored it (this one never writes it), so it is the newest secret of the
+            // item, also when a sealed one is there too (the earlier release ran on after this one sealed)
             byte[] sealed = sealer.seal(context(userId), plaintext);
             if (replacePlaintext(userId, plaintext, sealed)) {
                 return Optional.of(new HeldSecret(new UserCredentials(userId, plaintext), str(item, PROBLEM),
@@ -158,12 +160,14 @@ public final class DynamoSecretStore implements SecretStore {
                 .map(item -> str(item, USER_ID));
     }
 
-    /** Seals the item's plaintext secret in place, if it still holds that plaintext and no sealed one. */
+    /**
+     * Seals the item's plaintext secret in place (replacing a sealed one the item may also hold: the plaintext is the
+     * newer), if it still holds that plaintext.
+     */
     private boolean replacePlaintext(String userId, String plaintext, byte[] sealed) {
         UpdateBuilder u = new UpdateBuilder().set(SEALED_SECRET, AttributeValue.fromB(SdkBytes.fromByteArray(sealed)))
                 .remove(PLAINTEXT_SECRET);
-        u.when(u.name(PLAINTEXT_SECRET) + " = " + u.value(AttributeValue.fromS(plaintext))
-                + " AND attribute_not_exists(" + u.name(SEALED_SECRET) + ")");
+        u.when(u.name(PLAINTEXT_SECRET) + " = " + u.value(AttributeValue.fromS(plaintext)));
         return table.update(u, DynamoTable.key(userId, Keys.USER_SK));
     }
 

@@ -1,6 +1,5 @@
 package com.connectionkeeper.store;
 
-import com.connectionkeeper.core.secrets.LocalSealer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -12,6 +11,7 @@ import com.connectionkeeper.core.model.ConnectionStatus;
 import com.connectionkeeper.core.model.EventType;
 import com.connectionkeeper.core.model.IngestResult;
 import com.connectionkeeper.core.model.WebhookEvent;
+import com.connectionkeeper.core.secrets.LocalSealer;
 import com.connectionkeeper.testkit.Dynalite;
 import com.connectionkeeper.testkit.Integration;
 import java.time.Duration;

@@ -1,6 +1,5 @@
 package com.connectionkeeper.store;
 
-import com.connectionkeeper.core.secrets.LocalSealer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.connectionkeeper.core.ingest.WebhookIngestion;
@@ -8,6 +7,7 @@ import com.connectionkeeper.core.model.ConnectionStatus;
 import com.connectionkeeper.core.model.EventType;
 import com.connectionkeeper.core.model.IngestResult;
 import com.connectionkeeper.core.model.WebhookEvent;
+import com.connectionkeeper.core.secrets.LocalSealer;
 import com.connectionkeeper.testkit.CloudFormationTemplate;
 import com.connectionkeeper.testkit.Integration;
 import com.connectionkeeper.testkit.TableDefinitions;

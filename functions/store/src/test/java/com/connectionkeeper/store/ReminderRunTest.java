@@ -1,6 +1,5 @@
 package com.connectionkeeper.store;
 
-import com.connectionkeeper.core.secrets.LocalSealer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +11,7 @@ import com.connectionkeeper.core.model.WebhookEvent;
 import com.connectionkeeper.core.reminders.ReminderCadence;
 import com.connectionkeeper.core.reminders.ReminderRun;
 import com.connectionkeeper.core.reminders.ReminderStore;
+import com.connectionkeeper.core.secrets.LocalSealer;
 import com.connectionkeeper.testkit.Dynalite;
 import com.connectionkeeper.testkit.Integration;
 import com.connectionkeeper.testkit.MutableClock;

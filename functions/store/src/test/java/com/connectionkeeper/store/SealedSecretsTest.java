@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.connectionkeeper.core.ingest.WebhookIngestion;
 import com.connectionkeeper.core.model.EventType;
 import com.connectionkeeper.core.model.WebhookEvent;
-import com.connectionkeeper.core.ingest.WebhookIngestion;
 import com.connectionkeeper.core.secrets.LocalSealer;
 import com.connectionkeeper.core.secrets.SealContext;
 import com.connectionkeeper.core.secrets.SealingException;
@@ -138,6 +138,22 @@ class SealedSecretsTest {
         assertEquals(SECRET + "-a", secrets.credentials("active").orElseThrow().userSecret());
         assertEquals(SECRET + "-f", secrets.heldSecret("flagged").orElseThrow().credentials().userSecret());
         assertEquals("CREDENTIALS_REJECTED", secrets.heldSecret("flagged").orElseThrow().problem(), "still flagged");
+    }
+
+    @Test
+    void anItemHoldingBothFormsUsesAndSealsTheNewerPlaintext() {
+        // an earlier release still running during the update (or after a rollback) stored a new plaintext secret on
+        // an item this release had sealed one on: the plaintext is the newer, and nothing else writes it
+        secrets.saveUserSecret("u", SECRET + "-sealed-by-this-release");
+        storedByAnEarlierRelease("u", SECRET + "-reset-by-the-earlier-release");
+        assertEquals(SECRET + "-reset-by-the-earlier-release", secrets.credentials("u").orElseThrow().userSecret());
+        assertNoPlaintext(userItem("u"));
+
+        secrets.saveUserSecret("v", SECRET + "-sealed-by-this-release");
+        storedByAnEarlierRelease("v", SECRET + "-reset-by-the-earlier-release");
+        assertEquals(DynamoSecretStore.Migration.SEALED, secrets.sealPlaintext("v"));
+        assertNoPlaintext(userItem("v"));
+        assertEquals(SECRET + "-reset-by-the-earlier-release", secrets.credentials("v").orElseThrow().userSecret());
     }
 
     @Test

@@ -1,6 +1,5 @@
 package com.connectionkeeper.store;
 
-import com.connectionkeeper.core.secrets.LocalSealer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.connectionkeeper.core.ingest.Histories;
@@ -8,6 +7,7 @@ import com.connectionkeeper.core.ingest.IngestionPropertiesTest;
 import com.connectionkeeper.core.ingest.Model;
 import com.connectionkeeper.core.ingest.WebhookIngestion;
 import com.connectionkeeper.core.model.WebhookEvent;
+import com.connectionkeeper.core.secrets.LocalSealer;
 import com.connectionkeeper.testkit.Dynalite;
 import com.connectionkeeper.testkit.Integration;
 import java.time.Duration;

@@ -1,6 +1,5 @@
 package com.connectionkeeper.store;
 
-import com.connectionkeeper.core.secrets.LocalSealer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +8,7 @@ import com.connectionkeeper.core.ingest.WebhookIngestion;
 import com.connectionkeeper.core.model.EventType;
 import com.connectionkeeper.core.model.RetryBackoff;
 import com.connectionkeeper.core.model.WebhookEvent;
+import com.connectionkeeper.core.secrets.LocalSealer;
 import com.connectionkeeper.core.sweep.SweepQueue;
 import com.connectionkeeper.testkit.Dynalite;
 import com.connectionkeeper.testkit.Integration;

@@ -1,11 +1,11 @@
 package com.connectionkeeper.sweep;
 
-import com.connectionkeeper.core.secrets.LocalSealer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.connectionkeeper.core.model.ConnectionState;
 import com.connectionkeeper.core.model.ConnectionStatus;
 import com.connectionkeeper.core.model.RetryBackoff;
+import com.connectionkeeper.core.secrets.LocalSealer;
 import com.connectionkeeper.core.sweep.SweepPlanner;
 import com.connectionkeeper.core.sweep.UserSweep;
 import com.connectionkeeper.simulator.Endpoint;

@@ -2,8 +2,8 @@ package com.connectionkeeper.webhook;
 
 import com.connectionkeeper.core.config.Config;
 import com.connectionkeeper.core.log.JsonLog;
-import com.connectionkeeper.signature.WebhookVerifier;
 import com.connectionkeeper.signature.WebhookVerifier.Verdict;
+import com.connectionkeeper.signature.WebhookVerifier;
 
 /**
  * The webhook's verifier for the consumer key in force. The key is read from the function's secrets where it is used
@@ -35,7 +35,8 @@ final class WebhookKeys {
     Verdict verify(byte[] body, String signature, String requestId) {
         Keyed keyed = keyed();
         Verdict verdict = keyed.verifier().verify(body, signature);
-        if (verdict == Verdict.INVALID_SIGNATURE && config != null && config.refreshSecrets()) {
+        if (verdict == Verdict.INVALID_SIGNATURE && config != null) {
+            config.refreshSecrets(); // false also when another webhook's rejection just read them: compare the keys
             Keyed fresh = keyed();
             if (fresh != keyed) {
                 verdict = fresh.verifier().verify(body, signature);

@@ -1,6 +1,5 @@
 package com.connectionkeeper.webhook;
 
-import com.connectionkeeper.core.secrets.LocalSealer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +9,7 @@ import com.connectionkeeper.core.ingest.WebhookIngestion;
 import com.connectionkeeper.core.model.ConnectionStatus;
 import com.connectionkeeper.core.model.HistoryEntry;
 import com.connectionkeeper.core.model.IngestResult;
+import com.connectionkeeper.core.secrets.LocalSealer;
 import com.connectionkeeper.signature.WebhookVerifier;
 import com.connectionkeeper.store.DynamoClients;
 import com.connectionkeeper.store.DynamoStores;

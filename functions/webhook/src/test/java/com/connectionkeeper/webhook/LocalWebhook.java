@@ -1,11 +1,11 @@
 package com.connectionkeeper.webhook;
 
-import com.connectionkeeper.core.secrets.LocalSealer;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.connectionkeeper.core.config.EnvironmentConfig;
 import com.connectionkeeper.core.model.ConnectionState;
+import com.connectionkeeper.core.secrets.LocalSealer;
 import com.connectionkeeper.store.DynamoConnectionStore;
 import com.connectionkeeper.store.DynamoStores;
 import com.connectionkeeper.store.StoreProbe;

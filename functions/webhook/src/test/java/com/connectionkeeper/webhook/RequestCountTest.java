@@ -1,9 +1,9 @@
 package com.connectionkeeper.webhook;
 
-import com.connectionkeeper.core.secrets.LocalSealer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.connectionkeeper.core.ingest.WebhookIngestion;
+import com.connectionkeeper.core.secrets.LocalSealer;
 import com.connectionkeeper.signature.WebhookVerifier;
 import com.connectionkeeper.store.DynamoStores;
 import com.connectionkeeper.testkit.Dynalite;

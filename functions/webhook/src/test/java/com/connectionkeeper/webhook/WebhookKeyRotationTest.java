@@ -8,6 +8,7 @@ import com.connectionkeeper.core.config.Config;
 import com.connectionkeeper.core.config.SecretSource;
 import com.connectionkeeper.core.config.SecretsConfig;
 import com.connectionkeeper.testkit.Dynalite;
+import com.connectionkeeper.testkit.Fixtures;
 import com.connectionkeeper.testkit.HttpApiInvoker;
 import com.connectionkeeper.testkit.Integration;
 import com.connectionkeeper.testkit.MutableClock;
@@ -17,7 +18,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import com.connectionkeeper.testkit.Fixtures;
 
 /**
  * A consumer key rotated in the function's secrets reaches the webhook: at once when a webhook signed with the new key

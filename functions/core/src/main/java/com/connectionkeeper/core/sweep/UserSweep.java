@@ -1,13 +1,13 @@
 package com.connectionkeeper.core.sweep;
 
 import com.connectionkeeper.core.ingest.ConnectionStore;
+import com.connectionkeeper.core.log.JsonLog;
 import com.connectionkeeper.core.model.HistoryEntry;
 import com.connectionkeeper.core.model.IngestResult;
 import com.connectionkeeper.core.model.RetryBackoff;
 import com.connectionkeeper.core.model.Source;
 import com.connectionkeeper.core.model.Transition;
 import com.connectionkeeper.core.reconcile.Reconciler;
-import com.connectionkeeper.core.log.JsonLog;
 import com.connectionkeeper.core.secrets.SealingException;
 import com.connectionkeeper.core.secrets.SecretStore;
 import com.connectionkeeper.core.snaptrade.BrokerageConnection;

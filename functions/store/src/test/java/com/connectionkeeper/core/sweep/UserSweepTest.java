@@ -1,6 +1,5 @@
 package com.connectionkeeper.core.sweep;
 
-import com.connectionkeeper.core.secrets.LocalSealer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +7,7 @@ import com.connectionkeeper.core.model.ConnectionStatus;
 import com.connectionkeeper.core.model.HistoryEntry;
 import com.connectionkeeper.core.model.RetryBackoff;
 import com.connectionkeeper.core.model.Transition;
+import com.connectionkeeper.core.secrets.LocalSealer;
 import com.connectionkeeper.core.snaptrade.BrokerageConnection;
 import com.connectionkeeper.core.snaptrade.ConnectionType;
 import com.connectionkeeper.core.snaptrade.LoginLink;
