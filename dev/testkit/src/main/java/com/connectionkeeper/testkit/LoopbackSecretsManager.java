@@ -38,6 +38,8 @@ public final class LoopbackSecretsManager implements AutoCloseable {
     private int failureStatus;
     private String failureCode;
     private AwsCalls ledger;
+    private String verifyAccessKey;
+    private String verifySecretKey;
 
     public LoopbackSecretsManager() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -77,6 +79,16 @@ public final class LoopbackSecretsManager implements AutoCloseable {
         this.ledger = calls;
     }
 
+    /**
+     * Checks every request's SigV4 signature from now on, as AWS does: the stand-in signs what it received again with
+     * these credentials (the SDK's signer, the request's own date and signed headers) and refuses a request whose
+     * signature differs ({@code InvalidSignatureException}).
+     */
+    public synchronized void verifySignatures(String accessKeyId, String secretAccessKey) {
+        this.verifyAccessKey = accessKeyId;
+        this.verifySecretKey = secretAccessKey;
+    }
+
     /** Fails the next {@code times} calls: HTTP {@code status} with an AWS error of type {@code code}. */
     public synchronized void failNext(int times, int status, String code) {
         failuresLeft = times;
@@ -96,7 +108,10 @@ public final class LoopbackSecretsManager implements AutoCloseable {
             byte[] body = exchange.getRequestBody().readAllBytes();
             String[] reply;
             synchronized (this) {
-                reply = answer(target, authorization, body);
+                String invalid = verifySecretKey == null ? null
+                        : SigV4Check.problem(exchange, body, verifyAccessKey, verifySecretKey, "secretsmanager");
+                reply = invalid != null ? error(403, "InvalidSignatureException", invalid)
+                        : answer(target, authorization, body);
             }
             byte[] bytes = reply[1].getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.1");

@@ -1,6 +1,5 @@
 package com.connectionkeeper.secretsmanager;
 
-import com.connectionkeeper.aws.AwsClientDefaults;
 import com.connectionkeeper.core.config.CachedSecrets;
 import com.connectionkeeper.core.config.Config;
 import com.connectionkeeper.core.config.EnvironmentConfig;
@@ -8,7 +7,6 @@ import com.connectionkeeper.core.config.SecretsConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * The {@link Config} of a function that holds secrets, chosen by its environment: with {@code CREDENTIALS_SECRET_ID}
@@ -37,13 +35,12 @@ public final class CredentialsConfig {
         if (plain.settings().optional(CREDENTIALS_SECRET_ID).isEmpty()) {
             return plain;
         }
-        SecretsManagerClient client = AwsClientDefaults.apply(SecretsManagerClient.builder(), plain).build();
-        return over(env, new SecretsManagerSource(client, plain.settings().required(CREDENTIALS_SECRET_ID)),
-                Clock.systemUTC());
+        return over(env, new SecretsManagerSource(SecretsManagerCall.fromConfig(plain),
+                plain.settings().required(CREDENTIALS_SECRET_ID)), Clock.systemUTC());
     }
 
     /** Secrets from {@code source} (read now), plain settings from {@code env}. */
-    public static SecretsConfig over(Map<String, String> env, SecretsManagerSource source, Clock clock) {
+    static SecretsConfig over(Map<String, String> env, SecretsManagerSource source, Clock clock) {
         int ttl = new EnvironmentConfig(env).settings().positiveInt(CREDENTIALS_TTL_SECONDS, DEFAULT_TTL_SECONDS);
         return new SecretsConfig(env, new CachedSecrets(source, clock, Duration.ofSeconds(ttl),
                 MIN_REFRESH_INTERVAL));

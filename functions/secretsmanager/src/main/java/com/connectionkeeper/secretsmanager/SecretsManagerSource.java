@@ -8,22 +8,20 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
-import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
-import software.amazon.awssdk.services.secretsmanager.model.SecretsManagerException;
+import java.util.Optional;
 
 /**
- * The function's secrets as one Secrets Manager secret: its current version's {@code SecretString}, a JSON object of
- * strings named like the environment variables they replace ({@code SNAPTRADE_CLIENT_ID},
- * {@code SNAPTRADE_CONSUMER_KEY}, {@code RECONNECT_STATE_KEY}, {@code RETURN_OUTCOME_KEY}). Errors name the secret and
- * what is wrong with it, never a value (not even a fragment of a malformed text).
+ * The function's secrets as one Secrets Manager secret ({@link SecretsManagerCall}): its current version's
+ * {@code SecretString}, a JSON object of strings named like the environment variables they replace
+ * ({@code SNAPTRADE_CLIENT_ID}, {@code SNAPTRADE_CONSUMER_KEY}, {@code RECONNECT_STATE_KEY},
+ * {@code RETURN_OUTCOME_KEY}). Errors name the secret and what is wrong with it, never a value (not even a fragment of
+ * a malformed text).
  */
 public final class SecretsManagerSource implements SecretSource {
-    private final SecretsManagerClient client;
+    private final SecretsManagerCall client;
     private final String secretId;
 
-    public SecretsManagerSource(SecretsManagerClient client, String secretId) {
+    SecretsManagerSource(SecretsManagerCall client, String secretId) {
         this.client = Objects.requireNonNull(client, "client");
         if (secretId == null || secretId.isBlank()) {
             throw new IllegalArgumentException("a secret id is required");
@@ -33,21 +31,21 @@ public final class SecretsManagerSource implements SecretSource {
 
     @Override
     public Map<String, String> read() {
-        GetSecretValueResponse value;
+        Optional<String> value;
         try {
-            value = client.getSecretValue(b -> b.secretId(secretId));
-        } catch (SecretsManagerException e) {
-            String code = e.awsErrorDetails() == null ? e.getClass().getSimpleName() : e.awsErrorDetails().errorCode();
-            throw new IllegalStateException(describe() + " could not be read: " + reason(code) + " (" + code
-                    + ", request " + e.requestId() + ")", null);
-        } catch (SdkException e) {
+            value = client.secretString(secretId);
+        } catch (SecretsManagerCall.Failure e) {
+            throw new IllegalStateException(describe() + " could not be read: " + reason(e.code()) + " (" + e.code()
+                    + (e.requestId() == null ? "" : ", request " + e.requestId()) + ")", null);
+        } catch (RuntimeException e) {
+            // e.g. no credentials found by the default chain
             throw new IllegalStateException(describe() + " could not be read: " + e.getClass().getSimpleName(), null);
         }
-        if (value.secretString() == null) {
+        if (value.isEmpty()) {
             throw new IllegalStateException(describe() + " holds no SecretString (a binary secret?): store a JSON "
                     + "object of strings, e.g. {\"SNAPTRADE_CONSUMER_KEY\": \"...\"}", null);
         }
-        return parse(value.secretString());
+        return parse(value.get());
     }
 
     @Override

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
@@ -25,20 +26,20 @@ class SecretsManagerSourceTest {
     private static final String KEY = "ck-consumer-key-AAAA1111";
     private static final String ROTATED = "ck-consumer-key-BBBB2222";
     private LoopbackSecretsManager manager;
-    private SecretsManagerClient client;
+    private SecretsManagerCall client;
     private final MutableClock clock = new MutableClock();
 
     @BeforeEach
     void start() throws Exception {
         manager = new LoopbackSecretsManager();
-        client = SecretsManagerClient.builder().endpointOverride(manager.endpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .build();
+        manager.verifySignatures("AKIDLOCAL", "local-secret-access-key"); // as AWS checks them
+        client = new SecretsManagerCall(UrlConnectionHttpClient.create(),
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDLOCAL", "local-secret-access-key")),
+                Region.US_EAST_1, manager.endpoint());
     }
 
     @AfterEach
     void stop() {
-        client.close();
         manager.close();
     }
 
@@ -132,6 +133,55 @@ class SecretsManagerSourceTest {
         assertEquals("SNAPTRADE_CONSUMER_KEY is not set",
                 assertThrows(IllegalStateException.class, config::snapTradeConsumerKey).getMessage(),
                 "never the environment's when a secret is configured");
+    }
+
+    @Test
+    void theRequestIsSignedAsAwsChecksItAndAWrongKeyIsRefused() {
+        String arn = manager.put("ck/credentials", credentials(KEY));
+        assertEquals(KEY, config(arn, Map.of()).snapTradeConsumerKey(), "the stand-in verified our SigV4 signature");
+        SecretsManagerCall wrong = new SecretsManagerCall(UrlConnectionHttpClient.create(),
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDLOCAL", "not-the-secret-key")),
+                Region.US_EAST_1, manager.endpoint());
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> CredentialsConfig.over(Map.of(), new SecretsManagerSource(wrong, arn), clock));
+        assertTrue(e.getMessage().contains("InvalidSignatureException"), e.getMessage());
+    }
+
+    @Test
+    void theSdksOwnClientPassesTheSameSignatureCheck() {
+        // the check itself is right: the SDK's generated Secrets Manager client, signing as it always does, passes it
+        String arn = manager.put("ck/credentials", credentials(KEY));
+        try (SecretsManagerClient sdk = SecretsManagerClient.builder().endpointOverride(manager.endpoint())
+                .region(Region.US_EAST_1).credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create("AKIDLOCAL", "local-secret-access-key"))).build()) {
+            assertTrue(sdk.getSecretValue(b -> b.secretId(arn)).secretString().contains(KEY));
+        }
+    }
+
+    @Test
+    void throttlingAndServerErrorsAreTriedThreeTimes() {
+        String arn = manager.put("ck/credentials", credentials(KEY));
+        manager.failNext(2, 400, "ThrottlingException");
+        assertEquals(KEY, config(arn, Map.of()).snapTradeConsumerKey());
+        manager.failNext(3, 500, "InternalServiceError");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> config(arn, Map.of()));
+        assertTrue(e.getMessage().contains("InternalServiceError"), e.getMessage());
+        assertEquals(6, manager.requests().size(), "1 + 2 throttled, then 3 failed");
+    }
+
+    @Test
+    void theEndpointIsTheSdks() {
+        Map<String, String> both = Map.of("AWS_ENDPOINT_URL_SECRETS_MANAGER", "http://127.0.0.1:1",
+                "AWS_ENDPOINT_URL", "http://127.0.0.1:2");
+        assertEquals("http://127.0.0.1:1", SecretsManagerCall.endpoint(n -> Optional.ofNullable(both.get(n)),
+                Region.US_EAST_1).toString());
+        assertEquals("http://127.0.0.1:2", SecretsManagerCall.endpoint(
+                n -> Optional.ofNullable(Map.of("AWS_ENDPOINT_URL", "http://127.0.0.1:2").get(n)),
+                Region.US_EAST_1).toString());
+        assertEquals("https://secretsmanager.eu-west-1.amazonaws.com", SecretsManagerCall.endpoint(
+                n -> Optional.empty(), Region.EU_WEST_1).toString());
+        assertEquals("https://secretsmanager.cn-north-1.amazonaws.com.cn", SecretsManagerCall.endpoint(
+                n -> Optional.empty(), Region.CN_NORTH_1).toString());
     }
 
     @Test
