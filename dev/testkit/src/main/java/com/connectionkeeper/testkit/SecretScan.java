@@ -88,6 +88,25 @@ public final class SecretScan {
         }
     }
 
+    /**
+     * The check a module's failsafe test makes of its suite's reports ({@code target/secret-scan}): they exist, they saw
+     * the suite's items and sealed secrets, and no item held a plaintext secret. Fails naming what is wrong.
+     */
+    public static void assertSuiteLeftNoPlaintext(Path dir) throws IOException {
+        Report report = readAll(dir);
+        if (report.reports() < 1) {
+            throw new AssertionError("no scan report in " + dir + ": run the suite first (mvn verify runs surefire "
+                    + "before this)");
+        }
+        if (report.items() < 100 || report.sealed().size() < 10) {
+            throw new AssertionError("the scan saw " + report.items() + " items and " + report.sealed().size()
+                    + " sealed secrets: not the suite's");
+        }
+        if (!report.plaintext().isEmpty()) {
+            throw new AssertionError("items holding a plaintext secret (table pk sk attribute): " + report.plaintext());
+        }
+    }
+
     /** Every report in {@code dir}, added up (none: zero reports). */
     public static Report readAll(Path dir) throws IOException {
         int reports = 0;

@@ -25,18 +25,23 @@ class LinkKeysTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-29T12:00:00Z"));
     private final Map<String, String> secret = new HashMap<>(Map.of(ApiSettings.ENV_STATE_KEY, KEY_A));
     private int reads;
-    private final LinkKeys keys = new LinkKeys(new SecretsConfig(Map.of(), new CachedSecrets(new SecretSource() {
-        @Override
-        public Map<String, String> read() {
-            reads++;
-            return Map.copyOf(secret);
-        }
+    private final LinkKeys keys = container();
 
-        @Override
-        public String describe() {
-            return "test secret";
-        }
-    }, clock, Duration.ofMinutes(5), Duration.ofSeconds(30))), TTL, clock);
+    /** An API container's link keys over the test's secret (read at its start, TTL 5 min, re-reads every 30 s). */
+    private LinkKeys container() {
+        return new LinkKeys(new SecretsConfig(Map.of(), new CachedSecrets(new SecretSource() {
+            @Override
+            public Map<String, String> read() {
+                reads++;
+                return Map.copyOf(secret);
+            }
+
+            @Override
+            public String describe() {
+                return "test secret";
+            }
+        }, clock, Duration.ofMinutes(5), Duration.ofSeconds(30))), TTL, clock);
+    }
 
     private String mint(Duration valid) {
         return keys.stateCodec().sign(new ReturnState("alice", "conn-1", "https://app.example.com/done", "nonce-" + valid,
@@ -94,17 +99,7 @@ class LinkKeysTest {
     void aLinkMintedByAContainerThatSawTheRotationLandsOnOneThatHasNotYet() {
         LinkKeys first = keys;
         clock.advance(Duration.ofMinutes(3));
-        LinkKeys second = new LinkKeys(new SecretsConfig(Map.of(), new CachedSecrets(new SecretSource() {
-            @Override
-            public Map<String, String> read() {
-                return Map.copyOf(secret);
-            }
-
-            @Override
-            public String describe() {
-                return "test secret";
-            }
-        }, clock, Duration.ofMinutes(5), Duration.ofSeconds(30))), TTL, clock); // a cold start 3 minutes later
+        LinkKeys second = container(); // a cold start 3 minutes later
         clock.advance(Duration.ofSeconds(30));
         secret.put(ApiSettings.ENV_STATE_KEY, KEY_B); // the operator rotates
         clock.advance(Duration.ofMinutes(2)); // the first container's TTL is over, the second's is not
@@ -128,18 +123,7 @@ class LinkKeysTest {
     @Test
     void anInvalidKeyAtInitStopsTheFunctionNamingIt() {
         secret.put(ApiSettings.ENV_OUTCOME_KEY, "short");
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new LinkKeys(new SecretsConfig(
-                Map.of(), new CachedSecrets(new SecretSource() {
-                    @Override
-                    public Map<String, String> read() {
-                        return Map.copyOf(secret);
-                    }
-
-                    @Override
-                    public String describe() {
-                        return "test secret";
-                    }
-                }, clock, Duration.ofMinutes(5), Duration.ofSeconds(30))), TTL, clock));
+        IllegalStateException e = assertThrows(IllegalStateException.class, this::container);
         assertTrue(e.getMessage().startsWith("RETURN_OUTCOME_KEY must be at least"), e.getMessage());
     }
 }

@@ -4,10 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.connectionkeeper.testkit.Integration;
 import com.connectionkeeper.testkit.LoopbackSecretsManager;
-import java.nio.file.Path;
+import com.connectionkeeper.testkit.OwnJvm;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -23,22 +22,10 @@ class SecretsEndpointVariablesTest {
     void theSdksEndpointVariablesReachTheLocalSecretsManager(String variable) throws Exception {
         try (LoopbackSecretsManager manager = new LoopbackSecretsManager()) {
             String arn = manager.put("ck/credentials", "{\"SNAPTRADE_CONSUMER_KEY\":\"from-secrets-manager\"}");
-            ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), ReadOne.class.getName());
-            Map<String, String> env = pb.environment();
-            env.keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("SNAPTRADE_") || k.startsWith("CREDENTIALS_"));
-            env.put(variable, manager.endpoint().toString());
-            env.put("AWS_REGION", "us-east-1");
-            env.put("AWS_ACCESS_KEY_ID", "local");
-            env.put("AWS_SECRET_ACCESS_KEY", "local");
-            env.put(CredentialsConfig.CREDENTIALS_SECRET_ID, arn);
-            env.put("SNAPTRADE_CONSUMER_KEY", "from-the-environment");
-            Process p = pb.inheritIO().start();
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError("reading JVM did not finish");
-            }
-            assertEquals(0, p.exitValue(), "the key came from Secrets Manager, not the environment");
+            assertEquals(0, OwnJvm.run(ReadOne.class, Map.of(variable, manager.endpoint().toString(),
+                    "AWS_REGION", "us-east-1", "AWS_ACCESS_KEY_ID", "local", "AWS_SECRET_ACCESS_KEY", "local",
+                    CredentialsConfig.CREDENTIALS_SECRET_ID, arn, "SNAPTRADE_CONSUMER_KEY", "from-the-environment")),
+                    "the key came from Secrets Manager, not the environment");
             assertEquals(List.of(arn), manager.requests());
         }
     }
