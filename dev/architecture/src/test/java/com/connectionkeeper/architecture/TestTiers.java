@@ -21,9 +21,10 @@ import java.util.regex.Pattern;
  * Reads every test source below {@code functions/} and {@code dev/} of a repository and finds the test classes of the
  * integration tier: those that reach dynalite ({@code Dynalite}, {@code DynaliteServer}), the SnapTrade simulator
  * ({@code SnapTradeSimulator}, the package {@code com.connectionkeeper.simulator}), a child JVM ({@code ProcessBuilder},
- * {@code Runtime.exec}, testkit's {@code OwnJvm}), a container (Testcontainers) or a built zip ({@code target/….zip}), directly or through a
- * helper class of the same module's test sources that does (LocalWebhook, LocalApi, SimulatorProcess, …). Each must
- * carry {@code @Integration} (or a JUnit or jqwik {@code @Tag("integration")}).
+ * {@code Runtime.exec}, testkit's {@code OwnJvm}), a container (Testcontainers) or a built zip
+ * ({@code target/….zip}), directly or through a helper class of the same module's test sources that does
+ * (LocalWebhook, LocalApi, SimulatorProcess, …). Each must carry {@code @Integration} (or a JUnit or jqwik
+ * {@code @Tag("integration")}).
  */
 final class TestTiers {
     /** Code that puts a test source in the integration tier by itself (comments and string literals removed first). */

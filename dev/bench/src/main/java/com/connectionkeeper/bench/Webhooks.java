@@ -30,7 +30,8 @@ final class Webhooks {
     /** The webhook function as production wires it, on this client and table. */
     static WebhookHandler handler(DynamoDbClient client, String table) {
         return new WebhookHandler(new WebhookEndpoint(new WebhookVerifier(CONSUMER_KEY),
-                new WebhookIngestion(DynamoStores.create(client, table, Duration.ofDays(1), LocalSealer.ephemeral()).connections(),
+                new WebhookIngestion(DynamoStores.create(client, table, Duration.ofDays(1),
+                        LocalSealer.ephemeral()).connections(),
                         Clock.systemUTC())));
     }
 

@@ -49,7 +49,8 @@ public final class SweepBench {
                 .rateLimit(LIMIT).window(WINDOW).build());
              LoopbackKms kms = new LoopbackKms();
              KmsClient kmsClient = KmsClient.builder().endpointOverride(kms.endpoint()).region(Region.US_EAST_1)
-                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
+                     .credentialsProvider(StaticCredentialsProvider.create(
+                             AwsBasicCredentials.create("bench", "bench")))
                      .build()) {
             DynamoStores store = DynamoStores.create(Dynalite.client(), Dynalite.createTable(), Duration.ofDays(1),
                     new KmsSealer(kmsClient, kms.createKey()));
@@ -109,10 +110,12 @@ public final class SweepBench {
                     | 429s from the simulator | %d | 0 |
                     | each user checked exactly once in the pass | %s | yes |
                     | retries within a run (503 answered, then retried) | %d | %d |
-                    | KMS Decrypt calls in the pass / users checked | %d / %d = %.2f | 1.00 (one per user, none per retry) |
+                    | KMS Decrypt calls in the pass / users checked | %d / %d = %.2f | 1.00 (one per user, none per \
+                    retry) |
                     """, Instant.now(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
                     LIMIT, WINDOW.toSeconds(), users, LIMIT, TRANSIENT_FAILURES, runs, LIMIT,
-                    (users + TRANSIENT_FAILURES + LIMIT - 1) / LIMIT, elapsed.toMillis() / 1000.0, listed, listed / budget, throttled,
+                    (users + TRANSIENT_FAILURES + LIMIT - 1) / LIMIT, elapsed.toMillis() / 1000.0, listed,
+                    listed / budget, throttled,
                     oncePerPass ? "yes" : "no", failedOnce, TRANSIENT_FAILURES, decrypts, checked,
                     decrypts / (double) checked);
             System.out.println(report);

@@ -78,7 +78,8 @@ public final class SweepHeapBench {
              SimulatorProcess simulator = SimulatorProcess.start(jar, CLIENT_ID, CONSUMER_KEY,
                      SIMULATOR_RATE_LIMIT)) {
             String table = dynalite.createTable();
-            DynamoStores store = DynamoStores.create(dynalite.client(), table, Duration.ofDays(400), LocalSealer.ephemeral());
+            DynamoStores store = DynamoStores.create(dynalite.client(), table, Duration.ofDays(400),
+                    LocalSealer.ephemeral());
             System.err.printf(Locale.ROOT, "N=%d: seeding...%n", users);
             long seedStart = System.nanoTime();
             new HeapBenchSeeder(simulator, store).seed(users, SEED_THREADS);

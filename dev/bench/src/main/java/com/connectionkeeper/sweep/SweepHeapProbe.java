@@ -51,7 +51,8 @@ public final class SweepHeapProbe {
         IndexReadCounter indexReads = IndexReadCounter.wrap(DynamoClients.create(new EnvironmentConfig(Map.of(
                 EnvironmentConfig.TABLE_NAME, table,
                 EnvironmentConfig.DYNAMODB_ENDPOINT, options.get("dynamo")))));
-        DynamoStores store = DynamoStores.create(indexReads.client(), table, Duration.ofDays(400), LocalSealer.ephemeral());
+        DynamoStores store = DynamoStores.create(indexReads.client(), table, Duration.ofDays(400),
+                LocalSealer.ephemeral());
         // SnapTrade's limit out of the way (the simulator's is set high too): the bench measures memory, not pacing
         SnapTradeSettings settings = SnapTradeSettings.of(options.get("client-id"),
                         System.getenv(SnapTradeSettings.ENV_CONSUMER_KEY))

@@ -179,7 +179,8 @@ class LocalStackIT {
                 "WebhookFunction secretsmanager:GetSecretValue CredentialsSecret",
                 "ApiFunction kms:Encrypt KeeperKey", "ApiFunction kms:Decrypt KeeperKey",
                 "ApiFunction secretsmanager:GetSecretValue CredentialsSecret",
-                "SweepFunction kms:Decrypt KeeperKey", "SweepFunction dynamodb:Query ConnectionsTable/index/BySweepOrder",
+                "SweepFunction kms:Decrypt KeeperKey",
+                "SweepFunction dynamodb:Query ConnectionsTable/index/BySweepOrder",
                 "LifecycleFunction events:PutEvents LifecycleBus")) {
             String function = needed.substring(0, needed.indexOf(' '));
             String call = needed.substring(needed.indexOf(' ') + 1);

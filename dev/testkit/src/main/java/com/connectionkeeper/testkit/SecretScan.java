@@ -89,8 +89,8 @@ public final class SecretScan {
     }
 
     /**
-     * The check a module's failsafe test makes of its suite's reports ({@code target/secret-scan}): they exist, they saw
-     * the suite's items and sealed secrets, and no item held a plaintext secret. Fails naming what is wrong.
+     * The check a module's failsafe test makes of its suite's reports ({@code target/secret-scan}): they exist, they
+     * saw the suite's items and sealed secrets, and no item held a plaintext secret. Fails naming what is wrong.
      */
     public static void assertSuiteLeftNoPlaintext(Path dir) throws IOException {
         Report report = readAll(dir);

@@ -18,8 +18,8 @@ import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
 
 /**
  * Checks a received request's SigV4 signature the way AWS does: signs the request again — its method, path, the
- * headers it says it signed, its body, its X-Amz-Date — with known credentials, using the SDK's own signer, and compares
- * the Authorization headers. A loopback stand-in uses it to prove that code which signs by itself signs right.
+ * headers it says it signed, its body, its X-Amz-Date — with known credentials, using the SDK's own signer, and
+ * compares the Authorization headers. A loopback stand-in uses it to prove that code which signs by itself signs right.
  */
 final class SigV4Check {
     private static final Pattern AUTHORIZATION = Pattern.compile(

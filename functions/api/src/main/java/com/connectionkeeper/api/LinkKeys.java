@@ -56,8 +56,8 @@ final class LinkKeys {
     }
 
     /**
-     * Verifies with the key in force, then — for a state TTL after a rotation — with the one it replaced (links minted
-     * before the rotation); a state neither verifies makes the function read its secrets at once.
+     * Verifies with the key in force, then — for a state TTL after a rotation — with the one it replaced (links
+     * minted before the rotation); a state neither verifies makes the function read its secrets at once.
      */
     StateCheck verify(String token, Instant now) {
         Held keys = current();

@@ -44,7 +44,8 @@ class LinkKeysTest {
     }
 
     private String mint(Duration valid) {
-        return keys.stateCodec().sign(new ReturnState("alice", "conn-1", "https://app.example.com/done", "nonce-" + valid,
+        return keys.stateCodec().sign(new ReturnState("alice", "conn-1", "https://app.example.com/done",
+                "nonce-" + valid,
                 clock.instant().plus(valid)));
     }
 

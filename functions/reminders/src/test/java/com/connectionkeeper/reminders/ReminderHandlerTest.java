@@ -33,7 +33,8 @@ class ReminderHandlerTest {
                 Config.DYNAMODB_ENDPOINT, Dynalite.endpoint().toString(),
                 ReminderSettings.ENV_CADENCE, "2h, 1d", ReminderSettings.ENV_MAX_COUNT, "5"));
         MutableClock clock = new MutableClock(T);
-        DynamoStores stores = DynamoStores.create(Dynalite.client(), table, Duration.ofDays(1), LocalSealer.ephemeral());
+        DynamoStores stores = DynamoStores.create(Dynalite.client(), table, Duration.ofDays(1),
+                LocalSealer.ephemeral());
         new WebhookIngestion(stores.connections(), clock).ingest(new WebhookEvent("w1", "u1",
                 EventType.CONNECTION_BROKEN, "CONNECTION_BROKEN", T, "c1", null, null, "{}"));
         ReminderHandler handler = new ReminderHandler(ReminderHandler.fromConfig(config, clock), clock);

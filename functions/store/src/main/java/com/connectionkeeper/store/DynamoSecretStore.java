@@ -120,7 +120,8 @@ public final class DynamoSecretStore implements SecretStore {
             }
             // changed meanwhile (sealed by another reader, a new secret, a deletion): read it again
         }
-        throw new IllegalStateException("user " + userId + " changed under " + ATTEMPTS + " attempts to read its secret");
+        throw new IllegalStateException("user " + userId + " changed under " + ATTEMPTS
+                + " attempts to read its secret");
     }
 
     /**

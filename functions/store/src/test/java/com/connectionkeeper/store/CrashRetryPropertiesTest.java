@@ -40,7 +40,8 @@ class CrashRetryPropertiesTest {
     }
 
     private static DynamoConnectionStore store() {
-        return DynamoStores.create(Dynalite.client(), table, Duration.ofDays(30), LocalSealer.ephemeral()).connections();
+        return DynamoStores.create(Dynalite.client(), table, Duration.ofDays(30),
+                LocalSealer.ephemeral()).connections();
     }
 
     @Property(tries = 150)

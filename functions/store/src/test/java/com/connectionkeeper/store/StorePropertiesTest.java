@@ -44,7 +44,8 @@ class StorePropertiesTest {
     }
 
     private static DynamoConnectionStore store() {
-        return DynamoStores.create(Dynalite.client(), table, Duration.ofDays(30), LocalSealer.ephemeral()).connections();
+        return DynamoStores.create(Dynalite.client(), table, Duration.ofDays(30),
+                LocalSealer.ephemeral()).connections();
     }
 
     @Property(tries = 200)

@@ -31,7 +31,8 @@ class SweepQueueTest {
 
     @BeforeEach
     void freshTable() {
-        DynamoStores stores = DynamoStores.create(Dynalite.client(), Dynalite.createTable(), Duration.ofDays(1), LocalSealer.ephemeral());
+        DynamoStores stores = DynamoStores.create(Dynalite.client(), Dynalite.createTable(), Duration.ofDays(1),
+                LocalSealer.ephemeral());
         secrets = stores.secrets();
         sweepQueue = stores.sweepQueue();
         probe = new StoreProbe(stores);

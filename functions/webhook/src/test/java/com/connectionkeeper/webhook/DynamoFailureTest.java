@@ -79,7 +79,8 @@ class DynamoFailureTest {
     @Test
     void dynamoStoppedBetweenTheStateWriteAndTheHistoryWrite() {
         // the connection write reaches DynamoDB, then DynamoDB dies before the history write
-        ConnectionStore real = DynamoStores.create(dynamo.client(), table, Duration.ofDays(1), LocalSealer.ephemeral()).connections();
+        ConnectionStore real = DynamoStores.create(dynamo.client(), table, Duration.ofDays(1),
+                LocalSealer.ephemeral()).connections();
         ConnectionStore dying = (ConnectionStore) Proxy.newProxyInstance(ConnectionStore.class.getClassLoader(),
                 new Class<?>[] {ConnectionStore.class}, (proxy, method, args) -> {
                     if (method.getName().equals("recordHistory")) {

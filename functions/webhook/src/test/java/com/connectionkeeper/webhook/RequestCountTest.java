@@ -41,7 +41,8 @@ class RequestCountTest {
                 }))
                 .build();
         WebhookEndpoint endpoint = new WebhookEndpoint(new WebhookVerifier(LocalWebhook.LOCAL_CONSUMER_KEY),
-                new WebhookIngestion(DynamoStores.create(counting, Dynalite.createTable(), Duration.ofDays(1), LocalSealer.ephemeral())
+                new WebhookIngestion(DynamoStores.create(counting, Dynalite.createTable(), Duration.ofDays(1),
+                        LocalSealer.ephemeral())
                         .connections(), Clock.systemUTC()));
         handler = new WebhookHandler(endpoint);
     }

@@ -31,7 +31,8 @@ class DynamoAccountStoreTest {
 
     @BeforeEach
     void freshTable() {
-        stores = DynamoStores.create(Dynalite.client(), Dynalite.createTable(), Duration.ofDays(1), LocalSealer.ephemeral());
+        stores = DynamoStores.create(Dynalite.client(), Dynalite.createTable(), Duration.ofDays(1),
+                LocalSealer.ephemeral());
         accounts = new DynamoAccountStore(stores.table());
     }
 

@@ -9,8 +9,8 @@ import java.util.Map;
 public interface SecretSource {
 
     /**
-     * Every secret by name, read now. Throws {@link IllegalStateException} naming the source and what is wrong (missing,
-     * not readable, malformed), never a value.
+     * Every secret by name, read now. Throws {@link IllegalStateException} naming the source and what is wrong
+     * (missing, not readable, malformed), never a value.
      */
     Map<String, String> read();
 

@@ -96,7 +96,8 @@ class UserSweepTest {
 
     @BeforeEach
     void setUp() {
-        DynamoStores stores = DynamoStores.create(Dynalite.client(), Dynalite.createTable(), Duration.ofDays(1), LocalSealer.ephemeral());
+        DynamoStores stores = DynamoStores.create(Dynalite.client(), Dynalite.createTable(), Duration.ofDays(1),
+                LocalSealer.ephemeral());
         connections = stores.connections();
         secrets = stores.secrets();
         sweepQueue = stores.sweepQueue();
