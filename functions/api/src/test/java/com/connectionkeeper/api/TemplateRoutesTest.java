@@ -79,10 +79,16 @@ class TemplateRoutesTest {
         }
         String created = template.resource("CredentialsSecret").path("Properties").path("SecretString")
                 .path("Fn::Sub").asText();
-        for (String key : Set.of(ApiSettings.ENV_STATE_KEY, ApiSettings.ENV_OUTCOME_KEY, "SNAPTRADE_CLIENT_ID",
-                "SNAPTRADE_CONSUMER_KEY")) {
-            assertTrue(created.contains("\"" + key + "\":"), key + " is in the secret the template creates");
+        JsonNode secret;
+        try {
+            secret = LocalApi.JSON.readTree(created.replaceAll("\\$\\{\\w+}", "value"));
+        } catch (java.io.IOException e) {
+            throw new AssertionError("the created secret is not JSON: " + created, e);
         }
+        Set<String> keys = new TreeSet<>();
+        secret.fieldNames().forEachRemaining(keys::add);
+        assertEquals(new TreeSet<>(Set.of(ApiSettings.ENV_STATE_KEY, ApiSettings.ENV_OUTCOME_KEY, "SNAPTRADE_CLIENT_ID",
+                "SNAPTRADE_CONSUMER_KEY")), keys, "the secret the template creates: one JSON object of these strings");
         JsonNode outcomeKey = template.tree().path("Parameters").path("ReturnOutcomeKey");
         assertTrue(outcomeKey.path("NoEcho").asBoolean(), "ReturnOutcomeKey is NoEcho");
         assertEquals("", outcomeKey.path("Default").asText("missing"), "ReturnOutcomeKey is optional");
