@@ -1,0 +1,95 @@
+package com.connectionkeeper.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.connectionkeeper.testkit.CloudFormationTemplate;
+import com.connectionkeeper.testkit.Integration;
+import com.connectionkeeper.testkit.RepoPaths;
+import com.connectionkeeper.testkit.TemplateChecks;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * template.yaml against the built zips (this module builds after every function): each function's handler is a class
+ * Lambda can run, each function has a log group with a retention, each route reaches a function API Gateway may
+ * invoke for it. Each check fails on a broken copy of the template.
+ */
+@Integration
+class TemplateChecksTest {
+    @TempDir
+    Path scratch;
+
+    private List<String> problems(ObjectNode template) {
+        return new TemplateChecks(template, RepoPaths.root(), scratch).problems();
+    }
+
+    private static ObjectNode template() {
+        return (ObjectNode) CloudFormationTemplate.load().tree().deepCopy();
+    }
+
+    private static ObjectNode properties(ObjectNode template, String resource) {
+        return (ObjectNode) template.path("Resources").path(resource).path("Properties");
+    }
+
+    @Test
+    void theTemplateAsItIs() {
+        assertEquals(List.of(), problems(template()));
+    }
+
+    @Test
+    void aHandlerClassThatIsNotInItsZipFails() {
+        ObjectNode broken = template();
+        properties(broken, "WebhookFunction").put("Handler",
+                "com.connectionkeeper.webhook.WebhookHandlr::handleRequest");
+        assertEquals(List.of("WebhookFunction: no class com.connectionkeeper.webhook.WebhookHandlr in "
+                + "functions/webhook/target/webhook.zip"), problems(broken));
+    }
+
+    @Test
+    void aHandlerInAnotherFunctionsZipFails() {
+        ObjectNode broken = template();
+        properties(broken, "WebhookFunction").put("Handler", "com.connectionkeeper.api.ApiHandler::handleRequest");
+        assertEquals(List.of("WebhookFunction: no class com.connectionkeeper.api.ApiHandler in "
+                + "functions/webhook/target/webhook.zip"), problems(broken));
+    }
+
+    @Test
+    void aClassThatIsNoHandlerOrAWrongMethodFails() {
+        ObjectNode broken = template();
+        properties(broken, "WebhookFunction").put("Handler",
+                "com.connectionkeeper.webhook.WebhookEndpoint::handleRequest");
+        properties(broken, "SweepFunction").put("Handler", "com.connectionkeeper.sweep.SweepHandler::handle");
+        assertEquals(List.of(
+                "WebhookFunction: com.connectionkeeper.webhook.WebhookEndpoint implements no Lambda handler interface",
+                "WebhookFunction: com.connectionkeeper.webhook.WebhookEndpoint has no public method handleRequest",
+                "WebhookFunction: com.connectionkeeper.webhook.WebhookEndpoint has no public no-arg constructor for "
+                        + "Lambda",
+                "SweepFunction: com.connectionkeeper.sweep.SweepHandler has no public method handle"),
+                problems(broken));
+    }
+
+    @Test
+    void aFunctionWithoutItsLogGroupOrItsRetentionFails() {
+        ObjectNode broken = template();
+        ((ObjectNode) broken.path("Resources")).remove("SweepFunctionLogGroup");
+        properties(broken, "ApiFunctionLogGroup").remove("RetentionInDays");
+        assertEquals(List.of(
+                "SweepFunction: no log group /aws/lambda/${SweepFunction} (Lambda would create one that keeps logs "
+                        + "forever)",
+                "ApiFunction: its log group keeps logs forever (no RetentionInDays)"), problems(broken));
+    }
+
+    @Test
+    void aRouteWithoutItsPermissionOrIntegrationFails() {
+        ObjectNode broken = template();
+        ((ObjectNode) broken.path("Resources")).remove("WebhookInvokePermission");
+        properties(broken, "ReconnectReturnRoute").putObject("Target").put("Fn::Sub", "integrations/${Nothing}");
+        assertEquals(List.of(
+                "POST /webhooks/snaptrade: no permission lets API Gateway invoke WebhookFunction for this route",
+                "GET /reconnect/return (ReconnectReturnRoute): no integration that invokes a function"),
+                problems(broken));
+    }
+}
