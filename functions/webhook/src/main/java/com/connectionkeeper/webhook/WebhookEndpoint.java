@@ -3,6 +3,7 @@ package com.connectionkeeper.webhook;
 import com.connectionkeeper.core.config.Config;
 import com.connectionkeeper.core.ingest.WebhookIngestion;
 import com.connectionkeeper.core.json.JsonText;
+import com.connectionkeeper.core.log.Emf;
 import com.connectionkeeper.core.log.JsonLog;
 import com.connectionkeeper.core.model.IngestResult;
 import com.connectionkeeper.core.model.WebhookEvent;
@@ -12,6 +13,7 @@ import com.connectionkeeper.store.DynamoStores;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.List;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
@@ -27,7 +29,11 @@ public final class WebhookEndpoint {
      * signature could make it acceptable), and says which bounds, so an operator who sees it knows what happened.
      */
     static final String BEYOND_BOUNDS = boundsMessage(CanonicalJson.Limits.UNAUTHENTICATED);
+    /** The metric every webhook's log line counts itself in: {@code Webhooks}, by result (and event type). */
+    static final String METRIC = "Webhooks";
     private final WebhookKeys keys;
+    private final Emf.Declaration handledMetric;
+    private final Emf.Declaration refusedMetric;
     private final WebhookEventParser parser;
     private final WebhookIngestion ingestion;
 
@@ -37,11 +43,19 @@ public final class WebhookEndpoint {
 
     /** With one fixed verifier (tests). */
     public WebhookEndpoint(WebhookVerifier verifier, WebhookIngestion ingestion) {
-        this(new WebhookKeys(verifier), ingestion);
+        this(new WebhookKeys(verifier), ingestion, Emf.DEFAULT_NAMESPACE);
     }
 
-    WebhookEndpoint(WebhookKeys keys, WebhookIngestion ingestion) {
+    /**
+     * @param namespace the CloudWatch namespace of the metric {@code Webhooks} (a count per webhook, by {@code result},
+     *                  and by {@code result} and {@code eventType} for those handled) its log lines declare
+     */
+    WebhookEndpoint(WebhookKeys keys, WebhookIngestion ingestion, String namespace) {
         this.keys = keys;
+        List<Emf.Metric> webhooks = List.of(new Emf.Metric(METRIC, "Count"));
+        this.handledMetric = new Emf.Declaration(namespace, List.of(List.of("result"),
+                List.of("result", "eventType")), webhooks);
+        this.refusedMetric = new Emf.Declaration(namespace, List.of(List.of("result")), webhooks);
         this.parser = new WebhookEventParser();
         this.ingestion = ingestion;
     }
@@ -53,7 +67,8 @@ public final class WebhookEndpoint {
     public static WebhookEndpoint fromConfig(Config config) {
         WebhookIngestion ingestion = new WebhookIngestion(DynamoStores.connectionsFromConfig(config),
                 Clock.systemUTC());
-        return new WebhookEndpoint(new WebhookKeys(config), ingestion);
+        return new WebhookEndpoint(new WebhookKeys(config), ingestion,
+                config.settings().optional(Emf.NAMESPACE_VARIABLE).orElse(Emf.DEFAULT_NAMESPACE));
     }
 
     public Reply handle(String body, boolean base64Encoded, String signature, String requestId) {
@@ -98,15 +113,17 @@ public final class WebhookEndpoint {
             result = ingestion.ingest(event);
         } catch (RuntimeException e) {
             // DynamoDB down or throttled (SdkException), or a bug: 500, so SnapTrade retries the webhook later
-            JsonLog.error("webhook_failed", "requestId", requestId, "webhookId", event.webhookId(),
-                    "userId", event.userId(), "connectionId", event.connectionId(), "eventType", event.wireType(),
-                    "error", e.getClass().getSimpleName());
+            JsonLog.metrics("ERROR", "webhook_failed", refusedMetric, "requestId", requestId,
+                    "webhookId", event.webhookId(), "userId", event.userId(), "connectionId", event.connectionId(),
+                    "eventType", event.wireType(), "error", e.getClass().getSimpleName(), "result", "failed",
+                    METRIC, 1);
             return new Reply(500, error(e instanceof SdkException
                     ? "state store unavailable; retry later" : "internal error; retry later"));
         }
-        JsonLog.info("webhook_handled", "requestId", requestId, "webhookId", event.webhookId(),
-                "userId", event.userId(), "connectionId", event.connectionId(), "eventType", event.wireType(),
-                "result", result.wire(), "ms", (System.nanoTime() - started) / 1_000_000);
+        JsonLog.metrics("INFO", "webhook_handled", handledMetric, "requestId", requestId,
+                "webhookId", event.webhookId(), "userId", event.userId(), "connectionId", event.connectionId(),
+                "eventType", event.wireType(), "result", result.wire(),
+                "ms", (System.nanoTime() - started) / 1_000_000, METRIC, 1);
         return new Reply(200, field("result", result.wire()));
     }
 
@@ -117,7 +134,9 @@ public final class WebhookEndpoint {
     }
 
     private Reply reject(int status, String message, String requestId) {
-        JsonLog.warn("webhook_rejected", "requestId", requestId, "status", status, "reason", message);
+        JsonLog.metrics("WARN", "webhook_rejected", refusedMetric, "requestId", requestId, "status", status,
+                "reason", message, "result", status == 401 ? "unauthorized" : status == 413 ? "too_large"
+                        : "bad_request", METRIC, 1);
         return new Reply(status, error(message));
     }
 

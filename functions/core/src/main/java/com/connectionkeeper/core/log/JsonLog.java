@@ -24,14 +24,28 @@ public final class JsonLog {
         write("ERROR", event, keyValues);
     }
 
+    /**
+     * A line that also declares metrics ({@link Emf}): the declaration's dimensions and metrics name members of
+     * {@code keyValues} (strings and numbers).
+     */
+    public static void metrics(String level, String event, Emf.Declaration metrics, Object... keyValues) {
+        System.out.println(line(level, event, metrics, keyValues));
+    }
+
     /** The line {@link #info} and friends print, without printing it. */
     public static String line(String level, String event, Object... keyValues) {
+        return line(level, event, null, keyValues);
+    }
+
+    /** The line {@link #metrics} prints (with {@code metrics} null: the line {@link #info} prints). */
+    public static String line(String level, String event, Emf.Declaration metrics, Object... keyValues) {
         if (keyValues.length % 2 != 0) {
             throw new IllegalArgumentException("key/value pairs expected");
         }
-        StringBuilder out = new StringBuilder(128);
+        StringBuilder out = new StringBuilder(metrics == null ? 128 : 384);
+        Instant now = Instant.now();
         out.append("{\"time\":");
-        JsonText.string(out, Instant.now().toString());
+        JsonText.string(out, now.toString());
         out.append(",\"level\":");
         JsonText.string(out, level);
         out.append(",\"event\":");
@@ -53,6 +67,10 @@ public final class JsonLog {
             } else {
                 JsonText.string(out, value.toString());
             }
+        }
+        if (metrics != null) {
+            out.append(',');
+            metrics.appendTo(out, now.toEpochMilli());
         }
         return out.append('}').toString();
     }
