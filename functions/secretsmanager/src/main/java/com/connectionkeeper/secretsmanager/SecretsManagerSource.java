@@ -38,8 +38,13 @@ public final class SecretsManagerSource implements SecretSource {
             throw new IllegalStateException(describe() + " could not be read: " + reason(e.code()) + " (" + e.code()
                     + (e.requestId() == null ? "" : ", request " + e.requestId()) + ")", null);
         } catch (RuntimeException e) {
-            // e.g. no credentials found by the default chain
-            throw new IllegalStateException(describe() + " could not be read: " + e.getClass().getSimpleName(), null);
+            // e.g. no credentials found by the default chain (wrapped in a CompletionException): name the root
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            throw new IllegalStateException(describe() + " could not be read: " + root.getClass().getSimpleName()
+                    + " (credentials or network)", null);
         }
         if (value.isEmpty()) {
             throw new IllegalStateException(describe() + " holds no SecretString (a binary secret?): store a JSON "

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -145,6 +146,19 @@ class SecretsManagerSourceTest {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> CredentialsConfig.over(Map.of(), new SecretsManagerSource(wrong, arn), clock));
         assertTrue(e.getMessage().contains("InvalidSignatureException"), e.getMessage());
+    }
+
+    @Test
+    void noCredentialsIsAClearErrorNamingTheSecret() {
+        String arn = manager.put("ck/credentials", credentials(KEY));
+        SecretsManagerCall unsigned = new SecretsManagerCall(UrlConnectionHttpClient.create(), () -> {
+            throw SdkClientException.create("Unable to load credentials from any of the providers in the chain");
+        }, Region.US_EAST_1, manager.endpoint());
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> CredentialsConfig.over(Map.of(), new SecretsManagerSource(unsigned, arn), clock));
+        assertEquals("secret " + arn + " (CREDENTIALS_SECRET_ID) could not be read: SdkClientException (credentials "
+                + "or network)", e.getMessage());
+        assertEquals(0, manager.requests().size(), "nothing was sent unsigned");
     }
 
     @Test
