@@ -233,11 +233,13 @@ public final class LocalStack implements AutoCloseable {
                 .put("SNAPTRADE_CONSUMER_KEY", overrides.get("SnapTradeConsumerKey"))
                 .put("RECONNECT_STATE_KEY", overrides.get("ReconnectStateKey"));
         String secretArn = secretsManager.put("connection-keeper-local/credentials", credentials.toString());
-        LocalTemplate template = new LocalTemplate(root, cfn, overrides, Map.of(tableId, tableName,
-                "LifecycleBus", "connection-keeper-local-lifecycle", "CredentialsSecret", secretArn,
-                "KeeperKey.Arn", keyArn));
-        resourceNames = Map.of(tableName, tableId, "connection-keeper-local-lifecycle", "LifecycleBus",
-                secretArn, "CredentialsSecret", keyArn, "KeeperKey");
+        Map<String, String> standIns = Map.of(tableId, tableName, "LifecycleBus", "connection-keeper-local-lifecycle",
+                "CredentialsSecret", secretArn, "KeeperKey.Arn", keyArn);
+        LocalTemplate template = new LocalTemplate(root, cfn, overrides, standIns);
+        // the same stand-ins the other way round: a local name to its logical id (Fn::GetAtt's attribute dropped)
+        Map<String, String> names = new LinkedHashMap<>();
+        standIns.forEach((id, local) -> names.put(local, id.replaceFirst("\\.\\w+$", "")));
+        resourceNames = Map.copyOf(names);
 
         StreamProxy proxy = new StreamProxy(proxyServer, dynalite.endpoint(), List.of("pk", "sk"), record -> {
             if (feeder != null) {
