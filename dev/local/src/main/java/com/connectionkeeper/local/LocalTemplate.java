@@ -100,13 +100,12 @@ final class LocalTemplate {
             String target = String.valueOf(value(props.path("Target"), id + ".Target"));
             String integration = target.substring(target.indexOf('/') + 1);
             JsonNode uri = template.resource(integration).path("Properties").path("IntegrationUri");
-            JsonNode getAtt = uri.path("Fn::GetAtt");
-            if (!getAtt.isArray()) {
-                throw new IllegalStateException(integration + ".IntegrationUri is not a function's Arn: " + uri);
-            }
+            String function = CloudFormationTemplate.invocation(uri).map(CloudFormationTemplate.Invocation::function)
+                    .orElseThrow(() -> new IllegalStateException(integration
+                            + ".IntegrationUri is not a function's Arn or alias: " + uri));
             String auth = String.valueOf(value(props.path("AuthorizationType"), id + ".AuthorizationType"));
             int space = routeKey.indexOf(' ');
-            out.add(new Route(routeKey.substring(0, space), routeKey.substring(space + 1), getAtt.get(0).asText(),
+            out.add(new Route(routeKey.substring(0, space), routeKey.substring(space + 1), function,
                     !auth.equals("NONE")));
         }
         return out;

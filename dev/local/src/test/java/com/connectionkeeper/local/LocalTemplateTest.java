@@ -102,7 +102,7 @@ class LocalTemplateTest {
 
     @Test
     void aRouteWhoseIntegrationIsNotAFunctionIsAnError() throws IOException {
-        String broken = yaml().replace("IntegrationUri: !GetAtt WebhookFunction.Arn",
+        String broken = yaml().replace("IntegrationUri: !Ref WebhookFunction.Alias",
                 "IntegrationUri: https://example.com/hook");
         assertTrue(!broken.equals(yaml()));
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> template(broken).routes());

@@ -1,6 +1,7 @@
 package com.connectionkeeper.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.connectionkeeper.testkit.CloudFormationTemplate;
 import com.connectionkeeper.testkit.Integration;
@@ -65,6 +66,8 @@ class TemplateChecksTest {
         assertEquals(List.of(
                 "WebhookFunction: com.connectionkeeper.webhook.WebhookEndpoint implements no Lambda handler interface",
                 "WebhookFunction: com.connectionkeeper.webhook.WebhookEndpoint has no public method handleRequest",
+                "WebhookFunction: SnapStart, but com.connectionkeeper.webhook.WebhookEndpoint has no runtime hooks "
+                        + "(org.crac.Resource): its secrets would be as old as the snapshot",
                 "WebhookFunction: com.connectionkeeper.webhook.WebhookEndpoint has no public no-arg constructor for "
                         + "Lambda",
                 "SweepFunction: com.connectionkeeper.sweep.SweepHandler has no public method handle"),
@@ -88,8 +91,48 @@ class TemplateChecksTest {
         ((ObjectNode) broken.path("Resources")).remove("WebhookInvokePermission");
         properties(broken, "ReconnectReturnRoute").putObject("Target").put("Fn::Sub", "integrations/${Nothing}");
         assertEquals(List.of(
-                "POST /webhooks/snaptrade: no permission lets API Gateway invoke WebhookFunction for this route",
+                "POST /webhooks/snaptrade: no permission lets API Gateway invoke WebhookFunction.Alias for this route",
                 "GET /reconnect/return (ReconnectReturnRoute): no integration that invokes a function"),
                 problems(broken));
+    }
+
+    @Test
+    void aSnapStartFunctionInvokedUnqualifiedFails() {
+        ObjectNode broken = template();
+        properties(broken, "WebhookIntegration").putObject("IntegrationUri").putArray("Fn::GetAtt")
+                .add("WebhookFunction").add("Arn");
+        assertEquals(List.of(
+                "POST /webhooks/snaptrade: invokes WebhookFunction unqualified ($LATEST), which SnapStart does not "
+                        + "cover: invoke !Ref WebhookFunction.Alias",
+                "POST /webhooks/snaptrade: no permission lets API Gateway invoke WebhookFunction for this route"),
+                problems(broken));
+    }
+
+    @Test
+    void aPermissionForTheFunctionInsteadOfItsAliasFails() {
+        ObjectNode broken = template();
+        properties(broken, "ApiInvokePermission").putObject("FunctionName").put("Ref", "ApiFunction");
+        List<String> problems = problems(broken);
+        assertEquals(7, problems.size(), problems.toString());
+        for (String problem : problems) {
+            assertTrue(problem.endsWith(": no permission lets API Gateway invoke ApiFunction.Alias for this route"),
+                    problem);
+        }
+    }
+
+    @Test
+    void snapStartWithoutAnAliasOrRuntimeHooksFails() {
+        ObjectNode broken = template();
+        properties(broken, "SweepFunction").putObject("SnapStart").put("ApplyOn", "PublishedVersions");
+        properties(broken, "ApiFunction").remove("AutoPublishAlias");
+        List<String> problems = problems(broken);
+        assertEquals(List.of(
+                "SweepFunction: SnapStart, but com.connectionkeeper.sweep.SweepHandler has no runtime hooks "
+                        + "(org.crac.Resource): its secrets would be as old as the snapshot",
+                "SweepFunction: SnapStart applies to published versions, but it has no AutoPublishAlias",
+                "ApiFunction: SnapStart applies to published versions, but it has no AutoPublishAlias"),
+                problems.stream().filter(p -> !p.contains(" /")).toList());
+        assertEquals(7, problems.stream().filter(p -> p.endsWith(
+                ": invokes ApiFunction.Alias, but ApiFunction has no AutoPublishAlias")).count(), problems.toString());
     }
 }

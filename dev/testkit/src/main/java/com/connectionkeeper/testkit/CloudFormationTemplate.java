@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 
@@ -83,6 +84,30 @@ public final class CloudFormationTemplate {
     /** The {@code Parameters} section (a missing node when there is none). */
     public JsonNode parameters() {
         return tree.path("Parameters").deepCopy();
+    }
+
+    /**
+     * What a function reference (an integration's {@code IntegrationUri}, a permission's {@code FunctionName}) invokes:
+     * {@code function}, through SAM's alias ({@code !Ref F.Alias}, the alias AutoPublishAlias creates) or not
+     * ({@code !GetAtt F.Arn}, {@code !Ref F}: the unqualified function, $LATEST).
+     */
+    public record Invocation(String function, boolean viaAlias) {
+    }
+
+    /** The invocation {@code value} names; empty when it names no function of this form. */
+    public static Optional<Invocation> invocation(JsonNode value) {
+        JsonNode getAtt = value.path("Fn::GetAtt");
+        if (getAtt.isArray() && getAtt.size() == 2 && getAtt.get(1).asText().equals("Arn")) {
+            return Optional.of(new Invocation(getAtt.get(0).asText(), false));
+        }
+        if (getAtt.isTextual() && getAtt.asText().endsWith(".Arn")) {
+            return Optional.of(new Invocation(getAtt.asText().substring(0, getAtt.asText().length() - 4), false));
+        }
+        String ref = value.path("Ref").asText("");
+        if (ref.endsWith(".Alias")) {
+            return Optional.of(new Invocation(ref.substring(0, ref.length() - ".Alias".length()), true));
+        }
+        return ref.isEmpty() || ref.contains(".") ? Optional.empty() : Optional.of(new Invocation(ref, false));
     }
 
     /** The resource with this logical ID; fails when the template has none. */

@@ -1,5 +1,6 @@
 package com.connectionkeeper.testkit;
 
+import com.connectionkeeper.testkit.CloudFormationTemplate.Invocation;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,6 +16,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -22,12 +24,16 @@ import java.util.stream.Stream;
  * every function's {@code Handler} names a class of its {@code CodeUri} zip that Lambda can run (a public no-arg
  * constructor, a Lambda handler interface, the method); every function has a log group with a retention; every route
  * of the HTTP API has an integration that invokes a function, and a permission that lets API Gateway invoke it for
- * that route. {@link #problems} lists what is wrong, one line each.
+ * that route; a SnapStart function has an alias, is invoked only through it (SnapStart covers published versions, not
+ * $LATEST), and its handler has runtime hooks ({@code org.crac.Resource}). {@link #problems} lists what is wrong,
+ * one line each.
  */
 public final class TemplateChecks {
     private static final List<String> HANDLER_INTERFACES = List.of(
             "com.amazonaws.services.lambda.runtime.RequestHandler",
             "com.amazonaws.services.lambda.runtime.RequestStreamHandler");
+
+    private static final String CRAC_RESOURCE = "org.crac.Resource";
 
     private final JsonNode template;
     private final Path root;
@@ -100,6 +106,14 @@ public final class TemplateChecks {
         if (!method) {
             out.add(function + ": " + className + " has no public method " + methodName);
         }
+        boolean snapStart = "PublishedVersions".equals(properties.path("SnapStart").path("ApplyOn").asText());
+        if (snapStart && !implemented.contains(CRAC_RESOURCE)) {
+            out.add(function + ": SnapStart, but " + className + " has no runtime hooks (" + CRAC_RESOURCE
+                    + "): its secrets would be as old as the snapshot");
+        }
+        if (snapStart && !properties.has("AutoPublishAlias")) {
+            out.add(function + ": SnapStart applies to published versions, but it has no AutoPublishAlias");
+        }
         boolean constructor = Stream.of(c.getConstructors()).anyMatch(k -> k.getParameterCount() == 0)
                 && Modifier.isPublic(c.getModifiers());
         if (!constructor) {
@@ -150,27 +164,37 @@ public final class TemplateChecks {
         String target = properties.path("Target").path("Fn::Sub").asText();
         String integration = target.startsWith("integrations/${") && target.endsWith("}")
                 ? target.substring("integrations/${".length(), target.length() - 1) : null;
-        JsonNode uri = integration == null ? null
-                : resources.path(integration).path("Properties").path("IntegrationUri").path("Fn::GetAtt");
-        if (uri == null || !uri.isArray() || !"AWS::Serverless::Function".equals(
-                resources.path(uri.get(0).asText()).path("Type").asText())) {
+        Optional<Invocation> invoked = integration == null ? Optional.empty() : CloudFormationTemplate.invocation(
+                resources.path(integration).path("Properties").path("IntegrationUri"));
+        if (invoked.isEmpty() || !"AWS::Serverless::Function".equals(
+                resources.path(invoked.get().function()).path("Type").asText())) {
             out.add(key + " (" + id + "): no integration that invokes a function");
             return;
         }
-        String function = uri.get(0).asText();
+        String function = invoked.get().function();
+        JsonNode functionProperties = resources.path(function).path("Properties");
+        boolean snapStart = "PublishedVersions".equals(functionProperties.path("SnapStart").path("ApplyOn").asText());
+        if (snapStart && !invoked.get().viaAlias()) {
+            out.add(key + ": invokes " + function + " unqualified ($LATEST), which SnapStart does not cover: "
+                    + "invoke !Ref " + function + ".Alias");
+        }
+        if (invoked.get().viaAlias() && !functionProperties.has("AutoPublishAlias")) {
+            out.add(key + ": invokes " + function + ".Alias, but " + function + " has no AutoPublishAlias");
+        }
         int space = key.indexOf(' ');
         String wanted = key.substring(0, space) + key.substring(space + 1).replaceAll("\\{[^}]+}", "*");
         for (JsonNode r : resources) {
             JsonNode p = r.path("Properties");
             if (r.path("Type").asText().equals("AWS::Lambda::Permission")
-                    && function.equals(p.path("FunctionName").path("Ref").asText())
+                    && invoked.equals(CloudFormationTemplate.invocation(p.path("FunctionName")))
                     && "lambda:InvokeFunction".equals(p.path("Action").asText())
                     && "apigateway.amazonaws.com".equals(p.path("Principal").asText())
                     && covers(p.path("SourceArn").path("Fn::Sub").asText(), wanted)) {
                 return;
             }
         }
-        out.add(key + ": no permission lets API Gateway invoke " + function + " for this route");
+        out.add(key + ": no permission lets API Gateway invoke " + function
+                + (invoked.get().viaAlias() ? ".Alias" : "") + " for this route");
     }
 
     /**

@@ -173,15 +173,12 @@ class PublicRouteLimitsTest {
         return null;
     }
 
-    /** The function a route's integration invokes: Target integrations/${X}, X's IntegrationUri GetAtt F.Arn. */
+    /** The function a route's integration invokes: Target integrations/${X}, X's IntegrationUri (F.Arn, F.Alias). */
     private static String functionBehind(JsonNode resources, String route) {
         String target = resources.path(route).path("Properties").path("Target").path("Fn::Sub").asText();
         String integration = target.replace("integrations/${", "").replace("}", "");
-        JsonNode uri = resources.path(integration).path("Properties").path("IntegrationUri").path("Fn::GetAtt");
-        String arn = uri.isArray() ? uri.get(0).asText() : uri.asText().split("\\.")[0];
-        if (arn.isEmpty()) {
-            throw new AssertionError("cannot follow " + route + " to its function");
-        }
-        return arn;
+        return CloudFormationTemplate.invocation(resources.path(integration).path("Properties").path("IntegrationUri"))
+                .map(CloudFormationTemplate.Invocation::function)
+                .orElseThrow(() -> new AssertionError("cannot follow " + route + " to its function"));
     }
 }

@@ -1,6 +1,6 @@
 package com.connectionkeeper.accounts;
 
-import java.security.SecureRandom;
+import com.connectionkeeper.core.runtime.Entropy;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
@@ -22,7 +22,6 @@ import java.util.Objects;
  * @param expiresAt    the first instant at which the token is no longer accepted
  */
 public record ReturnState(String userId, String connectionId, String returnUrl, String nonce, Instant expiresAt) {
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final int NONCE_BYTES = 16;
 
     public ReturnState {
@@ -44,8 +43,7 @@ public record ReturnState(String userId, String connectionId, String returnUrl, 
 
     /** A fresh nonce: 128 random bits as unpadded base64url (22 characters). */
     public static String randomNonce() {
-        byte[] bytes = new byte[NONCE_BYTES];
-        RANDOM.nextBytes(bytes);
+        byte[] bytes = Entropy.bytes(NONCE_BYTES);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 

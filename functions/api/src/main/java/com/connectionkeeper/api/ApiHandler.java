@@ -17,39 +17,92 @@ import java.time.Clock;
 import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
+import org.crac.Core;
+import org.crac.Resource;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** Lambda entry for the HTTP API's routes (API Gateway HTTP API, payload 2.0): event in, {@link Api}, response out. */
-public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>, Resource {
     private final Api api;
+    private final ApiSnapStart snapStart;
 
-    /** Used by Lambda: builds the store, the gateway and the state codec once, from the environment. */
-    public ApiHandler() {
-        this(fromConfig(CredentialsConfig.fromSystem(), Clock.systemUTC()));
+    /** An API with its SnapStart hooks, as the production wiring builds them. */
+    record Wired(Api api, ApiSnapStart snapStart) {
     }
 
+    /**
+     * Used by Lambda: builds the store, the gateway and the state codec once, from the environment, and registers the
+     * SnapStart hooks (a no-op where the JVM has no CRaC).
+     */
+    public ApiHandler() {
+        this(wire(CredentialsConfig.fromSystem(), null, Clock.systemUTC()));
+        Core.getGlobalContext().register(this);
+    }
+
+    /** Without SnapStart hooks (tests). */
     public ApiHandler(Api api) {
         this.api = api;
+        this.snapStart = null;
+    }
+
+    ApiHandler(Wired wired) {
+        this.api = wired.api();
+        this.snapStart = wired.snapStart();
     }
 
     /** The production wiring: store, gateway and settings, all from one {@link Config}. */
     public static Api fromConfig(Config config, Clock clock) {
-        return over(DynamoStores.fromConfig(config, Sealers.fromConfig(config)), config, clock);
+        return wire(config, null, clock).api();
     }
 
     /** The production wiring over a DynamoDB client of the caller's (tests: one that records the table's changes). */
     public static Api fromConfig(Config config, DynamoDbClient dynamo, Clock clock) {
-        return over(DynamoStores.fromConfig(config, dynamo, Sealers.fromConfig(config)), config, clock);
+        return wire(config, dynamo, clock).api();
     }
 
-    private static Api over(DynamoStores store, Config config, Clock clock) {
+    /** The production wiring with its SnapStart hooks; {@code dynamo} null: the production client. */
+    static Wired wire(Config config, DynamoDbClient dynamo, Clock clock) {
+        DynamoStores store = dynamo == null ? DynamoStores.fromConfig(config, Sealers.fromConfig(config))
+                : DynamoStores.fromConfig(config, dynamo, Sealers.fromConfig(config));
         DynamoAccountStore accounts = new DynamoAccountStore(store.table());
         SnapTradeSdkGateway snaptrade = SnapTradeSdkGateway.fromConfig(config);
         ApiSettings settings = ApiSettings.from(config);
-        return new Api(
+        Api api = new Api(
                 new UserService(store.connections(), store.secrets(), accounts, store.sweepQueue(), snaptrade, clock),
                 new ReconnectService(store.connections(), store.secrets(), accounts, snaptrade, settings, clock),
                 settings.access());
+        return new Wired(api, new ApiSnapStart(config, store.table(), snaptrade, settings.keys(), clock));
+    }
+
+    /**
+     * SnapStart, before the snapshot: a request for a route the priming is not allowed (401, nothing read) through
+     * the event translation and the router, then {@link ApiSnapStart#prime} (no write, no one's data).
+     */
+    @Override
+    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+        prime();
+    }
+
+    /** SnapStart, after a restore: randomness re-seeded and secrets read again ({@link ApiSnapStart#restore}). */
+    @Override
+    public void afterRestore(org.crac.Context<? extends Resource> context) {
+        if (snapStart != null) {
+            snapStart.restore();
+        }
+    }
+
+    /** The priming's unauthenticated request's status (401), and what {@link ApiSnapStart#prime} did. */
+    record Primed(int status, ApiSnapStart.Priming priming) {
+    }
+
+    Primed prime() {
+        APIGatewayV2HTTPEvent event = APIGatewayV2HTTPEvent.builder()
+                .withRouteKey("GET /users/{userId}/connections").withRawPath("/users/snapstart-priming/connections")
+                .withRequestContext(RequestContext.builder().withRequestId("snapstart-priming")
+                        .withHttp(RequestContext.Http.builder().withMethod("GET").build()).build())
+                .build();
+        int status = handleRequest(event, null).getStatusCode();
+        return new Primed(status, snapStart == null ? null : snapStart.prime());
     }
 
     @Override

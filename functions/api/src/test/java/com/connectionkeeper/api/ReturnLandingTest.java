@@ -19,6 +19,7 @@ import com.connectionkeeper.simulator.Endpoint;
 import com.connectionkeeper.simulator.Fault;
 import com.connectionkeeper.simulator.PortalBrowser;
 import com.connectionkeeper.testkit.Integration;
+import com.connectionkeeper.testkit.StdoutCapture;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;

@@ -10,6 +10,7 @@ import com.connectionkeeper.simulator.Endpoint;
 import com.connectionkeeper.store.DynamoStores;
 import com.connectionkeeper.testkit.Dynalite;
 import com.connectionkeeper.testkit.Integration;
+import com.connectionkeeper.testkit.StdoutCapture;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -2,6 +2,7 @@ package com.connectionkeeper.snaptrade;
 
 import com.connectionkeeper.core.config.Config;
 import com.connectionkeeper.core.log.JsonLog;
+import com.connectionkeeper.core.runtime.Entropy;
 import com.connectionkeeper.core.snaptrade.BrokerageConnection;
 import com.connectionkeeper.core.snaptrade.LoginLink;
 import com.connectionkeeper.core.snaptrade.ReconnectRequest;
@@ -9,14 +10,16 @@ import com.connectionkeeper.core.snaptrade.SnapTradeException.Kind;
 import com.connectionkeeper.core.snaptrade.SnapTradeException;
 import com.connectionkeeper.core.snaptrade.SnapTradeGateway;
 import com.connectionkeeper.core.snaptrade.UserCredentials;
+import com.google.gson.reflect.TypeToken;
 import com.snaptrade.client.ApiException;
+import com.snaptrade.client.JSON;
 import com.snaptrade.client.Snaptrade;
 import com.snaptrade.client.api.AuthenticationApi;
+import com.snaptrade.client.model.BrokerageAuthorization;
 import com.snaptrade.client.model.UserIDandSecret;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -64,7 +67,7 @@ public final class SnapTradeSdkGateway implements SnapTradeGateway {
 
     /** The production gateway: real sleeps, random jitter, log lines on stdout, the settings' fixed keys. */
     public static SnapTradeSdkGateway create(SnapTradeSettings settings) {
-        return new SnapTradeSdkGateway(settings, Sleeper.SYSTEM, () -> ThreadLocalRandom.current().nextDouble(),
+        return new SnapTradeSdkGateway(settings, Sleeper.SYSTEM, Entropy::unit,
                 System.out::println);
     }
 
@@ -77,7 +80,7 @@ public final class SnapTradeSdkGateway implements SnapTradeGateway {
         return new SnapTradeSdkGateway(settings, () -> new ClientKeys(
                 config.secret(SnapTradeSettings.ENV_CLIENT_ID).orElse(settings.clientId()),
                 config.secret(SnapTradeSettings.ENV_CONSUMER_KEY).orElse(settings.consumerKey())),
-                config::refreshSecrets, Sleeper.SYSTEM, () -> ThreadLocalRandom.current().nextDouble(),
+                config::refreshSecrets, Sleeper.SYSTEM, Entropy::unit,
                 System.out::println);
     }
 
@@ -137,6 +140,27 @@ public final class SnapTradeSdkGateway implements SnapTradeGateway {
             return runner.run(operation, userId, () -> request.send(client().sdk()));
         }
     }
+
+    /**
+     * SnapStart priming, without a request to SnapTrade: the SDK client for the keys in force, and a sample list of
+     * connections (as SnapTrade answers it) through the SDK's JSON and our mapping. True when the sample mapped to
+     * one broken connection, as it should.
+     */
+    public boolean prime() {
+        client();
+        List<BrokerageAuthorization> sample = JSON.deserialize(PRIMING_CONNECTIONS,
+                new TypeToken<List<BrokerageAuthorization>>() { }.getType());
+        List<BrokerageConnection> mapped = sample.stream().map(ConnectionMapper::connection).toList();
+        return mapped.size() == 1 && mapped.get(0).disabled();
+    }
+
+    /** One connection as SnapTrade lists it (broken), for {@link #prime}. */
+    private static final String PRIMING_CONNECTIONS = "[{\"id\":\"00000000-0000-0000-0000-000000000000\","
+            + "\"created_date\":\"2024-01-01T00:00:00.000000Z\",\"updated_date\":\"2024-01-02T00:00:00.000000Z\","
+            + "\"brokerage\":{\"id\":\"00000000-0000-0000-0000-000000000001\",\"slug\":\"PRIMING\","
+            + "\"name\":\"Priming\",\"display_name\":\"Priming\",\"enabled\":true,\"maintenance_mode\":false,"
+            + "\"is_degraded\":false,\"aws_s3_square_logo_url\":null,\"open_url\":null},\"name\":\"Connection-1\",\"type\":\"read\",\"disabled\":true,"
+            + "\"disabled_date\":\"2024-01-02T00:00:00.000000Z\",\"meta\":{}}]";
 
     /** The SDK client for the keys in force, rebuilt when they changed. */
     private Client client() {

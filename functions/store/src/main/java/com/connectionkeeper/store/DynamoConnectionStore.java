@@ -74,6 +74,11 @@ public final class DynamoConnectionStore implements ConnectionStore {
         this.historyRetention = historyRetention;
     }
 
+    /** SnapStart priming: {@link DynamoTable#primeRead} on this store's table. */
+    public boolean primeRead() {
+        return table.primeRead();
+    }
+
     @Override
     public ConnectionWrite applyToConnection(String userId, String connectionId, ConnectionChange c) {
         UpdateBuilder u = new UpdateBuilder()

@@ -80,6 +80,15 @@ public final class DynamoTable {
         return item == null || item.isEmpty() ? null : item;
     }
 
+    /**
+     * One read of an item nothing ever writes (partition {@code PRIMING}, outside every user's): SnapStart priming
+     * sends a real request through the client — credentials, signing, marshalling, the connection — before the
+     * snapshot, and reads no one's data. True when, as always, there is no such item.
+     */
+    public boolean primeRead() {
+        return get(itemKey(Keys.PRIMING_PARTITION, Keys.PRIMING_PARTITION)) == null;
+    }
+
     /** Applies an update that has no condition (or whose refusal is an error), and answers DynamoDB's response. */
     public UpdateItemResponse write(UpdateBuilder u, Map<String, AttributeValue> key, ReturnValue returnValue) {
         return dynamo.updateItem(u.build(name, key, returnValue));

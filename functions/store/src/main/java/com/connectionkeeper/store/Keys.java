@@ -33,6 +33,8 @@ public final class Keys {
     public static final String LINK_RATE_SK = "RATE#LINKS";
     /** The sweep's lease and pass items: a partition no user id can produce (user partitions start "USER#"). */
     static final String SWEEP_PARTITION = "SWEEP";
+    /** The partition SnapStart priming reads from and nothing ever writes to (outside every user's). */
+    static final String PRIMING_PARTITION = "PRIMING";
     /** The sweep lease: one item outside every user partition. */
     static final String LEASE_SK = "LEASE";
     /** The sweep's pass in progress. */

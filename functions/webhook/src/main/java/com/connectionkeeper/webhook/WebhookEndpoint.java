@@ -9,11 +9,13 @@ import com.connectionkeeper.core.model.IngestResult;
 import com.connectionkeeper.core.model.WebhookEvent;
 import com.connectionkeeper.signature.CanonicalJson;
 import com.connectionkeeper.signature.WebhookVerifier;
+import com.connectionkeeper.store.DynamoConnectionStore;
 import com.connectionkeeper.store.DynamoStores;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
@@ -36,21 +38,30 @@ public final class WebhookEndpoint {
     private final Emf.Declaration refusedMetric;
     private final WebhookEventParser parser;
     private final WebhookIngestion ingestion;
+    private final BooleanSupplier storePriming;
 
     /** An HTTP answer: status and JSON body. */
     public record Reply(int status, String body) {
     }
 
+    /**
+     * What {@link #prime} did, each true when that part ran as for a real webhook: the signature verified with the
+     * key in force, the event parsed, the priming read answered (no item, as always).
+     */
+    public record Priming(boolean verified, boolean parsed, boolean storeRead) {
+    }
+
     /** With one fixed verifier (tests). */
     public WebhookEndpoint(WebhookVerifier verifier, WebhookIngestion ingestion) {
-        this(new WebhookKeys(verifier), ingestion, Emf.DEFAULT_NAMESPACE);
+        this(new WebhookKeys(verifier), ingestion, Emf.DEFAULT_NAMESPACE, () -> false);
     }
 
     /**
      * @param namespace the CloudWatch namespace of the metric {@code Webhooks} (a count per webhook, by {@code result},
      *                  and by {@code result} and {@code eventType} for those handled) its log lines declare
+     * @param storePriming SnapStart priming's read of the table (an item nothing writes); true when it answered
      */
-    WebhookEndpoint(WebhookKeys keys, WebhookIngestion ingestion, String namespace) {
+    WebhookEndpoint(WebhookKeys keys, WebhookIngestion ingestion, String namespace, BooleanSupplier storePriming) {
         this.keys = keys;
         List<Emf.Metric> webhooks = List.of(new Emf.Metric(METRIC, "Count"));
         this.handledMetric = new Emf.Declaration(namespace, List.of(List.of("result"),
@@ -58,6 +69,7 @@ public final class WebhookEndpoint {
         this.refusedMetric = new Emf.Declaration(namespace, List.of(List.of("result")), webhooks);
         this.parser = new WebhookEventParser();
         this.ingestion = ingestion;
+        this.storePriming = storePriming;
     }
 
     /**
@@ -65,10 +77,39 @@ public final class WebhookEndpoint {
      * used, so a rotated key arrives without a restart).
      */
     public static WebhookEndpoint fromConfig(Config config) {
-        WebhookIngestion ingestion = new WebhookIngestion(DynamoStores.connectionsFromConfig(config),
-                Clock.systemUTC());
-        return new WebhookEndpoint(new WebhookKeys(config), ingestion,
-                config.settings().optional(Emf.NAMESPACE_VARIABLE).orElse(Emf.DEFAULT_NAMESPACE));
+        DynamoConnectionStore store = DynamoStores.connectionsFromConfig(config);
+        return new WebhookEndpoint(new WebhookKeys(config), new WebhookIngestion(store, Clock.systemUTC()),
+                config.settings().optional(Emf.NAMESPACE_VARIABLE).orElse(Emf.DEFAULT_NAMESPACE), store::primeRead);
+    }
+
+    /**
+     * SnapStart priming, before the snapshot: {@code sample} (a webhook's body) goes through everything a webhook
+     * does but the write — signed with the key in force and verified in canonical form, parsed — and the table gets
+     * one read of an item nothing writes, so the snapshot holds those classes loaded and the client's request path
+     * run. Nothing is written, no one's data is read, and no metric is counted (no webhook arrived); the metric line
+     * is only formatted.
+     */
+    public Priming prime(byte[] sample) {
+        long started = System.nanoTime();
+        boolean verified = keys.prime(sample);
+        boolean parsed;
+        try {
+            parser.parse(sample);
+            parsed = true;
+        } catch (InvalidWebhookException e) {
+            parsed = false;
+        }
+        boolean read = storePriming.getAsBoolean();
+        JsonLog.line("INFO", "webhook_handled", handledMetric, "requestId", "priming", "result", "applied",
+                METRIC, 1);
+        JsonLog.info("snapstart_primed", "function", "webhook", "verified", verified, "parsed", parsed,
+                "storeRead", read, "ms", (System.nanoTime() - started) / 1_000_000);
+        return new Priming(verified, parsed, read);
+    }
+
+    /** After a SnapStart restore: reads the function's secrets again (the snapshot's may be days old). */
+    public void restore() {
+        keys.restore();
     }
 
     public Reply handle(String body, boolean base64Encoded, String signature, String requestId) {

@@ -2,6 +2,7 @@ package com.connectionkeeper.webhook;
 
 import com.connectionkeeper.core.config.Config;
 import com.connectionkeeper.core.log.JsonLog;
+import com.connectionkeeper.signature.CanonicalJson;
 import com.connectionkeeper.signature.WebhookVerifier.Verdict;
 import com.connectionkeeper.signature.WebhookVerifier;
 
@@ -44,6 +45,24 @@ final class WebhookKeys {
             }
         }
         return verdict;
+    }
+
+    /**
+     * SnapStart priming: signs {@code sample}'s canonical form with the key in force and verifies the sample's raw
+     * bytes against it, as for a webhook SnapTrade sends (its raw bytes are not what was signed). True when valid.
+     */
+    boolean prime(byte[] sample) {
+        WebhookVerifier verifier = keyed().verifier();
+        String signature = verifier.sign(CanonicalJson.canonicalize(sample, CanonicalJson.Limits.UNAUTHENTICATED));
+        return verifier.verify(sample, signature) == Verdict.VALID;
+    }
+
+    /** After a SnapStart restore: the key held is as old as the snapshot; read it again now. */
+    void restore() {
+        if (config != null) {
+            config.rereadSecrets();
+            keyed();
+        }
     }
 
     private Keyed keyed() {

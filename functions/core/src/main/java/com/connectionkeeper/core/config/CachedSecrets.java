@@ -53,6 +53,20 @@ public final class CachedSecrets {
         return reload(clock.instant(), false);
     }
 
+    /**
+     * Reads again now, however recent the last read or try: after a SnapStart restore the values held are as old as
+     * the snapshot (days, perhaps, and a key may have been rotated since). A read that fails keeps the values held,
+     * counts them as expired (the next {@link #get} after {@code minInterval} tries again) and says so in the log.
+     * True when a value changed.
+     */
+    public boolean rereadNow() {
+        synchronized (this) {
+            readAt = Instant.MIN;
+            triedAt = Instant.MIN;
+        }
+        return reload(clock.instant(), false);
+    }
+
     /** Reads made so far, failed ones included (tests, benchmarks). */
     public synchronized long reads() {
         return reads;

@@ -38,6 +38,14 @@ public interface Config {
         return false;
     }
 
+    /**
+     * Reads the secrets again now, whenever they were last read: a SnapStart restore resumes a snapshot whose secrets
+     * may be days old. True when a value changed; secrets from the environment never change: false.
+     */
+    default boolean rereadSecrets() {
+        return false;
+    }
+
     /** A secret that must be set: fails at init, naming it, when it is not. */
     default String requiredSecret(String name) {
         return secret(name).orElseThrow(() -> new IllegalStateException(name + " is not set"));

@@ -30,4 +30,9 @@ public final class SecretsConfig implements Config {
     public boolean refreshSecrets() {
         return secrets.refreshAfterRejection();
     }
+
+    @Override
+    public boolean rereadSecrets() {
+        return secrets.rereadNow();
+    }
 }

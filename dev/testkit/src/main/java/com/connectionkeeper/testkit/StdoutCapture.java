@@ -1,4 +1,4 @@
-package com.connectionkeeper.api;
+package com.connectionkeeper.testkit;
 
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -11,11 +11,11 @@ import java.util.List;
  * Captures what the function logs (JsonLog prints one JSON line per event on stdout) while still printing it, so the
  * suite's output (scanned by LogHygieneIT) is unchanged. Close to restore stdout.
  */
-final class StdoutCapture implements AutoCloseable {
+public final class StdoutCapture implements AutoCloseable {
     private final PrintStream original = System.out;
     private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
 
-    StdoutCapture() {
+    public StdoutCapture() {
         OutputStream tee = new OutputStream() {
             @Override
             public void write(int b) {
@@ -36,7 +36,7 @@ final class StdoutCapture implements AutoCloseable {
         System.setOut(new PrintStream(tee, true, StandardCharsets.UTF_8));
     }
 
-    List<String> lines() {
+    public List<String> lines() {
         synchronized (captured) {
             return Arrays.stream(captured.toString(StandardCharsets.UTF_8).split("\n")).filter(l -> !l.isEmpty())
                     .toList();
@@ -44,11 +44,11 @@ final class StdoutCapture implements AutoCloseable {
     }
 
     /** The captured lines logged at ERROR level. */
-    List<String> errors() {
+    public List<String> errors() {
         return lines().stream().filter(l -> l.contains("\"level\":\"ERROR\"")).toList();
     }
 
-    void clear() {
+    public void clear() {
         synchronized (captured) {
             captured.reset();
         }

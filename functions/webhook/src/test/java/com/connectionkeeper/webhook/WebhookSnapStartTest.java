@@ -1,0 +1,155 @@
+package com.connectionkeeper.webhook;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.connectionkeeper.core.config.CachedSecrets;
+import com.connectionkeeper.core.config.Config;
+import com.connectionkeeper.core.config.SecretSource;
+import com.connectionkeeper.core.config.SecretsConfig;
+import com.connectionkeeper.core.ingest.WebhookIngestion;
+import com.connectionkeeper.core.runtime.Entropy;
+import com.connectionkeeper.store.DynamoConnectionStore;
+import com.connectionkeeper.store.DynamoTable;
+import com.connectionkeeper.testkit.Dynalite;
+import com.connectionkeeper.testkit.DynaliteServer;
+import com.connectionkeeper.testkit.Fixtures;
+import com.connectionkeeper.testkit.HttpApiInvoker;
+import com.connectionkeeper.testkit.Integration;
+import com.connectionkeeper.testkit.MutableClock;
+import com.connectionkeeper.testkit.StdoutCapture;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+
+/**
+ * The webhook's SnapStart hooks, called directly (no CRaC JVM here): priming runs a sample webhook through everything
+ * but the write, reads only an item nothing writes, counts no metric; a restore reads the secrets again at once (the
+ * snapshot's key may have been rotated since) and re-seeds randomness.
+ */
+@Integration
+class WebhookSnapStartTest {
+    private final MutableClock clock = new MutableClock();
+    private final AtomicInteger reads = new AtomicInteger();
+    private final String table = Dynalite.createTable();
+    private final List<Object> requests = new ArrayList<>();
+    private volatile String consumerKey = LocalWebhook.LOCAL_CONSUMER_KEY;
+
+    private Config config() {
+        SecretSource source = new SecretSource() {
+            @Override
+            public Map<String, String> read() {
+                reads.incrementAndGet();
+                return Map.of(Config.SNAPTRADE_CONSUMER_KEY, consumerKey);
+            }
+
+            @Override
+            public String describe() {
+                return "test secret";
+            }
+        };
+        return new SecretsConfig(Map.of(Config.TABLE_NAME, table, Config.DYNAMODB_ENDPOINT,
+                Dynalite.endpoint().toString()), new CachedSecrets(source, clock, Duration.ofMinutes(5),
+                Duration.ofSeconds(30)));
+    }
+
+    /** The production wiring, over a client that records every request it sends. */
+    private WebhookHandler recordedHandler(Config config) {
+        DynamoDbClient recording = DynaliteServer.clientBuilder(Dynalite.endpoint())
+                .overrideConfiguration(o -> o.addExecutionInterceptor(new ExecutionInterceptor() {
+                    @Override
+                    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                        requests.add(context.request());
+                    }
+                }))
+                .build();
+        DynamoConnectionStore store = new DynamoConnectionStore(new DynamoTable(recording, table), Duration.ofDays(1));
+        return new WebhookHandler(new WebhookEndpoint(new WebhookKeys(config),
+                new WebhookIngestion(store, clock), "ConnectionKeeper/test", store::primeRead));
+    }
+
+    private int status(WebhookHandler handler, String fixture) throws IOException {
+        return HttpApiInvoker.invoke(handler, Files.readAllBytes(Fixtures.path(fixture)), null).getStatusCode();
+    }
+
+    private List<Map<String, AttributeValue>> everything() {
+        return Dynalite.client().scan(ScanRequest.builder().tableName(table).consistentRead(true).build()).items();
+    }
+
+    @Test
+    void primingRunsTheHotPathButWritesNothingReadsNoOnesDataAndCountsNoMetric() throws IOException {
+        WebhookHandler handler = recordedHandler(config());
+        assertEquals(200, status(handler, "webhook-lifecycle-1-connection-added.json"));
+        assertEquals(200, status(handler, "webhook-lifecycle-2-connection-broken.json"));
+        List<Map<String, AttributeValue>> before = everything();
+        requests.clear();
+
+        WebhookEndpoint.Priming primed;
+        List<String> logged;
+        try (StdoutCapture out = new StdoutCapture()) {
+            primed = handler.prime();
+            logged = out.lines();
+        }
+
+        assertEquals(new WebhookEndpoint.Priming(true, true, true), primed,
+                "verified with the key in force, parsed, and the priming read answered with no item");
+        assertEquals(before, everything(), "priming wrote nothing");
+        assertEquals(1, requests.size(), "one request: " + requests);
+        GetItemRequest read = (GetItemRequest) requests.get(0);
+        assertEquals("PRIMING", read.key().get("pk").s(), "an item nothing writes, outside every user's partition");
+        assertEquals(1, logged.size(), logged.toString());
+        assertTrue(logged.get(0).contains("\"event\":\"snapstart_primed\""), logged.get(0));
+        assertFalse(logged.get(0).contains("_aws"), "no metric: no webhook arrived");
+        assertFalse(logged.get(0).contains(LocalWebhook.LOCAL_CONSUMER_KEY), "the key is never logged");
+    }
+
+    @Test
+    void primingFromTheLambdaWiringUsesItsOwnTable() throws IOException {
+        WebhookHandler handler = new WebhookHandler(WebhookEndpoint.fromConfig(config()));
+        assertEquals(new WebhookEndpoint.Priming(true, true, true), handler.prime());
+        assertEquals(List.of(), everything(), "nothing written");
+    }
+
+    @Test
+    void aRestoreReadsTheSecretsAgainAtOnce() throws IOException {
+        WebhookHandler handler = recordedHandler(config());
+        handler.prime();
+        assertEquals(1, reads.get(), "read at init");
+
+        consumerKey = "the-key-after-the-rotation"; // rotated while the snapshot waited
+        handler.afterRestore(null);
+
+        assertEquals(2, reads.get(), "read again at the restore, though the TTL and the 30 s have not passed");
+        assertEquals(401, status(handler, "webhook-connection-broken.json"),
+                "the snapshot's key is no longer accepted");
+        assertEquals(2, reads.get(), "a rejection right after the restore's read does not read again");
+    }
+
+    @Test
+    void withoutTheRestoreHookTheSnapshotsKeyWouldBeUsed() throws IOException {
+        WebhookHandler handler = recordedHandler(config());
+        consumerKey = "the-key-after-the-rotation";
+        assertEquals(200, status(handler, "webhook-connection-broken.json"), "the key read at init, still held");
+        assertEquals(1, reads.get());
+    }
+
+    @Test
+    void aRestoreReseedsRandomness() {
+        long before = Entropy.generation();
+        recordedHandler(config()).afterRestore(null);
+        assertEquals(before + 1, Entropy.generation());
+    }
+}
