@@ -39,6 +39,7 @@ class TemplatePermissionsTest {
                     "dynamodb:DeleteItem " + TABLE,
                     "dynamodb:Query " + TABLE + "/index/ByStatus", "dynamodb:Query " + TABLE + "/index/ByVerifyRequest",
                     "dynamodb:Query " + TABLE + "/index/BySweepOrder", "dynamodb:Query " + TABLE + "/index/ByRetry",
+                    "dynamodb:Query " + TABLE + "/index/ByBrokerage",
                     "secretsmanager:GetSecretValue CredentialsSecret",
                     "kms:Decrypt KeeperKey", "kms:Encrypt KeeperKey"),
             // UserService, ReconnectService, DynamoAccountStore (a registration attempt's item removed by a

@@ -3,6 +3,7 @@ package com.connectionkeeper.api;
 import com.connectionkeeper.accounts.ReturnUrlAllowList;
 import com.connectionkeeper.api.token.ReturnOutcomeSigner;
 import com.connectionkeeper.core.config.Config;
+import com.connectionkeeper.core.log.Emf;
 import com.connectionkeeper.core.config.EnvironmentVariables;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,9 +24,11 @@ import java.util.Optional;
  * @param linksPerWindow   reconnect links SnapTrade may be asked to mint per user and window (a link returned again
  *                         does not count)
  * @param linkWindow       the fixed window of {@code linksPerWindow}
+ * @param metrics          the declarations of the API's metric lines (README "Metrics")
  */
 record ApiSettings(Access access, ReturnUrlAllowList allowList, LinkKeys keys,
-                   Optional<String> returnLandingUrl, Duration stateTtl, int linksPerWindow, Duration linkWindow) {
+                   Optional<String> returnLandingUrl, Duration stateTtl, int linksPerWindow, Duration linkWindow,
+                   ApiMetrics metrics) {
     static final String ENV_AUTH_MODE = "AUTH_MODE";
     static final String ENV_JWT_USER_CLAIM = "JWT_USER_CLAIM";
     static final String ENV_ALLOW_LIST = "RETURN_URL_ALLOW_LIST";
@@ -49,7 +52,8 @@ record ApiSettings(Access access, ReturnUrlAllowList allowList, LinkKeys keys,
                 env.optional(ENV_LANDING_URL),
                 stateTtl,
                 env.positiveInt(ENV_LINKS_PER_WINDOW, 10),
-                Duration.ofSeconds(env.positiveInt(ENV_LINK_WINDOW_SECONDS, 900)));
+                Duration.ofSeconds(env.positiveInt(ENV_LINK_WINDOW_SECONDS, 900)),
+                new ApiMetrics(env.optional(Emf.NAMESPACE_VARIABLE).orElse(Emf.DEFAULT_NAMESPACE)));
     }
 
     /**

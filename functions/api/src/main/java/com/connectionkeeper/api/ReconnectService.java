@@ -111,8 +111,8 @@ final class ReconnectService {
         if (live.isPresent() && live.get().options().equals(fingerprint)
                 && (known == null || known.wire().equals(live.get().type()))
                 && !live.get().expiresAt().minus(REUSE_MARGIN).isBefore(now)) {
-            JsonLog.info("reconnect_link_reused", "requestId", requestId, "userId", userId, "connectionId",
-                    connectionId);
+            JsonLog.metrics("INFO", "reconnect_link_reused", settings.metrics().links(), "requestId", requestId,
+                    "userId", userId, "connectionId", connectionId, "result", "reused", ApiMetrics.LINKS, 1);
             return new Link(live.get().redirectUri(), live.get().sessionId(), live.get().expiresAt(), connectionId,
                     live.get().type(), live.get().nonce());
         }
@@ -121,8 +121,9 @@ final class ReconnectService {
         if (limitedUntil.isPresent()) {
             long window = settings.linkWindow().getSeconds();
             long retryAfter = Math.max(1, (Duration.between(now, limitedUntil.get()).toMillis() + 999) / 1000);
-            JsonLog.warn("reconnect_link_limited", "requestId", requestId, "userId", userId, "connectionId",
-                    connectionId, "retryAfter", retryAfter);
+            JsonLog.metrics("WARN", "reconnect_link_limited", settings.metrics().links(), "requestId", requestId,
+                    "userId", userId, "connectionId", connectionId, "retryAfter", retryAfter, "result", "limited",
+                    ApiMetrics.LINKS, 1);
             throw ServiceException.rateLimited("user '" + userId + "' has asked for " + settings.linksPerWindow()
                     + " new reconnect links in the last window (RECONNECT_LINKS_PER_WINDOW per "
                     + window + " s); retry after the Retry-After seconds", Duration.ofSeconds(retryAfter));
@@ -143,6 +144,9 @@ final class ReconnectService {
         store.recordHistory(new HistoryEntry(userId, connectionId, requestId, "RECONNECT_LINK_ISSUED", now, now,
                 IngestResult.IGNORED, "{\"type\":\"" + type.wire() + "\",\"force\":" + options.force() + "}",
                 Source.API));
+        JsonLog.metrics("INFO", "reconnect_link_issued", settings.metrics().links(), "requestId", requestId,
+                "userId", userId, "connectionId", connectionId, "type", type.wire(), "result", "issued",
+                ApiMetrics.LINKS, 1);
         return new Link(link.redirectUri(), link.sessionId(), linkExpires, connectionId, type.wire(), nonce);
     }
 
@@ -236,9 +240,10 @@ final class ReconnectService {
         } catch (RuntimeException e) {
             incomplete(state, requestId, "record_return", e);
         }
-        JsonLog.info("reconnect_return", "requestId", requestId, "userId", state.userId(),
-                "connectionId", state.connectionId(), "portalStatus", portal, "outcome", outcome.status(),
-                "reason", outcome.reason());
+        JsonLog.metrics("INFO", "reconnect_return", settings.metrics().landings(), "requestId", requestId,
+                "userId", state.userId(), "connectionId", state.connectionId(), "portalStatus", portal,
+                "outcome", outcome.status() == null ? "unknown" : outcome.status(), "reason", outcome.reason(),
+                ApiMetrics.LANDINGS, 1);
         return answer(state, outcome, now);
     }
 

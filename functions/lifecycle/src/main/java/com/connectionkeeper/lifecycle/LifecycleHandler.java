@@ -13,6 +13,7 @@ import com.connectionkeeper.core.lifecycle.Announcer;
 import com.connectionkeeper.core.lifecycle.ConnectionEvent;
 import com.connectionkeeper.core.lifecycle.Incident;
 import com.connectionkeeper.core.lifecycle.LifecycleEvent;
+import com.connectionkeeper.core.log.Emf;
 import com.connectionkeeper.core.log.JsonLog;
 import com.connectionkeeper.eventbus.EventBridgePublisher;
 import com.connectionkeeper.store.DynamoIncidentStore;
@@ -20,7 +21,9 @@ import com.connectionkeeper.store.DynamoPublishedMarks;
 import com.connectionkeeper.store.DynamoStores;
 import com.connectionkeeper.store.DynamoTable;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +43,7 @@ public final class LifecycleHandler implements RequestHandler<DynamodbEvent, Str
     private final Announcer announcer;
     private final IncidentWatch incidents;
     private final Clock clock;
+    private final LifecycleMetrics metrics;
 
     /**
      * Used by Lambda: the EventBridge publisher, the table (one client for the published marks and the incident
@@ -55,13 +59,20 @@ public final class LifecycleHandler implements RequestHandler<DynamodbEvent, Str
 
     private LifecycleHandler(Config config, DynamoTable table) {
         this(new Announcer(EventBridgePublisher.fromConfig(config), new DynamoPublishedMarks(table, Clock.systemUTC())),
-                incidentWatch(config, table), Clock.systemUTC());
+                incidentWatch(config, table), Clock.systemUTC(),
+                config.settings().optional(Emf.NAMESPACE_VARIABLE).orElse(Emf.DEFAULT_NAMESPACE));
     }
 
     public LifecycleHandler(Announcer announcer, IncidentWatch incidents, Clock clock) {
+        this(announcer, incidents, clock, Emf.DEFAULT_NAMESPACE);
+    }
+
+    /** @param namespace the CloudWatch namespace of the metrics of the events it publishes (README "Metrics") */
+    public LifecycleHandler(Announcer announcer, IncidentWatch incidents, Clock clock, String namespace) {
         this.announcer = announcer;
         this.incidents = incidents;
         this.clock = clock;
+        this.metrics = new LifecycleMetrics(namespace);
     }
 
     /** The production incident watch over {@code table}, with the rules from {@code config}. */
@@ -75,11 +86,17 @@ public final class LifecycleHandler implements RequestHandler<DynamodbEvent, Str
         List<DynamodbStreamRecord> records = event.getRecords() == null ? List.of() : event.getRecords();
         List<Announcer.Change> changes = new ArrayList<>(records.size());
         Set<String> failed = new LinkedHashSet<>();
+        Map<String, Instant> linksIssuedAt = new HashMap<>();
         for (DynamodbStreamRecord record : records) {
             String sequence = record.getDynamodb() == null ? record.getEventID()
                     : record.getDynamodb().getSequenceNumber();
             try {
-                changes.add(new Announcer.Change(sequence, StreamChanges.events(record)));
+                List<LifecycleEvent> events = StreamChanges.events(record);
+                changes.add(new Announcer.Change(sequence, events));
+                Instant link = events.isEmpty() ? null : StreamChanges.linkIssuedAt(record);
+                if (link != null) {
+                    events.forEach(e -> linksIssuedAt.put(e.id(), link));
+                }
             } catch (RuntimeException e) {
                 JsonLog.error("stream_record_unreadable", "sequenceNumber", sequence, "eventId", record.getEventID(),
                         "error", e.getClass().getSimpleName()); // no message: images hold user secrets
@@ -89,6 +106,7 @@ public final class LifecycleHandler implements RequestHandler<DynamodbEvent, Str
         changes = withIncidents(changes);
         Announcer.Outcome outcome = announcer.announce(changes);
         failed.addAll(outcome.failedKeys());
+        metrics.report(outcome.publishedEvents(), linksIssuedAt);
         JsonLog.info("stream_batch_handled", "records", records.size(), "published", outcome.published(),
                 "alreadyPublished", outcome.alreadyPublished(),
                 "failedRecords", failed.size(), "requestId", context == null ? null : context.getAwsRequestId());

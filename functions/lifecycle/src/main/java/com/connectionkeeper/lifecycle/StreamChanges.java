@@ -63,6 +63,17 @@ final class StreamChanges {
         return event.<List<LifecycleEvent>>map(List::of).orElse(List.of());
     }
 
+    /**
+     * The newest reconnect link of the connection the record changed, as of the change (null: none, or not a
+     * connection): whether a repair came after a link (metric RepairedWithinDayOfLink).
+     */
+    static Instant linkIssuedAt(DynamodbStreamRecord record) {
+        StreamRecord change = record.getDynamodb();
+        Map<String, AttributeValue> after = change == null ? null : StreamImages.image(change.getNewImage());
+        return after == null || !Attributes.CONNECTION_ENTITY.equals(Items.str(after, Attributes.ENTITY)) ? null
+                : Items.time(after, Attributes.LAST_LINK_ISSUED_AT);
+    }
+
     private static ConnectionState connection(Map<String, AttributeValue> image) {
         return image == null ? null : Items.connection(image);
     }

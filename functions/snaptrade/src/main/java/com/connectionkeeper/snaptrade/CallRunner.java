@@ -18,6 +18,7 @@ final class CallRunner {
     private final CallLog log;
     private final Duration budget;
     private final AtomicLong attempts = new AtomicLong();
+    private final AtomicLong rateLimited = new AtomicLong();
 
     CallRunner(RollingWindowLimiter limiter, Backoff backoff, Sleeper sleeper, CallLog log, Duration budget) {
         this.limiter = limiter;
@@ -41,6 +42,9 @@ final class CallRunner {
                     return call.execute();
                 } catch (ApiException e) {
                     last = FailureClassifier.classify(e, operation);
+                    if (e.getStatusCode() == 429) {
+                        rateLimited.incrementAndGet();
+                    }
                 } catch (RuntimeException e) {
                     last = FailureClassifier.unreadable(e);
                 } finally {
@@ -65,6 +69,11 @@ final class CallRunner {
     /** Requests sent so far (every attempt), from all threads. */
     long attempts() {
         return attempts.get();
+    }
+
+    /** Answers 429 (over SnapTrade's rate limit) so far, from all threads. */
+    long rateLimited() {
+        return rateLimited.get();
     }
 
     private Duration remaining(long start) {

@@ -255,4 +255,9 @@ public final class SnapTradeSdkGateway implements SnapTradeGateway {
     public long requestsSent() {
         return runner.attempts();
     }
+
+    @Override
+    public long rateLimitedAnswers() {
+        return runner.rateLimited();
+    }
 }

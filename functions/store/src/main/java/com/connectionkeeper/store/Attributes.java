@@ -33,6 +33,8 @@ public final class Attributes {
     // ---- connection ----
     public static final String LAST_EVENT_TYPE = "lastEventType";
     public static final String BROKERAGE_ID = "brokerageId";
+    /** A connection's brokerage as the census index's sort key ({@link Keys#censusBrokerage}). */
+    public static final String CENSUS_BROKERAGE = "censusBrokerage";
     public static final String FIXED_AT = "fixedAt";
     public static final String BROKEN_SINCE = "brokenSince";
     public static final String BROKERAGE_SLUG = "brokerageSlug";

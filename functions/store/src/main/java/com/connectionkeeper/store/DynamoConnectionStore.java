@@ -90,6 +90,13 @@ public final class DynamoConnectionStore implements ConnectionStore {
                 .set(SOURCE, c.source().wire())
                 .set(BROKERAGE_ID, c.brokerageId())
                 .set(FIXED_AT, c.fixedAt() == null ? null : Watermark.timeKey(c.fixedAt()));
+        // the census index's key (ByBrokerage): the brokerage once known, never blank or too long for a key
+        String census = Keys.censusBrokerage(c.brokerageId());
+        if (census == null) {
+            u.setIfAbsent(Attributes.CENSUS_BROKERAGE, UpdateBuilder.s(Keys.UNKNOWN_BROKERAGE));
+        } else {
+            u.set(Attributes.CENSUS_BROKERAGE, census);
+        }
         if (c.status() == null) {
             u.setIfAbsent(STATUS, UpdateBuilder.s(ConnectionStatus.ACTIVE.name()));
         } else {

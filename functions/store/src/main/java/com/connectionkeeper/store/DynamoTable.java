@@ -257,7 +257,25 @@ public final class DynamoTable {
 
     /** The items {@code query} (without table, index and page size) finds in the index, page by page. */
     Stream<Map<String, AttributeValue>> indexItems(QueryRequest.Builder query, String index) {
-        return dynamo.queryPaginator(query.tableName(name).indexName(index).limit(INDEX_PAGE_SIZE).build())
+        return indexItems(query, index, INDEX_PAGE_SIZE);
+    }
+
+    /** Like {@link #indexItems(QueryRequest.Builder, String)}, {@code pageSize} items per page. */
+    Stream<Map<String, AttributeValue>> indexItems(QueryRequest.Builder query, String index, int pageSize) {
+        return dynamo.queryPaginator(query.tableName(name).indexName(index).limit(pageSize).build())
                 .items().stream();
+    }
+
+    /** How many items of the index have {@code hashAttribute} = {@code hashValue}. */
+    int indexCount(String index, String hashAttribute, String hashValue) {
+        int count = 0;
+        for (QueryResponse page : dynamo.queryPaginator(QueryRequest.builder().tableName(name).indexName(index)
+                .keyConditionExpression("#h = :h")
+                .expressionAttributeNames(Map.of("#h", hashAttribute))
+                .expressionAttributeValues(Map.of(":h", AttributeValue.fromS(hashValue)))
+                .select(Select.COUNT).build())) {
+            count += page.count();
+        }
+        return count;
     }
 }

@@ -1,6 +1,7 @@
 package com.connectionkeeper.store;
 
 import com.connectionkeeper.core.model.Watermark;
+import com.connectionkeeper.core.sweep.ConnectionCensus;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -33,6 +34,10 @@ public final class Keys {
     public static final String LINK_RATE_SK = "RATE#LINKS";
     /** The sweep's lease and pass items: a partition no user id can produce (user partitions start "USER#"). */
     static final String SWEEP_PARTITION = "SWEEP";
+    /** The census key of a connection whose brokerage is not known yet. */
+    static final String UNKNOWN_BROKERAGE = ConnectionCensus.Census.UNKNOWN;
+    /** DynamoDB's limit on an index's sort key. */
+    static final int MAX_INDEX_SORT_KEY_BYTES = 1024;
     /** The partition SnapStart priming reads from and nothing ever writes to (outside every user's). */
     static final String PRIMING_PARTITION = "PRIMING";
     /** The sweep lease: one item outside every user partition. */
@@ -68,6 +73,15 @@ public final class Keys {
     private static final int MIN_PREFIX_BYTES = 16;
 
     private Keys() {
+    }
+
+    /**
+     * A brokerage id as the census index's sort key; null when there is none to record (null, blank, or longer than an
+     * index key may be: a webhook's field is not trusted to fit).
+     */
+    static String censusBrokerage(String brokerageId) {
+        return brokerageId == null || brokerageId.isBlank() || utf8Length(brokerageId) > MAX_INDEX_SORT_KEY_BYTES
+                ? null : brokerageId;
     }
 
     static String userPartition(String userId) {

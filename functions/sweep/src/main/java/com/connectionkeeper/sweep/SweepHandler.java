@@ -4,12 +4,14 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.connectionkeeper.core.config.Config;
+import com.connectionkeeper.core.log.Emf;
 import com.connectionkeeper.core.sweep.SweepPlanner;
 import com.connectionkeeper.core.sweep.UserSweep;
 import com.connectionkeeper.kms.Sealers;
 import com.connectionkeeper.secretsmanager.CredentialsConfig;
 import com.connectionkeeper.snaptrade.SnapTradeSdkGateway;
 import com.connectionkeeper.snaptrade.SnapTradeSettings;
+import com.connectionkeeper.store.DynamoConnectionCensus;
 import com.connectionkeeper.store.DynamoStores;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -20,15 +22,35 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** Lambda entry of the scheduled sweep (EventBridge): one {@link SweepRun} per event; answers its summary. */
 public final class SweepHandler implements RequestHandler<ScheduledEvent, Map<String, Object>> {
+    /** The sweep's schedule expression (the template's SweepSchedule): a rate gives the expected pass age. */
+    public static final String ENV_SCHEDULE = "SWEEP_SCHEDULE";
     private final SweepRun sweep;
+    private final SweepMetrics metrics;
 
-    /** Used by Lambda: builds the DynamoDB client and the SnapTrade gateway once, from the environment. */
+    /**
+     * Used by Lambda: builds the DynamoDB client, the SnapTrade gateway and the metrics' census once, from the
+     * environment.
+     */
     public SweepHandler() {
-        this(fromConfig(CredentialsConfig.fromSystem()));
+        this(CredentialsConfig.fromSystem(), null);
     }
 
+    /** Without metrics (tests of the run itself). */
     public SweepHandler(SweepRun sweep) {
         this.sweep = sweep;
+        this.metrics = null;
+    }
+
+    /** The production wiring, over {@code dynamo} (null: the production client), with its metrics. */
+    SweepHandler(Config config, DynamoDbClient dynamo) {
+        DynamoStores store = dynamo == null ? DynamoStores.fromConfig(config, Sealers.fromConfig(config))
+                : DynamoStores.fromConfig(config, dynamo, Sealers.fromConfig(config));
+        this.sweep = over(store, config);
+        this.metrics = new SweepMetrics(new DynamoConnectionCensus(store.table()), store.sweepQueue(),
+                Clock.systemUTC(), config.settings().optional(Emf.NAMESPACE_VARIABLE).orElse(Emf.DEFAULT_NAMESPACE),
+                SweepSettings.from(config, SnapTradeSettings.from(config).retryBudget()).requestsPerRun(),
+                config.settings().optional(ENV_SCHEDULE).flatMap(SweepMetrics::rateInterval),
+                line -> System.out.println(line));
     }
 
     /** The production wiring: the table, the gateway and the sweep's settings, all from one {@link Config}. */
@@ -55,7 +77,11 @@ public final class SweepHandler implements RequestHandler<ScheduledEvent, Map<St
     public Map<String, Object> handleRequest(ScheduledEvent event, Context context) {
         LongSupplier remaining = context == null ? () -> Long.MAX_VALUE : () -> context.getRemainingTimeInMillis();
         String requestId = requestId(event, context);
-        Map<String, Object> summary = new LinkedHashMap<>(sweep.run(runId(requestId), remaining).toMap());
+        SweepSummary run = sweep.run(runId(requestId), remaining);
+        if (metrics != null) {
+            metrics.report(run);
+        }
+        Map<String, Object> summary = new LinkedHashMap<>(run.toMap());
         summary.put("requestId", requestId);
         return summary;
     }

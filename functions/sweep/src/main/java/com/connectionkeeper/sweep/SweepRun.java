@@ -66,10 +66,12 @@ public final class SweepRun {
         try {
             List<String> plan = planner.plan(settings.requestsPerRun(), now);
             long sentBefore = users.requestsSent();
+            long rateLimitedBefore = users.rateLimitedAnswers();
             IntSupplier requestsUsed = () -> (int) (users.requestsSent() - sentBefore);
             Tally tally = checkAll(plan, runId, remainingMillis, requestsUsed);
             SweepSummary summary = new SweepSummary(runId, false, plan.size(), tally.checked, tally.transitions,
-                    tally.failures, requestsUsed.getAsInt(), settings.requestsPerRun(), millisSince(started),
+                    tally.failures, requestsUsed.getAsInt(), (int) (users.rateLimitedAnswers() - rateLimitedBefore),
+                    settings.requestsPerRun(), millisSince(started),
                     plan.size() - tally.checked, tally.suspect);
             summary.log();
             return summary;

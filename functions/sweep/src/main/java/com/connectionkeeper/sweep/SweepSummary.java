@@ -17,6 +17,7 @@ import java.util.TreeMap;
  * @param transitions   connection transitions by kind (NONE: observed, unchanged)
  * @param failures      failed checks by kind
  * @param requestsUsed  SnapTrade requests the checks made
+ * @param rateLimited   of those, the ones SnapTrade answered 429 (over its rate limit; retried within the check)
  * @param requestBudget SnapTrade requests the run was allowed
  * @param durationMs    wall time of the run
  * @param usersLeft     planned but not checked (time or request budget ran out); the next run takes them
@@ -24,7 +25,7 @@ import java.util.TreeMap;
  */
 public record SweepSummary(String runId, boolean skipped, int usersPlanned, int usersChecked,
                            Map<Transition, Integer> transitions, Map<String, Integer> failures, int requestsUsed,
-                           int requestBudget, long durationMs, int usersLeft, boolean clientSuspect) {
+                           int rateLimited, int requestBudget, long durationMs, int usersLeft, boolean clientSuspect) {
     public static final String SKIPPED_REASON = "another run holds the lease";
 
     public SweepSummary {
@@ -33,7 +34,7 @@ public record SweepSummary(String runId, boolean skipped, int usersPlanned, int 
     }
 
     static SweepSummary skipped(String runId, int requestBudget, long durationMs) {
-        return new SweepSummary(runId, true, 0, 0, Map.of(), Map.of(), 0, requestBudget, durationMs, 0, false);
+        return new SweepSummary(runId, true, 0, 0, Map.of(), Map.of(), 0, 0, requestBudget, durationMs, 0, false);
     }
 
     public int failures(String kind) {
@@ -53,6 +54,7 @@ public record SweepSummary(String runId, boolean skipped, int usersPlanned, int 
         out.put("transitions", sorted(transitions));
         out.put("failures", sorted(failures));
         out.put("requestsUsed", requestsUsed);
+        out.put("rateLimited", rateLimited);
         out.put("requestBudget", requestBudget);
         out.put("durationMs", durationMs);
         out.put("usersLeft", usersLeft);
@@ -64,8 +66,8 @@ public record SweepSummary(String runId, boolean skipped, int usersPlanned, int 
     void log() {
         List<Object> fields = new ArrayList<>(List.of("runId", runId, "skipped", skipped,
                 "usersPlanned", usersPlanned, "usersChecked", usersChecked, "requestsUsed", requestsUsed,
-                "requestBudget", requestBudget, "durationMs", durationMs, "usersLeft", usersLeft,
-                "clientSuspect", clientSuspect));
+                "rateLimited", rateLimited, "requestBudget", requestBudget, "durationMs", durationMs,
+                "usersLeft", usersLeft, "clientSuspect", clientSuspect));
         if (skipped) {
             fields.addAll(List.of("reason", SKIPPED_REASON));
         }

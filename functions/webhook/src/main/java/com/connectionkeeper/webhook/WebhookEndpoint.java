@@ -64,9 +64,10 @@ public final class WebhookEndpoint {
     WebhookEndpoint(WebhookKeys keys, WebhookIngestion ingestion, String namespace, BooleanSupplier storePriming) {
         this.keys = keys;
         List<Emf.Metric> webhooks = List.of(new Emf.Metric(METRIC, "Count"));
-        this.handledMetric = new Emf.Declaration(namespace, List.of(List.of("result"),
+        // in all (no dimension: the "no webhook for hours" alarm), by result, and handled ones by event type too
+        this.handledMetric = new Emf.Declaration(namespace, List.of(List.of(), List.of("result"),
                 List.of("result", "eventType")), webhooks);
-        this.refusedMetric = new Emf.Declaration(namespace, List.of(List.of("result")), webhooks);
+        this.refusedMetric = new Emf.Declaration(namespace, List.of(List.of(), List.of("result")), webhooks);
         this.parser = new WebhookEventParser();
         this.ingestion = ingestion;
         this.storePriming = storePriming;

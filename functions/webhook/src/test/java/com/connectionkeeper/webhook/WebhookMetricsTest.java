@@ -67,7 +67,7 @@ class WebhookMetricsTest {
     @Test
     void aHandledWebhookCountsByResultAndEventType() throws IOException {
         JsonNode line = only("webhook-connection-broken.json", "webhook_handled");
-        assertEquals("[[\"result\"],[\"result\",\"eventType\"]]", line.at("/_aws/CloudWatchMetrics/0/Dimensions")
+        assertEquals("[[],[\"result\"],[\"result\",\"eventType\"]]", line.at("/_aws/CloudWatchMetrics/0/Dimensions")
                 .toString());
         assertEquals("applied", line.path("result").asText());
         assertEquals("CONNECTION_BROKEN", line.path("eventType").asText());
@@ -80,7 +80,7 @@ class WebhookMetricsTest {
                 {"webhook-bad-unsigned.json", "unauthorized"}, {"webhook-bad-malformed.json", "bad_request"}}) {
             JsonNode line = only(c[0], "webhook_rejected");
             assertEquals(c[1], line.path("result").asText(), c[0]);
-            assertEquals("[[\"result\"]]", line.at("/_aws/CloudWatchMetrics/0/Dimensions").toString());
+            assertEquals("[[],[\"result\"]]", line.at("/_aws/CloudWatchMetrics/0/Dimensions").toString());
         }
     }
 

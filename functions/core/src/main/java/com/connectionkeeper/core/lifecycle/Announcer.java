@@ -47,10 +47,19 @@ public final class Announcer {
     }
 
     /**
-     * What a batch did: events published now, events skipped as already published, and the keys of the changes to
-     * retry, in batch order.
+     * What a batch did: the events published now (in batch order; each counted once, where it is published), events
+     * skipped as already published, and the keys of the changes to retry, in batch order.
      */
-    public record Outcome(int published, int alreadyPublished, List<String> failedKeys) {
+    public record Outcome(List<LifecycleEvent> publishedEvents, int alreadyPublished, List<String> failedKeys) {
+        public Outcome {
+            publishedEvents = List.copyOf(publishedEvents);
+            failedKeys = List.copyOf(failedKeys);
+        }
+
+        /** How many events were published now. */
+        public int published() {
+            return publishedEvents.size();
+        }
     }
 
     public Outcome announce(List<Change> changes) {
@@ -68,7 +77,7 @@ public final class Announcer {
         Set<String> failed = toPublish.isEmpty() ? Set.of() : new HashSet<>(publisher.publish(toPublish));
         List<String> retry = new ArrayList<>();
         List<String> redelivered = new ArrayList<>();
-        int published = 0;
+        List<LifecycleEvent> published = new ArrayList<>();
         for (Change change : changes) {
             boolean anyFailed = !change.readable();
             List<String> out = new ArrayList<>();
@@ -76,7 +85,7 @@ public final class Announcer {
                 if (failed.contains(e.id())) {
                     anyFailed = true;
                 } else if (!done.contains(e.id())) {
-                    published++;
+                    published.add(e);
                     out.add(e.id());
                 }
             }

@@ -32,4 +32,9 @@ public interface SnapTradeGateway {
 
     /** HTTP requests this gateway has sent to SnapTrade so far, every attempt and retry included. */
     long requestsSent();
+
+    /** Of those, the ones SnapTrade answered 429 (over its rate limit), retried or not. */
+    default long rateLimitedAnswers() {
+        return 0;
+    }
 }

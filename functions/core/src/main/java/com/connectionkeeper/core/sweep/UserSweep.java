@@ -104,6 +104,11 @@ public final class UserSweep {
         return gateway.requestsSent();
     }
 
+    /** Of those, the ones SnapTrade answered 429. */
+    public long rateLimitedAnswers() {
+        return gateway.rateLimitedAnswers();
+    }
+
     /**
      * Checks the user with the secret we hold — also a flagged one, whose recheck is due: if SnapTrade accepts it
      * now, the flag ends. A user-blaming answer ({@link Outcome#blamesUser()}) writes nothing until

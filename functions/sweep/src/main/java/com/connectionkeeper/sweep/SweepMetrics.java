@@ -1,0 +1,151 @@
+package com.connectionkeeper.sweep;
+
+import com.connectionkeeper.core.log.Emf;
+import com.connectionkeeper.core.log.JsonLog;
+import com.connectionkeeper.core.sweep.ConnectionCensus;
+import com.connectionkeeper.core.sweep.ConnectionCensus.Census;
+import com.connectionkeeper.core.sweep.ConnectionCensus.Count;
+import com.connectionkeeper.core.sweep.SweepQueue;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What a sweep run tells CloudWatch, in Embedded Metric Format log lines (README "Metrics"): its progress
+ * ({@code sweep_progress}: users checked, SnapTrade requests and 429s, the pass's age against the age a pass should
+ * reach at the configured pace) and the census of connections ({@code connection_census}: users, connections and
+ * broken ones, in all and by brokerage — the gauges). A census that cannot be taken is logged as an error and no
+ * gauge is written: a partial count would look like a recovery.
+ */
+final class SweepMetrics {
+    static final String USERS_CHECKED = "SweepUsersChecked";
+    static final String REQUESTS = "SnapTradeRequests";
+    static final String RATE_LIMITED = "SnapTradeRateLimited";
+    static final String PASS_AGE = "SweepPassAgeMinutes";
+    static final String PASS_EXPECTED = "SweepPassExpectedMinutes";
+    static final String USERS = "Users";
+    static final String CONNECTIONS = "Connections";
+    static final String BROKEN = "BrokenConnections";
+    static final String BROKEN_PERCENT = "BrokenConnectionsPercent";
+    /** Brokerages with a gauge line of their own per run, most connections first (CloudWatch bills per metric). */
+    static final int MAX_BROKERAGES = 100;
+
+    private static final Pattern RATE = Pattern.compile(
+            "rate\\(\\s*(\\d{1,6})\\s+(minute|minutes|hour|hours|day|days)\\s*\\)");
+
+    private final ConnectionCensus census;
+    private final SweepQueue queue;
+    private final Clock clock;
+    private final int requestsPerRun;
+    private final Optional<Duration> runInterval;
+    private final Consumer<String> out;
+    private final Emf.Declaration progress;
+    private final Emf.Declaration progressWithExpected;
+    private final Emf.Declaration total;
+    private final Emf.Declaration byBrokerage;
+
+    /**
+     * @param runInterval how often a run starts (from the schedule; empty for a cron schedule, whose pace is not one
+     *                    number: then no expected pass age is reported)
+     * @param out         receives each line (stdout in Lambda)
+     */
+    SweepMetrics(ConnectionCensus census, SweepQueue queue, Clock clock, String namespace, int requestsPerRun,
+                 Optional<Duration> runInterval, Consumer<String> out) {
+        this.census = census;
+        this.queue = queue;
+        this.clock = clock;
+        this.requestsPerRun = requestsPerRun;
+        this.runInterval = runInterval;
+        this.out = out;
+        List<List<String>> none = List.of(List.of());
+        List<Emf.Metric> run = List.of(new Emf.Metric(USERS_CHECKED, "Count"), new Emf.Metric(REQUESTS, "Count"),
+                new Emf.Metric(RATE_LIMITED, "Count"), new Emf.Metric(PASS_AGE, "None"));
+        List<Emf.Metric> withExpected = new ArrayList<>(run);
+        withExpected.add(new Emf.Metric(PASS_EXPECTED, "None"));
+        this.progress = new Emf.Declaration(namespace, none, run);
+        this.progressWithExpected = new Emf.Declaration(namespace, none, withExpected);
+        this.total = new Emf.Declaration(namespace, none, List.of(new Emf.Metric(USERS, "Count"),
+                new Emf.Metric(CONNECTIONS, "Count"), new Emf.Metric(BROKEN, "Count"),
+                new Emf.Metric(BROKEN_PERCENT, "Percent")));
+        this.byBrokerage = new Emf.Declaration(namespace, List.of(List.of("brokerage")),
+                List.of(new Emf.Metric(CONNECTIONS, "Count"), new Emf.Metric(BROKEN, "Count")));
+    }
+
+    /** The lines of a run that did its work (a skipped run reports nothing: the run holding the lease does). */
+    void report(SweepSummary run) {
+        if (run.skipped()) {
+            return;
+        }
+        Census c = take(run.runId());
+        Instant now = clock.instant();
+        long passAge = queue.pass().map(p -> Duration.between(p.startedAt(), now).toMinutes()).orElse(0L);
+        Optional<Long> expected = c == null ? Optional.empty() : runInterval.map(i ->
+                expectedPassMinutes(c.users(), requestsPerRun, i));
+        List<Object> fields = new ArrayList<>(List.of("runId", run.runId(), USERS_CHECKED, run.usersChecked(),
+                REQUESTS, run.requestsUsed(), RATE_LIMITED, run.rateLimited(), PASS_AGE, passAge));
+        expected.ifPresent(e -> fields.addAll(List.of(PASS_EXPECTED, e)));
+        out.accept(JsonLog.line("INFO", "sweep_progress", expected.isPresent() ? progressWithExpected : progress,
+                fields.toArray()));
+        if (c == null) {
+            return;
+        }
+        Count all = c.total();
+        out.accept(JsonLog.line("INFO", "connection_census", total, "runId", run.runId(), USERS, c.users(),
+                CONNECTIONS, all.connections(), BROKEN, all.broken(), BROKEN_PERCENT,
+                Math.round(c.brokenPercent() * 100) / 100.0, "brokerages", c.byBrokerage().size()));
+        Map<String, Count> sorted = new TreeMap<>(c.byBrokerage());
+        sorted.entrySet().stream()
+                .sorted((a, b) -> Integer.compare(b.getValue().connections(), a.getValue().connections()))
+                .limit(MAX_BROKERAGES)
+                .forEach(e -> out.accept(JsonLog.line("INFO", "connection_census", byBrokerage, "runId",
+                        run.runId(), "brokerage", e.getKey(), CONNECTIONS, e.getValue().connections(), BROKEN,
+                        e.getValue().broken())));
+    }
+
+    private Census take(String runId) {
+        try {
+            return census.take();
+        } catch (RuntimeException e) {
+            out.accept(JsonLog.line("ERROR", "connection_census_failed", "runId", runId,
+                    "error", e.getClass().getSimpleName(), "message", e.getMessage()));
+            return null;
+        }
+    }
+
+    /**
+     * How old a pass gets at the configured pace: every user once, {@code requestsPerRun} users a run (a check costs
+     * at least one request), a run every {@code interval}. At least one interval.
+     */
+    static long expectedPassMinutes(int users, int requestsPerRun, Duration interval) {
+        long runs = Math.max(1, (users + (long) requestsPerRun - 1) / requestsPerRun);
+        return runs * Math.max(1, interval.toMinutes());
+    }
+
+    /**
+     * The interval of an EventBridge {@code rate(N unit)} schedule; empty for a {@code cron(...)} schedule or
+     * anything else (nothing is guessed).
+     */
+    static Optional<Duration> rateInterval(String schedule) {
+        if (schedule == null) {
+            return Optional.empty();
+        }
+        Matcher m = RATE.matcher(schedule.trim());
+        if (!m.matches() || Integer.parseInt(m.group(1)) == 0) {
+            return Optional.empty();
+        }
+        long n = Long.parseLong(m.group(1));
+        return Optional.of(switch (m.group(2)) {
+            case "minute", "minutes" -> Duration.ofMinutes(n);
+            case "hour", "hours" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        });
+    }
+}
