@@ -1,6 +1,7 @@
 package com.connectionkeeper.api;
 
 import com.connectionkeeper.core.log.Emf;
+import com.connectionkeeper.core.log.MetricNames;
 import java.util.List;
 
 /**
@@ -10,12 +11,11 @@ import java.util.List;
  * function's {@code RepairedWithinDayOfLink}) is the links' conversion.
  */
 record ApiMetrics(Emf.Declaration links, Emf.Declaration landings) {
-    static final String LINKS = "ReconnectLinks";
-    static final String LANDINGS = "ReturnLandings";
+    static final String LINKS = MetricNames.RECONNECT_LINKS;
+    static final String LANDINGS = MetricNames.RETURN_LANDINGS;
 
     ApiMetrics(String namespace) {
-        this(new Emf.Declaration(namespace, List.of(List.of("result")), List.of(new Emf.Metric(LINKS, "Count"))),
-                new Emf.Declaration(namespace, List.of(List.of("outcome")),
-                        List.of(new Emf.Metric(LANDINGS, "Count"))));
+        this(new Emf.Declaration(namespace, MetricNames.BY_RESULT, List.of(new Emf.Metric(LINKS, "Count"))),
+                new Emf.Declaration(namespace, MetricNames.BY_OUTCOME, List.of(new Emf.Metric(LANDINGS, "Count"))));
     }
 }

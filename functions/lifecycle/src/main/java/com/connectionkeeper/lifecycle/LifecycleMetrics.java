@@ -7,6 +7,8 @@ import com.connectionkeeper.core.lifecycle.LifecycleEvent;
 import com.connectionkeeper.core.lifecycle.ReminderEvent;
 import com.connectionkeeper.core.log.Emf;
 import com.connectionkeeper.core.log.JsonLog;
+import com.connectionkeeper.core.log.MetricNames;
+import com.connectionkeeper.core.sweep.ConnectionCensus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,15 +23,15 @@ import java.util.Map;
  * sent, and brokerage incidents.
  */
 final class LifecycleMetrics {
-    static final String TRANSITIONS = "ConnectionTransitions";
-    static final String TIME_TO_REPAIR = "TimeToRepair";
-    static final String REPAIRED_AFTER_LINK = "RepairedWithinDayOfLink";
-    static final String REMINDERS = "RemindersSent";
-    static final String INCIDENTS = "BrokerageIncidents";
+    static final String TRANSITIONS = MetricNames.CONNECTION_TRANSITIONS;
+    static final String TIME_TO_REPAIR = MetricNames.TIME_TO_REPAIR;
+    static final String REPAIRED_AFTER_LINK = MetricNames.REPAIRED_WITHIN_DAY_OF_LINK;
+    static final String REMINDERS = MetricNames.REMINDERS_SENT;
+    static final String INCIDENTS = MetricNames.BROKERAGE_INCIDENTS;
     /** A repair counts as a link's when the newest link before it is at most this old. */
     static final Duration LINK_WINDOW = Duration.ofDays(1);
     /** The brokerage dimension of a connection whose brokerage is not known yet (as in the census). */
-    static final String UNKNOWN_BROKERAGE = "?";
+    static final String UNKNOWN_BROKERAGE = ConnectionCensus.Census.UNKNOWN;
 
     private final Emf.Declaration transition;
     private final Emf.Declaration repair;
@@ -38,17 +40,16 @@ final class LifecycleMetrics {
     private final Emf.Declaration incident;
 
     LifecycleMetrics(String namespace) {
-        List<List<String>> byTransition = List.of(List.of("transition"), List.of("transition", "cause"),
-                List.of("transition", "brokerage"));
+        List<List<String>> byTransition = MetricNames.BY_TRANSITION;
         Emf.Metric transitions = new Emf.Metric(TRANSITIONS, "Count");
         Emf.Metric afterLink = new Emf.Metric(REPAIRED_AFTER_LINK, "Count");
         this.transition = new Emf.Declaration(namespace, byTransition, List.of(transitions));
         this.repair = new Emf.Declaration(namespace, byTransition, List.of(transitions,
                 new Emf.Metric(TIME_TO_REPAIR, "Seconds"), afterLink));
         this.repairWithoutDuration = new Emf.Declaration(namespace, byTransition, List.of(transitions, afterLink));
-        this.reminder = new Emf.Declaration(namespace, List.of(List.of(), List.of("brokerage")),
+        this.reminder = new Emf.Declaration(namespace, MetricNames.IN_ALL_AND_BY_BROKERAGE,
                 List.of(new Emf.Metric(REMINDERS, "Count")));
-        this.incident = new Emf.Declaration(namespace, List.of(List.of("incident"), List.of("incident", "brokerage")),
+        this.incident = new Emf.Declaration(namespace, MetricNames.BY_INCIDENT,
                 List.of(new Emf.Metric(INCIDENTS, "Count")));
     }
 

@@ -2,10 +2,12 @@ package com.connectionkeeper.sweep;
 
 import com.connectionkeeper.core.log.Emf;
 import com.connectionkeeper.core.log.JsonLog;
+import com.connectionkeeper.core.log.MetricNames;
 import com.connectionkeeper.core.sweep.ConnectionCensus;
 import com.connectionkeeper.core.sweep.ConnectionCensus.Census;
 import com.connectionkeeper.core.sweep.ConnectionCensus.Count;
 import com.connectionkeeper.core.sweep.SweepQueue;
+import com.connectionkeeper.core.sweep.UserSweep;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,21 +22,23 @@ import java.util.regex.Pattern;
 
 /**
  * What a sweep run tells CloudWatch, in Embedded Metric Format log lines (README "Metrics"): its progress
- * ({@code sweep_progress}: users checked, SnapTrade requests and 429s, the pass's age against the age a pass should
+ * ({@code sweep_progress}: users checked, SnapTrade requests, 429s and refusals of our client, the pass's age against the age a pass should
  * reach at the configured pace) and the census of connections ({@code connection_census}: users, connections and
  * broken ones, in all and by brokerage — the gauges). A census that cannot be taken is logged as an error and no
  * gauge is written: a partial count would look like a recovery.
  */
 final class SweepMetrics {
-    static final String USERS_CHECKED = "SweepUsersChecked";
-    static final String REQUESTS = "SnapTradeRequests";
-    static final String RATE_LIMITED = "SnapTradeRateLimited";
-    static final String PASS_AGE = "SweepPassAgeMinutes";
-    static final String PASS_EXPECTED = "SweepPassExpectedMinutes";
-    static final String USERS = "Users";
-    static final String CONNECTIONS = "Connections";
-    static final String BROKEN = "BrokenConnections";
-    static final String BROKEN_PERCENT = "BrokenConnectionsPercent";
+    static final String USERS_CHECKED = MetricNames.SWEEP_USERS_CHECKED;
+    static final String REQUESTS = MetricNames.SNAPTRADE_REQUESTS;
+    static final String RATE_LIMITED = MetricNames.SNAPTRADE_RATE_LIMITED;
+    /** Checks SnapTrade refused because of our client (keys, clock), and runs stopped as client-suspect. */
+    static final String CLIENT_REJECTED = MetricNames.SNAPTRADE_CLIENT_REJECTED;
+    static final String PASS_AGE = MetricNames.SWEEP_PASS_AGE_MINUTES;
+    static final String PASS_EXPECTED = MetricNames.SWEEP_PASS_EXPECTED_MINUTES;
+    static final String USERS = MetricNames.USERS;
+    static final String CONNECTIONS = MetricNames.CONNECTIONS;
+    static final String BROKEN = MetricNames.BROKEN_CONNECTIONS;
+    static final String BROKEN_PERCENT = MetricNames.BROKEN_CONNECTIONS_PERCENT;
     /** Brokerages with a gauge line of their own per run, most connections first (CloudWatch bills per metric). */
     static final int MAX_BROKERAGES = 100;
 
@@ -65,9 +69,10 @@ final class SweepMetrics {
         this.requestsPerRun = requestsPerRun;
         this.runInterval = runInterval;
         this.out = out;
-        List<List<String>> none = List.of(List.of());
+        List<List<String>> none = MetricNames.IN_ALL;
         List<Emf.Metric> run = List.of(new Emf.Metric(USERS_CHECKED, "Count"), new Emf.Metric(REQUESTS, "Count"),
-                new Emf.Metric(RATE_LIMITED, "Count"), new Emf.Metric(PASS_AGE, "None"));
+                new Emf.Metric(RATE_LIMITED, "Count"), new Emf.Metric(CLIENT_REJECTED, "Count"),
+                new Emf.Metric(PASS_AGE, "None"));
         List<Emf.Metric> withExpected = new ArrayList<>(run);
         withExpected.add(new Emf.Metric(PASS_EXPECTED, "None"));
         this.progress = new Emf.Declaration(namespace, none, run);
@@ -75,7 +80,7 @@ final class SweepMetrics {
         this.total = new Emf.Declaration(namespace, none, List.of(new Emf.Metric(USERS, "Count"),
                 new Emf.Metric(CONNECTIONS, "Count"), new Emf.Metric(BROKEN, "Count"),
                 new Emf.Metric(BROKEN_PERCENT, "Percent")));
-        this.byBrokerage = new Emf.Declaration(namespace, List.of(List.of("brokerage")),
+        this.byBrokerage = new Emf.Declaration(namespace, MetricNames.BY_BROKERAGE,
                 List.of(new Emf.Metric(CONNECTIONS, "Count"), new Emf.Metric(BROKEN, "Count")));
     }
 
@@ -90,7 +95,9 @@ final class SweepMetrics {
         Optional<Long> expected = c == null ? Optional.empty() : runInterval.map(i ->
                 expectedPassMinutes(c.users(), requestsPerRun, i));
         List<Object> fields = new ArrayList<>(List.of("runId", run.runId(), USERS_CHECKED, run.usersChecked(),
-                REQUESTS, run.requestsUsed(), RATE_LIMITED, run.rateLimited(), PASS_AGE, passAge));
+                REQUESTS, run.requestsUsed(), RATE_LIMITED, run.rateLimited(), CLIENT_REJECTED,
+                run.failures(UserSweep.Failure.CLIENT_REJECTED.name()) + (run.clientSuspect() ? 1 : 0),
+                PASS_AGE, passAge));
         expected.ifPresent(e -> fields.addAll(List.of(PASS_EXPECTED, e)));
         out.accept(JsonLog.line("INFO", "sweep_progress", expected.isPresent() ? progressWithExpected : progress,
                 fields.toArray()));

@@ -103,6 +103,7 @@ class SweepMetricsTest {
         assertEquals(2, p.path("SweepUsersChecked").asInt(), "two users a run");
         assertEquals(2, p.path("SnapTradeRequests").asInt());
         assertEquals(0, p.path("SnapTradeRateLimited").asInt());
+        assertEquals(0, p.path("SnapTradeClientRejected").asInt());
         assertEquals(0, p.path("SweepPassAgeMinutes").asInt(), "the pass began with this run");
         assertEquals(20, p.path("SweepPassExpectedMinutes").asInt(), "3 users, 2 a run: 2 runs of 10 minutes");
         assertEquals("[[]]", p.at("/_aws/CloudWatchMetrics/0/Dimensions").toString(), "no dimension");
@@ -150,11 +151,13 @@ class SweepMetricsTest {
         SweepMetrics metrics = new SweepMetrics(() -> {
             throw new IllegalStateException("index unavailable");
         }, sweep.sweepQueue, new MutableClock(), "ns", 10, Optional.of(Duration.ofMinutes(10)), out::add);
-        metrics.report(new SweepSummary("r", false, 1, 1, Map.of(), Map.of(), 1, 0, 10, 5, 0, false));
+        metrics.report(new SweepSummary("r", false, 1, 1, Map.of(), Map.of("CLIENT_REJECTED", 1), 1, 0, 10, 5, 0,
+                true));
         assertEquals(2, out.size(), out.toString());
         assertTrue(out.get(0).contains("\"event\":\"connection_census_failed\""), out.get(0));
         assertTrue(out.get(1).contains("\"event\":\"sweep_progress\""), out.get(1));
         assertFalse(out.get(1).contains("SweepPassExpectedMinutes"), "no users counted: no expected age");
+        assertTrue(out.get(1).contains("\"SnapTradeClientRejected\":2"), "a refusal and a suspect stop: " + out.get(1));
         assertTrue(out.stream().noneMatch(l -> l.contains("\"Connections\"")), "no gauge from a failed census");
     }
 

@@ -5,6 +5,7 @@ import com.connectionkeeper.core.ingest.WebhookIngestion;
 import com.connectionkeeper.core.json.JsonText;
 import com.connectionkeeper.core.log.Emf;
 import com.connectionkeeper.core.log.JsonLog;
+import com.connectionkeeper.core.log.MetricNames;
 import com.connectionkeeper.core.model.IngestResult;
 import com.connectionkeeper.core.model.WebhookEvent;
 import com.connectionkeeper.signature.CanonicalJson;
@@ -32,7 +33,7 @@ public final class WebhookEndpoint {
      */
     static final String BEYOND_BOUNDS = boundsMessage(CanonicalJson.Limits.UNAUTHENTICATED);
     /** The metric every webhook's log line counts itself in: {@code Webhooks}, by result (and event type). */
-    static final String METRIC = "Webhooks";
+    static final String METRIC = MetricNames.WEBHOOKS;
     private final WebhookKeys keys;
     private final Emf.Declaration handledMetric;
     private final Emf.Declaration refusedMetric;
@@ -65,9 +66,8 @@ public final class WebhookEndpoint {
         this.keys = keys;
         List<Emf.Metric> webhooks = List.of(new Emf.Metric(METRIC, "Count"));
         // in all (no dimension: the "no webhook for hours" alarm), by result, and handled ones by event type too
-        this.handledMetric = new Emf.Declaration(namespace, List.of(List.of(), List.of("result"),
-                List.of("result", "eventType")), webhooks);
-        this.refusedMetric = new Emf.Declaration(namespace, List.of(List.of(), List.of("result")), webhooks);
+        this.handledMetric = new Emf.Declaration(namespace, MetricNames.WEBHOOK_HANDLED, webhooks);
+        this.refusedMetric = new Emf.Declaration(namespace, MetricNames.WEBHOOK_REFUSED, webhooks);
         this.parser = new WebhookEventParser();
         this.ingestion = ingestion;
         this.storePriming = storePriming;
