@@ -125,6 +125,22 @@ final class LocalTemplate {
 
     private static final Object NO_VALUE = new Object();
 
+    /**
+     * Any other value of the template (a resource's name, description or text), evaluated as the functions'
+     * environment is; {@code where} names it in errors. {@code AWS::NoValue} is an error here: there is no property
+     * to leave out.
+     */
+    String resolve(JsonNode node, String where) {
+        if (node == null || node.isMissingNode() || node.isNull()) {
+            throw new IllegalStateException(where + " is not in the template");
+        }
+        Object value = value(node, where);
+        if (value == NO_VALUE) {
+            throw new IllegalStateException(where + " is AWS::NoValue");
+        }
+        return String.valueOf(value);
+    }
+
     /** An intrinsic-function value, evaluated locally; {@link #NO_VALUE} for {@code AWS::NoValue}. */
     private Object value(JsonNode node, String where) {
         if (node.isValueNode()) {

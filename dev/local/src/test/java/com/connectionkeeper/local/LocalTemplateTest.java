@@ -110,6 +110,28 @@ class LocalTemplateTest {
     }
 
     @Test
+    void aResourcesPropertiesResolveAsTheEnvironmentDoes() throws IOException {
+        LocalTemplate t = template(yaml());
+        CloudFormationTemplate cfn = t.template();
+        assertEquals("connection-keeper-local-lifecycle",
+                t.resolve(cfn.resource("LifecycleBus").path("Properties").path("Name"), "LifecycleBus.Name"),
+                "!Sub ${AWS::StackName}-lifecycle");
+        // the credentials secret's text: the one JSON object the template builds from the parameters
+        String secret = t.resolve(cfn.resource("CredentialsSecret").path("Properties").path("SecretString"),
+                "CredentialsSecret.SecretString");
+        assertEquals("{\"SNAPTRADE_CLIENT_ID\": \"c\", \"SNAPTRADE_CONSUMER_KEY\": \"k\", \"RECONNECT_STATE_KEY\": \""
+                + "s".repeat(40) + "\", \"RETURN_OUTCOME_KEY\": \"\"}", secret);
+        assertEquals("local-table", t.resolve(cfn.tree().path("Globals").path("Function").path("Environment")
+                .path("Variables").path("TABLE_NAME"), "Globals.TABLE_NAME"), "a resource's stand-in");
+        IllegalStateException noValue = assertThrows(IllegalStateException.class, () -> t.resolve(
+                cfn.resource("KeeperHttpApi").path("Properties").path("CorsConfiguration"), "KeeperHttpApi.Cors"));
+        assertTrue(noValue.getMessage().contains("KeeperHttpApi.Cors is AWS::NoValue"), noValue.getMessage());
+        IllegalStateException missing = assertThrows(IllegalStateException.class,
+                () -> t.resolve(cfn.resource("LifecycleBus").path("Properties").path("Nmae"), "LifecycleBus.Nmae"));
+        assertTrue(missing.getMessage().contains("LifecycleBus.Nmae"), missing.getMessage());
+    }
+
+    @Test
     void anOverrideOfNoParameterIsRefused() throws IOException {
         assertThrows(IllegalArgumentException.class, () -> new LocalTemplate(RepoPaths.root(),
                 CloudFormationTemplate.parse(yaml()), Map.of("NoSuchParameter", "x"), RESOURCES));
