@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.connectionkeeper.testkit.CloudFormationTemplate;
 import com.connectionkeeper.testkit.Integration;
+import com.connectionkeeper.testkit.RepoPaths;
+import com.connectionkeeper.testkit.SettingsCheck;
 import com.connectionkeeper.testkit.TemplatePermissions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,14 +17,19 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -98,7 +105,8 @@ class LocalStackIT {
         assertEquals(List.of("Connection Added", "Connection Broken", "Connection Fixed"), keeper.events(c));
 
         // one bad request per route: its documented 4xx, nothing changed
-        String before = send(get(api + "/users/" + user + "/connections", user)).body();
+        // (the sweep, every 3 s here, may verify the user again meanwhile: its lastVerifiedAt is no change of theirs)
+        String before = withoutVerificationTimes(send(get(api + "/users/" + user + "/connections", user)).body());
         assertStatus(401, send(HttpRequest.newBuilder(URI.create(api + "/webhooks/snaptrade"))
                 .header("content-type", "application/json").header("Signature", "AAAA")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"userId\":\"" + user + "\",\"eventType\":"
@@ -117,11 +125,13 @@ class LocalStackIT {
         assertStatus(409, send(post(api + "/users/" + user + "/connections/" + c + "/reconnect-link", "{}", user)),
                 "link for a connection that is not broken");
         assertStatus(404, send(HttpRequest.newBuilder(URI.create(api + "/no/such/route")).GET()), "no route");
-        assertEquals(before, send(get(api + "/users/" + user + "/connections", user)).body(), "nothing changed");
+        assertEquals(before, withoutVerificationTimes(send(get(api + "/users/" + user + "/connections", user)).body()),
+                "nothing changed");
         assertEquals(List.of("Connection Added", "Connection Broken", "Connection Fixed"), keeper.events(c));
 
         // every AWS call the real zips made is one their role in template.yaml allows (least privilege, observed)
         assertCallsAreGranted(send(get(api + "/_local/aws-calls", null)).body());
+        assertSettingsAreCovered();
 
         // a second stack on the same port: a clear message and exit status 1, no stack trace, nothing started
         int port = URI.create(api).getPort();
@@ -219,5 +229,48 @@ class LocalStackIT {
 
     private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
         return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * Every variable each function's init read (its {@code settings_read} line, in the stack's function log) is set by
+     * the template for it, or documented in the README as not required (testkit {@link SettingsCheck}).
+     */
+    private void assertSettingsAreCovered() throws IOException {
+        Path logs = RepoPaths.root().resolve("dev/local/target/run/" + URI.create(api).getPort() + "/logs");
+        JsonNode template = CloudFormationTemplate.load().tree();
+        String readme = Files.readString(RepoPaths.root().resolve("README.md"));
+        List<String> problems = new ArrayList<>();
+        Set<String> checked = new TreeSet<>();
+        try (Stream<Path> files = Files.list(logs)) {
+            for (Path log : files.filter(f -> f.toString().endsWith(".log")).sorted().toList()) {
+                String function = log.getFileName().toString().replace(".log", "");
+                for (String line : Files.readAllLines(log)) {
+                    if (line.startsWith("{") && line.contains("\"event\":\"settings_read\"")) {
+                        JsonNode read = JSON.readTree(line);
+                        Map<String, Boolean> reads = new TreeMap<>();
+                        for (String name : read.path("set").asText().split(",")) {
+                            if (!name.isEmpty()) {
+                                reads.put(name, true);
+                            }
+                        }
+                        for (String name : read.path("unset").asText().split(",")) {
+                            if (!name.isEmpty()) {
+                                reads.put(name, false);
+                            }
+                        }
+                        problems.addAll(SettingsCheck.problems(template, function, reads, readme));
+                        checked.add(function);
+                    }
+                }
+            }
+        }
+        assertEquals(Set.of("ApiFunction", "LifecycleFunction", "ReminderFunction", "SweepFunction",
+                "WebhookFunction"), checked, "each function of the stack logged what its init read");
+        assertEquals(List.of(), problems);
+    }
+
+    /** The listing without its lastVerifiedAt times (the sweep's, not a request's). */
+    private static String withoutVerificationTimes(String listing) {
+        return listing.replaceAll("\"lastVerifiedAt\":\"[^\"]*\"", "\"lastVerifiedAt\":\"-\"");
     }
 }

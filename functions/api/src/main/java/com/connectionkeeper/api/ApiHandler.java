@@ -8,6 +8,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.connectionkeeper.api.ApiRequest.Caller;
 import com.connectionkeeper.api.store.DynamoAccountStore;
 import com.connectionkeeper.core.config.Config;
+import com.connectionkeeper.core.config.EnvironmentVariables;
 import com.connectionkeeper.kms.Sealers;
 import com.connectionkeeper.secretsmanager.CredentialsConfig;
 import com.connectionkeeper.snaptrade.SnapTradeSdkGateway;
@@ -37,6 +38,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
     public ApiHandler() {
         this(wire(CredentialsConfig.fromSystem(), null, Clock.systemUTC()));
         Core.getGlobalContext().register(this);
+        EnvironmentVariables.logReads("api");
     }
 
     /** Without SnapStart hooks (tests). */

@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.connectionkeeper.core.config.Config;
 import com.connectionkeeper.core.config.EnvironmentConfig;
+import com.connectionkeeper.core.config.EnvironmentVariables;
 import com.connectionkeeper.core.incidents.IncidentRules;
 import com.connectionkeeper.core.incidents.IncidentWatch;
 import com.connectionkeeper.core.lifecycle.Announcer;
@@ -51,6 +52,7 @@ public final class LifecycleHandler implements RequestHandler<DynamodbEvent, Str
      */
     public LifecycleHandler() {
         this(EnvironmentConfig.fromSystem());
+        EnvironmentVariables.logReads("lifecycle");
     }
 
     private LifecycleHandler(Config config) {

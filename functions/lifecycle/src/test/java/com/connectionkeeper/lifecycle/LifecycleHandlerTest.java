@@ -10,11 +10,10 @@ import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.connectionkeeper.core.incidents.IncidentRules;
 import com.connectionkeeper.core.incidents.IncidentWatch;
 import com.connectionkeeper.core.lifecycle.Announcer;
+import com.connectionkeeper.core.log.Emf;
 import com.connectionkeeper.eventbus.EventBridgePublisher;
 import com.connectionkeeper.store.DynamoIncidentStore;
-import com.connectionkeeper.store.DynamoPublishedMarks;
 import com.connectionkeeper.store.DynamoTable;
-import com.connectionkeeper.testkit.Dynalite;
 import com.connectionkeeper.testkit.Fixtures;
 import com.connectionkeeper.testkit.Integration;
 import com.connectionkeeper.testkit.LoopbackEventBridge;
@@ -39,6 +38,7 @@ import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
  */
 @Integration
 class LifecycleHandlerTest {
+    private LoopbackLifecycle local;
     private String table;
     private LoopbackEventBridge bus;
     private EventBridgeClient client;
@@ -46,23 +46,16 @@ class LifecycleHandlerTest {
 
     @BeforeEach
     void start() throws Exception {
-        bus = new LoopbackEventBridge();
-        client = EventBridgeClient.builder().endpointOverride(bus.endpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .httpClient(UrlConnectionHttpClient.create()).build();
-        table = Dynalite.createTable();
-        IncidentRules rules = IncidentRules.defaults();
-        DynamoTable dynamo = new DynamoTable(Dynalite.client(), table);
-        handler = new LifecycleHandler(new Announcer(
-                new EventBridgePublisher(client, "ck-bus", 2, Duration.ZERO, d -> { }),
-                new DynamoPublishedMarks(dynamo, Clock.systemUTC())),
-                new IncidentWatch(new DynamoIncidentStore(dynamo, rules.breakRetention()), rules), Clock.systemUTC());
+        local = new LoopbackLifecycle(2, Emf.DEFAULT_NAMESPACE);
+        table = local.table;
+        bus = local.bus;
+        client = local.client;
+        handler = local.handler;
     }
 
     @AfterEach
     void stop() {
-        client.close();
-        bus.close();
+        local.close();
     }
 
     static DynamodbEvent fixture(String name) {

@@ -6,14 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
-import com.connectionkeeper.core.incidents.IncidentRules;
-import com.connectionkeeper.core.incidents.IncidentWatch;
-import com.connectionkeeper.core.lifecycle.Announcer;
-import com.connectionkeeper.eventbus.EventBridgePublisher;
-import com.connectionkeeper.store.DynamoIncidentStore;
-import com.connectionkeeper.store.DynamoPublishedMarks;
-import com.connectionkeeper.store.DynamoTable;
-import com.connectionkeeper.testkit.Dynalite;
 import com.connectionkeeper.testkit.EmfCheck;
 import com.connectionkeeper.testkit.Fixtures;
 import com.connectionkeeper.testkit.Integration;
@@ -22,18 +14,11 @@ import com.connectionkeeper.testkit.StdoutCapture;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 
 /**
  * The lifecycle function counts each event it publishes, once, in Embedded Metric Format: transitions by cause and
@@ -43,29 +28,20 @@ import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 @Integration
 class LifecycleMetricsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private LoopbackLifecycle local;
     private LoopbackEventBridge bus;
-    private EventBridgeClient client;
     private LifecycleHandler handler;
 
     @BeforeEach
     void start() throws Exception {
-        bus = new LoopbackEventBridge();
-        client = EventBridgeClient.builder().endpointOverride(bus.endpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .httpClient(UrlConnectionHttpClient.create()).build();
-        IncidentRules rules = IncidentRules.defaults();
-        DynamoTable dynamo = new DynamoTable(Dynalite.client(), Dynalite.createTable());
-        handler = new LifecycleHandler(new Announcer(
-                new EventBridgePublisher(client, "ck-bus", 1, Duration.ZERO, d -> { }),
-                new DynamoPublishedMarks(dynamo, Clock.systemUTC())),
-                new IncidentWatch(new DynamoIncidentStore(dynamo, rules.breakRetention()), rules), Clock.systemUTC(),
-                "ConnectionKeeper/test-stack");
+        local = new LoopbackLifecycle(1, "ConnectionKeeper/test-stack");
+        bus = local.bus;
+        handler = local.handler;
     }
 
     @AfterEach
     void stop() {
-        client.close();
-        bus.close();
+        local.close();
     }
 
     private static DynamodbEvent fixture(String name) {

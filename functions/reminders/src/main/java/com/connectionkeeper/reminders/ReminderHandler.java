@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.connectionkeeper.core.config.Config;
 import com.connectionkeeper.core.config.EnvironmentConfig;
+import com.connectionkeeper.core.config.EnvironmentVariables;
 import com.connectionkeeper.core.incidents.IncidentRules;
 import com.connectionkeeper.core.incidents.IncidentWatch;
 import com.connectionkeeper.core.log.JsonLog;
@@ -33,6 +34,7 @@ public final class ReminderHandler implements RequestHandler<Map<String, Object>
     /** Used by Lambda: the DynamoDB client and the settings, built once from the environment. */
     public ReminderHandler() {
         this(fromConfig(EnvironmentConfig.fromSystem(), Clock.systemUTC()), Clock.systemUTC());
+        EnvironmentVariables.logReads("reminders");
     }
 
     public ReminderHandler(ReminderRun run, Clock clock) {

@@ -3,6 +3,7 @@ package com.connectionkeeper.sweep;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.connectionkeeper.core.config.Config;
+import com.connectionkeeper.core.config.EnvironmentVariables;
 import com.connectionkeeper.core.log.JsonLog;
 import com.connectionkeeper.kms.Sealers;
 import com.connectionkeeper.secretsmanager.CredentialsConfig;
@@ -30,6 +31,7 @@ public final class SecretMigrationHandler implements RequestHandler<Map<String, 
     /** Used by Lambda: the table and the sealer from the environment. */
     public SecretMigrationHandler() {
         this(fromConfig(CredentialsConfig.fromSystem()));
+        EnvironmentVariables.logReads("secret-migration");
     }
 
     public SecretMigrationHandler(DynamoSecretStore secrets) {

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.connectionkeeper.core.config.Config;
+import com.connectionkeeper.core.config.EnvironmentVariables;
 import com.connectionkeeper.core.log.Emf;
 import com.connectionkeeper.core.sweep.SweepPlanner;
 import com.connectionkeeper.core.sweep.UserSweep;
@@ -33,6 +34,7 @@ public final class SweepHandler implements RequestHandler<ScheduledEvent, Map<St
      */
     public SweepHandler() {
         this(CredentialsConfig.fromSystem(), null);
+        EnvironmentVariables.logReads("sweep");
     }
 
     /** Without metrics (tests of the run itself). */

@@ -2,6 +2,7 @@ package com.connectionkeeper.webhook;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.connectionkeeper.core.config.EnvironmentVariables;
 import com.connectionkeeper.core.json.JsonText;
 import com.connectionkeeper.core.log.JsonLog;
 import com.connectionkeeper.core.runtime.Entropy;
@@ -41,6 +42,7 @@ public final class WebhookHandler implements RequestStreamHandler, Resource {
     public WebhookHandler() {
         this(WebhookEndpoint.fromConfig(CredentialsConfig.fromSystem()));
         Core.getGlobalContext().register(this);
+        EnvironmentVariables.logReads("webhook");
     }
 
     public WebhookHandler(WebhookEndpoint endpoint) {
