@@ -7,7 +7,10 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Assumptions;
 
-/** Where the repository's own files (template.yaml, events/, dev/dynalite) and the sibling shared/ folder are. */
+/**
+ * Where the repository's own files (template.yaml, events/, dev/dynalite, dev/cfn-spec) and the sibling shared/ folder
+ * are.
+ */
 public final class RepoPaths {
 
     private static final String TEMPLATE = "template.yaml";
@@ -42,6 +45,14 @@ public final class RepoPaths {
     /** The dynalite launcher's folder, {@code <root>/dev/dynalite}. */
     public static Path dynalite() {
         return root().resolve("dev").resolve("dynalite");
+    }
+
+    /**
+     * The folder of the pinned CloudFormation registry schemas, {@code <root>/dev/cfn-spec} (npm's
+     * {@code @aws-cdk/aws-service-spec}, installed under its node_modules by {@code npm ci}).
+     */
+    public static Path cfnSpec() {
+        return root().resolve("dev").resolve("cfn-spec");
     }
 
     /** The {@code shared} folder beside the repository, when this machine has one. */
