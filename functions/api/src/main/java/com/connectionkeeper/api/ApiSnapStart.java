@@ -5,6 +5,7 @@ import com.connectionkeeper.api.token.StateCheck;
 import com.connectionkeeper.core.config.Config;
 import com.connectionkeeper.core.log.JsonLog;
 import com.connectionkeeper.core.runtime.Entropy;
+import com.connectionkeeper.core.runtime.SnapStartPriming;
 import com.connectionkeeper.snaptrade.SnapTradeSdkGateway;
 import com.connectionkeeper.store.DynamoTable;
 import java.time.Clock;
@@ -17,7 +18,8 @@ import java.util.Set;
  * signed and verified with the key in force, a sample request body is parsed, the SnapTrade SDK client is built and a
  * sample answer mapped (no request to SnapTrade), and the table gets one read of an item nothing writes — nothing is
  * written, no one's data is read. After a restore ({@link #restore}): randomness is re-seeded (each environment its own
- * nonces and jitter) and the secrets are read again (the snapshot's may be days old).
+ * nonces and jitter) and the secrets are counted as expired, so their next use reads them again (the snapshot's may be
+ * days old; a restore hook makes no network call: it must end within Lambda's 10 s).
  */
 final class ApiSnapStart {
     /** The user of the priming's state (made and checked in memory, never handed out or stored). */
@@ -44,15 +46,19 @@ final class ApiSnapStart {
         this.clock = clock;
     }
 
+    /** Each step best-effort ({@link SnapStartPriming}): a failed one is logged, the rest still runs. */
     Priming prime() {
         long started = System.nanoTime();
-        Instant now = clock.instant();
-        String token = keys.stateCodec().sign(new ReturnState(PRIMING_USER, "priming", "", ReturnState.randomNonce(),
-                now.plus(Duration.ofMinutes(1))));
-        boolean verified = keys.verify(token, now) instanceof StateCheck.Valid;
-        boolean parsed = Body.parse("{\"userSecret\":\"priming\"}", Set.of("userSecret"), false) != null;
-        boolean mapped = snaptrade.prime();
-        boolean read = table.primeRead();
+        boolean verified = SnapStartPriming.step("api", "state", () -> {
+            Instant now = clock.instant();
+            String token = keys.stateCodec().sign(new ReturnState(PRIMING_USER, "priming", "",
+                    ReturnState.randomNonce(), now.plus(Duration.ofMinutes(1))));
+            return keys.verify(token, now) instanceof StateCheck.Valid;
+        });
+        boolean parsed = SnapStartPriming.step("api", "body",
+                () -> Body.parse("{\"userSecret\":\"priming\"}", Set.of("userSecret"), false) != null);
+        boolean mapped = SnapStartPriming.step("api", "snaptrade", snaptrade::prime);
+        boolean read = SnapStartPriming.step("api", "store", table::primeRead);
         Priming priming = new Priming(verified, parsed, mapped, read);
         JsonLog.info("snapstart_primed", "function", "api", "stateVerified", verified, "bodyParsed", parsed,
                 "snapTradeMapped", mapped, "storeRead", read, "ms", (System.nanoTime() - started) / 1_000_000);
@@ -61,8 +67,7 @@ final class ApiSnapStart {
 
     void restore() {
         Entropy.reseed();
-        boolean changed = config.rereadSecrets();
-        keys.stateCodec(); // rebuilt now if a key changed, not in the first request
-        JsonLog.info("snapstart_restored", "function", "api", "secretsChanged", changed);
+        config.expireSecrets(); // read again at their next use: no network call in the restore hook
+        JsonLog.info("snapstart_restored", "function", "api");
     }
 }

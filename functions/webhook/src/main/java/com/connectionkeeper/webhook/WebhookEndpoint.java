@@ -8,6 +8,7 @@ import com.connectionkeeper.core.log.JsonLog;
 import com.connectionkeeper.core.log.MetricNames;
 import com.connectionkeeper.core.model.IngestResult;
 import com.connectionkeeper.core.model.WebhookEvent;
+import com.connectionkeeper.core.runtime.SnapStartPriming;
 import com.connectionkeeper.signature.CanonicalJson;
 import com.connectionkeeper.signature.WebhookVerifier;
 import com.connectionkeeper.store.DynamoConnectionStore;
@@ -88,27 +89,22 @@ public final class WebhookEndpoint {
      * does but the write — signed with the key in force and verified in canonical form, parsed — and the table gets
      * one read of an item nothing writes, so the snapshot holds those classes loaded and the client's request path
      * run. Nothing is written, no one's data is read, and no metric is counted (no webhook arrived); the metric line
-     * is only formatted.
+     * is only formatted. A step that fails is logged ({@code snapstart_priming_failed}) and the rest goes on: Lambda
+     * fails the version (and the deploy) when the hook throws, and priming only saves time.
      */
     public Priming prime(byte[] sample) {
         long started = System.nanoTime();
-        boolean verified = keys.prime(sample);
-        boolean parsed;
-        try {
-            parser.parse(sample);
-            parsed = true;
-        } catch (InvalidWebhookException e) {
-            parsed = false;
-        }
-        boolean read = storePriming.getAsBoolean();
-        JsonLog.line("INFO", "webhook_handled", handledMetric, "requestId", "priming", "result", "applied",
-                METRIC, 1);
+        boolean verified = SnapStartPriming.step("webhook", "signature", () -> keys.prime(sample));
+        boolean parsed = SnapStartPriming.step("webhook", "parser", () -> parser.parse(sample) != null);
+        boolean read = SnapStartPriming.step("webhook", "store", storePriming::getAsBoolean);
+        SnapStartPriming.step("webhook", "metric", () -> !JsonLog.line("INFO", "webhook_handled", handledMetric,
+                "requestId", "priming", "result", "applied", METRIC, 1).isEmpty());
         JsonLog.info("snapstart_primed", "function", "webhook", "verified", verified, "parsed", parsed,
                 "storeRead", read, "ms", (System.nanoTime() - started) / 1_000_000);
         return new Priming(verified, parsed, read);
     }
 
-    /** After a SnapStart restore: reads the function's secrets again (the snapshot's may be days old). */
+    /** After a SnapStart restore: the function's secrets expire (the snapshot's may be days old): read at next use. */
     public void restore() {
         keys.restore();
     }

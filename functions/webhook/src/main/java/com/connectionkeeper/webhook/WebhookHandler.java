@@ -54,11 +54,19 @@ public final class WebhookHandler implements RequestStreamHandler, Resource {
      * (no write, no metric, no one's data).
      */
     @Override
-    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) throws IOException {
-        prime();
+    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+        try {
+            prime();
+        } catch (IOException | RuntimeException e) { // never fail the snapshot: priming only saves time
+            JsonLog.warn("snapstart_priming_failed", "function", "webhook", "step", "event",
+                    "error", e.getClass().getSimpleName(), "message", e.getMessage());
+        }
     }
 
-    /** SnapStart, after a restore: the secrets are read again, and randomness is re-seeded for this environment. */
+    /**
+     * SnapStart, after a restore: randomness is re-seeded for this environment, and the secrets are counted as expired
+     * (the first webhook reads them again before verifying: no network call here, a restore hook has 10 s).
+     */
     @Override
     public void afterRestore(org.crac.Context<? extends Resource> context) {
         Entropy.reseed();

@@ -57,11 +57,10 @@ final class WebhookKeys {
         return verifier.verify(sample, signature) == Verdict.VALID;
     }
 
-    /** After a SnapStart restore: the key held is as old as the snapshot; read it again now. */
+    /** After a SnapStart restore: the key held is as old as the snapshot; the next webhook reads it again first. */
     void restore() {
         if (config != null) {
-            config.rereadSecrets();
-            keyed();
+            config.expireSecrets();
         }
     }
 

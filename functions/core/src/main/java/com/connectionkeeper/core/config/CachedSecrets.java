@@ -54,17 +54,16 @@ public final class CachedSecrets {
     }
 
     /**
-     * Reads again now, however recent the last read or try: after a SnapStart restore the values held are as old as
-     * the snapshot (days, perhaps, and a key may have been rotated since). A read that fails keeps the values held,
-     * counts them as expired (the next {@link #get} after {@code minInterval} tries again) and says so in the log.
-     * True when a value changed.
+     * Counts the values held as expired, however recent the last read or try, without reading: after a SnapStart
+     * restore they are as old as the snapshot (days, perhaps, and a key may have been rotated since), so the next
+     * {@link #get} reads them again before using them. No read here: a restore hook must end within Lambda's 10 s, and
+     * a read that fails would keep them all the same.
      */
-    public boolean rereadNow() {
+    public void expire() {
         synchronized (this) {
             readAt = Instant.MIN;
             triedAt = Instant.MIN;
         }
-        return reload(clock.instant(), false);
     }
 
     /** Reads made so far, failed ones included (tests, benchmarks). */

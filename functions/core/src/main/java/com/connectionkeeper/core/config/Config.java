@@ -39,11 +39,10 @@ public interface Config {
     }
 
     /**
-     * Reads the secrets again now, whenever they were last read: a SnapStart restore resumes a snapshot whose secrets
-     * may be days old. True when a value changed; secrets from the environment never change: false.
+     * Counts the secrets held as expired, so their next use reads them again first: a SnapStart restore resumes a
+     * snapshot whose secrets may be days old. Secrets from the environment never change: nothing to do.
      */
-    default boolean rereadSecrets() {
-        return false;
+    default void expireSecrets() {
     }
 
     /** A secret that must be set: fails at init, naming it, when it is not. */

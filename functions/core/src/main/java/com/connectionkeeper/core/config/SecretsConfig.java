@@ -32,7 +32,7 @@ public final class SecretsConfig implements Config {
     }
 
     @Override
-    public boolean rereadSecrets() {
-        return secrets.rereadNow();
+    public void expireSecrets() {
+        secrets.expire();
     }
 }

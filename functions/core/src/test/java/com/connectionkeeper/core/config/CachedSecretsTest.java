@@ -81,6 +81,31 @@ class CachedSecretsTest {
     }
 
     @Test
+    void expiredAfterARestoreTheNextUseReadsOnceWithinTheTtlAndTheInterval() {
+        CachedSecrets secrets = new CachedSecrets(source, clock, TTL, MIN);
+        source.values = Map.of("KEY", "rotated");
+        secrets.expire();
+        assertEquals(1, source.reads.get(), "expiring reads nothing");
+        assertEquals(Optional.of("rotated"), secrets.get("KEY"), "the next use reads first, however recent the last");
+        assertEquals(Optional.of("rotated"), secrets.get("KEY"));
+        assertEquals(2, source.reads.get(), "once");
+    }
+
+    @Test
+    void expiredWhileTheSourceFailsTheValuesHeldServeAndTheReadIsTriedAgainAfterTheInterval() {
+        CachedSecrets secrets = new CachedSecrets(source, clock, TTL, MIN);
+        source.failing = true;
+        secrets.expire();
+        assertEquals(Optional.of("one"), secrets.get("KEY"), "the snapshot's values rather than none");
+        assertEquals(Optional.of("one"), secrets.get("KEY"));
+        assertEquals(2, source.reads.get(), "not retried on every use");
+        clock.advance(MIN);
+        source.failing = false;
+        source.values = Map.of("KEY", "two");
+        assertEquals(Optional.of("two"), secrets.get("KEY"));
+    }
+
+    @Test
     void anUnreadableSourceFailsInitWithItsReason() {
         source.failing = true;
         IllegalStateException e = assertThrows(IllegalStateException.class,
