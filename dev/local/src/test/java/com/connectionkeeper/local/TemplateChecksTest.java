@@ -135,4 +135,21 @@ class TemplateChecksTest {
         assertEquals(7, problems.stream().filter(p -> p.endsWith(
                 ": invokes ApiFunction.Alias, but ApiFunction has no AutoPublishAlias")).count(), problems.toString());
     }
+
+    @Test
+    void aParameterTheEnvironmentReadsButTheVersionDescriptionDoesNotFails() {
+        ObjectNode broken = template();
+        ObjectNode sub = (ObjectNode) properties(broken, "ApiFunction").path("VersionDescription");
+        ((com.fasterxml.jackson.databind.node.ArrayNode) sub.path("Fn::Sub")).set(0,
+                com.fasterxml.jackson.databind.node.TextNode.valueOf("settings: secret=${Secret} auth=${Auth}"));
+        properties(broken, "WebhookFunction").remove("VersionDescription");
+        assertEquals(List.of(
+                "WebhookFunction: published through an alias, but a change of [CredentialsRefreshSeconds, "
+                        + "CredentialsSecretArn, HistoryRetentionDays] would publish no version (not in its "
+                        + "VersionDescription)",
+                "ApiFunction: published through an alias, but a change of [CredentialsRefreshSeconds, "
+                        + "HistoryRetentionDays, JwtUserClaim, ReconnectLinkWindowSeconds, ReconnectLinksPerWindow, "
+                        + "ReconnectStateTtlMinutes, ReturnLandingUrl, ReturnUrlAllowList] would publish no version "
+                        + "(not in its VersionDescription)"), problems(broken));
+    }
 }

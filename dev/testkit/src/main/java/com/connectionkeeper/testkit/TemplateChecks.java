@@ -2,6 +2,7 @@ package com.connectionkeeper.testkit;
 
 import com.connectionkeeper.testkit.CloudFormationTemplate.Invocation;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Method;
@@ -17,6 +18,10 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -25,8 +30,9 @@ import java.util.stream.Stream;
  * constructor, a Lambda handler interface, the method); every function has a log group with a retention; every route
  * of the HTTP API has an integration that invokes a function, and a permission that lets API Gateway invoke it for
  * that route; a SnapStart function has an alias, is invoked only through it (SnapStart covers published versions, not
- * $LATEST), and its handler has runtime hooks ({@code org.crac.Resource}). {@link #problems} lists what is wrong,
- * one line each.
+ * $LATEST), and its handler has runtime hooks ({@code org.crac.Resource}); a function published through an alias has
+ * every parameter its environment reads in its {@code VersionDescription} (SAM publishes no version for a
+ * parameter-only update otherwise). {@link #problems} lists what is wrong, one line each.
  */
 public final class TemplateChecks {
     private static final List<String> HANDLER_INTERFACES = List.of(
@@ -34,6 +40,7 @@ public final class TemplateChecks {
             "com.amazonaws.services.lambda.runtime.RequestStreamHandler");
 
     private static final String CRAC_RESOURCE = "org.crac.Resource";
+    private static final Pattern SUB_NAME = Pattern.compile("\\$\\{([A-Za-z0-9]+)}");
 
     private final JsonNode template;
     private final Path root;
@@ -114,10 +121,64 @@ public final class TemplateChecks {
         if (snapStart && !properties.has("AutoPublishAlias")) {
             out.add(function + ": SnapStart applies to published versions, but it has no AutoPublishAlias");
         }
+        if (properties.has("AutoPublishAlias")) {
+            versionDescription(function, properties, out);
+        }
         boolean constructor = Stream.of(c.getConstructors()).anyMatch(k -> k.getParameterCount() == 0)
                 && Modifier.isPublic(c.getModifiers());
         if (!constructor) {
             out.add(function + ": " + className + " has no public no-arg constructor for Lambda");
+        }
+    }
+
+    /**
+     * SAM publishes a new version when the code or the template's text changes, not when a parameter does: each
+     * parameter the function's environment reads (its own and Globals', directly or through a condition) must be in its
+     * {@code VersionDescription}, whose change makes CloudFormation publish a version.
+     */
+    private void versionDescription(String function, JsonNode properties, List<String> out) {
+        Set<String> read = new TreeSet<>();
+        parameters(template.at("/Globals/Function/Environment"), read);
+        parameters(properties.path("Environment"), read);
+        Set<String> described = new TreeSet<>();
+        parameters(properties.path("VersionDescription"), described);
+        read.removeAll(described);
+        if (!read.isEmpty()) {
+            out.add(function + ": published through an alias, but a change of " + read + " would publish no version "
+                    + "(not in its VersionDescription)");
+        }
+    }
+
+    /** The template parameters {@code node} depends on: Refs, ${...} of Fn::Sub, conditions of Fn::If. */
+    private void parameters(JsonNode node, Set<String> into) {
+        JsonNode params = template.path("Parameters");
+        if (node.isObject()) {
+            if (node.has("Ref") && params.has(node.path("Ref").asText())) {
+                into.add(node.path("Ref").asText());
+            }
+            JsonNode sub = node.path("Fn::Sub");
+            if (!sub.isMissingNode()) {
+                String text = sub.isArray() ? sub.path(0).asText() : sub.asText();
+                JsonNode variables = sub.isArray() ? sub.path(1) : MissingNode.getInstance();
+                Matcher m = SUB_NAME.matcher(text);
+                while (m.find()) {
+                    if (params.has(m.group(1)) && !variables.has(m.group(1))) {
+                        into.add(m.group(1));
+                    }
+                }
+                parameters(variables, into);
+            }
+            JsonNode condition = node.path("Fn::If");
+            if (condition.isArray()) {
+                parameters(template.path("Conditions").path(condition.path(0).asText()), into);
+            }
+            node.fields().forEachRemaining(e -> {
+                if (!e.getKey().equals("Fn::Sub")) {
+                    parameters(e.getValue(), into);
+                }
+            });
+        } else if (node.isArray()) {
+            node.forEach(n -> parameters(n, into));
         }
     }
 

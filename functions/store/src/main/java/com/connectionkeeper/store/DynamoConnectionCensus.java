@@ -26,9 +26,12 @@ public final class DynamoConnectionCensus implements ConnectionCensus {
     }
 
     @Override
-    public Census take() {
-        int users = table.indexCount(DynamoSweepQueue.BY_SWEEP_ORDER_INDEX, Attributes.ENTITY,
-                Attributes.USER_ENTITY);
+    public int users() {
+        return table.indexCount(DynamoSweepQueue.BY_SWEEP_ORDER_INDEX, Attributes.ENTITY, Attributes.USER_ENTITY);
+    }
+
+    @Override
+    public Map<String, Count> connectionsByBrokerage() {
         Map<String, int[]> tally = new HashMap<>();
         table.indexItems(QueryRequest.builder()
                         .keyConditionExpression("#e = :e")
@@ -53,6 +56,6 @@ public final class DynamoConnectionCensus implements ConnectionCensus {
                 });
         Map<String, Count> byBrokerage = new HashMap<>();
         tally.forEach((brokerage, c) -> byBrokerage.put(brokerage, new Count(c[0], c[1])));
-        return new Census(users, byBrokerage);
+        return byBrokerage;
     }
 }

@@ -90,9 +90,12 @@ public final class DynamoConnectionStore implements ConnectionStore {
                 .set(SOURCE, c.source().wire())
                 .set(BROKERAGE_ID, c.brokerageId())
                 .set(FIXED_AT, c.fixedAt() == null ? null : Watermark.timeKey(c.fixedAt()));
-        // the census index's key (ByBrokerage): the brokerage once known, never blank or too long for a key
+        // the census index's key (ByBrokerage): the brokerage once known, never blank or too long for a key; a
+        // deleted connection leaves the index, so no census reads it again
         String census = Keys.censusBrokerage(c.brokerageId());
-        if (census == null) {
+        if (c.status() == ConnectionStatus.DELETED) {
+            u.remove(Attributes.CENSUS_BROKERAGE);
+        } else if (census == null) {
             u.setIfAbsent(Attributes.CENSUS_BROKERAGE, UpdateBuilder.s(Keys.UNKNOWN_BROKERAGE));
         } else {
             u.set(Attributes.CENSUS_BROKERAGE, census);

@@ -42,14 +42,16 @@ class ConnectionCensusTest {
         assertEquals(IngestResult.APPLIED, event("w1", "u1", EventType.CONNECTION_ADDED, 1, "c1", "b-alpaca"));
         assertEquals(IngestResult.APPLIED, event("w2", "u1", EventType.CONNECTION_BROKEN, 2, "c1", null));
         assertEquals(IngestResult.APPLIED, event("w3", "u2", EventType.CONNECTION_BROKEN, 3, "c2", null));
-        assertEquals(Map.of("b-alpaca", new Count(1, 1), "?", new Count(1, 1)), census.take().byBrokerage(),
+        assertEquals(Map.of("b-alpaca", new Count(1, 1), "?", new Count(1, 1)), census.connectionsByBrokerage(),
                 "a break without a brokerage keeps the one known; a first sight without one counts under ?");
 
         assertEquals(IngestResult.APPLIED, event("w4", "u2", EventType.CONNECTION_FIXED, 4, "c2", "b-quest"));
         assertEquals(IngestResult.APPLIED, event("w5", "u1", EventType.CONNECTION_DELETED, 5, "c1", "b-alpaca"));
-        Census now = census.take();
+        Census now = new Census(census.users(), census.connectionsByBrokerage());
         assertEquals(Map.of("b-quest", new Count(1, 0)), now.byBrokerage(), "deleted ones leave the census");
         assertEquals(new Count(1, 0), now.total());
+        assertEquals(1, stores.table().indexCount(DynamoConnectionCensus.BY_BROKERAGE_INDEX, Attributes.ENTITY,
+                Attributes.CONNECTION_ENTITY), "a deleted connection leaves the index: no census reads it again");
     }
 
     @Test
@@ -57,6 +59,6 @@ class ConnectionCensusTest {
         assertEquals(IngestResult.APPLIED, event("x1", "v1", EventType.CONNECTION_ADDED, 1, "d1", ""));
         assertEquals(IngestResult.APPLIED, event("x2", "v1", EventType.CONNECTION_ADDED, 1, "d2", "   "));
         assertEquals(IngestResult.APPLIED, event("x3", "v1", EventType.CONNECTION_ADDED, 1, "d3", "b".repeat(1025)));
-        assertEquals(Map.of("?", new Count(3, 0)), census.take().byBrokerage());
+        assertEquals(Map.of("?", new Count(3, 0)), census.connectionsByBrokerage());
     }
 }

@@ -81,7 +81,7 @@ public final class SweepHandler implements RequestHandler<ScheduledEvent, Map<St
         String requestId = requestId(event, context);
         SweepSummary run = sweep.run(runId(requestId), remaining);
         if (metrics != null) {
-            metrics.report(run);
+            metrics.report(run, remaining);
         }
         Map<String, Object> summary = new LinkedHashMap<>(run.toMap());
         summary.put("requestId", requestId);

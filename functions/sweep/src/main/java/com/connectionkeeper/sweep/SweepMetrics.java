@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -41,6 +43,8 @@ final class SweepMetrics {
     static final String BROKEN_PERCENT = MetricNames.BROKEN_CONNECTIONS_PERCENT;
     /** Brokerages with a gauge line of their own per run, most connections first (CloudWatch bills per metric). */
     static final int MAX_BROKERAGES = 100;
+    /** Time the census may need before the function's timeout (a page of the index per 1,000 connections). */
+    static final long CENSUS_MIN_REMAINING_MILLIS = 30_000;
 
     private static final Pattern RATE = Pattern.compile(
             "rate\\(\\s*(\\d{1,6})\\s+(minute|minutes|hour|hours|day|days)\\s*\\)");
@@ -51,8 +55,7 @@ final class SweepMetrics {
     private final int requestsPerRun;
     private final Optional<Duration> runInterval;
     private final Consumer<String> out;
-    private final Emf.Declaration progress;
-    private final Emf.Declaration progressWithExpected;
+    private final String namespace;
     private final Emf.Declaration total;
     private final Emf.Declaration byBrokerage;
 
@@ -66,64 +69,94 @@ final class SweepMetrics {
         this.census = census;
         this.queue = queue;
         this.clock = clock;
+        this.namespace = namespace;
         this.requestsPerRun = requestsPerRun;
         this.runInterval = runInterval;
         this.out = out;
-        List<List<String>> none = MetricNames.IN_ALL;
-        List<Emf.Metric> run = List.of(new Emf.Metric(USERS_CHECKED, "Count"), new Emf.Metric(REQUESTS, "Count"),
-                new Emf.Metric(RATE_LIMITED, "Count"), new Emf.Metric(CLIENT_REJECTED, "Count"),
-                new Emf.Metric(PASS_AGE, "None"));
-        List<Emf.Metric> withExpected = new ArrayList<>(run);
-        withExpected.add(new Emf.Metric(PASS_EXPECTED, "None"));
-        this.progress = new Emf.Declaration(namespace, none, run);
-        this.progressWithExpected = new Emf.Declaration(namespace, none, withExpected);
-        this.total = new Emf.Declaration(namespace, none, List.of(new Emf.Metric(USERS, "Count"),
+        this.total = new Emf.Declaration(namespace, MetricNames.IN_ALL, List.of(new Emf.Metric(USERS, "Count"),
                 new Emf.Metric(CONNECTIONS, "Count"), new Emf.Metric(BROKEN, "Count"),
                 new Emf.Metric(BROKEN_PERCENT, "Percent")));
         this.byBrokerage = new Emf.Declaration(namespace, MetricNames.BY_BROKERAGE,
                 List.of(new Emf.Metric(CONNECTIONS, "Count"), new Emf.Metric(BROKEN, "Count")));
     }
 
-    /** The lines of a run that did its work (a skipped run reports nothing: the run holding the lease does). */
-    void report(SweepSummary run) {
+    /**
+     * The lines of a run that did its work (a skipped run reports nothing: the run holding the lease does). Never
+     * throws: the run is done, and a failed invocation would make Lambda run it again. Each read it needs (the pass,
+     * the users, the census) that fails is logged and what it feeds is left out; the census is taken only with
+     * {@link #CENSUS_MIN_REMAINING_MILLIS} left before the function's timeout.
+     */
+    void report(SweepSummary run, LongSupplier remainingMillis) {
         if (run.skipped()) {
             return;
         }
-        Census c = take(run.runId());
+        try {
+            progress(run);
+            if (remainingMillis.getAsLong() < CENSUS_MIN_REMAINING_MILLIS) {
+                out.accept(JsonLog.line("WARN", "connection_census_skipped", "runId", run.runId(), "reason",
+                        "less than " + CENSUS_MIN_REMAINING_MILLIS / 1000 + " s left before the timeout"));
+                return;
+            }
+            Optional<Map<String, Count>> connections = read(run.runId(), "connections",
+                    census::connectionsByBrokerage);
+            Optional<Integer> users = read(run.runId(), "users", census::users);
+            if (connections.isPresent() && users.isPresent()) {
+                census(run.runId(), new Census(users.get(), connections.get()));
+            }
+        } catch (RuntimeException e) {
+            out.accept(JsonLog.line("ERROR", "sweep_metrics_failed", "runId", run.runId(),
+                    "error", e.getClass().getSimpleName(), "message", e.getMessage()));
+        }
+    }
+
+    /** {@code sweep_progress}: the run's counts, the pass's age, and the age the pace implies (when known). */
+    private void progress(SweepSummary run) {
         Instant now = clock.instant();
-        long passAge = queue.pass().map(p -> Duration.between(p.startedAt(), now).toMinutes()).orElse(0L);
-        Optional<Long> expected = c == null ? Optional.empty() : runInterval.map(i ->
-                expectedPassMinutes(c.users(), requestsPerRun, i));
+        Optional<Long> passAge = read(run.runId(), "pass", () -> queue.pass()
+                .map(p -> Duration.between(p.startedAt(), now).toMinutes()).orElse(0L));
+        Optional<Long> expected = runInterval.isEmpty() ? Optional.empty()
+                : read(run.runId(), "users", census::users)
+                        .map(u -> expectedPassMinutes(u, requestsPerRun, runInterval.get()));
+        List<Emf.Metric> metrics = new ArrayList<>(List.of(new Emf.Metric(USERS_CHECKED, "Count"),
+                new Emf.Metric(REQUESTS, "Count"), new Emf.Metric(RATE_LIMITED, "Count"),
+                new Emf.Metric(CLIENT_REJECTED, "Count")));
         List<Object> fields = new ArrayList<>(List.of("runId", run.runId(), USERS_CHECKED, run.usersChecked(),
                 REQUESTS, run.requestsUsed(), RATE_LIMITED, run.rateLimited(), CLIENT_REJECTED,
-                run.failures(UserSweep.Failure.CLIENT_REJECTED.name()) + (run.clientSuspect() ? 1 : 0),
-                PASS_AGE, passAge));
-        expected.ifPresent(e -> fields.addAll(List.of(PASS_EXPECTED, e)));
-        out.accept(JsonLog.line("INFO", "sweep_progress", expected.isPresent() ? progressWithExpected : progress,
-                fields.toArray()));
-        if (c == null) {
-            return;
-        }
+                run.failures(UserSweep.Failure.CLIENT_REJECTED.name()) + (run.clientSuspect() ? 1 : 0)));
+        passAge.ifPresent(a -> {
+            metrics.add(new Emf.Metric(PASS_AGE, "None"));
+            fields.addAll(List.of(PASS_AGE, a));
+        });
+        expected.ifPresent(e -> {
+            metrics.add(new Emf.Metric(PASS_EXPECTED, "None"));
+            fields.addAll(List.of(PASS_EXPECTED, e));
+        });
+        out.accept(JsonLog.line("INFO", "sweep_progress", new Emf.Declaration(namespace, MetricNames.IN_ALL,
+                metrics), fields.toArray()));
+    }
+
+    /** {@code connection_census}: the gauges in all, then by brokerage (the largest {@value #MAX_BROKERAGES}). */
+    private void census(String runId, Census c) {
         Count all = c.total();
-        out.accept(JsonLog.line("INFO", "connection_census", total, "runId", run.runId(), USERS, c.users(),
+        out.accept(JsonLog.line("INFO", "connection_census", total, "runId", runId, USERS, c.users(),
                 CONNECTIONS, all.connections(), BROKEN, all.broken(), BROKEN_PERCENT,
                 Math.round(c.brokenPercent() * 100) / 100.0, "brokerages", c.byBrokerage().size()));
-        Map<String, Count> sorted = new TreeMap<>(c.byBrokerage());
-        sorted.entrySet().stream()
+        new TreeMap<>(c.byBrokerage()).entrySet().stream()
                 .sorted((a, b) -> Integer.compare(b.getValue().connections(), a.getValue().connections()))
                 .limit(MAX_BROKERAGES)
-                .forEach(e -> out.accept(JsonLog.line("INFO", "connection_census", byBrokerage, "runId",
-                        run.runId(), "brokerage", e.getKey(), CONNECTIONS, e.getValue().connections(), BROKEN,
+                .forEach(e -> out.accept(JsonLog.line("INFO", "connection_census", byBrokerage, "runId", runId,
+                        "brokerage", e.getKey(), CONNECTIONS, e.getValue().connections(), BROKEN,
                         e.getValue().broken())));
     }
 
-    private Census take(String runId) {
+    /** {@code read}'s answer, or empty after logging {@code connection_census_failed} naming {@code what}. */
+    private <T> Optional<T> read(String runId, String what, Supplier<T> read) {
         try {
-            return census.take();
+            return Optional.of(read.get());
         } catch (RuntimeException e) {
-            out.accept(JsonLog.line("ERROR", "connection_census_failed", "runId", runId,
+            out.accept(JsonLog.line("ERROR", "connection_census_failed", "runId", runId, "read", what,
                     "error", e.getClass().getSimpleName(), "message", e.getMessage()));
-            return null;
+            return Optional.empty();
         }
     }
 

@@ -8,6 +8,8 @@ import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.connectionkeeper.core.config.EnvironmentConfig;
 import com.connectionkeeper.core.log.Emf;
 import com.connectionkeeper.core.sweep.ConnectionCensus;
+import com.connectionkeeper.core.sweep.ConnectionCensus.Count;
+import com.connectionkeeper.core.sweep.SweepQueue;
 import com.connectionkeeper.kms.Sealers;
 import com.connectionkeeper.snaptrade.SnapTradeSettings;
 import com.connectionkeeper.testkit.Dynalite;
@@ -18,6 +20,7 @@ import com.connectionkeeper.testkit.StdoutCapture;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -145,30 +148,76 @@ class SweepMetricsTest {
         assertTrue(p.has("SweepPassAgeMinutes"));
     }
 
+    /** A census whose every read fails, as DynamoDB throttled or unavailable would. */
+    private static final ConnectionCensus FAILING = new ConnectionCensus() {
+        @Override
+        public int users() {
+            throw new IllegalStateException("index unavailable");
+        }
+
+        @Override
+        public Map<String, Count> connectionsByBrokerage() {
+            throw new IllegalStateException("index unavailable");
+        }
+    };
+
+    private static final SweepSummary DONE = new SweepSummary("r", false, 1, 1, Map.of(), Map.of("CLIENT_REJECTED",
+            1), 1, 0, 10, 5, 0, true);
+
     @Test
     void aCensusThatFailsWritesNoGaugeButTheProgressStands() {
         List<String> out = new ArrayList<>();
-        SweepMetrics metrics = new SweepMetrics(() -> {
-            throw new IllegalStateException("index unavailable");
-        }, sweep.sweepQueue, new MutableClock(), "ns", 10, Optional.of(Duration.ofMinutes(10)), out::add);
-        metrics.report(new SweepSummary("r", false, 1, 1, Map.of(), Map.of("CLIENT_REJECTED", 1), 1, 0, 10, 5, 0,
-                true));
-        assertEquals(2, out.size(), out.toString());
-        assertTrue(out.get(0).contains("\"event\":\"connection_census_failed\""), out.get(0));
-        assertTrue(out.get(1).contains("\"event\":\"sweep_progress\""), out.get(1));
-        assertFalse(out.get(1).contains("SweepPassExpectedMinutes"), "no users counted: no expected age");
-        assertTrue(out.get(1).contains("\"SnapTradeClientRejected\":2"), "a refusal and a suspect stop: " + out.get(1));
+        new SweepMetrics(FAILING, sweep.sweepQueue, new MutableClock(), "ns", 10,
+                Optional.of(Duration.ofMinutes(10)), out::add).report(DONE, () -> 60_000);
+        List<String> progress = out.stream().filter(l -> l.contains("\"event\":\"sweep_progress\"")).toList();
+        assertEquals(1, progress.size(), out.toString());
+        assertFalse(progress.get(0).contains("SweepPassExpectedMinutes"), "no users counted: no expected age");
+        assertTrue(progress.get(0).contains("\"SweepPassAgeMinutes\":"), "the pass was read: " + progress);
+        assertTrue(progress.get(0).contains("\"SnapTradeClientRejected\":2"), "a refusal and a suspect stop");
+        assertTrue(out.stream().anyMatch(l -> l.contains("\"event\":\"connection_census_failed\"")), out.toString());
         assertTrue(out.stream().noneMatch(l -> l.contains("\"Connections\"")), "no gauge from a failed census");
+    }
+
+    @Test
+    void aFailedPassReadLeavesItsAgeOutAndNeverFailsTheFinishedRun() throws IOException {
+        SweepQueue broken = (SweepQueue) Proxy.newProxyInstance(SweepQueue.class.getClassLoader(),
+                new Class<?>[] {SweepQueue.class}, (proxy, method, args) -> {
+                    throw new IllegalStateException("ProvisionedThroughputExceeded (" + method.getName() + ")");
+                });
+        List<String> out = new ArrayList<>();
+        new SweepMetrics(FAILING, broken, new MutableClock(), "ns", 10, Optional.of(Duration.ofMinutes(10)),
+                out::add).report(DONE, () -> 60_000); // threw before: Lambda would have run the sweep again
+        String progress = out.stream().filter(l -> l.contains("\"event\":\"sweep_progress\"")).findFirst()
+                .orElseThrow();
+        assertFalse(progress.contains("SweepPassAgeMinutes"), progress);
+        assertEquals(List.of(), EmfCheck.problems(JSON.readTree(progress)), "a declared metric is always present");
+    }
+
+    @Test
+    void withLittleTimeLeftTheCensusWaitsForTheNextRun() {
+        List<String> out = new ArrayList<>();
+        ConnectionCensus untouchable = new ConnectionCensus() {
+            @Override
+            public int users() {
+                return 3;
+            }
+
+            @Override
+            public Map<String, Count> connectionsByBrokerage() {
+                throw new AssertionError("no census with less than 30 s left");
+            }
+        };
+        new SweepMetrics(untouchable, sweep.sweepQueue, new MutableClock(), "ns", 10,
+                Optional.of(Duration.ofMinutes(10)), out::add).report(DONE, () -> 29_999);
+        assertTrue(out.stream().anyMatch(l -> l.contains("\"event\":\"connection_census_skipped\"")), out.toString());
+        assertTrue(out.stream().anyMatch(l -> l.contains("\"SweepPassExpectedMinutes\":10")), "users still counted");
     }
 
     @Test
     void aSkippedRunReportsNothing() {
         List<String> out = new ArrayList<>();
-        ConnectionCensus census = () -> {
-            throw new AssertionError("a skipped run takes no census");
-        };
-        new SweepMetrics(census, sweep.sweepQueue, new MutableClock(), "ns", 10, Optional.empty(), out::add)
-                .report(SweepSummary.skipped("r", 10, 1));
+        new SweepMetrics(FAILING, sweep.sweepQueue, new MutableClock(), "ns", 10, Optional.empty(), out::add)
+                .report(SweepSummary.skipped("r", 10, 1), () -> 60_000);
         assertEquals(List.of(), out);
     }
 

@@ -66,7 +66,8 @@ public final class WebhookEndpoint {
     WebhookEndpoint(WebhookKeys keys, WebhookIngestion ingestion, String namespace, BooleanSupplier storePriming) {
         this.keys = keys;
         List<Emf.Metric> webhooks = List.of(new Emf.Metric(METRIC, "Count"));
-        // in all (no dimension: the "no webhook for hours" alarm), by result, and handled ones by event type too
+        // handled (signed) ones in all too (no dimension: the "no webhook for hours" alarm, which junk posted to the
+        // public URL must not silence), by result, and by event type
         this.handledMetric = new Emf.Declaration(namespace, MetricNames.WEBHOOK_HANDLED, webhooks);
         this.refusedMetric = new Emf.Declaration(namespace, MetricNames.WEBHOOK_REFUSED, webhooks);
         this.parser = new WebhookEventParser();
@@ -127,7 +128,7 @@ public final class WebhookEndpoint {
         }
         switch (keys.verify(bytes, signature, requestId)) {
             case MISSING_SIGNATURE -> {
-                return reject(401, "missing Signature header", requestId);
+                return reject(401, "missing Signature header", requestId, "unsigned");
             }
             case MALFORMED_BODY -> {
                 return reject(400, "body is not valid JSON", requestId);
@@ -172,9 +173,18 @@ public final class WebhookEndpoint {
     }
 
     private Reply reject(int status, String message, String requestId) {
+        return reject(status, message, requestId, status == 401 ? "unauthorized" : status == 413 ? "too_large"
+                : "bad_request");
+    }
+
+    /**
+     * @param result the metric's {@code result}: {@code unauthorized} (a signature that does not verify: a wrong or
+     *               rotated key, what the 401 alarm watches), {@code unsigned} (none at all: scanners of the public
+     *               URL), {@code bad_request}, {@code too_large}
+     */
+    private Reply reject(int status, String message, String requestId, String result) {
         JsonLog.metrics("WARN", "webhook_rejected", refusedMetric, "requestId", requestId, "status", status,
-                "reason", message, "result", status == 401 ? "unauthorized" : status == 413 ? "too_large"
-                        : "bad_request", METRIC, 1);
+                "reason", message, "result", result, METRIC, 1);
         return new Reply(status, error(message));
     }
 

@@ -36,7 +36,7 @@ public final class MetricNames {
     public static final List<String> NONE = List.of();
     public static final List<List<String>> WEBHOOK_HANDLED = List.of(NONE, List.of("result"),
             List.of("result", "eventType"));
-    public static final List<List<String>> WEBHOOK_REFUSED = List.of(NONE, List.of("result"));
+    public static final List<List<String>> WEBHOOK_REFUSED = List.of(List.of("result"));
     public static final List<List<String>> BY_TRANSITION = List.of(List.of("transition"),
             List.of("transition", "cause"), List.of("transition", "brokerage"));
     public static final List<List<String>> IN_ALL_AND_BY_BROKERAGE = List.of(NONE, List.of("brokerage"));

@@ -50,6 +50,9 @@ public interface ConnectionCensus {
         }
     }
 
-    /** Counts now (reads whole indexes: once per sweep run, not per request). */
-    Census take();
+    /** Users the sweep knows now (a count of an index). */
+    int users();
+
+    /** Connections now (not deleted), and broken ones, by brokerage (reads a whole index: once per sweep run). */
+    Map<String, Count> connectionsByBrokerage();
 }
