@@ -28,33 +28,58 @@ public final class ColdStartMain {
 
     /**
      * {@code webhook <event.json> <launchMillis>}: the real no-arg handler handles the fixture, streamed as Lambda's
-     * runtime streams it; {@code hello <requests.txt> <launchMillis>}: the client {@link DynamoClients} builds sends
-     * the UpdateItem requests of {@link #writeRequests} to TABLE_NAME. Prints one {@code BENCH key=value ...} line.
+     * runtime streams it; {@code webhook-primed <event.json> <launchMillis>}: the same, but the handler's SnapStart
+     * hooks run first, as a restored snapshot would have had them (beforeCheckpoint's priming, then afterRestore);
+     * {@code hello <requests.txt> <launchMillis>}: the client {@link DynamoClients} builds sends the UpdateItem
+     * requests of {@link #writeRequests} to TABLE_NAME. Prints one {@code BENCH key=value ...} line. The phases are
+     * marked in a class-load log ({@code -Xlog:class+load}) by the loading of the marker classes below.
      */
     public static void main(String[] args) throws Exception {
         long constructed;
         long first;
+        long primeNanos = -1;
+        long restoreNanos = -1;
+        long handleNanos;
         String answer;
-        if (args[0].equals("webhook")) {
+        if (args[0].startsWith("webhook")) {
             WebhookHandler handler = new WebhookHandler();
             constructed = System.currentTimeMillis();
+            Constructed.mark();
+            if (args[0].equals("webhook-primed")) {
+                long t0 = System.nanoTime();
+                handler.beforeCheckpoint(null);
+                long t1 = System.nanoTime();
+                Primed.mark();
+                handler.afterRestore(null);
+                long t2 = System.nanoTime();
+                Restored.mark();
+                primeNanos = t1 - t0;
+                restoreNanos = t2 - t1;
+            }
             ByteArrayOutputStream out = new ByteArrayOutputStream();
+            long t0 = System.nanoTime();
             try (InputStream in = Files.newInputStream(Path.of(args[1]))) {
                 handler.handleRequest(in, out, null);
             }
+            handleNanos = System.nanoTime() - t0;
             first = System.currentTimeMillis();
+            Handled.mark();
             String response = out.toString(StandardCharsets.UTF_8);
             answer = field(response, "\"statusCode\":", ",") + ":"
                     + field(response, "\"body\":\"", "\",").replace("\\\"", "\"");
         } else {
             DynamoDbClient client = DynamoClients.create(EnvironmentConfig.fromSystem());
             constructed = System.currentTimeMillis();
+            Constructed.mark();
+            long t0 = System.nanoTime();
             List<UpdateItemRequest> requests = readRequests(Path.of(args[1]),
                     System.getenv(EnvironmentConfig.TABLE_NAME));
             for (UpdateItemRequest request : requests) {
                 client.updateItem(request);
             }
+            handleNanos = System.nanoTime() - t0;
             first = System.currentTimeMillis();
+            Handled.mark();
             answer = "200:UpdateItem×" + requests.size();
         }
         long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
@@ -62,10 +87,37 @@ public final class ColdStartMain {
                 + " constructed=" + (constructed - jvmStart)
                 + " first=" + (first - jvmStart)
                 + " launched=" + (first - Long.parseLong(args[2]))
+                + " primeUs=" + (primeNanos < 0 ? -1 : primeNanos / 1000)
+                + " restoreUs=" + (restoreNanos < 0 ? -1 : restoreNanos / 1000)
+                + " handleUs=" + handleNanos / 1000
                 + " classes=" + ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount()
                 + " answer=" + answer.replace(' ', '_'));
         System.out.flush();
         System.exit(0);
+    }
+
+    /** Loaded once the handler (or the hello's client) is built: marks the end of construction in a class-load log. */
+    static final class Constructed {
+        static void mark() {
+        }
+    }
+
+    /** Loaded once priming (beforeCheckpoint) returned. */
+    static final class Primed {
+        static void mark() {
+        }
+    }
+
+    /** Loaded once afterRestore returned. */
+    static final class Restored {
+        static void mark() {
+        }
+    }
+
+    /** Loaded once the first event was handled (or the hello's requests answered). */
+    static final class Handled {
+        static void mark() {
+        }
     }
 
     private static String field(String text, String start, String end) {

@@ -7,7 +7,6 @@ import com.connectionkeeper.signature.CanonicalJson;
 import com.connectionkeeper.signature.WebhookVerifier;
 import com.connectionkeeper.testkit.DynaliteServer;
 import com.connectionkeeper.testkit.HttpApiInvoker;
-import com.connectionkeeper.testkit.RepoPaths;
 import com.connectionkeeper.webhook.WebhookEndpoint;
 import com.connectionkeeper.webhook.WebhookHandler;
 import java.io.OutputStream;
@@ -33,8 +32,8 @@ import java.util.function.IntFunction;
  */
 public final class WebhookWorstCase {
     static final int LIMIT = WebhookEndpoint.MAX_BODY_BYTES;
-    private static final int WARMUP = 20;
-    private static final int MEASURED = 100;
+    private static final int WARMUP = BenchOutput.pick(20, 5);
+    private static final int MEASURED = BenchOutput.pick(100, 20);
     private static final CanonicalJson.Limits BOUNDS = CanonicalJson.Limits.UNAUTHENTICATED;
 
     record Shape(String name, String body, boolean signed) {
@@ -46,7 +45,6 @@ public final class WebhookWorstCase {
     public static void main(String[] args) throws Exception {
         PrintStream console = System.out;
         System.setOut(new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8));
-        Path root = RepoPaths.root();
         StringBuilder md = new StringBuilder("# Webhook worst-case bodies\n\nWritten by `dev/bench/run.sh worst-case`: "
                 + "handler time of the worst bodies at or under 256 KB we could construct, warm, in process, "
                 + WARMUP + " warm-up + " + MEASURED + " timed calls each, interleaved with the baseline (a genuine "
@@ -70,7 +68,7 @@ public final class WebhookWorstCase {
             // warm the whole path once with every shape before anything is timed
             for (Shape shape : shapes("{}")) {
                 byte[] event = HttpApiInvoker.json(unsigned(shape.body()));
-                for (int i = 0; i < 20; i++) {
+                for (int i = 0; i < WARMUP; i++) {
                     HttpApiInvoker.invoke(handler, event, null);
                 }
             }
@@ -112,10 +110,14 @@ public final class WebhookWorstCase {
                     worstName = shape.name();
                 }
             }
-            md.append(String.format(Locale.ROOT, "%nWorst unsigned shape: **%s**, median %.2f ms (target ≤ 50 ms).%n",
-                    worstName, worst));
+            md.append(String.format(Locale.ROOT, "%nWorst unsigned shape: **%s**, median %.2f ms (target ≤ %s ms).%n",
+                    worstName, worst, Targets.format(Targets.WORST_UNSIGNED_MS)));
+            BenchOutput.figures(Targets.BenchId.WORST_CASE.id(), Map.of("worstUnsignedMs",
+                    String.format(Locale.ROOT, "%.3f", worst), "worstUnsignedMs.text",
+                    String.format(Locale.ROOT, "**%.1f ms** median (%s; %d shapes, %d timed calls each)", worst,
+                            worstName, shapes(genuine).size(), MEASURED)));
         }
-        Path results = root.resolve("dev/bench/webhook-worst-case-results.md");
+        Path results = BenchOutput.results(Targets.BenchId.WORST_CASE.results());
         Files.writeString(results, md);
         console.print(md);
         console.println("\nwritten to " + results);

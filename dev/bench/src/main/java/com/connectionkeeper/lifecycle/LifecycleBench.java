@@ -3,6 +3,8 @@ package com.connectionkeeper.lifecycle;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import com.connectionkeeper.bench.BenchOutput;
+import com.connectionkeeper.bench.Targets;
 import com.connectionkeeper.core.incidents.IncidentRules;
 import com.connectionkeeper.core.incidents.IncidentWatch;
 import com.connectionkeeper.core.lifecycle.Announcer;
@@ -21,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -38,7 +41,7 @@ import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
  * dev/bench/lifecycle-results.md.
  */
 public final class LifecycleBench {
-    private static final int BATCHES = 200;
+    private static final int BATCHES = BenchOutput.pick(200, 20);
     private static final int BATCH_SIZE = 100;
 
     private LifecycleBench() {
@@ -136,8 +139,18 @@ public final class LifecycleBench {
                 """, Instant.now(), BATCHES, BATCH_SIZE, transitions + others, transitions, others, published,
                 (double) fromTransitions / transitions, (double) fromOthers / others, calls, callsBound,
                 batchesOverBound, failures);
-        Path out = root.resolve("dev/bench/lifecycle-results.md");
+        Path out = BenchOutput.results(Targets.BenchId.LIFECYCLE.results());
         Files.writeString(out, md, StandardCharsets.UTF_8);
+        BenchOutput.figures(Targets.BenchId.LIFECYCLE.id(), Map.of(
+                "eventsPerTransition", String.format(Locale.ROOT, "%.6f", (double) fromTransitions / transitions),
+                "eventsPerTransition.text", String.format(Locale.ROOT, "**%.3f** (%,d events for %,d transitions)",
+                        (double) fromTransitions / transitions, fromTransitions, transitions),
+                "eventsPerOther", String.format(Locale.ROOT, "%.6f", (double) fromOthers / others),
+                "eventsPerOther.text", String.format(Locale.ROOT, "**%.3f** (%,d records)",
+                        (double) fromOthers / others, others),
+                "batchesOverBound", batchesOverBound,
+                "batchesOverBound.text", String.format(Locale.ROOT, "**%d** of %d batches of %d (%,d PutEvents calls, "
+                        + "bound %,d)", batchesOverBound, BATCHES, BATCH_SIZE, calls, callsBound)));
         System.out.println(md);
         System.out.println("written to " + out);
         if (published != transitions) {

@@ -1,5 +1,7 @@
 package com.connectionkeeper.reminders;
 
+import com.connectionkeeper.bench.BenchOutput;
+import com.connectionkeeper.bench.Targets;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,7 +22,7 @@ import java.util.Map;
  * 10,000. Writes dev/bench/reminder-results.md.
  */
 public final class ReminderBench {
-    private static final List<Integer> SIZES = List.of(10_000, 100_000);
+    private static final List<Integer> SIZES = BenchOutput.pick(List.of(10_000, 100_000), List.of(2_000, 20_000));
     private static final List<String> JVM = List.of("-Xms256m", "-Xmx256m", "-Xmn16m", "-XX:+UseSerialGC");
     private static final double MB = 1024.0 * 1024.0;
 
@@ -28,7 +30,6 @@ public final class ReminderBench {
     }
 
     public static void main(String[] args) throws Exception {
-        Path root = Path.of(System.getProperty("ck.root", "."));
         List<Map<String, String>> rows = new ArrayList<>();
         for (int n : SIZES) {
             rows.add(probe(n));
@@ -59,12 +60,27 @@ public final class ReminderBench {
                 / Double.parseDouble(small.get("claimed"));
         double reqLarge = (Double.parseDouble(large.get("pages")) + Double.parseDouble(large.get("claimed")))
                 / Double.parseDouble(large.get("claimed"));
-        md.append(String.format(Locale.ROOT, "%nRatios 100,000 / 10,000: peak post-GC heap **%.2f** (target within"
-                + " 0.80–1.20: %s), requests per reminder **%.3f** (flat: %s).%n", heapRatio,
+        md.append(String.format(Locale.ROOT, "%nRatios %,d / %,d: peak post-GC heap **%.2f** (target within"
+                + " 0.80–1.20: %s), requests per reminder **%.3f** (flat: %s).%n", SIZES.get(SIZES.size() - 1),
+                SIZES.get(0), heapRatio,
                 heapRatio >= 0.8 && heapRatio <= 1.2 ? "met" : "missed", reqLarge / reqSmall,
                 Math.abs(reqLarge / reqSmall - 1) <= 0.05 ? "met" : "missed"));
-        Path out = root.resolve("dev/bench/reminder-results.md");
+        Path out = BenchOutput.results(Targets.BenchId.REMINDERS.results());
         Files.writeString(out, md.toString(), StandardCharsets.UTF_8);
+        double itemsWorst = rows.stream().mapToDouble(r -> Double.parseDouble(r.get("itemsRead"))
+                / Double.parseDouble(r.get("claimed"))).reduce((a, b) -> Math.abs(a - 1) >= Math.abs(b - 1) ? a : b)
+                .orElse(Double.NaN);
+        BenchOutput.figures(Targets.BenchId.REMINDERS.id(), Map.of(
+                "itemsPerReminder", String.format(Locale.ROOT, "%.6f", itemsWorst),
+                "itemsPerReminder.text", String.format(Locale.ROOT, "**%.3f** (the farther from 1 of %,d and %,d "
+                        + "broken connections)", itemsWorst, SIZES.get(0), SIZES.get(SIZES.size() - 1)),
+                "requestsRatio", String.format(Locale.ROOT, "%.4f", reqLarge / reqSmall),
+                "requestsRatio.text", String.format(Locale.ROOT, "**%.3f** (%.3f → %.3f requests per reminder)",
+                        reqLarge / reqSmall, reqSmall, reqLarge),
+                "heapRatio", String.format(Locale.ROOT, "%.4f", heapRatio),
+                "heapRatio.text", String.format(Locale.ROOT, "**%.2f** (%.1f MB → %.1f MB, %,d → %,d)", heapRatio,
+                        Long.parseLong(small.get("peakPostGc")) / MB, Long.parseLong(large.get("peakPostGc")) / MB,
+                        SIZES.get(0), SIZES.get(SIZES.size() - 1))));
         System.out.println(md);
         System.out.println("written to " + out);
     }

@@ -1,5 +1,7 @@
 package com.connectionkeeper.snaptrade;
 
+import com.connectionkeeper.bench.BenchOutput;
+import com.connectionkeeper.bench.Targets;
 import com.connectionkeeper.core.snaptrade.SnapTradeException;
 import com.connectionkeeper.core.snaptrade.UserCredentials;
 import com.connectionkeeper.simulator.Endpoint;
@@ -17,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -31,7 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class RateLimitBench {
     private static final int SERVER_LIMIT = 250;
     private static final Duration WINDOW = Duration.ofSeconds(5);
-    private static final int WINDOWS = 8;
+    private static final int WINDOWS = BenchOutput.pick(8, 3);
     private static final int THREADS = 16;
     private static final Duration SLOW = Duration.ofMillis(200);
     private static final double SLOW_SHARE = 0.3;
@@ -48,8 +51,9 @@ public final class RateLimitBench {
         }
         String report = report(results);
         System.out.print(report);
-        Path out = Path.of(System.getProperty("ck.root", ".")).resolve("dev/bench/ratelimit-results.md");
+        Path out = BenchOutput.results(Targets.BenchId.RATELIMIT.results());
         Files.writeString(out, report, StandardCharsets.UTF_8);
+        figures(results);
         System.err.println("written to " + out.toAbsolutePath().normalize());
     }
 
@@ -97,6 +101,26 @@ public final class RateLimitBench {
         }
     }
 
+    /** For the report: the worst share used at the simulator's limit, every unhandled 429, the production share. */
+    private static void figures(List<Result> results) {
+        double used = results.stream().filter(r -> r.scenario.gatewayLimit == SERVER_LIMIT)
+                .mapToDouble(Result::usedPercent).min().orElse(Double.NaN);
+        double production = results.stream().filter(r -> r.scenario.gatewayLimit < SERVER_LIMIT)
+                .mapToDouble(Result::usedPercent).min().orElse(Double.NaN);
+        int unhandled = results.stream().mapToInt(r -> r.rateLimited).sum();
+        long throttled = results.stream().mapToLong(r -> WindowCheck.throttled(r.requests)).sum();
+        BenchOutput.figures(Targets.BenchId.RATELIMIT.id(), Map.of(
+                "usedPercent", String.format(Locale.ROOT, "%.2f", used),
+                "usedPercent.text", String.format(Locale.ROOT, "**%.1f %%** (16 callers, %d windows of %d s, also with "
+                        + "%d %% of answers slow)", used, WINDOWS, WINDOW.toSeconds(), Math.round(SLOW_SHARE * 100)),
+                "unhandled429", unhandled,
+                "unhandled429.text", String.format(Locale.ROOT, "**%d** (429s from the simulator: %d)", unhandled,
+                        throttled),
+                "productionPercent", String.format(Locale.ROOT, "%.2f", production),
+                "productionPercent.text", String.format(Locale.ROOT, "%.1f %% (by design: headroom for other "
+                        + "processes sharing the client id)", production)));
+    }
+
     private static String report(List<Result> results) {
         StringBuilder md = new StringBuilder("# SnapTrade rate-limit benchmark\n\n")
                 .append("Written by `RateLimitBench` (`dev/bench/run.sh ratelimit`) on ")
@@ -113,9 +137,8 @@ public final class RateLimitBench {
                 .append("unhandled 429s (RATE_LIMITED to callers) | other failures | log lines |\n")
                 .append("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|\n");
         for (Result r : results) {
-            List<Integer> perWindow = r.perWindow();
-            List<Integer> steady = perWindow.subList(1, perWindow.size());
-            double used = 100.0 * steady.stream().mapToInt(Integer::intValue).sum() / (steady.size() * SERVER_LIMIT);
+            List<Integer> steady = r.perWindow().subList(1, WINDOWS);
+            double used = r.usedPercent();
             md.append(String.format(Locale.ROOT, "| %s | %d | %d | %s | **%.1f %%** | %d | %d | **%d** | %d | %d |%n",
                     r.scenario.describe(), r.ok, r.accepted().size(), steady,
                     used, WindowCheck.busiestWindow(r.requests, WINDOW), WindowCheck.throttled(r.requests),
@@ -141,6 +164,12 @@ public final class RateLimitBench {
                           int otherFailures, int logLines) {
         List<RecordedRequest> accepted() {
             return requests.stream().filter(r -> r.status() != 429).toList();
+        }
+
+        /** Accepted requests per window of the steady state (all but the first), as a share of the limit. */
+        double usedPercent() {
+            List<Integer> steady = perWindow().subList(1, WINDOWS);
+            return 100.0 * steady.stream().mapToInt(Integer::intValue).sum() / (steady.size() * SERVER_LIMIT);
         }
 
         /** Accepted requests per window, windows counted from the first request. */

@@ -1,5 +1,7 @@
 package com.connectionkeeper.sweep;
 
+import com.connectionkeeper.bench.BenchOutput;
+import com.connectionkeeper.bench.Targets;
 import com.connectionkeeper.core.model.RetryBackoff;
 import com.connectionkeeper.core.sweep.SweepPlanner;
 import com.connectionkeeper.core.sweep.UserSweep;
@@ -14,12 +16,12 @@ import com.connectionkeeper.snaptrade.SnapTradeSettings;
 import com.connectionkeeper.store.DynamoStores;
 import com.connectionkeeper.testkit.Dynalite;
 import com.connectionkeeper.testkit.LoopbackKms;
-import com.connectionkeeper.testkit.RepoPaths;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -44,7 +46,7 @@ public final class SweepBench {
     }
 
     public static void main(String[] args) throws Exception {
-        int users = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
+        int users = args.length > 0 ? Integer.parseInt(args[0]) : BenchOutput.pick(2000, 300);
         try (SnapTradeSimulator sim = SnapTradeSimulator.start(SimulatorConfig.builder("BENCH", "bench-consumer-key")
                 .rateLimit(LIMIT).window(WINDOW).build());
              LoopbackKms kms = new LoopbackKms();
@@ -119,7 +121,23 @@ public final class SweepBench {
                     oncePerPass ? "yes" : "no", failedOnce, TRANSIENT_FAILURES, decrypts, checked,
                     decrypts / (double) checked);
             System.out.println(report);
-            Files.writeString(RepoPaths.root().resolve("dev/bench/sweep-results.md"), report);
+            Files.writeString(BenchOutput.results(Targets.BenchId.SWEEP.results()), report);
+            int minimum = (users + TRANSIENT_FAILURES + LIMIT - 1) / LIMIT;
+            BenchOutput.figures(Targets.BenchId.SWEEP.id(), Map.of(
+                    "runsOverMinimum", runs - minimum,
+                    "runsOverMinimum.text", String.format(Locale.ROOT, "%d (%d runs for %,d users and %d retries; "
+                            + "ceil(%,d / %d) = %d)", runs - minimum, runs, users, TRANSIENT_FAILURES,
+                            users + TRANSIENT_FAILURES, LIMIT, minimum),
+                    "usedOfBudget", String.format(Locale.ROOT, "%.4f", listed / budget),
+                    "usedOfBudget.text", String.format(Locale.ROOT, "**%.2f** (%,d requests in %.1f s)",
+                            listed / budget, listed, elapsed.toMillis() / 1000.0),
+                    "throttled", throttled,
+                    "checkedOnce", oncePerPass ? 1 : 0,
+                    "checkedOnce.text", (oncePerPass ? "yes" : "**no**") + String.format(Locale.ROOT,
+                            " (%,d users, %,d checked)", users, checked),
+                    "decryptsPerUser", String.format(Locale.ROOT, "%.4f", decrypts / (double) checked),
+                    "decryptsPerUser.text", String.format(Locale.ROOT, "**%.2f** (%,d / %,d)",
+                            decrypts / (double) checked, decrypts, checked)));
         }
     }
 }

@@ -1,5 +1,7 @@
 package com.connectionkeeper.sweep;
 
+import com.connectionkeeper.bench.BenchOutput;
+import com.connectionkeeper.bench.Targets;
 import com.connectionkeeper.core.secrets.LocalSealer;
 import com.connectionkeeper.snaptrade.SnapTradeSettings;
 import com.connectionkeeper.store.DynamoStores;
@@ -51,10 +53,11 @@ public final class SweepHeapBench {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = options(args);
-        List<Integer> userCounts = Arrays.stream(options.getOrDefault("users", "2000,20000").split(","))
+        List<Integer> userCounts = Arrays.stream(options.getOrDefault("users",
+                        BenchOutput.pick("2000,20000", "300,1500")).split(","))
                 .map(String::trim).map(Integer::parseInt).toList();
-        int runs = Integer.parseInt(options.getOrDefault("runs", "8"));
-        int runSize = Integer.parseInt(options.getOrDefault("run-size", "250"));
+        int runs = Integer.parseInt(options.getOrDefault("runs", BenchOutput.pick("8", "2")));
+        int runSize = Integer.parseInt(options.getOrDefault("run-size", BenchOutput.pick("250", "100")));
         int concurrency = Integer.parseInt(options.getOrDefault("concurrency", "8"));
         List<String> jvm = List.of(options.getOrDefault("jvm",
                 "-Xms512m -Xmx512m -Xmn16m -XX:+UseSerialGC").trim().split("\\s+"));
@@ -69,7 +72,16 @@ public final class SweepHeapBench {
         }
         String report = report(results, runs, runSize, concurrency, jvm);
         System.out.println(report);
-        Files.writeString(root.resolve("dev/bench/sweep-heap-results.md"), report);
+        Files.writeString(BenchOutput.results(Targets.BenchId.SWEEP_HEAP.results()), report);
+        Result first = results.get(0);
+        Result last = results.get(results.size() - 1);
+        double ratio = last.value("heapMaxAfterGcBytes") / (double) first.value("heapMaxAfterGcBytes");
+        BenchOutput.figures(Targets.BenchId.SWEEP_HEAP.id(), Map.of(
+                "heapRatio", String.format(Locale.ROOT, "%.4f", ratio),
+                "heapRatio.text", String.format(Locale.ROOT, "**%.2f** (%.1f MB at %,d users vs %.1f MB at %,d; "
+                                + "%d runs of %d users each)", ratio, HeapWatch.mb(last.value("heapMaxAfterGcBytes")),
+                        last.users(), HeapWatch.mb(first.value("heapMaxAfterGcBytes")), first.users(), runs,
+                        runSize)));
     }
 
     private static Result measure(int users, int runs, int runSize, int concurrency, List<String> jvm, Path jar,

@@ -1,0 +1,186 @@
+package com.connectionkeeper.bench;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Every target the benchmarks are held to, in one place (README "Benchmarks" and issue 14 state them in words):
+ * which bench's figure each reads, and the check that decides met or not met. {@link BenchReport} puts each figure
+ * next to its target; a row with {@link Check#none} is a figure reported for information (no target).
+ */
+public final class Targets {
+    /** The webhook zip of the previous release (sealed secrets, before metrics and SnapStart), in bytes. */
+    public static final long PREVIOUS_WEBHOOK_ZIP_BYTES = 6_869_735;
+    /** "A few KB": what the metrics may add to the webhook zip. */
+    public static final long METRICS_ZIP_BYTES = 10 * 1024;
+    /** What the metrics may add per warm webhook, in microseconds (0.05 ms). */
+    public static final double METRICS_WARM_MICROS = 50;
+    /** Largest acceptable fresh-JVM webhook / hello-world ratio. */
+    public static final double COLD_START_RATIO = 1.10;
+    /** Most DynamoDB requests a hot-path webhook may make. */
+    public static final int HOT_PATH_REQUESTS = 2;
+    /** Largest acceptable warm handler / bare DynamoDB ratio. */
+    public static final double WARM_RATIO = 1.3;
+    /** Largest acceptable median handler time of an unsigned body, ms. */
+    public static final double WORST_UNSIGNED_MS = 50;
+    /** The webhook zip's size limit, bytes. */
+    public static final long WEBHOOK_ZIP_BYTES = 8_000_000;
+
+    private Targets() {
+    }
+
+    /** The report's areas, in its order. */
+    public enum Area {
+        WEBHOOK("Webhook"), GATEWAY("SnapTrade gateway"), SWEEP("Sweep"), EVENTS("Events (lifecycle, reminders)"),
+        ARTIFACTS("Artifacts"), COLD_START("Cold start");
+
+        private final String title;
+
+        Area(String title) {
+            this.title = title;
+        }
+
+        public String title() {
+            return title;
+        }
+    }
+
+    /** A bench: its run.sh name, the figures file it writes and the results file the report links. */
+    public enum BenchId {
+        WEBHOOK("webhook", "results.md"),
+        WORST_CASE("worst-case", "webhook-worst-case-results.md"),
+        RATELIMIT("ratelimit", "ratelimit-results.md"),
+        SWEEP("sweep", "sweep-results.md"),
+        SWEEP_HEAP("sweep-heap", "sweep-heap-results.md"),
+        LIFECYCLE("lifecycle", "lifecycle-results.md"),
+        REMINDERS("reminders", "reminder-results.md"),
+        ARTIFACTS("artifacts", "artifacts-results.md");
+
+        private final String id;
+        private final String results;
+
+        BenchId(String id, String results) {
+            this.id = id;
+            this.results = results;
+        }
+
+        /** The name run.sh takes and the figures file's stem. */
+        public String id() {
+            return id;
+        }
+
+        public String results() {
+            return results;
+        }
+    }
+
+    /** How a figure is judged; {@link #none} for a figure without a target. */
+    public record Check(double min, double max, String text) {
+        public static Check atMost(double max, String text) {
+            return new Check(Double.NEGATIVE_INFINITY, max, text);
+        }
+
+        public static Check atLeast(double min, String text) {
+            return new Check(min, Double.POSITIVE_INFINITY, text);
+        }
+
+        public static Check within(double min, double max, String text) {
+            return new Check(min, max, text);
+        }
+
+        public static Check none() {
+            return new Check(Double.NaN, Double.NaN, "no target (information)");
+        }
+
+        public boolean hasTarget() {
+            return !Double.isNaN(min);
+        }
+
+        /** Whether {@code value} meets this target (a NaN value never does). */
+        public boolean met(double value) {
+            return hasTarget() && value >= min && value <= max;
+        }
+    }
+
+    /** One target: the figure {@code key} of {@code bench}, judged by {@code check}. */
+    public record Target(Area area, String what, BenchId bench, String key, Check check) {
+    }
+
+    /** Every target, in the report's order. */
+    public static final List<Target> ALL = List.of(
+            // webhook
+            new Target(Area.WEBHOOK, "DynamoDB requests per webhook on the hot path (BROKEN / FIXED, known "
+                    + "connection)", BenchId.WEBHOOK, "requests.hotPath", Check.atMost(HOT_PATH_REQUESTS, "≤ 2")),
+            new Target(Area.WEBHOOK, "warm handler time / the bare DynamoDB calls it makes (medians)", BenchId.WEBHOOK,
+                    "warm.ratio", Check.atMost(WARM_RATIO, "≤ 1.3")),
+            new Target(Area.WEBHOOK, "metrics: µs the EMF metadata adds to a warm webhook's log line (worst of C2 "
+                    + "in process and Lambda's C1 flags)", BenchId.WEBHOOK, "metrics.addedMicros",
+                    Check.atMost(METRICS_WARM_MICROS, "≤ 50 µs (0.05 ms)")),
+            new Target(Area.WEBHOOK, "worst unsigned body ≤ 256 KB: handler time (median)", BenchId.WORST_CASE,
+                    "worstUnsignedMs", Check.atMost(WORST_UNSIGNED_MS, "≤ 50 ms")),
+            // gateway
+            new Target(Area.GATEWAY, "share of the simulator's limit used in steady state, gateway set to that limit "
+                    + "(worst scenario)", BenchId.RATELIMIT, "usedPercent", Check.atLeast(90, "≥ 90 %")),
+            new Target(Area.GATEWAY, "unhandled 429s (RATE_LIMITED to callers), all scenarios", BenchId.RATELIMIT,
+                    "unhandled429", Check.atMost(0, "0")),
+            new Target(Area.GATEWAY, "share used at the production setting (200 of 250)", BenchId.RATELIMIT,
+                    "productionPercent", Check.none()),
+            // sweep
+            new Target(Area.SWEEP, "runs for one pass beyond ceil((users + retries) / 250)", BenchId.SWEEP,
+                    "runsOverMinimum", Check.atMost(0, "0")),
+            new Target(Area.SWEEP, "requests used / budget (limit × elapsed windows)", BenchId.SWEEP, "usedOfBudget",
+                    Check.atLeast(0.90, "≥ 0.90")),
+            new Target(Area.SWEEP, "429s from the simulator", BenchId.SWEEP, "throttled", Check.atMost(0, "0")),
+            new Target(Area.SWEEP, "every user checked exactly once in the pass", BenchId.SWEEP, "checkedOnce",
+                    Check.within(1, 1, "yes")),
+            new Target(Area.SWEEP, "KMS Decrypt calls per user checked (none for retries)", BenchId.SWEEP,
+                    "decryptsPerUser", Check.within(1, 1, "1.00")),
+            new Target(Area.SWEEP, "peak post-GC heap, largest / smallest user count", BenchId.SWEEP_HEAP, "heapRatio",
+                    Check.within(0.8, 1.2, "within ± 20 %")),
+            // events
+            new Target(Area.EVENTS, "lifecycle: events published per status-transition record", BenchId.LIFECYCLE,
+                    "eventsPerTransition", Check.within(1, 1, "1.000")),
+            new Target(Area.EVENTS, "lifecycle: events published per other record", BenchId.LIFECYCLE, "eventsPerOther",
+                    Check.atMost(0, "0.000")),
+            new Target(Area.EVENTS, "lifecycle: batches with more PutEvents calls than ceil(events / 10)",
+                    BenchId.LIFECYCLE, "batchesOverBound", Check.atMost(0, "0")),
+            new Target(Area.EVENTS, "reminders: index items read per reminder sent", BenchId.REMINDERS,
+                    "itemsPerReminder", Check.within(1, 1, "1.000")),
+            new Target(Area.EVENTS, "reminders: requests per reminder, largest / smallest run", BenchId.REMINDERS,
+                    "requestsRatio", Check.within(0.95, 1.05, "flat (± 5 %)")),
+            new Target(Area.EVENTS, "reminders: peak post-GC heap, largest / smallest run", BenchId.REMINDERS,
+                    "heapRatio", Check.within(0.8, 1.2, "within ± 20 %")),
+            // artifacts (every other zip's size follows, for information)
+            new Target(Area.ARTIFACTS, "webhook.zip size", BenchId.ARTIFACTS, "zip.webhook.bytes",
+                    Check.atMost(WEBHOOK_ZIP_BYTES, "≤ 8 MB")),
+            new Target(Area.ARTIFACTS, "webhook.zip: okhttp, gson, kotlin, SnapTrade, HTTP clients, netty, "
+                    + "aws-lambda-java-events, joda-time, Jackson databind jars", BenchId.ARTIFACTS,
+                    "zip.webhook.unwantedJars", Check.atMost(0, "none")),
+            new Target(Area.ARTIFACTS, "metrics: bytes they add to webhook.zip (at most: its growth since the "
+                    + "previous release less the crac jar SnapStart brought)", BenchId.ARTIFACTS,
+                    "zip.webhook.metricsBytes", Check.atMost(METRICS_ZIP_BYTES, "≤ 10 KB (\"a few KB\")")),
+            // cold start
+            new Target(Area.COLD_START, "fresh JVM to the first handled webhook / a hello-world with the same client "
+                    + "and requests, key from the environment (worst JVM × flags row)", BenchId.WEBHOOK,
+                    "coldStart.ratio.env", Check.atMost(COLD_START_RATIO, "≤ 1.10")),
+            new Target(Area.COLD_START, "the same, consumer key from Secrets Manager as in AWS (worst row)",
+                    BenchId.WEBHOOK, "coldStart.ratio.sm", Check.atMost(COLD_START_RATIO, "≤ 1.10")),
+            new Target(Area.COLD_START, "priming (beforeCheckpoint): its own time, fresh JVM", BenchId.WEBHOOK,
+                    "priming.ms", Check.none()),
+            new Target(Area.COLD_START, "after priming, what is left of the first webhook (afterRestore + first "
+                    + "webhook) / the first webhook without priming", BenchId.WEBHOOK, "priming.remaining",
+                    Check.none()),
+            new Target(Area.COLD_START, "classes the first webhook loads without priming that priming loads first",
+                    BenchId.WEBHOOK, "priming.classesCovered", Check.none()));
+
+    /** A number as the report shows it when the bench gave no text: integers grouped, others to 2 decimals. */
+    static String format(double value) {
+        if (Double.isNaN(value)) {
+            return "—";
+        }
+        if (value == Math.rint(value) && Math.abs(value) < 1e15) {
+            return String.format(Locale.ROOT, "%,d", (long) value);
+        }
+        return String.format(Locale.ROOT, "%.2f", value);
+    }
+}
