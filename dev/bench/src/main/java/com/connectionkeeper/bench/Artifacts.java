@@ -34,8 +34,11 @@ public final class Artifacts {
             Pattern.compile("okhttp|gson|kotlin|snaptrade|apache-client|apache5-client|httpclient|netty"
                     + "|aws-lambda-java-events|joda-time|jackson-databind|jackson-annotations");
     private static final Pattern CRAC_JAR = Pattern.compile("lib/crac-[^/]*\\.jar");
-    private static final Pattern CORE_JAR = Pattern.compile("lib/ck-core-[^/]*\\.jar");
-    private static final Pattern METRICS_CLASS = Pattern.compile("com/connectionkeeper/core/log/Emf(\\$.*)?\\.class");
+    private static final Pattern OUR_JAR = Pattern.compile("lib/ck-[^/]*\\.jar");
+    /** The classes that exist only for metrics (kept in step with the code: core.log, the sweep's census). */
+    private static final Pattern METRICS_CLASS = Pattern.compile(
+            "com/connectionkeeper/(core/log/(Emf|MetricNames)|core/sweep/ConnectionCensus|store/DynamoConnectionCensus)"
+                    + "(\\$.*)?\\.class");
 
     private Artifacts() {
     }
@@ -96,14 +99,19 @@ public final class Artifacts {
         ZipEntry crac = zip.stream().filter(e -> CRAC_JAR.matcher(e.getName()).matches()).findFirst().orElse(null);
         long cracBytes = crac == null ? 0 : crac.getCompressedSize();
         long rest = growth - cracBytes;
-        long emfBytes = metricsClassBytes(zip);
+        Map<String, Long> metricsClasses = metricsClassBytes(zip);
+        long metricsOnly = metricsClasses.values().stream().mapToLong(Long::longValue).sum();
+        String itemised = metricsClasses.entrySet().stream()
+                .map(e -> String.format(Locale.ROOT, "`%s` %,d", e.getKey(), e.getValue()))
+                .collect(Collectors.joining(", "));
         figures.put("zip.webhook.unwantedJars", unwanted.size());
         figures.put("zip.webhook.unwantedJars.text", unwanted.isEmpty() ? "none" : String.join(", ", unwanted));
         figures.put("zip.webhook.metricsBytes", Math.max(0, rest));
-        figures.put("zip.webhook.metricsBytes.text", String.format(Locale.ROOT, "**≤ %,d bytes** (zip %+,d bytes "
-                + "since the previous release's %,d, of which %s %,d; the metrics' own classes, `core.log.Emf*`, "
-                + "%,d bytes compressed)", rest, growth, Targets.PREVIOUS_WEBHOOK_ZIP_BYTES,
-                crac == null ? "no crac jar" : "`" + crac.getName() + "`", cracBytes, emfBytes));
+        figures.put("zip.webhook.metricsBytes.text", String.format(Locale.ROOT, "**%,d – %,d bytes**: at most the "
+                        + "zip's growth since the previous release (%+,d bytes from %,d) less %s (%,d); at least the "
+                        + "classes that exist only for metrics (%s)", metricsOnly, rest, growth,
+                Targets.PREVIOUS_WEBHOOK_ZIP_BYTES, crac == null ? "no crac jar" : "`" + crac.getName() + "`",
+                cracBytes, itemised));
         return String.format(Locale.ROOT, "| | value | target |%n|---|---|---|%n"
                         + "| size | %.2f MB (%,d bytes) | ≤ 8 MB: %s |%n"
                         + "| okhttp / gson / kotlin / snaptrade / apache(5)-client / httpclient / netty / "
@@ -113,33 +121,39 @@ public final class Artifacts {
                         + "SnapStart) | %+,d bytes | |%n"
                         + "| of it, %s (SnapStart's library), as stored | %,d bytes | |%n"
                         + "| the rest: metrics, SnapStart's hooks and priming, and any other change since | **%,d "
-                        + "bytes** | metrics ≤ 10 KB: %s (an upper bound) |%n"
-                        + "| the metrics' own classes (`core.log.Emf`, `Emf$Metric`, `Emf$Declaration`), compressed "
-                        + "in ck-core's jar | %,d bytes | |%n",
+                        + "bytes** | what metrics add ≤ %s: %s (judged on this upper bound) |%n"
+                        + "| the classes that exist only for metrics, compressed in their jars (a lower bound: the "
+                        + "metric lines inside shared classes are not counted) | %,d bytes: %s | |%n",
                 size / 1e6, size, size <= Targets.WEBHOOK_ZIP_BYTES ? "met" : "**MISSED**",
                 unwanted.isEmpty() ? "none" : String.join(", ", unwanted), unwanted.isEmpty() ? "met" : "**MISSED**",
                 Targets.PREVIOUS_WEBHOOK_ZIP_BYTES, growth, crac == null ? "no crac jar" : "`" + crac.getName() + "`",
-                cracBytes, rest, rest <= Targets.METRICS_ZIP_BYTES ? "met" : "**MISSED**", emfBytes);
+                cracBytes, rest, Targets.format(Targets.METRICS_ZIP_BYTES) + " bytes",
+                rest <= Targets.METRICS_ZIP_BYTES ? "met" : "**MISSED**", metricsOnly, itemised);
     }
 
-    /** The compressed bytes of the metrics classes inside the zip's ck-core jar. */
-    private static long metricsClassBytes(ZipFile zip) throws IOException {
-        ZipEntry core = zip.stream().filter(e -> CORE_JAR.matcher(e.getName()).matches()).findFirst().orElse(null);
-        if (core == null) {
-            return 0;
-        }
-        Path jar = Files.createTempFile("ck-bench-core", ".jar");
-        try {
-            try (InputStream in = zip.getInputStream(core)) {
-                Files.copy(in, jar, StandardCopyOption.REPLACE_EXISTING);
+    /**
+     * The compressed bytes of each class that exists only for metrics ({@link #METRICS_CLASS}: the EMF writer, the
+     * metric names, the sweep's census), in any of our jars inside the zip, by class (inner classes under their
+     * outer one).
+     */
+    private static Map<String, Long> metricsClassBytes(ZipFile zip) throws IOException {
+        Map<String, Long> bytes = new TreeMap<>();
+        for (ZipEntry jarEntry : zip.stream().filter(e -> OUR_JAR.matcher(e.getName()).matches()).toList()) {
+            Path jar = Files.createTempFile("ck-bench-jar", ".jar");
+            try {
+                try (InputStream in = zip.getInputStream(jarEntry)) {
+                    Files.copy(in, jar, StandardCopyOption.REPLACE_EXISTING);
+                }
+                try (ZipFile j = new ZipFile(jar.toFile())) {
+                    j.stream().filter(e -> METRICS_CLASS.matcher(e.getName()).matches()).forEach(e -> bytes.merge(
+                            e.getName().replaceFirst("(\\$.*)?\\.class$", "").replaceFirst(".*/", ""),
+                            e.getCompressedSize(), Long::sum));
+                }
+            } finally {
+                Files.deleteIfExists(jar);
             }
-            try (ZipFile j = new ZipFile(jar.toFile())) {
-                return j.stream().filter(e -> METRICS_CLASS.matcher(e.getName()).matches())
-                        .mapToLong(ZipEntry::getCompressedSize).sum();
-            }
-        } finally {
-            Files.deleteIfExists(jar);
         }
+        return bytes;
     }
 
     private static List<? extends ZipEntry> jars(ZipFile zip) {

@@ -114,16 +114,17 @@ public final class BenchReport {
                 notMet.isEmpty() ? "" : "; not met: " + String.join("; ", notMet.stream()
                         .map(t -> t.area().title() + " — " + t.what()).toList())));
         if (!runs.isEmpty()) {
-            md.append("| bench | time | outcome | results |\n|---|---:|---|---|\n");
+            md.append("| bench | time | outcome | figures written | results |\n|---|---:|---|---|---|\n");
             long total = 0;
             for (Run run : runs) {
                 total += run.seconds();
                 BenchId bench = byId(run.bench());
-                md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |%n", run.bench(), duration(run.seconds()),
-                        run.exit() == 0 ? "ran" : "**failed** (exit " + run.exit() + ")",
-                        bench == null ? "" : link(bench.results())));
+                Properties p = bench == null ? null : figures.get(bench);
+                md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", run.bench(),
+                        duration(run.seconds()), run.exit() == 0 ? "ran" : "**failed** (exit " + run.exit() + ")",
+                        p == null ? "—" : p.getProperty("_date", "—"), bench == null ? "" : link(bench.results())));
             }
-            md.append(String.format(Locale.ROOT, "| all | %s | | |%n%n", duration(total)));
+            md.append(String.format(Locale.ROOT, "| all | %s | | | |%n%n", duration(total)));
         }
         for (Area area : Area.values()) {
             md.append("## ").append(area.title()).append("\n\n")

@@ -9,11 +9,14 @@ final class Machine {
     private Machine() {
     }
 
-    /** The short commit, with " + uncommitted changes" when the work tree differs from it. */
+    /**
+     * The short commit, with " + uncommitted changes" when the work tree differs from it — the benches' own output
+     * (dev/bench's results, report and figures, which a run rewrites) aside.
+     */
     static String commit() {
         return firstLine("git", "rev-parse", "--short", "HEAD")
-                + (List.of("", "unknown").contains(firstLine("git", "status", "--porcelain")) ? ""
-                        : " + uncommitted changes");
+                + (List.of("", "unknown").contains(firstLine("git", "status", "--porcelain", "--", ".",
+                        ":(exclude)dev/bench/*.md", ":(exclude)dev/bench/figures")) ? "" : " + uncommitted changes");
     }
 
     /** E.g. {@code 2 cores × AMD EPYC}. */

@@ -78,7 +78,7 @@ class BenchReportTest {
                 HEADER);
         assertTrue(row(report, "peak post-GC heap, largest / smallest user count")
                 .contains("| within ± 20 % | — | **no figure** (bench failed or not run) |"), report);
-        assertTrue(report.contains("| sweep-heap | 1 min 15 s | **failed** (exit 1) | "
+        assertTrue(report.contains("| sweep-heap | 1 min 15 s | **failed** (exit 1) | — | "
                 + "[sweep-heap-results.md](sweep-heap-results.md) |"), report);
         assertTrue(report.contains("not met: Sweep — peak post-GC heap"), report);
     }
@@ -142,6 +142,8 @@ class BenchReportTest {
                 HEADER);
         assertTrue(row(report, "requests used / budget (limit × elapsed windows)")
                 .contains("| **0.95** (2,050 requests: a=b, #1 \\| c:d \\ e) | met |"), report);
-        assertTrue(report.contains("| all | 11 min 10 s | | |"), report);
+        assertTrue(report.contains("| all | 11 min 10 s | | | |"), report);
+        assertTrue(report.contains("| sweep | 58 s | ran | " + figures.get(BenchId.SWEEP).getProperty("_date")
+                + " | [sweep-results.md](sweep-results.md) |"), report);
     }
 }
