@@ -105,7 +105,8 @@ public final class BenchReport {
                 ? "**quick mode** (`CK_BENCH_QUICK=1`): fewer launches, users, windows and batches — a smoke test "
                         + "of the benches and this report; its figures are not the project's (a 300-user sweep pass, "
                         + "for one, is too short to use its budget)"
-                : "full run").append(") on ").append(header.date()).append(": commit ").append(header.commit())
+                : "full run").append("; this text by `BenchReport` on ").append(header.date())
+                .append(" from each bench's last figures, dated below): commit ").append(header.commit())
                 .append(", ").append(header.java()).append(", ").append(header.machine()).append(". Each bench runs in "
                         + "a JVM of its own, one after the other; the machine may be shared, so where a target allows "
                         + "it the figure is a ratio against a baseline measured in the same run. Targets: "
