@@ -5,6 +5,8 @@ import com.connectionkeeper.bench.Targets.BenchId;
 import com.connectionkeeper.bench.Targets.Target;
 import java.io.IOException;
 import java.io.Reader;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -132,9 +134,12 @@ public final class BenchReport {
                     .append("| measure | target | figure | | details |\n|---|---|---|---|---|\n");
             for (Target t : targets) {
                 if (t.area() == area) {
+                    Status status = statuses.get(t);
                     md.append(String.format("| %s | %s | %s | %s | %s |%n", t.what(),
                             t.check().hasTarget() ? t.check().text() : "—", figure(figures.get(t.bench()), t.key()),
-                            statuses.get(t).text, link(t.bench().results())));
+                            // the figure itself beside "not met": a text rounded to the bound (1.10) would hide why
+                            status == Status.NOT_MET ? status.text + " (" + raw(value(figures.get(t.bench()), t.key()))
+                                    + ")" : status.text, link(t.bench().results())));
                 }
             }
             if (area == Area.ARTIFACTS) {
@@ -190,6 +195,11 @@ public final class BenchReport {
             return figures.getProperty(key + ".text").replace("|", "\\|").replace("\n", " ");
         }
         return Targets.format(value(figures, key));
+    }
+
+    /** Up to 4 decimals, no trailing zeros: 1.1014, 89.9, 16097. */
+    private static String raw(double value) {
+        return new BigDecimal(value).setScale(4, RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
     }
 
     private static BenchId byId(String id) {
