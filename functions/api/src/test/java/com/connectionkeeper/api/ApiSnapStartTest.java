@@ -15,9 +15,8 @@ import com.connectionkeeper.core.config.SecretSource;
 import com.connectionkeeper.core.config.SecretsConfig;
 import com.connectionkeeper.core.runtime.Entropy;
 import com.connectionkeeper.kms.Sealers;
-import com.connectionkeeper.testkit.Dynalite;
-import com.connectionkeeper.testkit.DynaliteServer;
 import com.connectionkeeper.testkit.Integration;
+import com.connectionkeeper.testkit.RecordingDynamo;
 import com.connectionkeeper.testkit.StdoutCapture;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,9 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 
@@ -89,14 +85,7 @@ class ApiSnapStartTest extends AliceWithOneConnection {
     @Test
     void primingWritesNothingCallsNoSnapTradeAndReadsOnlyAnItemNothingWrites() {
         List<Object> requests = new ArrayList<>();
-        DynamoDbClient recording = DynaliteServer.clientBuilder(Dynalite.endpoint())
-                .overrideConfiguration(o -> o.addExecutionInterceptor(new ExecutionInterceptor() {
-                    @Override
-                    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-                        requests.add(context.request());
-                    }
-                }))
-                .build();
+        DynamoDbClient recording = RecordingDynamo.client(requests);
         ApiHandler handler = new ApiHandler(ApiHandler.wire(new EnvironmentConfig(api.env), recording, api.clock));
         var before = api.scan();
         api.simulator.requests().clear();

@@ -2,12 +2,14 @@ package com.connectionkeeper.sweep;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.connectionkeeper.core.config.EnvironmentConfig;
 import com.connectionkeeper.core.model.ConnectionState;
 import com.connectionkeeper.core.model.ConnectionStatus;
 import com.connectionkeeper.core.model.RetryBackoff;
 import com.connectionkeeper.core.secrets.LocalSealer;
 import com.connectionkeeper.core.sweep.SweepPlanner;
 import com.connectionkeeper.core.sweep.UserSweep;
+import com.connectionkeeper.kms.Sealers;
 import com.connectionkeeper.simulator.Endpoint;
 import com.connectionkeeper.simulator.RecordedRequest;
 import com.connectionkeeper.simulator.SimulatedConnection;
@@ -83,6 +85,19 @@ final class LocalSweep implements AutoCloseable {
 
     static String runId() {
         return "run-" + UUID.randomUUID();
+    }
+
+    /** The sweep function's environment as in Lambda, over this table and simulator, at most this many users a run. */
+    Map<String, String> environment(int requestsPerRun) {
+        return Map.of(
+                EnvironmentConfig.TABLE_NAME, table,
+                EnvironmentConfig.DYNAMODB_ENDPOINT, Dynalite.endpoint().toString(),
+                SnapTradeSettings.ENV_CLIENT_ID, CLIENT_ID,
+                SnapTradeSettings.ENV_CONSUMER_KEY, CONSUMER_KEY,
+                SnapTradeSettings.ENV_BASE_URL, simulator.baseUrl(),
+                SweepSettings.ENV_REQUESTS_PER_RUN, Integer.toString(requestsPerRun),
+                Sealers.SECRET_SEALING, Sealers.LOCAL,
+                Sealers.SECRET_SEALING_KEY, SEALING_KEY);
     }
 
     /** A user at SnapTrade whose secret we store. */

@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.connectionkeeper.core.config.EnvironmentConfig;
-import com.connectionkeeper.kms.Sealers;
-import com.connectionkeeper.snaptrade.SnapTradeSettings;
-import com.connectionkeeper.testkit.Dynalite;
 import com.connectionkeeper.testkit.Fixtures;
 import com.connectionkeeper.testkit.Integration;
 import java.time.Duration;
@@ -36,15 +33,7 @@ class SweepHandlerTest {
     }
 
     private Map<String, String> environment() {
-        return Map.of(
-                EnvironmentConfig.TABLE_NAME, sweep.table,
-                EnvironmentConfig.DYNAMODB_ENDPOINT, Dynalite.endpoint().toString(),
-                SnapTradeSettings.ENV_CLIENT_ID, LocalSweep.CLIENT_ID,
-                SnapTradeSettings.ENV_CONSUMER_KEY, LocalSweep.CONSUMER_KEY,
-                SnapTradeSettings.ENV_BASE_URL, sweep.simulator.baseUrl(),
-                SweepSettings.ENV_REQUESTS_PER_RUN, "3",
-                Sealers.SECRET_SEALING, Sealers.LOCAL,
-                Sealers.SECRET_SEALING_KEY, LocalSweep.SEALING_KEY);
+        return sweep.environment(3);
     }
 
     @Test

@@ -10,9 +10,6 @@ import com.connectionkeeper.core.log.Emf;
 import com.connectionkeeper.core.sweep.ConnectionCensus;
 import com.connectionkeeper.core.sweep.ConnectionCensus.Count;
 import com.connectionkeeper.core.sweep.SweepQueue;
-import com.connectionkeeper.kms.Sealers;
-import com.connectionkeeper.snaptrade.SnapTradeSettings;
-import com.connectionkeeper.testkit.Dynalite;
 import com.connectionkeeper.testkit.EmfCheck;
 import com.connectionkeeper.testkit.Integration;
 import com.connectionkeeper.testkit.MutableClock;
@@ -53,16 +50,8 @@ class SweepMetricsTest {
     }
 
     private SweepHandler handler(String schedule) {
-        Map<String, String> env = new HashMap<>(Map.of(
-                EnvironmentConfig.TABLE_NAME, sweep.table,
-                EnvironmentConfig.DYNAMODB_ENDPOINT, Dynalite.endpoint().toString(),
-                SnapTradeSettings.ENV_CLIENT_ID, LocalSweep.CLIENT_ID,
-                SnapTradeSettings.ENV_CONSUMER_KEY, LocalSweep.CONSUMER_KEY,
-                SnapTradeSettings.ENV_BASE_URL, sweep.simulator.baseUrl(),
-                SweepSettings.ENV_REQUESTS_PER_RUN, "2",
-                Sealers.SECRET_SEALING, Sealers.LOCAL,
-                Sealers.SECRET_SEALING_KEY, LocalSweep.SEALING_KEY,
-                Emf.NAMESPACE_VARIABLE, "ConnectionKeeper/test-stack"));
+        Map<String, String> env = new HashMap<>(sweep.environment(2));
+        env.put(Emf.NAMESPACE_VARIABLE, "ConnectionKeeper/test-stack");
         if (schedule != null) {
             env.put(SweepHandler.ENV_SCHEDULE, schedule);
         }

@@ -3,10 +3,6 @@ package com.connectionkeeper.webhook;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.connectionkeeper.core.config.CachedSecrets;
-import com.connectionkeeper.core.config.Config;
-import com.connectionkeeper.core.config.SecretSource;
-import com.connectionkeeper.core.config.SecretsConfig;
 import com.connectionkeeper.testkit.Dynalite;
 import com.connectionkeeper.testkit.Fixtures;
 import com.connectionkeeper.testkit.HttpApiInvoker;
@@ -15,8 +11,6 @@ import com.connectionkeeper.testkit.MutableClock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,26 +21,10 @@ import org.junit.jupiter.api.Test;
 @Integration
 class WebhookKeyRotationTest {
     private final MutableClock clock = new MutableClock();
-    private final AtomicInteger reads = new AtomicInteger();
-    private volatile String consumerKey = "the-key-before-the-rotation";
+    private final RotatingKey secret = new RotatingKey("the-key-before-the-rotation");
 
     private WebhookHandler handler() {
-        SecretSource source = new SecretSource() {
-            @Override
-            public Map<String, String> read() {
-                reads.incrementAndGet();
-                return Map.of(Config.SNAPTRADE_CONSUMER_KEY, consumerKey);
-            }
-
-            @Override
-            public String describe() {
-                return "test secret";
-            }
-        };
-        Config config = new SecretsConfig(Map.of(Config.TABLE_NAME, Dynalite.createTable(),
-                Config.DYNAMODB_ENDPOINT, Dynalite.endpoint().toString()),
-                new CachedSecrets(source, clock, Duration.ofMinutes(5), Duration.ofSeconds(30)));
-        return new WebhookHandler(WebhookEndpoint.fromConfig(config));
+        return new WebhookHandler(WebhookEndpoint.fromConfig(secret.config(Dynalite.createTable(), clock)));
     }
 
     private APIGatewayV2HTTPResponse invoke(WebhookHandler handler, String fixture) throws IOException {
@@ -57,35 +35,35 @@ class WebhookKeyRotationTest {
     void aWebhookSignedWithTheRotatedKeyIsAcceptedAtOnce() throws IOException {
         WebhookHandler handler = handler();
         assertEquals(401, invoke(handler, "webhook-connection-broken.json").getStatusCode(), "not our key yet");
-        assertEquals(1, reads.get(), "read at init; a rejection right after is not a reason to read again");
+        assertEquals(1, secret.reads.get(), "read at init; a rejection right after is not a reason to read again");
 
-        consumerKey = LocalWebhook.LOCAL_CONSUMER_KEY; // rotated in Secrets Manager
+        secret.key = LocalWebhook.LOCAL_CONSUMER_KEY; // rotated in Secrets Manager
         clock.advance(Duration.ofSeconds(30));
         APIGatewayV2HTTPResponse accepted = invoke(handler, "webhook-connection-broken.json");
         assertEquals(200, accepted.getStatusCode(), accepted.getBody());
-        assertEquals(2, reads.get());
+        assertEquals(2, secret.reads.get());
         assertEquals(200, invoke(handler, "webhook-connection-fixed.json").getStatusCode());
-        assertEquals(2, reads.get(), "the new key is held");
+        assertEquals(2, secret.reads.get(), "the new key is held");
     }
 
     @Test
     void forgedWebhooksDoNotTurnIntoReads() throws IOException {
-        consumerKey = LocalWebhook.LOCAL_CONSUMER_KEY;
+        secret.key = LocalWebhook.LOCAL_CONSUMER_KEY;
         WebhookHandler handler = handler();
         clock.advance(Duration.ofSeconds(30));
         for (int i = 0; i < 20; i++) {
             assertEquals(401, invoke(handler, "webhook-bad-forged.json").getStatusCode());
         }
-        assertEquals(2, reads.get(), "one read after the first forgery, none for the next 19 within 30 s");
+        assertEquals(2, secret.reads.get(), "one read after the first forgery, none for the next 19 within 30 s");
         assertEquals(200, invoke(handler, "webhook-connection-added.json").getStatusCode());
     }
 
     @Test
     void theTtlBringsARotationWithoutARejection() throws IOException {
         WebhookHandler handler = handler();
-        consumerKey = LocalWebhook.LOCAL_CONSUMER_KEY;
+        secret.key = LocalWebhook.LOCAL_CONSUMER_KEY;
         clock.advance(Duration.ofMinutes(5));
         assertEquals(200, invoke(handler, "webhook-connection-added.json").getStatusCode());
-        assertEquals(2, reads.get());
+        assertEquals(2, secret.reads.get());
     }
 }

@@ -4,19 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.connectionkeeper.core.config.CachedSecrets;
 import com.connectionkeeper.core.config.Config;
-import com.connectionkeeper.core.config.SecretSource;
-import com.connectionkeeper.core.config.SecretsConfig;
 import com.connectionkeeper.core.ingest.WebhookIngestion;
 import com.connectionkeeper.core.runtime.Entropy;
 import com.connectionkeeper.store.DynamoConnectionStore;
 import com.connectionkeeper.store.DynamoTable;
 import com.connectionkeeper.testkit.Dynalite;
-import com.connectionkeeper.testkit.DynaliteServer;
 import com.connectionkeeper.testkit.Fixtures;
 import com.connectionkeeper.testkit.HttpApiInvoker;
 import com.connectionkeeper.testkit.Integration;
+import com.connectionkeeper.testkit.RecordingDynamo;
 import com.connectionkeeper.testkit.MutableClock;
 import com.connectionkeeper.testkit.StdoutCapture;
 import java.io.IOException;
@@ -25,11 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
@@ -43,43 +36,21 @@ import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 @Integration
 class WebhookSnapStartTest {
     private final MutableClock clock = new MutableClock();
-    private final AtomicInteger reads = new AtomicInteger();
+    private final RotatingKey secret = new RotatingKey(LocalWebhook.LOCAL_CONSUMER_KEY);
     private final String table = Dynalite.createTable();
     private final List<Object> requests = new ArrayList<>();
-    private volatile String consumerKey = LocalWebhook.LOCAL_CONSUMER_KEY;
 
     private Config config() {
         return config(table);
     }
 
     private Config config(String tableName) {
-        SecretSource source = new SecretSource() {
-            @Override
-            public Map<String, String> read() {
-                reads.incrementAndGet();
-                return Map.of(Config.SNAPTRADE_CONSUMER_KEY, consumerKey);
-            }
-
-            @Override
-            public String describe() {
-                return "test secret";
-            }
-        };
-        return new SecretsConfig(Map.of(Config.TABLE_NAME, tableName, Config.DYNAMODB_ENDPOINT,
-                Dynalite.endpoint().toString()), new CachedSecrets(source, clock, Duration.ofMinutes(5),
-                Duration.ofSeconds(30)));
+        return secret.config(tableName, clock);
     }
 
     /** The production wiring, over a client that records every request it sends. */
     private WebhookHandler recordedHandler(Config config) {
-        DynamoDbClient recording = DynaliteServer.clientBuilder(Dynalite.endpoint())
-                .overrideConfiguration(o -> o.addExecutionInterceptor(new ExecutionInterceptor() {
-                    @Override
-                    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-                        requests.add(context.request());
-                    }
-                }))
-                .build();
+        DynamoDbClient recording = RecordingDynamo.client(requests);
         DynamoConnectionStore store = new DynamoConnectionStore(new DynamoTable(recording, table), Duration.ofDays(1));
         return new WebhookHandler(new WebhookEndpoint(new WebhookKeys(config),
                 new WebhookIngestion(store, clock), "ConnectionKeeper/test", store::primeRead));
@@ -131,24 +102,24 @@ class WebhookSnapStartTest {
     void aRestoreMakesTheFirstWebhookReadTheSecretsAgain() throws IOException {
         WebhookHandler handler = recordedHandler(config());
         handler.prime();
-        assertEquals(1, reads.get(), "read at init");
+        assertEquals(1, secret.reads.get(), "read at init");
 
-        consumerKey = "the-key-after-the-rotation"; // rotated while the snapshot waited
+        secret.key = "the-key-after-the-rotation"; // rotated while the snapshot waited
         handler.afterRestore(null);
-        assertEquals(1, reads.get(), "no network call in the restore hook (Lambda allows it 10 s)");
+        assertEquals(1, secret.reads.get(), "no network call in the restore hook (Lambda allows it 10 s)");
 
         assertEquals(401, status(handler, "webhook-connection-broken.json"),
                 "the snapshot's key is no longer accepted: the first webhook read the secrets again");
-        assertEquals(2, reads.get(), "read once, though the TTL and the 30 s have not passed; the rejection right "
+        assertEquals(2, secret.reads.get(), "read once, though the TTL and the 30 s have not passed; the rejection right "
                 + "after that read does not read again");
     }
 
     @Test
     void withoutTheRestoreHookTheSnapshotsKeyWouldBeUsed() throws IOException {
         WebhookHandler handler = recordedHandler(config());
-        consumerKey = "the-key-after-the-rotation";
+        secret.key = "the-key-after-the-rotation";
         assertEquals(200, status(handler, "webhook-connection-broken.json"), "the key read at init, still held");
-        assertEquals(1, reads.get());
+        assertEquals(1, secret.reads.get());
     }
 
     @Test
