@@ -86,7 +86,10 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
         prime();
     }
 
-    /** SnapStart, after a restore: randomness re-seeded and secrets read again ({@link ApiSnapStart#restore}). */
+    /**
+     * SnapStart, after a restore: randomness re-seeded, the secrets expired so the first request reads them again
+     * ({@link ApiSnapStart#restore}).
+     */
     @Override
     public void afterRestore(org.crac.Context<? extends Resource> context) {
         if (snapStart != null) {
