@@ -91,7 +91,8 @@ final class SweepMetrics {
             return;
         }
         try {
-            progress(run);
+            Optional<Integer> users = read(run.runId(), "users", census::users); // one count serves both lines
+            progress(run, users);
             if (remainingMillis.getAsLong() < CENSUS_MIN_REMAINING_MILLIS) {
                 out.accept(JsonLog.line("WARN", "connection_census_skipped", "runId", run.runId(), "reason",
                         "less than " + CENSUS_MIN_REMAINING_MILLIS / 1000 + " s left before the timeout"));
@@ -99,7 +100,6 @@ final class SweepMetrics {
             }
             Optional<Map<String, Count>> connections = read(run.runId(), "connections",
                     census::connectionsByBrokerage);
-            Optional<Integer> users = read(run.runId(), "users", census::users);
             if (connections.isPresent() && users.isPresent()) {
                 census(run.runId(), new Census(users.get(), connections.get()));
             }
@@ -110,13 +110,12 @@ final class SweepMetrics {
     }
 
     /** {@code sweep_progress}: the run's counts, the pass's age, and the age the pace implies (when known). */
-    private void progress(SweepSummary run) {
+    private void progress(SweepSummary run, Optional<Integer> users) {
         Instant now = clock.instant();
         Optional<Long> passAge = read(run.runId(), "pass", () -> queue.pass()
                 .map(p -> Duration.between(p.startedAt(), now).toMinutes()).orElse(0L));
         Optional<Long> expected = runInterval.isEmpty() ? Optional.empty()
-                : read(run.runId(), "users", census::users)
-                        .map(u -> expectedPassMinutes(u, requestsPerRun, runInterval.get()));
+                : users.map(u -> expectedPassMinutes(u, requestsPerRun, runInterval.get()));
         List<Emf.Metric> metrics = new ArrayList<>(List.of(new Emf.Metric(USERS_CHECKED, "Count"),
                 new Emf.Metric(REQUESTS, "Count"), new Emf.Metric(RATE_LIMITED, "Count"),
                 new Emf.Metric(CLIENT_REJECTED, "Count")));

@@ -203,6 +203,30 @@ class SweepMetricsTest {
     }
 
     @Test
+    void oneCountOfTheUsersServesTheProgressAndTheCensus() {
+        int[] counts = new int[2];
+        ConnectionCensus counted = new ConnectionCensus() {
+            @Override
+            public int users() {
+                counts[0]++;
+                return 3;
+            }
+
+            @Override
+            public Map<String, Count> connectionsByBrokerage() {
+                counts[1]++;
+                return Map.of("ALPACA", new Count(4, 1));
+            }
+        };
+        List<String> out = new ArrayList<>();
+        new SweepMetrics(counted, sweep.sweepQueue, new MutableClock(), "ns", 10,
+                Optional.of(Duration.ofMinutes(10)), out::add).report(DONE, () -> 60_000);
+        assertEquals(1, counts[0], "the users are counted once a run (a whole index read)");
+        assertEquals(1, counts[1]);
+        assertTrue(out.stream().anyMatch(l -> l.contains("\"Users\":3")), out.toString());
+    }
+
+    @Test
     void aSkippedRunReportsNothing() {
         List<String> out = new ArrayList<>();
         new SweepMetrics(FAILING, sweep.sweepQueue, new MutableClock(), "ns", 10, Optional.empty(), out::add)
