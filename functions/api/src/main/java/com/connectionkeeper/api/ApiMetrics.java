@@ -5,9 +5,9 @@ import com.connectionkeeper.core.log.MetricNames;
 import java.util.List;
 
 /**
- * The API's metrics, declared in its own log lines (Embedded Metric Format; README "Metrics"): reconnect links by
- * result ({@code issued}, {@code reused}: a live link handed out again, {@code limited}: refused by the per-user
- * limit) and the return landing's outcomes. Links issued against repairs within a day of a link (the lifecycle
+ * The API's metrics, declared in its own log lines (Embedded Metric Format; docs/operations.md → "Metrics"): reconnect
+ * links by result ({@code issued}, {@code reused}: a live link handed out again, {@code limited}: refused by the per-
+ * user limit) and the return landing's outcomes. Links issued against repairs within a day of a link (the lifecycle
  * function's {@code RepairedWithinDayOfLink}) is the links' conversion.
  */
 record ApiMetrics(Emf.Declaration links, Emf.Declaration landings) {

@@ -24,7 +24,7 @@ import java.util.Optional;
  * @param linksPerWindow   reconnect links SnapTrade may be asked to mint per user and window (a link returned again
  *                         does not count)
  * @param linkWindow       the fixed window of {@code linksPerWindow}
- * @param metrics          the declarations of the API's metric lines (README "Metrics")
+ * @param metrics          the declarations of the API's metric lines (docs/operations.md → "Metrics")
  */
 record ApiSettings(Access access, ReturnUrlAllowList allowList, LinkKeys keys,
                    Optional<String> returnLandingUrl, Duration stateTtl, int linksPerWindow, Duration linkWindow,

@@ -69,7 +69,7 @@ public final class LifecycleHandler implements RequestHandler<DynamodbEvent, Str
         this(announcer, incidents, clock, Emf.DEFAULT_NAMESPACE);
     }
 
-    /** @param namespace the CloudWatch namespace of the metrics of the events it publishes (README "Metrics") */
+    /** @param namespace the CloudWatch namespace of the metrics of the events it publishes (docs/operations.md) */
     public LifecycleHandler(Announcer announcer, IncidentWatch incidents, Clock clock, String namespace) {
         this.announcer = announcer;
         this.incidents = incidents;
@@ -108,7 +108,12 @@ public final class LifecycleHandler implements RequestHandler<DynamodbEvent, Str
         changes = withIncidents(changes);
         Announcer.Outcome outcome = announcer.announce(changes);
         failed.addAll(outcome.failedKeys());
-        metrics.report(outcome.publishedEvents(), linksIssuedAt);
+        try {
+            metrics.report(outcome.publishedEvents(), linksIssuedAt);
+        } catch (RuntimeException e) { // the events are out: a failed batch would be delivered, and published, again
+            JsonLog.error("lifecycle_metrics_failed", "error", e.getClass().getSimpleName(), "message",
+                    e.getMessage());
+        }
         JsonLog.info("stream_batch_handled", "records", records.size(), "published", outcome.published(),
                 "alreadyPublished", outcome.alreadyPublished(),
                 "failedRecords", failed.size(), "requestId", context == null ? null : context.getAwsRequestId());

@@ -18,9 +18,9 @@ import java.util.Map;
 
 /**
  * What the lifecycle function tells CloudWatch, one Embedded Metric Format line per event it has just published (so a
- * change counts once, where the app hears of it; README "Metrics"): connection transitions by cause and brokerage,
- * time to repair (broken to fixed) by brokerage, whether a repair came within a day of a reconnect link, reminders
- * sent, and brokerage incidents.
+ * change counts once, where the app hears of it; docs/operations.md → "Metrics"): connection transitions by cause and
+ * brokerage, time to repair (broken to fixed) by brokerage, whether a repair came within a day of a reconnect link,
+ * reminders sent, and brokerage incidents.
  */
 final class LifecycleMetrics {
     static final String TRANSITIONS = MetricNames.CONNECTION_TRANSITIONS;

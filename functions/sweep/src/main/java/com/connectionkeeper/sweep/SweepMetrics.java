@@ -23,11 +23,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What a sweep run tells CloudWatch, in Embedded Metric Format log lines (README "Metrics"): its progress
- * ({@code sweep_progress}: users checked, SnapTrade requests, 429s and refusals of our client, the pass's age against the age a pass should
- * reach at the configured pace) and the census of connections ({@code connection_census}: users, connections and
- * broken ones, in all and by brokerage — the gauges). A census that cannot be taken is logged as an error and no
- * gauge is written: a partial count would look like a recovery.
+ * What a sweep run tells CloudWatch, in Embedded Metric Format log lines (docs/operations.md → "Metrics"): its progress
+ * ({@code sweep_progress}: users checked, SnapTrade requests, 429s and refusals of our client, the pass's age against
+ * the age a pass should reach at the configured pace) and the census of connections ({@code connection_census}: users,
+ * connections and broken ones, in all and by brokerage — the gauges). A census that cannot be taken is logged as an
+ * error and no gauge is written: a partial count would look like a recovery.
  */
 final class SweepMetrics {
     static final String USERS_CHECKED = MetricNames.SWEEP_USERS_CHECKED;

@@ -6,7 +6,7 @@ import java.util.Map;
 /**
  * Every metric the functions declare in their log lines, with the dimension sets each is declared with: the one list
  * the code builds its {@link Emf.Declaration}s from and the template's alarms and dashboard are checked against
- * (README "Metrics"), so a renamed metric cannot leave an alarm watching nothing.
+ * (docs/operations.md → "Metrics"), so a renamed metric cannot leave an alarm watching nothing.
  */
 public final class MetricNames {
     // the webhook function
