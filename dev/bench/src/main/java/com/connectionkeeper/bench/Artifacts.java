@@ -37,7 +37,7 @@ public final class Artifacts {
     private static final Pattern OUR_JAR = Pattern.compile("lib/ck-[^/]*\\.jar");
     /** The classes that exist only for metrics (kept in step with the code: core.log, the sweep's census). */
     private static final Pattern METRICS_CLASS = Pattern.compile(
-            "com/connectionkeeper/(core/log/(Emf|MetricNames)|core/sweep/ConnectionCensus|store/DynamoConnectionCensus)"
+            "com/connectionkeeper/(core/log/(Emf|MetricNames)|core/sweep/ConnectionCensus|sweep/DynamoConnectionCensus)"
                     + "(\\$.*)?\\.class");
 
     private Artifacts() {

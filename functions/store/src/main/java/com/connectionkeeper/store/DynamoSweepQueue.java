@@ -48,7 +48,7 @@ public final class DynamoSweepQueue implements SweepQueue {
     /** Index of connections flagged for verification, by flag time. */
     static final String BY_VERIFY_REQUEST_INDEX = "ByVerifyRequest";
     /** Index of users by sweepOrder. */
-    static final String BY_SWEEP_ORDER_INDEX = "BySweepOrder";
+    public static final String BY_SWEEP_ORDER_INDEX = "BySweepOrder";
     /** Index of users waiting for a retry after a transient failure, by retryAt. */
     static final String BY_RETRY_INDEX = "ByRetry";
 

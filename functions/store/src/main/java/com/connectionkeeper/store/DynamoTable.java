@@ -261,13 +261,13 @@ public final class DynamoTable {
     }
 
     /** Like {@link #indexItems(QueryRequest.Builder, String)}, {@code pageSize} items per page. */
-    Stream<Map<String, AttributeValue>> indexItems(QueryRequest.Builder query, String index, int pageSize) {
+    public Stream<Map<String, AttributeValue>> indexItems(QueryRequest.Builder query, String index, int pageSize) {
         return dynamo.queryPaginator(query.tableName(name).indexName(index).limit(pageSize).build())
                 .items().stream();
     }
 
     /** How many items of the index have {@code hashAttribute} = {@code hashValue}. */
-    int indexCount(String index, String hashAttribute, String hashValue) {
+    public int indexCount(String index, String hashAttribute, String hashValue) {
         int count = 0;
         for (QueryResponse page : dynamo.queryPaginator(QueryRequest.builder().tableName(name).indexName(index)
                 .keyConditionExpression("#h = :h")

@@ -12,7 +12,6 @@ import com.connectionkeeper.kms.Sealers;
 import com.connectionkeeper.secretsmanager.CredentialsConfig;
 import com.connectionkeeper.snaptrade.SnapTradeSdkGateway;
 import com.connectionkeeper.snaptrade.SnapTradeSettings;
-import com.connectionkeeper.store.DynamoConnectionCensus;
 import com.connectionkeeper.store.DynamoStores;
 import java.time.Clock;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package com.connectionkeeper.store;
+package com.connectionkeeper.sweep;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -9,6 +9,8 @@ import com.connectionkeeper.core.model.WebhookEvent;
 import com.connectionkeeper.core.secrets.LocalSealer;
 import com.connectionkeeper.core.sweep.ConnectionCensus.Census;
 import com.connectionkeeper.core.sweep.ConnectionCensus.Count;
+import com.connectionkeeper.store.Attributes;
+import com.connectionkeeper.store.DynamoStores;
 import com.connectionkeeper.testkit.Dynalite;
 import com.connectionkeeper.testkit.Integration;
 import java.time.Clock;

@@ -1,7 +1,11 @@
-package com.connectionkeeper.store;
+package com.connectionkeeper.sweep;
 
 import com.connectionkeeper.core.model.ConnectionStatus;
 import com.connectionkeeper.core.sweep.ConnectionCensus;
+import com.connectionkeeper.store.Attributes;
+import com.connectionkeeper.store.DynamoSweepQueue;
+import com.connectionkeeper.store.DynamoTable;
+import com.connectionkeeper.store.Items;
 import java.util.HashMap;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -12,6 +16,7 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
  * {@code ByBrokerage} (every connection item, by {@code censusBrokerage}: its brokerage id, or {@code ?} while
  * none is known; its status and slug projected), read page by page
  * and tallied as they come — memory does not grow with the number of connections. Eventually consistent (indexes).
+ * In the sweep's module, not the store's: the sweep alone takes the census, and the webhook's zip carries the store.
  */
 public final class DynamoConnectionCensus implements ConnectionCensus {
     /** Index of connection items by brokerage ({@code entity}, {@code censusBrokerage}). */
