@@ -36,6 +36,14 @@ public final class StdoutCapture implements AutoCloseable {
         System.setOut(new PrintStream(tee, true, StandardCharsets.UTF_8));
     }
 
+    /** The lines {@code action} printed (and printed through, as ever). */
+    public static List<String> linesOf(Runnable action) {
+        try (StdoutCapture out = new StdoutCapture()) {
+            action.run();
+            return out.lines();
+        }
+    }
+
     public List<String> lines() {
         synchronized (captured) {
             return Arrays.stream(captured.toString(StandardCharsets.UTF_8).split("\n")).filter(l -> !l.isEmpty())

@@ -9,7 +9,7 @@ import com.connectionkeeper.api.ApiRequest.Caller;
 import com.connectionkeeper.api.store.DynamoAccountStore;
 import com.connectionkeeper.core.config.Config;
 import com.connectionkeeper.core.config.EnvironmentVariables;
-import com.connectionkeeper.core.log.JsonLog;
+import com.connectionkeeper.core.runtime.SnapStartPriming;
 import com.connectionkeeper.kms.Sealers;
 import com.connectionkeeper.secretsmanager.CredentialsConfig;
 import com.connectionkeeper.snaptrade.SnapTradeSdkGateway;
@@ -107,13 +107,8 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
                 .withRequestContext(RequestContext.builder().withRequestId("snapstart-priming")
                         .withHttp(RequestContext.Http.builder().withMethod("GET").build()).build())
                 .build();
-        int status = 0;
-        try {
-            status = handleRequest(event, null).getStatusCode();
-        } catch (RuntimeException e) { // never fail the snapshot: priming only saves time
-            JsonLog.warn("snapstart_priming_failed", "function", "api", "step", "request",
-                    "error", e.getClass().getSimpleName(), "message", e.getMessage());
-        }
+        int status = SnapStartPriming.attempt("api", "request", () -> handleRequest(event, null).getStatusCode())
+                .orElse(0); // never fails the snapshot
         return new Primed(status, snapStart == null ? null : snapStart.prime());
     }
 

@@ -20,11 +20,7 @@ import org.junit.jupiter.api.Test;
 class ApiMetricsTest extends AliceWithOneConnection {
     /** The metric lines {@code action} printed, each checked as EMF. */
     private static List<JsonNode> metricLines(Runnable action) throws IOException {
-        List<String> lines;
-        try (StdoutCapture out = new StdoutCapture()) {
-            action.run();
-            lines = out.lines();
-        }
+        List<String> lines = StdoutCapture.linesOf(action);
         List<JsonNode> metrics = new ArrayList<>();
         for (String line : lines) {
             JsonNode node = LocalApi.JSON.readTree(line);

@@ -153,11 +153,8 @@ class ApiSnapStartTest extends AliceWithOneConnection {
         Map<String, String> env = new HashMap<>(api.env);
         env.put(EnvironmentConfig.TABLE_NAME, "no-such-table-" + System.nanoTime());
         ApiHandler handler = new ApiHandler(ApiHandler.wire(new EnvironmentConfig(env), null, api.clock));
-        List<String> logged;
-        try (StdoutCapture out = new StdoutCapture()) {
-            handler.beforeCheckpoint(null); // Lambda fails the version when this throws
-            logged = out.lines();
-        }
+        // Lambda fails the version when the hook throws
+        List<String> logged = StdoutCapture.linesOf(() -> handler.beforeCheckpoint(null));
         assertTrue(logged.stream().anyMatch(l -> l.contains("\"event\":\"snapstart_priming_failed\"")
                 && l.contains("\"step\":\"store\"")), logged.toString());
         assertEquals(new ApiSnapStart.Priming(true, true, true, false), handler.prime().priming());

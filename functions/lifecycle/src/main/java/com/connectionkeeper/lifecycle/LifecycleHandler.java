@@ -12,6 +12,7 @@ import com.connectionkeeper.core.incidents.IncidentRules;
 import com.connectionkeeper.core.incidents.IncidentWatch;
 import com.connectionkeeper.core.lifecycle.Announcer;
 import com.connectionkeeper.core.lifecycle.ConnectionEvent;
+import com.connectionkeeper.core.lifecycle.EventKind;
 import com.connectionkeeper.core.lifecycle.Incident;
 import com.connectionkeeper.core.lifecycle.LifecycleEvent;
 import com.connectionkeeper.core.log.Emf;
@@ -95,9 +96,14 @@ public final class LifecycleHandler implements RequestHandler<DynamodbEvent, Str
             try {
                 List<LifecycleEvent> events = StreamChanges.events(record);
                 changes.add(new Announcer.Change(sequence, events));
-                Instant link = events.isEmpty() ? null : StreamChanges.linkIssuedAt(record);
-                if (link != null) {
-                    events.forEach(e -> linksIssuedAt.put(e.id(), link));
+                // the newest link matters to a repair's metric only: the image is read again for fixes alone
+                for (LifecycleEvent e : events) {
+                    if (e instanceof ConnectionEvent c && c.kind() == EventKind.CONNECTION_FIXED) {
+                        Instant link = StreamChanges.linkIssuedAt(record);
+                        if (link != null) {
+                            linksIssuedAt.put(c.id(), link);
+                        }
+                    }
                 }
             } catch (RuntimeException e) {
                 JsonLog.error("stream_record_unreadable", "sequenceNumber", sequence, "eventId", record.getEventID(),

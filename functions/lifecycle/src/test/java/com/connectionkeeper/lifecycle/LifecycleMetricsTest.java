@@ -57,11 +57,7 @@ class LifecycleMetricsTest {
 
     /** The metric lines handling {@code event} printed, each checked as EMF. */
     private List<JsonNode> metricLines(DynamodbEvent event) throws IOException {
-        List<String> lines;
-        try (StdoutCapture out = new StdoutCapture()) {
-            handler.handleRequest(event, null);
-            lines = out.lines();
-        }
+        List<String> lines = StdoutCapture.linesOf(() -> handler.handleRequest(event, null));
         List<JsonNode> metrics = new ArrayList<>();
         for (String line : lines) {
             JsonNode node = JSON.readTree(line);

@@ -60,11 +60,7 @@ class SweepMetricsTest {
 
     /** The lines of one run, by event, each checked as EMF. */
     private List<JsonNode> run(SweepHandler handler, String event) throws IOException {
-        List<String> lines;
-        try (StdoutCapture out = new StdoutCapture()) {
-            handler.handleRequest(new ScheduledEvent(), null);
-            lines = out.lines();
-        }
+        List<String> lines = StdoutCapture.linesOf(() -> handler.handleRequest(new ScheduledEvent(), null));
         List<JsonNode> found = new ArrayList<>();
         for (String line : lines) {
             JsonNode node = JSON.readTree(line);

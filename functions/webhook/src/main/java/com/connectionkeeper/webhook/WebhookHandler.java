@@ -6,11 +6,13 @@ import com.connectionkeeper.core.config.EnvironmentVariables;
 import com.connectionkeeper.core.json.JsonText;
 import com.connectionkeeper.core.log.JsonLog;
 import com.connectionkeeper.core.runtime.Entropy;
+import com.connectionkeeper.core.runtime.SnapStartPriming;
 import com.connectionkeeper.secretsmanager.CredentialsConfig;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import org.crac.Core;
 import org.crac.Resource;
@@ -55,12 +57,7 @@ public final class WebhookHandler implements RequestStreamHandler, Resource {
      */
     @Override
     public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
-        try {
-            prime();
-        } catch (IOException | RuntimeException e) { // never fail the snapshot: priming only saves time
-            JsonLog.warn("snapstart_priming_failed", "function", "webhook", "step", "event",
-                    "error", e.getClass().getSimpleName(), "message", e.getMessage());
-        }
+        SnapStartPriming.attempt("webhook", "event", this::prime); // never fails the snapshot
     }
 
     /**
@@ -74,8 +71,13 @@ public final class WebhookHandler implements RequestStreamHandler, Resource {
         JsonLog.info("snapstart_restored", "function", "webhook");
     }
 
-    WebhookEndpoint.Priming prime() throws IOException {
-        HttpApiEvent event = HttpApiEvent.read(new ByteArrayInputStream(PRIMING_EVENT.getBytes(StandardCharsets.UTF_8)));
+    WebhookEndpoint.Priming prime() {
+        HttpApiEvent event;
+        try {
+            event = HttpApiEvent.read(new ByteArrayInputStream(PRIMING_EVENT.getBytes(StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         return endpoint.prime(event.body().getBytes(StandardCharsets.UTF_8));
     }
 

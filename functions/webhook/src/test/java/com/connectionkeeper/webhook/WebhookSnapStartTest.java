@@ -133,11 +133,8 @@ class WebhookSnapStartTest {
     void primingThatFailsIsLoggedAndDoesNotFailTheSnapshot() throws IOException {
         String missing = "no-such-table-" + System.nanoTime(); // a table the priming read cannot find
         WebhookHandler handler = new WebhookHandler(WebhookEndpoint.fromConfig(config(missing)));
-        List<String> logged;
-        try (StdoutCapture out = new StdoutCapture()) {
-            handler.beforeCheckpoint(null); // Lambda fails the version when this throws
-            logged = out.lines();
-        }
+        // Lambda fails the version when the hook throws
+        List<String> logged = StdoutCapture.linesOf(() -> handler.beforeCheckpoint(null));
         assertTrue(logged.stream().anyMatch(l -> l.contains("\"event\":\"snapstart_priming_failed\"")
                 && l.contains("\"step\":\"store\"")), logged.toString());
         assertEquals(new WebhookEndpoint.Priming(true, true, false), handler.prime(), "the rest was primed");

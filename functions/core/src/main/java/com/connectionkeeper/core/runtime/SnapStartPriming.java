@@ -1,7 +1,9 @@
 package com.connectionkeeper.core.runtime;
 
 import com.connectionkeeper.core.log.JsonLog;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * One step of SnapStart priming, best-effort: priming only moves work before the snapshot, so a step that fails (the
@@ -14,12 +16,17 @@ public final class SnapStartPriming {
 
     /** Runs {@code step}; its answer, or false after logging {@code snapstart_priming_failed} when it throws. */
     public static boolean step(String function, String name, BooleanSupplier step) {
+        return attempt(function, name, step::getAsBoolean).orElse(false);
+    }
+
+    /** Runs {@code step}; its result, or empty after logging {@code snapstart_priming_failed} when it throws. */
+    public static <T> Optional<T> attempt(String function, String name, Supplier<T> step) {
         try {
-            return step.getAsBoolean();
+            return Optional.ofNullable(step.get());
         } catch (RuntimeException | LinkageError e) {
             JsonLog.warn("snapstart_priming_failed", "function", function, "step", name,
                     "error", e.getClass().getSimpleName(), "message", e.getMessage());
-            return false;
+            return Optional.empty();
         }
     }
 }
