@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * the retry budget, and every failure as a {@link SnapTradeException}.
  */
 final class CallRunner {
-    private final RollingWindowLimiter limiter;
+    private final Limiter limiter;
     private final Backoff backoff;
     private final Sleeper sleeper;
     private final CallLog log;
@@ -20,7 +20,7 @@ final class CallRunner {
     private final AtomicLong attempts = new AtomicLong();
     private final AtomicLong rateLimited = new AtomicLong();
 
-    CallRunner(RollingWindowLimiter limiter, Backoff backoff, Sleeper sleeper, CallLog log, Duration budget) {
+    CallRunner(Limiter limiter, Backoff backoff, Sleeper sleeper, CallLog log, Duration budget) {
         this.limiter = limiter;
         this.backoff = backoff;
         this.sleeper = sleeper;
@@ -33,7 +33,7 @@ final class CallRunner {
         Failure last = null;
         try {
             for (int attempt = 1; ; attempt++) {
-                Optional<RollingWindowLimiter.Permit> slot = limiter.acquire(remaining(start));
+                Optional<Limiter.Permit> slot = limiter.acquire(remaining(start));
                 if (slot.isEmpty()) {
                     throw giveUp(operation, userId, noSlot(last), attempt - 1, start);
                 }

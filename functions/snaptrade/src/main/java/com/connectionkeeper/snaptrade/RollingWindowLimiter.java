@@ -14,7 +14,7 @@ import java.util.function.LongSupplier;
  * request at some instant between the two, so no window of the server's clock ever holds more than {@code limit}
  * requests, whatever the latency. A 429 pauses every caller ({@link #pause}).
  */
-final class RollingWindowLimiter {
+final class RollingWindowLimiter implements Limiter {
     private static final long UNKNOWN = Long.MAX_VALUE;
 
     private final int limit;
@@ -45,7 +45,8 @@ final class RollingWindowLimiter {
      * had in time (known at once when the slot's time is already known to be too late). Close the permit as soon as
      * the request has completed.
      */
-    Optional<Permit> acquire(Duration maxWait) throws InterruptedException {
+    @Override
+    public Optional<Limiter.Permit> acquire(Duration maxWait) throws InterruptedException {
         lock.lockInterruptibly();
         Object ticket = new Object();
         queue.addLast(ticket);
@@ -70,8 +71,22 @@ final class RollingWindowLimiter {
         }
     }
 
-    /** Holds back every caller for {@code delay} (SnapTrade answered 429). */
-    void pause(Duration delay) {
+    /**
+     * Counts a request that took its slot elsewhere (the shared budget) as in flight here, without waiting: should this
+     * process fall back to its own limit, its own recent requests are in its window already.
+     */
+    Limiter.Permit admit() {
+        lock.lock();
+        try {
+            inFlight++;
+            return new Permit();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void pause(Duration delay) {
         lock.lock();
         try {
             long until = nanoTime.getAsLong() + delay.toNanos();
@@ -84,7 +99,8 @@ final class RollingWindowLimiter {
     }
 
     /** How long a caller arriving now would wait at least (a window when only in-flight requests could free one). */
-    Duration nextFreeIn() {
+    @Override
+    public Duration nextFreeIn() {
         lock.lock();
         try {
             long now = nanoTime.getAsLong();
@@ -142,7 +158,7 @@ final class RollingWindowLimiter {
     }
 
     /** One request's slot; closing it (once) starts the slot's window. */
-    final class Permit implements AutoCloseable {
+    final class Permit implements Limiter.Permit {
         private boolean closed;
 
         @Override

@@ -6,6 +6,7 @@ import com.connectionkeeper.core.runtime.Entropy;
 import com.connectionkeeper.core.snaptrade.BrokerageConnection;
 import com.connectionkeeper.core.snaptrade.LoginLink;
 import com.connectionkeeper.core.snaptrade.ReconnectRequest;
+import com.connectionkeeper.core.snaptrade.RequestWindows;
 import com.connectionkeeper.core.snaptrade.SnapTradeException.Kind;
 import com.connectionkeeper.core.snaptrade.SnapTradeException;
 import com.connectionkeeper.core.snaptrade.SnapTradeGateway;
@@ -24,6 +25,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -61,6 +63,7 @@ public final class SnapTradeSdkGateway implements SnapTradeGateway {
     private final SnapTradeSettings settings;
     private final Supplier<ClientKeys> keys;
     private final BooleanSupplier refreshKeys;
+    private final Limiter limiter;
     private final CallRunner runner;
     private final Consumer<String> log;
     private volatile Client client;
@@ -76,12 +79,28 @@ public final class SnapTradeSdkGateway implements SnapTradeGateway {
      * they are used, so a rotation reaches the gateway without a restart.
      */
     public static SnapTradeSdkGateway fromConfig(Config config) {
+        return fromConfig(config, null);
+    }
+
+    /**
+     * As {@link #fromConfig(Config)}, taking every slot from the deployment's shared budget: {@code windows} gives
+     * the shared counters of a client id, {@code priority} is this function's place in the queue, and the plan comes
+     * from the function's settings ({@link BudgetPlan#from}).
+     */
+    public static SnapTradeSdkGateway fromConfig(Config config, Function<String, RequestWindows> windows,
+                                                 CallPriority priority) {
+        SnapTradeSettings settings = SnapTradeSettings.from(config);
+        return fromConfig(config, new SharedBudget(windows.apply(settings.clientId()), BudgetPlan.from(config),
+                priority));
+    }
+
+    private static SnapTradeSdkGateway fromConfig(Config config, SharedBudget budget) {
         SnapTradeSettings settings = SnapTradeSettings.from(config);
         return new SnapTradeSdkGateway(settings, () -> new ClientKeys(
                 config.secret(SnapTradeSettings.ENV_CLIENT_ID).orElse(settings.clientId()),
                 config.secret(SnapTradeSettings.ENV_CONSUMER_KEY).orElse(settings.consumerKey())),
                 config::refreshSecrets, Sleeper.SYSTEM, Entropy::unit,
-                System.out::println);
+                System.out::println, budget);
     }
 
     /**
@@ -103,13 +122,25 @@ public final class SnapTradeSdkGateway implements SnapTradeGateway {
      */
     public SnapTradeSdkGateway(SnapTradeSettings settings, Supplier<ClientKeys> keys, BooleanSupplier refreshKeys,
                                Sleeper sleeper, DoubleSupplier random, Consumer<String> log) {
+        this(settings, keys, refreshKeys, sleeper, random, log, null);
+    }
+
+    /**
+     * A gateway that takes its slots from the deployment's shared {@code budget} (null: only this process's own
+     * limit, {@link SnapTradeSettings#requestsPerWindow()}; with a budget, that limit is the fallback when the shared
+     * count is unreachable).
+     */
+    public SnapTradeSdkGateway(SnapTradeSettings settings, Supplier<ClientKeys> keys, BooleanSupplier refreshKeys,
+                               Sleeper sleeper, DoubleSupplier random, Consumer<String> log, SharedBudget budget) {
         this.settings = settings;
         this.keys = keys;
         this.refreshKeys = refreshKeys;
         this.log = log;
+        RollingWindowLimiter own = new RollingWindowLimiter(settings.requestsPerWindow(), settings.window());
+        this.limiter = budget == null ? own : new SharedLimiter(budget.windows(), budget.plan(), budget.priority(), own,
+                budget.wallMillis(), log);
         ClientKeys first = keys.get();
-        this.client = new Client(first, SnapTradeClients.create(settings.withKeys(first)));
-        RollingWindowLimiter limiter = new RollingWindowLimiter(settings.requestsPerWindow(), settings.window());
+        this.client = new Client(first, newSdk(first));
         this.runner = new CallRunner(limiter, new Backoff(settings.initialBackoff(), settings.maxBackoff(), random),
                 sleeper, new CallLog(log), settings.retryBudget());
     }
@@ -171,10 +202,14 @@ public final class SnapTradeSdkGateway implements SnapTradeGateway {
         }
         synchronized (this) {
             if (!now.equals(client.keys())) {
-                client = new Client(now, SnapTradeClients.create(settings.withKeys(now)));
+                client = new Client(now, newSdk(now));
             }
             return client;
         }
+    }
+
+    private Snaptrade newSdk(ClientKeys with) {
+        return SnapTradeClients.create(settings.withKeys(with), limiter::remaining);
     }
 
     @Override

@@ -23,7 +23,7 @@ class RollingWindowLimiterTest {
 
     @Test
     void aSlotFreesOneWindowAfterItsRequestCompletedNotAfterItStarted() throws InterruptedException {
-        RollingWindowLimiter.Permit first = limiter.acquire(Duration.ZERO).orElseThrow();
+        Limiter.Permit first = limiter.acquire(Duration.ZERO).orElseThrow();
         limiter.acquire(Duration.ZERO).orElseThrow().close();
         advance(Duration.ofSeconds(5));
         first.close(); // a slow request: its window starts now
@@ -63,7 +63,7 @@ class RollingWindowLimiterTest {
 
     @Test
     void closingAPermitTwiceFreesOneSlot() throws InterruptedException {
-        RollingWindowLimiter.Permit permit = limiter.acquire(Duration.ZERO).orElseThrow();
+        Limiter.Permit permit = limiter.acquire(Duration.ZERO).orElseThrow();
         permit.close();
         permit.close();
         assertTrue(limiter.acquire(Duration.ZERO).isPresent());
@@ -75,7 +75,7 @@ class RollingWindowLimiterTest {
         RollingWindowLimiter real = new RollingWindowLimiter(1, Duration.ofMillis(200));
         real.acquire(Duration.ZERO).orElseThrow().close();
         long before = System.nanoTime();
-        Optional<RollingWindowLimiter.Permit> next = real.acquire(Duration.ofSeconds(2));
+        Optional<Limiter.Permit> next = real.acquire(Duration.ofSeconds(2));
         long waited = System.nanoTime() - before;
         assertTrue(next.isPresent());
         assertTrue(waited >= Duration.ofMillis(150).toNanos() && waited < Duration.ofSeconds(1).toNanos(),
@@ -85,7 +85,7 @@ class RollingWindowLimiterTest {
     @Test
     void whenEverySlotIsInFlightACallerWaitsForOneToComplete() throws Exception {
         RollingWindowLimiter real = new RollingWindowLimiter(1, Duration.ofMillis(100));
-        RollingWindowLimiter.Permit busy = real.acquire(Duration.ZERO).orElseThrow();
+        Limiter.Permit busy = real.acquire(Duration.ZERO).orElseThrow();
         Thread completer = new Thread(() -> {
             sleep(100);
             busy.close();

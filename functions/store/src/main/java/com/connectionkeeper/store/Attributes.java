@@ -136,6 +136,14 @@ public final class Attributes {
     public static final String TOTAL = "total";
     public static final String STILL_BROKEN = "stillBroken";
 
+    // ---- the shared SnapTrade budget: one counter per client id and sub-window ----
+    public static final String REQUEST_WINDOW_ENTITY = "REQUEST_WINDOW";
+    /** Slots taken in the sub-window from the shared pool, and from the pool kept for interactive calls. */
+    public static final String TAKEN = "taken";
+    public static final String RESERVED_TAKEN = "reservedTaken";
+    /** Present when the sub-window is closed (a 429, or SnapTrade said almost nothing remains): why. */
+    public static final String CLOSED = "closed";
+
     // ---- lifecycle events remembered as published (after a failed record of their batch) ----
     public static final String PUBLISHED_ENTITY = "PUBLISHED_EVENT";
     public static final String EVENT_ID = "eventId";

@@ -54,6 +54,12 @@ public final class Keys {
     /** A lifecycle event remembered as published: its own partition, {@code EVENT#<event id>} (a UUID). */
     static final String PUBLISHED_PARTITION_PREFIX = "EVENT#";
     static final String PUBLISHED_SK = "PUBLISHED";
+    /**
+     * A client id's shared SnapTrade budget: {@code REQUESTS#<clientId>}, one item per sub-window,
+     * {@code sk = W#<window number>} (no user id makes "REQUESTS#").
+     */
+    static final String REQUESTS_PARTITION_PREFIX = "REQUESTS#";
+    static final String WINDOW_PREFIX = "W#";
     /** sweepOrder prefix of a user never verified: sorts before every timestamp. */
     static final String NEVER_VERIFIED = "!";
 
@@ -117,6 +123,17 @@ public final class Keys {
     static String brokeragePartition(String brokerageId) {
         return BROKERAGE_PARTITION_PREFIX
                 + fit(escape(brokerageId), MAX_PARTITION_KEY_BYTES - BROKERAGE_PARTITION_PREFIX.length());
+    }
+
+    /** A client id's shared SnapTrade budget. */
+    static String requestsPartition(String clientId) {
+        return REQUESTS_PARTITION_PREFIX
+                + fit(escape(clientId), MAX_PARTITION_KEY_BYTES - REQUESTS_PARTITION_PREFIX.length());
+    }
+
+    /** One sub-window of a client id's budget. */
+    static String requestWindow(long window) {
+        return WINDOW_PREFIX + window;
     }
 
     static String publishedPartition(String eventId) {
