@@ -12,7 +12,10 @@ import com.connectionkeeper.core.config.EnvironmentVariables;
 import com.connectionkeeper.core.runtime.SnapStartPriming;
 import com.connectionkeeper.kms.Sealers;
 import com.connectionkeeper.secretsmanager.CredentialsConfig;
+import com.connectionkeeper.snaptrade.BudgetPlan;
+import com.connectionkeeper.snaptrade.CallPriority;
 import com.connectionkeeper.snaptrade.SnapTradeSdkGateway;
+import com.connectionkeeper.store.DynamoRequestWindows;
 import com.connectionkeeper.store.DynamoStores;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -68,7 +71,9 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
         DynamoStores store = dynamo == null ? DynamoStores.fromConfig(config, Sealers.fromConfig(config))
                 : DynamoStores.fromConfig(config, dynamo, Sealers.fromConfig(config));
         DynamoAccountStore accounts = new DynamoAccountStore(store.table());
-        SnapTradeSdkGateway snaptrade = SnapTradeSdkGateway.fromConfig(config);
+        // a user waits on every call: interactive, ahead of the sweep in the deployment's shared SnapTrade budget
+        SnapTradeSdkGateway snaptrade = SnapTradeSdkGateway.fromConfig(config, clientId -> new DynamoRequestWindows(
+                store.table(), clientId, BudgetPlan.DEFAULT_SUB_WINDOW), CallPriority.INTERACTIVE);
         ApiSettings settings = ApiSettings.from(config);
         Api api = new Api(
                 new UserService(store.connections(), store.secrets(), accounts, store.sweepQueue(), snaptrade, clock),

@@ -14,7 +14,7 @@ import java.util.function.LongSupplier;
  * DynamoDB item per client id and sub-window; see {@link BudgetPlan} for why the caps keep SnapTrade's limit).
  * Interactive callers take one slot at a time; a background process takes a block and its threads share it, so the
  * shared count costs a fraction of a request per SnapTrade request. Slots are only good in their own sub-window:
- * those left when it ends are dropped.
+ * those left when it ends are dropped, and so is a grant whose answer comes back after its sub-window ended.
  *
  * <p>A 429 closes the sub-windows its wait covers, for every process; an answer saying fewer remain at SnapTrade than
  * one sub-window grants closes the current one. When the shared count cannot be reached, the process falls back to
@@ -36,6 +36,7 @@ final class SharedLimiter implements Limiter {
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicLong sharedTakes = new AtomicLong();
     private final AtomicLong fallbacks = new AtomicLong();
+    private final AtomicLong lateGrants = new AtomicLong();
     /** The sub-window whose slots this process holds, and how many are left. */
     private long held = NONE;
     private int left;
@@ -151,6 +152,10 @@ final class SharedLimiter implements Limiter {
         if (granted == 0) {
             return Optional.empty();
         }
+        if (plan.windowAt(wallMillis.getAsLong()) != k) {
+            lateGrants.incrementAndGet();
+            return Optional.empty(); // the answer came after its sub-window ended: its slots are no good any more
+        }
         held = k;
         left = granted - 1;
         return Optional.of(own.admit());
@@ -242,6 +247,11 @@ final class SharedLimiter implements Limiter {
     /** Takes tried at the shared count so far (each one request to it). */
     long sharedTakes() {
         return sharedTakes.get();
+    }
+
+    /** Grants that came back after their sub-window had ended, and were not used. */
+    long lateGrants() {
+        return lateGrants.get();
     }
 
     /** Times this process fell back to its own limit. */

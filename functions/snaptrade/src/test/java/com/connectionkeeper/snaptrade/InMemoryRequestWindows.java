@@ -11,7 +11,7 @@ import java.util.Set;
  * nothing; a take that fills it grants the rest), shared by several limiters as by several processes; it can be made
  * unavailable.
  */
-final class InMemoryRequestWindows implements RequestWindows {
+class InMemoryRequestWindows implements RequestWindows {
     private final Map<String, Integer> counters = new HashMap<>();
     private final Map<Long, Integer> granted = new HashMap<>();
     private final Set<Long> closed = new HashSet<>();

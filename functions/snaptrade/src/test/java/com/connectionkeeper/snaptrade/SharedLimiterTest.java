@@ -84,6 +84,22 @@ class SharedLimiterTest {
     }
 
     @Test
+    void aGrantThatComesBackAfterItsSubWindowEndedIsNotUsed() throws Exception {
+        InMemoryRequestWindows slow = new InMemoryRequestWindows() {
+            @Override
+            public synchronized int take(long window, Pool pool, int wanted, int cap) {
+                int granted = super.take(window, pool, wanted, cap);
+                now.addAndGet(PLAN.subWindow().toMillis()); // the answer took a whole sub-window
+                return granted;
+            }
+        };
+        SharedLimiter api = new SharedLimiter(slow, PLAN, CallPriority.INTERACTIVE, new RollingWindowLimiter(1000,
+                PLAN.window(), () -> now.get() * 1_000_000L), now::get, log);
+        assertFalse(api.acquire(Duration.ZERO).isPresent(), "granted for a sub-window that is over");
+        assertEquals(2, api.lateGrants(), "the reserved pool's grant, then the shared pool's, both too late");
+    }
+
+    @Test
     void slotsLeftWhenTheSubWindowEndsAreDropped() throws Exception {
         SharedLimiter sweep = limiter(CallPriority.BACKGROUND, 1000);
         long first = k();

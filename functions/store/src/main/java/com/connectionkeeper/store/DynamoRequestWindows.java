@@ -9,6 +9,9 @@ import static com.connectionkeeper.store.Attributes.TAKEN;
 
 import com.connectionkeeper.core.snaptrade.RequestWindows;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -29,6 +32,7 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 public final class DynamoRequestWindows implements RequestWindows {
     /** How long a window's item outlives the window (DynamoDB's TTL removes it later). */
     static final Duration KEEP = Duration.ofHours(1);
+    private static final String PAUSED = "paused";
 
     private final DynamoTable table;
     private final String partition;
@@ -68,9 +72,25 @@ public final class DynamoRequestWindows implements RequestWindows {
 
     @Override
     public void close(long from, long to) {
-        for (long window = from; window <= to; window++) {
-            long w = window;
-            call(() -> table.write(base(w).set(CLOSED, "paused"), key(w), ReturnValue.NONE));
+        if (to < from) {
+            return;
+        }
+        // the window in progress keeps its counts (an update); the later ones, written whole in batches of 25, may
+        // lose a count taken early (a clock ahead) — harmless, nothing more is taken from a closed window
+        call(() -> table.write(base(from).set(CLOSED, PAUSED), key(from), ReturnValue.NONE));
+        List<Map<String, AttributeValue>> later = new ArrayList<>();
+        for (long w = from + 1; w <= to; w++) {
+            Map<String, AttributeValue> item = new HashMap<>(key(w));
+            item.put(ENTITY, AttributeValue.fromS(REQUEST_WINDOW_ENTITY));
+            item.put(EXPIRES_AT, AttributeValue.fromN(Long.toString(expiry(w))));
+            item.put(CLOSED, AttributeValue.fromS(PAUSED));
+            later.add(item);
+        }
+        if (!later.isEmpty()) {
+            call(() -> {
+                table.writeAll(later, List.of());
+                return null;
+            });
         }
     }
 
@@ -80,9 +100,12 @@ public final class DynamoRequestWindows implements RequestWindows {
     }
 
     private UpdateBuilder base(long window) {
-        long expires = Math.floorDiv((window + 1) * windowMillis, 1000) + KEEP.toSeconds();
         return new UpdateBuilder().set(ENTITY, REQUEST_WINDOW_ENTITY)
-                .set(EXPIRES_AT, AttributeValue.fromN(Long.toString(expires)));
+                .set(EXPIRES_AT, AttributeValue.fromN(Long.toString(expiry(window))));
+    }
+
+    private long expiry(long window) {
+        return Math.floorDiv((window + 1) * windowMillis, 1000) + KEEP.toSeconds();
     }
 
     private Map<String, AttributeValue> key(long window) {

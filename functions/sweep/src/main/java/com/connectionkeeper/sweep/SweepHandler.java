@@ -10,8 +10,11 @@ import com.connectionkeeper.core.sweep.SweepPlanner;
 import com.connectionkeeper.core.sweep.UserSweep;
 import com.connectionkeeper.kms.Sealers;
 import com.connectionkeeper.secretsmanager.CredentialsConfig;
+import com.connectionkeeper.snaptrade.BudgetPlan;
+import com.connectionkeeper.snaptrade.CallPriority;
 import com.connectionkeeper.snaptrade.SnapTradeSdkGateway;
 import com.connectionkeeper.snaptrade.SnapTradeSettings;
+import com.connectionkeeper.store.DynamoRequestWindows;
 import com.connectionkeeper.store.DynamoStores;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -69,7 +72,8 @@ public final class SweepHandler implements RequestHandler<ScheduledEvent, Map<St
         Clock clock = Clock.systemUTC();
         return new SweepRun(store.sweepQueue(), new SweepPlanner(store.sweepQueue()),
                 new UserSweep(store.connections(), store.secrets(), store.sweepQueue(),
-                        SnapTradeSdkGateway.fromConfig(config), clock,
+                        SnapTradeSdkGateway.fromConfig(config, clientId -> new DynamoRequestWindows(store.table(),
+                                clientId, BudgetPlan.DEFAULT_SUB_WINDOW), CallPriority.BACKGROUND), clock,
                         SweepSettings.retryBackoff(config)), clock,
                 SweepSettings.from(config, snaptrade.retryBudget()));
     }
