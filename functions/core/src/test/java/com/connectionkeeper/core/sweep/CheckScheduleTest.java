@@ -88,8 +88,8 @@ class CheckScheduleTest {
             Duration max = min.plusSeconds(random.nextInt(3 * 86_400));
             Duration uniform = min.plusSeconds((long) (random.nextDouble() * (max.getSeconds() - min.getSeconds())));
             Settings settings = new Settings(min, max, uniform, 0.001 + 0.998 * random.nextDouble());
-            CheckSchedule schedule = new CheckSchedule(
-                    BrokerageLifetimes.learn(histograms, 1 + random.nextInt(50)), settings);
+            BrokerageLifetimes model = BrokerageLifetimes.learn(histograms, 1 + random.nextInt(50));
+            CheckSchedule schedule = new CheckSchedule(model, settings);
             for (int user = 0; user < 200; user++) {
                 List<Connection> connections = new ArrayList<>();
                 int count = random.nextInt(5);
@@ -107,7 +107,7 @@ class CheckScheduleTest {
                 assertTrue(due.compareTo(max) <= 0, "not later than the maximum: " + due + " " + context);
                 for (Connection c : connections) {
                     if (!c.broken() && (c.tokenIssuedAt() == null
-                            || BrokerageLifetimes.learn(histograms).curve(c.brokerageId()).isEmpty())) {
+                            || model.curve(c.brokerageId()).isEmpty())) {
                         unjudged = true;
                     }
                 }
@@ -193,6 +193,12 @@ class CheckScheduleTest {
         Settings eager = Settings.of(Duration.ofMinutes(10), Duration.ofHours(24), 0.0001);
         assertEquals(Duration.ofMinutes(10), dueAfter(new CheckSchedule(WEEKLY, eager),
                 Connection.live("WEEK", V.minus(Duration.ofDays(30)))), "never sooner than the minimum");
+    }
+
+    @Test
+    void theDeadlineCutoffIsTheMaximumIntervalBeforeTheNextRun() {
+        assertEquals(V.minus(Duration.ofHours(24)).plusSeconds(60),
+                new CheckSchedule(WEEKLY, SETTINGS).deadlineCutoff(V.plusSeconds(60)));
     }
 
     @Test
