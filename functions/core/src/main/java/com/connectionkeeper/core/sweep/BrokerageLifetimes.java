@@ -15,9 +15,9 @@ import java.util.Optional;
  * H(a) = −ln S(a) is piecewise linear and a token alive at age a breaks by age a + Δ with probability
  * 1 − exp(−(H(a + Δ) − H(a))). Two places where the histogram alone says nothing useful get a bounded hazard:
  * <ul>
- *   <li><b>The last observed bucket.</b> Every token seen there broke in it, so the empirical survival drops to 0 at its
- *       end — an infinite hazard. It gets the life-table (actuarial) hazard instead, breaks spread evenly over the
- *       bucket: 2 / width. A token in that bucket is checked often, but for a bounded time (the bucket's width, a
+ *   <li><b>The last observed bucket.</b> Every token seen there broke in it, so the empirical survival drops to 0 at
+ *       its end — an infinite hazard. It gets the life-table (actuarial) hazard instead, breaks spread evenly over
+ *       the bucket: 2 / width. A token in that bucket is checked often, but for a bounded time (the bucket's width, a
  *       tenth of the age).</li>
  *   <li><b>Overdue tokens</b> — older than the end of the last observed bucket, or than 400 days: the survival there
  *       would be 0, which is no basis for a schedule. Such a token has outlived every token we saw break at its
@@ -218,7 +218,10 @@ public final class BrokerageLifetimes {
             return 86_400.0 / medianSeconds;
         }
 
-        /** The chance a token lives past {@code age}: exactly the observed share at bucket bounds before the last. */
+        /**
+         * The chance a token lives past {@code age}: the observed share at each bucket bound up to the last observed
+         * bucket, exponential in between.
+         */
         public double survival(Duration age) {
             return Math.exp(-cumulativeHazard(age));
         }

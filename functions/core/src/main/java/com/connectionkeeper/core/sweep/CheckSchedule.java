@@ -67,6 +67,7 @@ public final class CheckSchedule {
         public static final Settings DEFAULT =
                 new Settings(Duration.ofMinutes(10), Duration.ofHours(24), Duration.ofHours(24), 0.05);
 
+        /** Refuses intervals out of order and a threshold outside (0, 1). */
         public Settings {
             Objects.requireNonNull(minInterval, "minInterval");
             Objects.requireNonNull(maxInterval, "maxInterval");
@@ -110,6 +111,7 @@ public final class CheckSchedule {
     /** −ln(1 − θ): the cumulative hazard at which the user is due. */
     private final double dueHazard;
 
+    /** The schedule of this model (learned once per sweep run) with these settings. */
     public CheckSchedule(BrokerageLifetimes lifetimes, Settings settings) {
         this.lifetimes = Objects.requireNonNull(lifetimes, "lifetimes");
         this.settings = Objects.requireNonNull(settings, "settings");

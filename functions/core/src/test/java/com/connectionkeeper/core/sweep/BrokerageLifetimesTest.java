@@ -56,7 +56,7 @@ class BrokerageLifetimesTest {
         BrokerageLifetimes.Curve curve = model.curve("FEW").orElseThrow();
         assertEquals(6, curve.samples());
         assertEquals(0.2, curve.ownWeight(), EPS);
-        // its own 20 % all break in [10 h, 11 h); of the pooled 80 %, 6 % do (its own, pooled) and 94 % last about 290 days
+        // its own 20 % all break in [10 h, 11 h); of the pooled 80 %, 6 % do (its own, pooled), 94 % last ~290 days
         double breakEarly = 0.2 + 0.8 * 0.06;
         assertEquals(1 - breakEarly, curve.survival(Duration.ofHours(11)), EPS);
         assertEquals(1 - breakEarly, curve.survival(Duration.ofDays(100)), EPS);
