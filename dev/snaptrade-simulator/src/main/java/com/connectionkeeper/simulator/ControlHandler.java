@@ -8,7 +8,10 @@ import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -16,19 +19,25 @@ import java.util.NoSuchElementException;
 
 /**
  * The HTTP control API below {@code /control} (unsigned; loopback only): users, connections, faults, the request
- * log and the webhook log, as the module README lists. Errors answer {@code {"error": "…"}}.
+ * log, the webhook log, token expiries and the simulated clock, as the module README lists. Errors answer
+ * {@code {"error": "…"}}.
  */
 final class ControlHandler implements HttpHandler {
     private final SimulatorControl control;
     private final Faults faults;
     private final RequestLog requests;
     private final WebhookLog webhooks;
+    private final ExpiryLog expiries;
+    private final Clock clock;
 
-    ControlHandler(SimulatorControl control, Faults faults, RequestLog requests, WebhookLog webhooks) {
+    ControlHandler(SimulatorControl control, Faults faults, RequestLog requests, WebhookLog webhooks,
+                   ExpiryLog expiries, Clock clock) {
         this.control = control;
         this.faults = faults;
         this.requests = requests;
         this.webhooks = webhooks;
+        this.expiries = expiries;
+        this.clock = clock;
     }
 
     @Override
@@ -78,14 +87,18 @@ final class ControlHandler implements HttpHandler {
                 webhooks.clear();
                 yield Reply.ok(Json.object());
             }
+            case "GET expiries" -> Reply.ok(Json.MAPPER.valueToTree(expiries.all()));
+            case "GET clock" -> Reply.ok(Json.object().put("now", clock.instant().toString())
+                    .put("simulated", clock instanceof SimulatedClock));
+            case "POST clock/advance" -> advanceClock(body);
             default -> Reply.error(404, "no control route " + route);
         };
     }
 
     /** A path segment as the route table names it: literal words, {@code *} for ids. */
     private static String shape(String segment) {
-        return List.of("users", "connections", "faults", "requests", "webhooks", "break", "fix", "delete")
-                .contains(segment) ? segment : "*";
+        return List.of("users", "connections", "faults", "requests", "webhooks", "break", "fix", "delete", "expiries",
+                "clock", "advance").contains(segment) ? segment : "*";
     }
 
     private Reply seedUser(String userId) {
@@ -116,6 +129,33 @@ final class ControlHandler implements HttpHandler {
         }
         return Reply.ok(action.equals("delete") ? Json.object().put("deleted", id)
                 : Json.MAPPER.valueToTree(control.connection(id).orElseThrow()));
+    }
+
+    /**
+     * {@code {"to": "<ISO instant>"}} or {@code {"by": "8d"}}: advances the simulated clock, running the expiries due;
+     * answers {@code {"now", "expired"}}. 409 on any other clock.
+     */
+    private Reply advanceClock(JsonNode body) {
+        if (!(clock instanceof SimulatedClock simulated)) {
+            throw new IllegalStateException("the simulator runs on " + clock
+                    + ", not a SimulatedClock: start it with one (--simulated-clock) to advance time");
+        }
+        boolean to = body.hasNonNull("to");
+        if (to == body.hasNonNull("by")) {
+            throw new IllegalArgumentException("give either \"to\" (an ISO instant) or \"by\" (e.g. \"8d\"), not both");
+        }
+        int expired;
+        if (to) {
+            String text = body.get("to").asText();
+            try {
+                expired = simulated.advanceTo(Instant.parse(text));
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException("\"to\" must be an ISO instant, not \"" + text + "\"", e);
+            }
+        } else {
+            expired = simulated.advance(DurationText.parse(body.get("by").asText()));
+        }
+        return Reply.ok(Json.object().put("now", simulated.instant().toString()).put("expired", expired));
     }
 
     private ObjectNode armedFaults() {

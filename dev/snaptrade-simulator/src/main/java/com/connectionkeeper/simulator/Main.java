@@ -3,10 +3,12 @@ package com.connectionkeeper.simulator;
 import java.io.PrintStream;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
 
 /** Runs the simulator standalone until stopped: {@code java -jar snaptrade-simulator.jar --help}. */
 public final class Main {
@@ -18,7 +20,13 @@ public final class Main {
             "  --webhook-delay-ms N        how long after its event a webhook goes out (default 0)",
             "  --rate-limit N              requests per window per client (default 250)",
             "  --window-seconds N          rolling rate-limit window (default 60)",
-            "  --portal-ttl-seconds N      Connection Portal link lifetime (default 300)");
+            "  --portal-ttl-seconds N      Connection Portal link lifetime (default 300)",
+            "  --token-lifetimes TEXT      token lifetime per brokerage, e.g. 'ALPACA=normal(14d,12h);*=exponential(30d)'",
+            "                              (fixed, uniform, normal, lognormal, exponential, none; default: never expire)",
+            "  --lost-webhook-share P      share 0..1 of token-expiry CONNECTION_BROKEN webhooks lost (default 0)",
+            "  --seed N                    seed of the lifetimes drawn and the webhooks lost (default 0)",
+            "  --simulated-clock START     a clock that moves only by POST /control/clock/advance, from an ISO",
+            "                              instant or 'now' (default: the system clock)");
 
     private Main() {
     }
@@ -48,6 +56,14 @@ public final class Main {
         out.println("API base URL (SDK Configuration.host): " + simulator.baseUrl());
         out.println("control API: " + simulator.controlUrl());
         out.println("webhooks: " + (config.webhookUrl() == null ? "recorded only" : config.webhookUrl()));
+        if (config.tokenLifetimes().anyExpire()) {
+            out.println("token lifetimes: " + config.tokenLifetimes() + " (lost webhooks: " + config.lostWebhookShare()
+                    + ", seed " + config.seed() + ")");
+        }
+        if (config.clock() instanceof SimulatedClock) {
+            out.println("simulated clock at " + config.clock().instant() + ": POST " + simulator.controlUrl()
+                    + "/clock/advance {\"by\":\"1h\"} moves it");
+        }
         out.flush();
         stopped.await();
     }
@@ -73,10 +89,33 @@ public final class Main {
         number(options, "rate-limit").ifPresent(n -> builder.rateLimit(Math.toIntExact(n)));
         number(options, "window-seconds").ifPresent(n -> builder.window(Duration.ofSeconds(n)));
         number(options, "portal-ttl-seconds").ifPresent(n -> builder.portalSessionTtl(Duration.ofSeconds(n)));
+        number(options, "seed").ifPresent(builder::seed);
+        option(options, "token-lifetimes", TokenLifetimes::parse).ifPresent(builder::tokenLifetimes);
+        option(options, "lost-webhook-share", Main::share).ifPresent(builder::lostWebhookShare);
+        option(options, "simulated-clock", start -> new SimulatedClock(start.equals("now") ? Instant.now()
+                : Instant.parse(start))).ifPresent(builder::clock);
         if (!options.isEmpty()) {
             throw new IllegalArgumentException("unknown options " + options.keySet());
         }
         return builder.build();
+    }
+
+    /** The option's value as {@code parse} reads it; a failure names the option and the value. */
+    private static <T> Optional<T> option(Map<String, String> options, String name, Function<String, T> parse) {
+        String value = options.remove(name);
+        try {
+            return Optional.ofNullable(value).map(parse);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("--" + name + " " + value + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static double share(String text) {
+        double share = Double.parseDouble(text);
+        if (!(share >= 0 && share <= 1)) {
+            throw new IllegalArgumentException("a share from 0 to 1");
+        }
+        return share;
     }
 
     private static Optional<Long> number(Map<String, String> options, String name) {

@@ -10,14 +10,18 @@ final class Operations {
     private final SimulatorState state;
     private final WebhookSender webhooks;
     private final PortalSessions portal;
+    private final TokenExpiries expiries;
 
-    Operations(SimulatorState state, WebhookSender webhooks, PortalSessions portal) {
+    Operations(SimulatorState state, WebhookSender webhooks, PortalSessions portal, TokenExpiries expiries) {
         this.state = state;
         this.webhooks = webhooks;
         this.portal = portal;
+        this.expiries = expiries;
     }
 
+    /** Answers the call, once the token expiries due by the clock have run. */
     SnapTradeApiResponse call(Endpoint.Match match, Map<String, String> query, JsonNode body) {
+        expiries.catchUp();
         return switch (match.endpoint()) {
             case LIST_USERS -> listUsers();
             case REGISTER_USER -> registerUser(body);

@@ -5,7 +5,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 
-/** How a {@link SnapTradeSimulator} behaves: credentials, port, rate limit, webhooks, portal and clock; immutable. */
+/**
+ * How a {@link SnapTradeSimulator} behaves: credentials, port, rate limit, webhooks, portal, clock, token lifetimes and
+ * lost webhooks; immutable.
+ */
 public final class SimulatorConfig {
     private final String clientId;
     private final String consumerKey;
@@ -18,6 +21,9 @@ public final class SimulatorConfig {
     private final Duration portalSessionTtl;
     private final Duration timestampTolerance;
     private final Clock clock;
+    private final long seed;
+    private final TokenLifetimes tokenLifetimes;
+    private final double lostWebhookShare;
 
     private SimulatorConfig(Builder b) {
         this.clientId = requireText(b.clientId, "clientId");
@@ -34,6 +40,12 @@ public final class SimulatorConfig {
         this.portalSessionTtl = Objects.requireNonNull(b.portalSessionTtl, "portalSessionTtl");
         this.timestampTolerance = Objects.requireNonNull(b.timestampTolerance, "timestampTolerance");
         this.clock = Objects.requireNonNull(b.clock, "clock");
+        this.seed = b.seed;
+        this.tokenLifetimes = Objects.requireNonNull(b.tokenLifetimes, "tokenLifetimes");
+        this.lostWebhookShare = b.lostWebhookShare;
+        if (!(lostWebhookShare >= 0 && lostWebhookShare <= 1)) {
+            throw new IllegalArgumentException("lostWebhookShare must be from 0 to 1, not " + lostWebhookShare);
+        }
         if (port < 0 || port > 65535 || rateLimit < 1 || window.isNegative() || window.isZero()) {
             throw new IllegalArgumentException("port 0..65535, rateLimit >= 1 and a positive window are required");
         }
@@ -96,9 +108,32 @@ public final class SimulatorConfig {
         return timestampTolerance;
     }
 
-    /** The clock for timestamps checks, dates in bodies and webhook times (not for the rate limit window). */
+    /**
+     * The clock for timestamps checks, dates in bodies, webhook times, portal links and token expiries (not for the
+     * rate limit window). A {@link SimulatedClock} runs token expiries as it advances; signed requests are then checked
+     * against the wall clock, as the SDK signs with its caller's wall clock. On any other clock token expiries run on
+     * each API call or control read and every second.
+     */
     public Clock clock() {
         return clock;
+    }
+
+    /** The seed of the token lifetimes drawn and of which webhooks are lost: the same seed, the same draws. */
+    public long seed() {
+        return seed;
+    }
+
+    /** How long each brokerage's access tokens live (default: {@link TokenLifetimes#none()}, they never expire). */
+    public TokenLifetimes tokenLifetimes() {
+        return tokenLifetimes;
+    }
+
+    /**
+     * The share (0 to 1) of CONNECTION_BROKEN webhooks of token expiries that are lost: recorded (status LOST, and in
+     * {@link SnapTradeSimulator#expiries()}), never sent. Default 0; other webhooks are never lost.
+     */
+    public double lostWebhookShare() {
+        return lostWebhookShare;
     }
 
     /** A copy to change. */
@@ -106,7 +141,8 @@ public final class SimulatorConfig {
         return new Builder(clientId, consumerKey).port(port).rateLimit(rateLimit).window(window)
                 .webhookUrl(webhookUrl).webhookFirstRetry(webhookFirstRetry).webhookDelay(webhookDelay)
                 .portalSessionTtl(portalSessionTtl)
-                .timestampTolerance(timestampTolerance).clock(clock);
+                .timestampTolerance(timestampTolerance).clock(clock).seed(seed).tokenLifetimes(tokenLifetimes)
+                .lostWebhookShare(lostWebhookShare);
     }
 
     private static String requireText(String value, String name) {
@@ -129,6 +165,9 @@ public final class SimulatorConfig {
         private Duration portalSessionTtl = Duration.ofMinutes(5);
         private Duration timestampTolerance = Duration.ofMinutes(5);
         private Clock clock = Clock.systemUTC();
+        private long seed;
+        private TokenLifetimes tokenLifetimes = TokenLifetimes.none();
+        private double lostWebhookShare;
 
         private Builder(String clientId, String consumerKey) {
             this.clientId = clientId;
@@ -177,6 +216,21 @@ public final class SimulatorConfig {
 
         public Builder clock(Clock value) {
             this.clock = value;
+            return this;
+        }
+
+        public Builder seed(long value) {
+            this.seed = value;
+            return this;
+        }
+
+        public Builder tokenLifetimes(TokenLifetimes value) {
+            this.tokenLifetimes = value;
+            return this;
+        }
+
+        public Builder lostWebhookShare(double value) {
+            this.lostWebhookShare = value;
             return this;
         }
 

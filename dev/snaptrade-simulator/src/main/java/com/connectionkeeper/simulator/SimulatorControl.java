@@ -6,16 +6,19 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Test-side control of the simulated SnapTrade: seeds users and connections and changes them as SnapTrade would
- * (each change sends its webhook). Unknown users or connections throw {@link NoSuchElementException}.
+ * Test-side control of the simulated SnapTrade, in process (no HTTP): seeds users and connections, one by one or in
+ * bulk, and changes them as SnapTrade would (each change sends its webhook). Unknown users or connections throw
+ * {@link NoSuchElementException}. Reads first run the token expiries due by the clock.
  */
 public final class SimulatorControl {
     private final SimulatorState state;
     private final WebhookSender webhooks;
+    private final TokenExpiries expiries;
 
-    SimulatorControl(SimulatorState state, WebhookSender webhooks) {
+    SimulatorControl(SimulatorState state, WebhookSender webhooks, TokenExpiries expiries) {
         this.state = state;
         this.webhooks = webhooks;
+        this.expiries = expiries;
     }
 
     /** Registers a user (USER_REGISTERED) and returns its secret; {@link IllegalStateException} if it exists. */
@@ -24,6 +27,28 @@ public final class SimulatorControl {
                 .orElseThrow(() -> new IllegalStateException("user " + userId + " already exists"));
         webhooks.send(SimulatedWebhookEvent.user("USER_REGISTERED", userId));
         return secret;
+    }
+
+    /**
+     * Creates every user with its connections, as {@link #seedUser} and {@link #addConnection} would one by one
+     * (USER_REGISTERED, then CONNECTION_ADDED for each connection), and returns them as created. All or none:
+     * {@link IllegalStateException} naming a user that exists or is given twice.
+     */
+    public List<SeededUser> seedAll(List<UserSeed> users) {
+        List<SeededUser> seeded = state.seedAll(users);
+        for (SeededUser user : seeded) {
+            webhooks.send(SimulatedWebhookEvent.user("USER_REGISTERED", user.userId()));
+            user.connections().forEach(c -> webhooks.send(SimulatedWebhookEvent.connection("CONNECTION_ADDED", c)));
+        }
+        return seeded;
+    }
+
+    /**
+     * As {@link #seedAll}, without any webhook: the users and connections are there as if they existed before the
+     * webhook listener did (the fast way to set up 100,000 users for a benchmark).
+     */
+    public List<SeededUser> seedAllSilently(List<UserSeed> users) {
+        return state.seedAll(users);
     }
 
     /** Deletes a user and its connections (USER_DELETED). */
@@ -63,12 +88,14 @@ public final class SimulatorControl {
         webhooks.send(SimulatedWebhookEvent.connection("CONNECTION_DELETED", state.deleteConnection(connectionId)));
     }
 
-    /** The user's connections as they really are. */
+    /** The user's connections as they really are, in the order they were added. */
     public List<SimulatedConnection> connections(String userId) {
+        expiries.catchUp();
         return state.connections(userId);
     }
 
     public Optional<SimulatedConnection> connection(String connectionId) {
+        expiries.catchUp();
         return state.connection(connectionId);
     }
 

@@ -26,7 +26,12 @@ public record WebhookDelivery(String webhookId, String eventType, String userId,
         PENDING,
         DELIVERED,
         /** The first attempt and all 3 retries failed. */
-        FAILED
+        FAILED,
+        /**
+         * Lost on purpose (a share of the breaks by token expiry, {@link SimulatorConfig#lostWebhookShare()}):
+         * recorded, never sent.
+         */
+        LOST
     }
 
     /**

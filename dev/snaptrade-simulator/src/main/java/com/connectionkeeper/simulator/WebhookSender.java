@@ -41,12 +41,32 @@ final class WebhookSender {
         this.http = HttpClient.newBuilder().connectTimeout(SEND_TIMEOUT).build();
     }
 
-    /** Records the webhook for {@code event} and starts delivering it; returns at once. */
+    /** Records the webhook for {@code event}, stamped now, and starts delivering it; returns at once. */
     WebhookDelivery send(SimulatedWebhookEvent event) {
+        return send(event, config.clock().instant());
+    }
+
+    /** Records the webhook for {@code event}, which happened {@code at}, and starts delivering it; returns at once. */
+    WebhookDelivery send(SimulatedWebhookEvent event, Instant at) {
+        WebhookDelivery delivery = record(event, at,
+                config.webhookUrl() == null ? WebhookDelivery.Status.NOT_SENT : WebhookDelivery.Status.PENDING);
+        if (config.webhookUrl() != null) {
+            scheduler.schedule(() -> attempt(delivery.webhookId(), 0), config.webhookDelay().toNanos(),
+                    TimeUnit.NANOSECONDS);
+        }
+        return delivery;
+    }
+
+    /** Records the webhook for {@code event}, which happened {@code at}, as lost: it is never sent. */
+    WebhookDelivery lose(SimulatedWebhookEvent event, Instant at) {
+        return record(event, at, WebhookDelivery.Status.LOST);
+    }
+
+    private WebhookDelivery record(SimulatedWebhookEvent event, Instant at, WebhookDelivery.Status status) {
         ObjectNode payload = Json.object()
                 .put("webhookId", UUID.randomUUID().toString())
                 .put("clientId", config.clientId())
-                .put("eventTimestamp", Json.time(config.clock().instant()))
+                .put("eventTimestamp", Json.time(at))
                 .put("userId", event.userId())
                 .put("eventType", event.eventType())
                 .put("webhookSecret", WEBHOOK_SECRET);
@@ -56,12 +76,8 @@ final class WebhookSender {
         String body = Json.write(payload);
         WebhookDelivery delivery = new WebhookDelivery(payload.get("webhookId").asText(), event.eventType(),
                 event.userId(), event.connectionId(), body, signer.sign(CanonicalJson.canonicalize(body)), List.of(),
-                config.webhookUrl() == null ? WebhookDelivery.Status.NOT_SENT : WebhookDelivery.Status.PENDING);
+                status);
         log.put(delivery);
-        if (config.webhookUrl() != null) {
-            scheduler.schedule(() -> attempt(delivery.webhookId(), 0), config.webhookDelay().toNanos(),
-                    TimeUnit.NANOSECONDS);
-        }
         return delivery;
     }
 

@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -102,6 +103,46 @@ class ControlApiTest {
         call("POST", "/users/nobody/connections", "{}", 404);
         call("POST", "/users", "{\"userId\":\"alice\"}", 201);
         call("POST", "/users/alice/connections", "{\"type\":\"admin\"}", 400);
+    }
+
+    @Test
+    void aSimulatedClockIsAdvancedThroughTheControlApiAndTheExpiriesListed() throws Exception {
+        sim.close();
+        Instant t0 = Instant.parse("2026-01-05T00:00:00Z");
+        sim = SnapTradeSimulator.start(Sdk.config().clock(new SimulatedClock(t0))
+                .tokenLifetimes(TokenLifetimes.parse("*=fixed(7d)")).build());
+        call("POST", "/users", "{\"userId\":\"alice\"}", 201);
+        String id = call("POST", "/users/alice/connections", "{}", 201).path("id").asText();
+        assertEquals("2026-01-12T00:00:00Z",
+                call("GET", "/users/alice/connections", "", 200).get(0).path("tokenExpiresAt").asText());
+        assertEquals("{\"now\":\"2026-01-05T00:00:00Z\",\"simulated\":true}", call("GET", "/clock", "", 200).toString());
+
+        JsonNode advanced = call("POST", "/clock/advance", "{\"by\":\"8d\"}", 200);
+        assertEquals("{\"now\":\"2026-01-13T00:00:00Z\",\"expired\":1}", advanced.toString());
+        assertEquals("{\"now\":\"2026-01-20T00:00:00Z\",\"expired\":0}",
+                call("POST", "/clock/advance", "{\"to\":\"2026-01-20T00:00:00Z\"}", 200).toString());
+        JsonNode expiries = call("GET", "/expiries", "", 200);
+        assertEquals(1, expiries.size());
+        assertEquals(id, expiries.get(0).path("connectionId").asText());
+        assertEquals("2026-01-12T00:00:00Z", expiries.get(0).path("brokeAt").asText());
+        assertEquals(false, expiries.get(0).path("webhookLost").asBoolean());
+        assertTrue(call("GET", "/users/alice/connections", "", 200).get(0).path("disabled").asBoolean());
+
+        assertTrue(call("POST", "/clock/advance", "{\"to\":\"2026-01-01T00:00:00Z\"}", 400).path("error").asText()
+                .contains("2026-01-01T00:00:00Z"));
+        assertTrue(call("POST", "/clock/advance", "{\"by\":\"8x\"}", 400).path("error").asText().contains("8x"));
+        assertTrue(call("POST", "/clock/advance", "{\"to\":\"yesterday\"}", 400).path("error").asText()
+                .contains("yesterday"));
+        call("POST", "/clock/advance", "{}", 400);
+        call("POST", "/clock/advance", "{\"by\":\"1d\",\"to\":\"2026-02-01T00:00:00Z\"}", 400);
+    }
+
+    @Test
+    void theSystemClockCannotBeAdvanced() throws Exception {
+        assertTrue(call("POST", "/clock/advance", "{\"by\":\"1h\"}", 409).path("error").asText()
+                .contains("SimulatedClock"));
+        assertEquals(false, call("GET", "/clock", "", 200).path("simulated").asBoolean());
+        assertEquals(0, call("GET", "/expiries", "", 200).size());
     }
 
     private JsonNode call(String method, String path, String body, int expectedStatus)
