@@ -103,7 +103,7 @@ public final class SimulatorConfig {
         return portalSessionTtl;
     }
 
-    /** How far a request's {@code timestamp} may be from the clock. */
+    /** How far a request's {@code timestamp} may be from the clock (the wall clock under a {@link SimulatedClock}). */
     public Duration timestampTolerance() {
         return timestampTolerance;
     }

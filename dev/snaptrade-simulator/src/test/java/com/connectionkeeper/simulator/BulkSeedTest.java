@@ -10,7 +10,6 @@ import com.connectionkeeper.testkit.Integration;
 import com.snaptrade.client.model.BrokerageAuthorization;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,11 +27,7 @@ class BulkSeedTest {
         SimulatedClock clock = new SimulatedClock(T0);
         try (SnapTradeSimulator sim = SnapTradeSimulator.start(Sdk.config().clock(clock).seed(1).lostWebhookShare(0.1)
                 .tokenLifetimes(TokenLifetimes.parse("QUESTRADE=fixed(7d);*=exponential(30d)")).build())) {
-            List<UserSeed> seeds = new ArrayList<>();
-            for (int i = 0; i < USERS; i++) {
-                seeds.add(UserSeed.of("user-" + i, "QUESTRADE", "ALPACA"));
-            }
-            List<SeededUser> seeded = sim.control().seedAllSilently(seeds);
+            List<SeededUser> seeded = sim.control().seedAllSilently(Refusals.numberedUsers(USERS, "QUESTRADE", "ALPACA"));
             assertEquals(USERS, seeded.size());
             assertEquals(List.of(), sim.webhooks().all(), "seeded silently");
 

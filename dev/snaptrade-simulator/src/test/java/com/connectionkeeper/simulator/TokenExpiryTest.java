@@ -11,8 +11,10 @@ import com.connectionkeeper.testkit.MutableClock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.snaptrade.client.model.BrokerageAuthorization;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -30,8 +32,7 @@ class TokenExpiryTest {
     @Test
     void aTokenExpiresAtItsInstantWithItsWebhookAndTheApiShowsTheConnectionDisabled() throws Exception {
         SimulatedClock clock = new SimulatedClock(T0);
-        try (SnapTradeSimulator sim = SnapTradeSimulator.start(Sdk.config().clock(clock)
-                .tokenLifetimes(TokenLifetimes.parse("QUESTRADE=fixed(7d)")).build())) {
+        try (SnapTradeSimulator sim = start(clock, "QUESTRADE=fixed(7d)")) {
             String secret = sim.control().seedUser("alice");
             String questrade = sim.control().addConnection("alice", "QUESTRADE", "trade");
             String alpaca = sim.control().addConnection("alice", "ALPACA", "read");
@@ -94,8 +95,7 @@ class TokenExpiryTest {
     @Test
     void aFixDrawsANewLifetimeAndAManualBreakCancelsTheOldOne() {
         SimulatedClock clock = new SimulatedClock(T0);
-        try (SnapTradeSimulator sim = SnapTradeSimulator.start(Sdk.config().clock(clock)
-                .tokenLifetimes(TokenLifetimes.parse("*=fixed(1d)")).build())) {
+        try (SnapTradeSimulator sim = start(clock, "*=fixed(1d)")) {
             sim.control().seedUser("alice");
             String id = sim.control().addConnection("alice", "ALPACA", "trade");
             clock.advance(Duration.ofHours(12));
@@ -116,8 +116,7 @@ class TokenExpiryTest {
     @Test
     void aListenerThatRepairsEachBreakKeepsTheConnectionCyclingWithinOneAdvance() {
         SimulatedClock clock = new SimulatedClock(T0);
-        try (SnapTradeSimulator sim = SnapTradeSimulator.start(Sdk.config().clock(clock)
-                .tokenLifetimes(TokenLifetimes.parse("*=fixed(1d)")).build())) {
+        try (SnapTradeSimulator sim = start(clock, "*=fixed(1d)")) {
             sim.control().seedUser("alice");
             String id = sim.control().addConnection("alice", "ALPACA", "trade");
             List<TokenExpiry> heard = new ArrayList<>();
@@ -139,11 +138,7 @@ class TokenExpiryTest {
         SimulatedClock clock = new SimulatedClock(T0);
         try (SnapTradeSimulator sim = SnapTradeSimulator.start(Sdk.config().clock(clock).seed(11).lostWebhookShare(0.3)
                 .tokenLifetimes(TokenLifetimes.parse("*=exponential(2d)")).build())) {
-            List<UserSeed> seeds = new ArrayList<>();
-            for (int i = 0; i < 1000; i++) {
-                seeds.add(UserSeed.of("user-" + i, "ALPACA", "SCHWAB"));
-            }
-            sim.control().seedAllSilently(seeds);
+            sim.control().seedAllSilently(Refusals.numberedUsers(1000, "ALPACA", "SCHWAB"));
             assertEquals(2000, clock.advance(Duration.ofDays(365)));
 
             List<TokenExpiry> expiries = sim.expiries().all();
@@ -168,11 +163,7 @@ class TokenExpiryTest {
         try (WebhookReceiver receiver = new WebhookReceiver(200);
              SnapTradeSimulator sim = SnapTradeSimulator.start(Sdk.config().clock(clock).seed(5).lostWebhookShare(0.5)
                      .webhookUrl(receiver.url()).tokenLifetimes(TokenLifetimes.parse("*=uniform(1h,2d)")).build())) {
-            List<UserSeed> seeds = new ArrayList<>();
-            for (int i = 0; i < 20; i++) {
-                seeds.add(UserSeed.of("user-" + i, "ALPACA"));
-            }
-            sim.control().seedAllSilently(seeds);
+            sim.control().seedAllSilently(Refusals.numberedUsers(20, "ALPACA"));
             assertEquals(20, clock.advance(Duration.ofDays(2)));
             Set<String> lost = sim.expiries().all().stream().filter(TokenExpiry::webhookLost)
                     .map(TokenExpiry::webhookId).collect(Collectors.toSet());
@@ -202,11 +193,8 @@ class TokenExpiryTest {
         SimulatedClock clock = new SimulatedClock(T0);
         try (SnapTradeSimulator sim = SnapTradeSimulator.start(Sdk.config().clock(clock).seed(seed).lostWebhookShare(0.5)
                 .tokenLifetimes(TokenLifetimes.parse("*=lognormal(3d,0.8)")).build())) {
-            List<UserSeed> seeds = new ArrayList<>();
-            for (int i = 0; i < 100; i++) {
-                seeds.add(UserSeed.of("user-" + i, "ALPACA", "QUESTRADE"));
-            }
-            List<String> lifetimes = sim.control().seedAllSilently(seeds).stream()
+            List<String> lifetimes = sim.control().seedAllSilently(Refusals.numberedUsers(100, "ALPACA", "QUESTRADE"))
+                    .stream()
                     .flatMap(u -> u.connections().stream())
                     .map(c -> Duration.between(T0, c.tokenExpiresAt()).toString()).toList();
             clock.advance(Duration.ofDays(3650));
@@ -224,8 +212,7 @@ class TokenExpiryTest {
     @Test
     void onAnotherClockATokenExpiresWhenTheSimulatorLooks() {
         MutableClock clock = new MutableClock(T0);
-        try (SnapTradeSimulator sim = SnapTradeSimulator.start(Sdk.config().clock(clock)
-                .tokenLifetimes(TokenLifetimes.parse("*=fixed(1h)")).build())) {
+        try (SnapTradeSimulator sim = start(clock, "*=fixed(1h)")) {
             sim.control().seedUser("alice");
             String id = sim.control().addConnection("alice", "ALPACA", "trade");
             clock.advance(Duration.ofHours(3));
@@ -245,7 +232,12 @@ class TokenExpiryTest {
         assertTrue(e.getMessage().contains(T0.toString()), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> clock.advance(Duration.ofSeconds(-1)));
         assertEquals(T0.plus(Duration.ofHours(1)), clock.instant());
-        assertEquals(clock.instant(), clock.withZone(java.time.ZoneId.of("Europe/Paris")).instant());
+        assertEquals(clock.instant(), clock.withZone(ZoneId.of("Europe/Paris")).instant());
+    }
+
+    /** A simulator on {@code clock} with these token lifetimes, the seed 0 and no webhook lost. */
+    private static SnapTradeSimulator start(Clock clock, String lifetimes) {
+        return SnapTradeSimulator.start(Sdk.config().clock(clock).tokenLifetimes(TokenLifetimes.parse(lifetimes)).build());
     }
 
     private static void awaitNonePending(SnapTradeSimulator sim) throws InterruptedException {
