@@ -36,6 +36,9 @@ public final class BudgetProcess {
         Map<String, String> env = System.getenv();
         DynamoTable table = DynamoStores.table(new EnvironmentConfig(env));
         SnapTradeSettings settings = SimulatedSnapTrade.fastSettings(env.get("SIM_URL"))
+                // a read timeout well above a loaded 2-core machine's slowest answer (three JVMs, dynalite, the
+                // simulator): a timeout is retried and spends a request this test does not plan for
+                .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofSeconds(2))
                 .withRateLimit(Integer.parseInt(env.get("OWN_LIMIT")), WINDOW)
                 .withRetryBudget(Duration.ofSeconds(10));
         LogCapture log = new LogCapture();

@@ -138,8 +138,12 @@ class SharedBudgetProcessesTest {
                 p.destroyForcibly();
                 throw new AssertionError("process " + i + " did not finish");
             }
-            assertEquals(0, p.exitValue(), "process " + i + ": " + tail(dir.resolve("out-" + i)));
-            results.add(Files.readString(resultFiles.get(i)));
+            Path out = dir.resolve("out-" + i);
+            assertEquals(0, p.exitValue(), "process " + i + ": " + tail(out));
+            // each failed call's reason, for the assertions' messages
+            String failures = Files.readAllLines(out).stream().filter(l -> l.startsWith("failed: ")).limit(5)
+                    .reduce("", (a, b) -> a + " | " + b);
+            results.add(Files.readString(resultFiles.get(i)) + failures);
         }
         return results;
     }

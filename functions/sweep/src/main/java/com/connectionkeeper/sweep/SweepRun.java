@@ -10,8 +10,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,9 +23,11 @@ import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
 /**
- * One sweep run: takes the lease (or skips, calling nobody), plans the users to check, checks them through one gateway
- * with bounded concurrency until the plan, the request budget or the time budget runs out, waits for the checks in
- * flight, gives the lease back and logs its summary. A user is checked whole or not at all.
+ * One sweep run: takes the lease (or skips, calling nobody), then plans a chunk of users and checks them through one
+ * gateway with bounded concurrency, chunk after chunk, until the run's requests or time run out or nobody is left to
+ * check; waits for the checks in flight, gives the lease back and logs its summary. A user is checked whole or not at
+ * all. The gateway takes its slots from the deployment's shared SnapTrade budget, behind the API's calls: that, not a
+ * fixed number per run, is what paces a run.
  */
 public final class SweepRun {
     /** Failure kind of a check that threw (e.g. DynamoDB unavailable): the user waits for the next run. */
@@ -64,15 +68,15 @@ public final class SweepRun {
             return skipped;
         }
         try {
-            List<String> plan = planner.plan(settings.requestsPerRun(), now);
             long sentBefore = users.requestsSent();
             long rateLimitedBefore = users.rateLimitedAnswers();
             IntSupplier requestsUsed = () -> (int) (users.requestsSent() - sentBefore);
-            Tally tally = checkAll(plan, runId, remainingMillis, requestsUsed);
-            SweepSummary summary = new SweepSummary(runId, false, plan.size(), tally.checked, tally.transitions,
-                    tally.failures, requestsUsed.getAsInt(), (int) (users.rateLimitedAnswers() - rateLimitedBefore),
-                    settings.requestsPerRun(), millisSince(started),
-                    plan.size() - tally.checked, tally.suspect);
+            Tally tally = new Tally(settings.suspectStreak());
+            int planned = checkUntilSpent(runId, remainingMillis, requestsUsed, tally);
+            Tally done = tally.snapshot();
+            SweepSummary summary = new SweepSummary(runId, false, planned, done.checked, done.transitions,
+                    done.failures, requestsUsed.getAsInt(), (int) (users.rateLimitedAnswers() - rateLimitedBefore),
+                    settings.requestsPerRun(), millisSince(started), planned - done.checked, done.suspect);
             summary.log();
             return summary;
         } finally {
@@ -80,8 +84,34 @@ public final class SweepRun {
         }
     }
 
-    private Tally checkAll(List<String> plan, String runId, LongSupplier remainingMillis, IntSupplier requestsUsed) {
-        Tally tally = new Tally(settings.suspectStreak());
+    /**
+     * Plans and checks chunk after chunk — each plan read afresh, so users that broke, were flagged or became due
+     * meanwhile come first — until the run's requests or time are spent, nobody is left in the pass (a run starts at
+     * most one new pass: its first plan may), or SnapTrade refused our client; the shared budget paces the checks. No
+     * user is planned twice in a run. Returns the users planned.
+     */
+    private int checkUntilSpent(String runId, LongSupplier remainingMillis, IntSupplier requestsUsed, Tally tally) {
+        Set<String> attempted = new HashSet<>();
+        int planned = 0;
+        int started = 0;
+        while (!tally.stopped() && mayStart(remainingMillis, requestsUsed.getAsInt(), started)) {
+            int room = settings.requestsPerRun() - Math.max(requestsUsed.getAsInt(), started);
+            List<String> plan = new ArrayList<>(planner.plan(Math.min(settings.chunk(), room), clock.instant(),
+                    planned == 0));
+            plan.removeIf(u -> !attempted.add(u));
+            if (plan.isEmpty()) {
+                break; // nobody left to check in this run (or only users it has tried already)
+            }
+            planned += plan.size();
+            started += checkAll(plan, runId, remainingMillis, requestsUsed, tally, started);
+        }
+        settleBlames(tally, runId);
+        return planned;
+    }
+
+    /** Checks one plan's users with bounded concurrency; returns how many it started (all in flight are waited for). */
+    private int checkAll(List<String> plan, String runId, LongSupplier remainingMillis, IntSupplier requestsUsed,
+                         Tally tally, int startedBefore) {
         int concurrency = settings.concurrency();
         Semaphore slots = new Semaphore(concurrency);
         int started = 0;
@@ -103,7 +133,7 @@ public final class SweepRun {
                     slots.release();
                     break;
                 }
-                if (!mayStart(remainingMillis, requestsUsed.getAsInt(), started)) {
+                if (!mayStart(remainingMillis, requestsUsed.getAsInt(), startedBefore + started)) {
                     slots.release();
                     break;
                 }
@@ -126,8 +156,7 @@ public final class SweepRun {
             pool.shutdown();
             awaitInFlight(pool, remainingMillis);
         }
-        settleBlames(tally, runId);
-        return tally.snapshot();
+        return started;
     }
 
     /**
@@ -245,6 +274,11 @@ public final class SweepRun {
         }
 
         /** SnapTrade refused our client on some check: no further user can succeed in this run. */
+        /** The run starts nobody more: our client was refused, or is suspect. */
+        synchronized boolean stopped() {
+            return suspect || clientRejected();
+        }
+
         synchronized boolean clientRejected() {
             return failures.containsKey(UserSweep.Failure.CLIENT_REJECTED.name());
         }

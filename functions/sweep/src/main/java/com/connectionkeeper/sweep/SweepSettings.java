@@ -9,10 +9,16 @@ import java.time.Duration;
  * A sweep run's budgets: SnapTrade requests it may spend, users it checks at once, and how much remaining Lambda
  * time it keeps in hand (no new user starts below it, so every started user finishes before the timeout).
  */
-public record SweepSettings(int requestsPerRun, int concurrency, Duration safetyMargin, int suspectStreak) {
+public record SweepSettings(int requestsPerRun, int concurrency, Duration safetyMargin, int suspectStreak, int chunk) {
     public static final String ENV_REQUESTS_PER_RUN = "SWEEP_REQUESTS_PER_RUN";
     public static final String ENV_CONCURRENCY = "SWEEP_CONCURRENCY";
-    public static final int DEFAULT_REQUESTS_PER_RUN = 150;
+    /**
+     * A cap on one run, not its pace: the deployment's shared SnapTrade budget paces the sweep (about 210 a minute
+     * with the defaults), so a 15-minute run spends some 3,000.
+     */
+    public static final int DEFAULT_REQUESTS_PER_RUN = 5000;
+    /** Users planned at a time within a run: each plan is read afresh. */
+    public static final int DEFAULT_CHUNK = 100;
     public static final int DEFAULT_CONCURRENCY = 8;
     public static final String ENV_RETRY_BASE_SECONDS = "SWEEP_RETRY_BASE_SECONDS";
     public static final String ENV_RETRY_MAX_SECONDS = "SWEEP_RETRY_MAX_SECONDS";
@@ -20,15 +26,20 @@ public record SweepSettings(int requestsPerRun, int concurrency, Duration safety
     public static final int DEFAULT_SUSPECT_STREAK = 5;
 
     /**
+     * @param chunk         users planned at a time within a run (each plan read afresh: new breaks and flags come first)
      * @param suspectStreak users blamed by SnapTrade in a row (rejected secret, unknown user) with no user verified in
      *                      between, after which the run stops and reports our client as suspect instead of flagging
      *                      them all
      */
     public SweepSettings {
-        if (requestsPerRun < 1 || concurrency < 1 || safetyMargin.isNegative() || suspectStreak < 1) {
+        if (requestsPerRun < 1 || concurrency < 1 || safetyMargin.isNegative() || suspectStreak < 1 || chunk < 1) {
             throw new IllegalArgumentException(
-                    "requestsPerRun, concurrency and suspectStreak must be >= 1, safetyMargin >= 0");
+                    "requestsPerRun, concurrency, suspectStreak and chunk must be >= 1, safetyMargin >= 0");
         }
+    }
+
+    public SweepSettings(int requestsPerRun, int concurrency, Duration safetyMargin, int suspectStreak) {
+        this(requestsPerRun, concurrency, safetyMargin, suspectStreak, DEFAULT_CHUNK);
     }
 
     public SweepSettings(int requestsPerRun, int concurrency, Duration safetyMargin) {

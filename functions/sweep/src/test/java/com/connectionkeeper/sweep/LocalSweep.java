@@ -15,13 +15,18 @@ import com.connectionkeeper.simulator.RecordedRequest;
 import com.connectionkeeper.simulator.SimulatedConnection;
 import com.connectionkeeper.simulator.SimulatorConfig;
 import com.connectionkeeper.simulator.SnapTradeSimulator;
+import com.connectionkeeper.snaptrade.BudgetPlan;
+import com.connectionkeeper.snaptrade.CallPriority;
+import com.connectionkeeper.snaptrade.SharedBudget;
 import com.connectionkeeper.snaptrade.Sleeper;
 import com.connectionkeeper.snaptrade.SnapTradeSdkGateway;
 import com.connectionkeeper.snaptrade.SnapTradeSettings;
 import com.connectionkeeper.store.DynamoConnectionStore;
+import com.connectionkeeper.store.DynamoRequestWindows;
 import com.connectionkeeper.store.DynamoSecretStore;
 import com.connectionkeeper.store.DynamoStores;
 import com.connectionkeeper.store.DynamoSweepQueue;
+import com.connectionkeeper.store.DynamoTable;
 import com.connectionkeeper.store.StoreProbe;
 import com.connectionkeeper.testkit.Dynalite;
 import java.time.Clock;
@@ -54,8 +59,16 @@ final class LocalSweep implements AutoCloseable {
     final UserSweep users;
 
     LocalSweep() {
+        this(1_000_000, Duration.ofMinutes(1), null);
+    }
+
+    /**
+     * A simulator at this rate limit per window, and a gateway that takes its slots from the deployment's shared count
+     * in this test's table with {@code plan} as a background caller (the sweep's); null: no shared budget.
+     */
+    LocalSweep(int rateLimit, Duration window, BudgetPlan plan) {
         this.simulator = SnapTradeSimulator.start(SimulatorConfig.builder(CLIENT_ID, CONSUMER_KEY)
-                .rateLimit(1_000_000).build());
+                .rateLimit(rateLimit).window(window).build());
         this.settings = SnapTradeSettings.of(CLIENT_ID, CONSUMER_KEY).withBaseUrl(simulator.baseUrl())
                 // a read timeout well above a loaded 2-core machine's slowest answer: a timeout would be retried and
                 // spend requests the tests count exactly (no sweep test injects a hang)
@@ -70,8 +83,18 @@ final class LocalSweep implements AutoCloseable {
         this.secrets = stores.secrets();
         this.sweepQueue = stores.sweepQueue();
         this.probe = new StoreProbe(stores);
-        SnapTradeSdkGateway gateway = new SnapTradeSdkGateway(settings, Sleeper.SYSTEM, () -> 1.0, line -> { });
+        SnapTradeSdkGateway gateway = plan == null
+                ? new SnapTradeSdkGateway(settings, Sleeper.SYSTEM, () -> 1.0, line -> { })
+                : gateway(plan, CallPriority.BACKGROUND);
         this.users = new UserSweep(connections, secrets, sweepQueue, gateway, Clock.systemUTC(), RetryBackoff.DEFAULT);
+    }
+
+    /** A gateway over the shared count in this test's table, as an API instance (interactive) or a sweep would have. */
+    SnapTradeSdkGateway gateway(BudgetPlan plan, CallPriority priority) {
+        DynamoRequestWindows windows = new DynamoRequestWindows(new DynamoTable(Dynalite.client(), table), CLIENT_ID,
+                plan.subWindow());
+        return new SnapTradeSdkGateway(settings, () -> new SnapTradeSdkGateway.ClientKeys(CLIENT_ID, CONSUMER_KEY),
+                () -> false, Sleeper.SYSTEM, () -> 1.0, line -> { }, new SharedBudget(windows, plan, priority));
     }
 
     /** A run with this request budget and concurrency, and the margin the test's gateway needs. */

@@ -74,9 +74,9 @@ class SweepHandlerTest {
         assertEquals("late-request", summary.get("requestId"));
         assertTrue(summary.get("runId").toString().startsWith("late-request:"), "run id = request id + a unique part");
         assertEquals(false, summary.get("skipped"));
-        assertEquals(1, summary.get("usersPlanned"));
+        assertEquals(0, summary.get("usersPlanned"), "without the time for one check, not even a plan is read");
         assertEquals(0, summary.get("usersChecked"));
-        assertEquals(1, summary.get("usersLeft"));
+        assertEquals(0, summary.get("usersLeft"));
         assertEquals(List.of(), sweep.allRequests(), "no SnapTrade call");
         assertTrue(sweep.sweepQueue.tryLease("next-run", Instant.now(), Duration.ofMinutes(1)), "the lease was given back");
     }
@@ -149,7 +149,7 @@ class SweepHandlerTest {
     @Test
     void settingsComeFromTheEnvironmentWithTheMarginOfTheGatewaysRetryBudget() {
         SweepSettings defaults = SweepSettings.from(new EnvironmentConfig(Map.of()), Duration.ofSeconds(20));
-        assertEquals(new SweepSettings(150, 8, Duration.ofSeconds(45), 5), defaults);
+        assertEquals(new SweepSettings(5000, 8, Duration.ofSeconds(45), 5, 100), defaults);
         assertEquals(3, SweepSettings.from(new EnvironmentConfig(Map.of(SweepSettings.ENV_SUSPECT_STREAK, "3")),
                 Duration.ofSeconds(20)).suspectStreak());
         assertEquals(new SweepSettings(40, 2, Duration.ofSeconds(11)), SweepSettings.from(new EnvironmentConfig(

@@ -29,7 +29,20 @@ public final class SweepPlanner {
 
     /** At most {@code capacity} distinct users, in the order to check them. */
     public List<String> plan(int capacity, Instant now) {
-        SweepQueue.Pass current = currentPass(now);
+        return plan(capacity, now, true);
+    }
+
+    /**
+     * As {@link #plan(int, Instant)}; with {@code mayStartPass} false, a pass in which everyone has been checked is not
+     * followed by a new one (a run's later chunks: a run spans at most the rest of one pass, so a small deployment's
+     * users are not checked over and over within one run). Empty when there is nothing left.
+     */
+    public List<String> plan(int capacity, Instant now, boolean mayStartPass) {
+        Optional<SweepQueue.Pass> current0 = mayStartPass ? Optional.of(currentPass(now)) : passInProgress();
+        if (current0.isEmpty()) {
+            return List.of();
+        }
+        SweepQueue.Pass current = current0.get();
         Instant pass = current.startedAt();
         Set<String> chosen = new LinkedHashSet<>();
         String brokenAfter = takePriority(queue.usersWithBrokenConnections(current.brokenAfter()),
@@ -52,6 +65,19 @@ public final class SweepPlanner {
             }
         }
         return new ArrayList<>(chosen);
+    }
+
+    /** The pass in progress, unless every user has been checked since it began (or none began yet). */
+    private Optional<SweepQueue.Pass> passInProgress() {
+        Optional<SweepQueue.Pass> pass = queue.pass();
+        if (pass.isEmpty()) {
+            return pass;
+        }
+        try (Stream<SweepQueue.SweepEntry> order = queue.usersInSweepOrder()) {
+            boolean someoneDue = order.findFirst().map(e -> dueIn(e.lastChecked(), pass.get().startedAt()))
+                    .orElse(false);
+            return someoneDue ? pass : Optional.empty();
+        }
     }
 
     /** The pass in progress, or a new one when every user has been checked since the last began. */
