@@ -17,8 +17,10 @@ import com.connectionkeeper.core.lifecycle.Incident;
 import com.connectionkeeper.core.lifecycle.LifecycleEvent;
 import com.connectionkeeper.core.log.Emf;
 import com.connectionkeeper.core.log.JsonLog;
+import com.connectionkeeper.core.sweep.LifetimeStore;
 import com.connectionkeeper.eventbus.EventBridgePublisher;
 import com.connectionkeeper.store.DynamoIncidentStore;
+import com.connectionkeeper.store.DynamoLifetimes;
 import com.connectionkeeper.store.DynamoPublishedMarks;
 import com.connectionkeeper.store.DynamoStores;
 import com.connectionkeeper.store.DynamoTable;
@@ -46,6 +48,7 @@ public final class LifecycleHandler implements RequestHandler<DynamodbEvent, Str
     private final IncidentWatch incidents;
     private final Clock clock;
     private final LifecycleMetrics metrics;
+    private final LifetimeStore lifetimes;
 
     /**
      * Used by Lambda: the EventBridge publisher, the table (one client for the published marks and the incident
@@ -63,7 +66,8 @@ public final class LifecycleHandler implements RequestHandler<DynamodbEvent, Str
     private LifecycleHandler(Config config, DynamoTable table) {
         this(new Announcer(EventBridgePublisher.fromConfig(config), new DynamoPublishedMarks(table, Clock.systemUTC())),
                 incidentWatch(config, table), Clock.systemUTC(),
-                config.settings().optional(Emf.NAMESPACE_VARIABLE).orElse(Emf.DEFAULT_NAMESPACE));
+                config.settings().optional(Emf.NAMESPACE_VARIABLE).orElse(Emf.DEFAULT_NAMESPACE),
+                new DynamoLifetimes(table));
     }
 
     public LifecycleHandler(Announcer announcer, IncidentWatch incidents, Clock clock) {
@@ -72,6 +76,16 @@ public final class LifecycleHandler implements RequestHandler<DynamodbEvent, Str
 
     /** @param namespace the CloudWatch namespace of the metrics of the events it publishes (docs/operations.md) */
     public LifecycleHandler(Announcer announcer, IncidentWatch incidents, Clock clock, String namespace) {
+        this(announcer, incidents, clock, namespace, null);
+    }
+
+    /**
+     * @param lifetimes where each token lifetime a break ends is counted, for the sweep's likely-to-break-first order
+     *                  (null: none is)
+     */
+    public LifecycleHandler(Announcer announcer, IncidentWatch incidents, Clock clock, String namespace,
+                            LifetimeStore lifetimes) {
+        this.lifetimes = lifetimes;
         this.announcer = announcer;
         this.incidents = incidents;
         this.clock = clock;
@@ -120,6 +134,7 @@ public final class LifecycleHandler implements RequestHandler<DynamodbEvent, Str
             JsonLog.error("lifecycle_metrics_failed", "error", e.getClass().getSimpleName(), "message",
                     e.getMessage());
         }
+        recordLifetimes(records, failed);
         JsonLog.info("stream_batch_handled", "records", records.size(), "published", outcome.published(),
                 "alreadyPublished", outcome.alreadyPublished(),
                 "failedRecords", failed.size(), "requestId", context == null ? null : context.getAwsRequestId());
@@ -128,6 +143,29 @@ public final class LifecycleHandler implements RequestHandler<DynamodbEvent, Str
             failures.add(StreamsEventResponse.BatchItemFailure.builder().withItemIdentifier(sequence).build());
         }
         return StreamsEventResponse.builder().withBatchItemFailures(failures).build();
+    }
+
+    /**
+     * Counts the token lifetime each break in the batch ended (records delivered again after a failure are left to
+     * that delivery). Best effort: a lifetime not counted makes the history a little shorter, never fails the batch.
+     */
+    private void recordLifetimes(List<DynamodbStreamRecord> records, Set<String> failed) {
+        if (lifetimes == null) {
+            return;
+        }
+        for (DynamodbStreamRecord record : records) {
+            if (record.getDynamodb() == null || failed.contains(record.getDynamodb().getSequenceNumber())) {
+                continue;
+            }
+            try {
+                DynamoLifetimes.brokeIn(StreamImages.image(record.getDynamodb().getOldImage()),
+                        StreamImages.image(record.getDynamodb().getNewImage()))
+                        .ifPresent(sample -> lifetimes.recordLifetime(sample.brokerageId(), sample.lifetime()));
+            } catch (RuntimeException e) {
+                JsonLog.warn("lifetime_not_recorded", "eventId", record.getEventID(),
+                        "error", e.getClass().getSimpleName());
+            }
+        }
     }
 
     /** The changes with their breaks marked by the incidents open at their brokerages, after counting them. */

@@ -25,6 +25,8 @@ import com.connectionkeeper.core.incidents.IncidentRules;
 import com.connectionkeeper.core.incidents.IncidentWatch;
 import com.connectionkeeper.core.ingest.WebhookIngestion;
 import com.connectionkeeper.core.lifecycle.Announcer;
+import com.connectionkeeper.core.log.Emf;
+import com.connectionkeeper.core.sweep.LifetimeHistogram;
 import com.connectionkeeper.eventbus.EventBridgePublisher;
 import com.connectionkeeper.kms.Sealers;
 import com.connectionkeeper.signature.WebhookVerifier;
@@ -34,6 +36,7 @@ import com.connectionkeeper.simulator.SnapTradeSimulator;
 import com.connectionkeeper.simulator.WebhookDelivery;
 import com.connectionkeeper.store.Attributes;
 import com.connectionkeeper.store.DynamoIncidentStore;
+import com.connectionkeeper.store.DynamoLifetimes;
 import com.connectionkeeper.store.DynamoPublishedMarks;
 import com.connectionkeeper.store.DynamoStores;
 import com.connectionkeeper.store.DynamoTable;
@@ -119,7 +122,35 @@ class LifecycleEndToEndTest {
                 new EventBridgePublisher(eventBridge, "ck-bus", 2, Duration.ZERO, d -> { }),
                 new DynamoPublishedMarks(new DynamoTable(capture, table), Clock.systemUTC())),
                 new IncidentWatch(new DynamoIncidentStore(new DynamoTable(capture, table), rules.breakRetention()),
-                        rules), Clock.systemUTC());
+                        rules), Clock.systemUTC(), Emf.DEFAULT_NAMESPACE, new DynamoLifetimes(new DynamoTable(capture,
+                table)));
+    }
+
+    @Test
+    void aBreakCountsTheTokensLifetimeAndTheNextSweepOrdersTheUserByIt() {
+        String secret = simulator.control().seedUser("alice");
+        String c = simulator.control().addConnection("alice", "ALPACA", "trade");
+        assertEquals(200, api.handleRequest(request("api-import-secret.json", "PUT", "/users/alice/secret",
+                "PUT /users/{userId}/secret", Writers.JSON.createObjectNode().put("userSecret", secret).toString()),
+                null).getStatusCode());
+        streamToBus();
+        DynamoLifetimes lifetimes = new DynamoLifetimes(new DynamoTable(Dynalite.client(), table));
+        assertEquals(Map.of(), lifetimes.lifetimes(), "no break yet");
+
+        simulator.control().breakConnection(c);
+        assertEquals("applied", deliverLatest(simulator, webhooks, "CONNECTION_BROKEN", c));
+        only(streamToBus(), "Connection Broken", c);
+
+        Map<String, LifetimeHistogram> learned = lifetimes.lifetimes();
+        assertEquals(1, learned.size(), learned.toString());
+        LifetimeHistogram alpaca = learned.values().iterator().next();
+        assertEquals(1, alpaca.samples());
+        assertEquals(1, alpaca.count(0), "added moments before it broke: the first hour's bucket");
+
+        streamToBus(); // the lifetime's own write (not a connection: no event)
+        stream.clear();
+        lifecycle.handleRequest(StreamFilter.lifecycle().apply(capture.drainAsEvent()), null);
+        assertEquals(1, lifetimes.lifetimes().values().iterator().next().samples(), "counted once");
     }
 
     @AfterEach

@@ -36,6 +36,11 @@ public final class Attributes {
     /** A connection's brokerage as the census index's sort key ({@link Keys#censusBrokerage}). */
     public static final String CENSUS_BROKERAGE = "censusBrokerage";
     public static final String FIXED_AT = "fixedAt";
+    /**
+     * When we first wrote the connection (its first event or observation): with {@link #FIXED_AT}, when its current
+     * token was issued, for the lifetime history.
+     */
+    public static final String ADDED_AT = "addedAt";
     public static final String BROKEN_SINCE = "brokenSince";
     public static final String BROKERAGE_SLUG = "brokerageSlug";
     public static final String BROKERAGE_NAME = "brokerageName";
@@ -70,6 +75,8 @@ public final class Attributes {
     public static final String RETRY_AT = "retryAt";
     public static final String SWEEP_FAILURES = "sweepFailures";
     public static final String LAST_CHECKED_AT = "lastCheckedAt";
+    /** When the user is next due for a check, as "<time>#<userId>" (index ByDue): the likely-to-break-first order. */
+    public static final String DUE_AT = "dueAt";
 
     // ---- user: registration ----
     public static final String REGISTERING_SINCE = "registeringSince";
@@ -135,6 +142,11 @@ public final class Attributes {
     public static final String END_REASON = "endReason";
     public static final String TOTAL = "total";
     public static final String STILL_BROKEN = "stillBroken";
+
+    // ---- token lifetimes per brokerage: one item each, one numeric attribute per histogram bucket ----
+    public static final String LIFETIMES_ENTITY = "LIFETIMES";
+    /** A bucket's count is {@code b<bucket>}. */
+    public static final String BUCKET_PREFIX = "b";
 
     // ---- the shared SnapTrade budget: one counter per client id and sub-window ----
     public static final String REQUEST_WINDOW_ENTITY = "REQUEST_WINDOW";

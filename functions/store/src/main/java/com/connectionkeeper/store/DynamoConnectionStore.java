@@ -89,7 +89,9 @@ public final class DynamoConnectionStore implements ConnectionStore {
                 .set(LAST_EVENT_TYPE, c.eventType())
                 .set(SOURCE, c.source().wire())
                 .set(BROKERAGE_ID, c.brokerageId())
-                .set(FIXED_AT, c.fixedAt() == null ? null : Watermark.timeKey(c.fixedAt()));
+                .set(FIXED_AT, c.fixedAt() == null ? null : Watermark.timeKey(c.fixedAt()))
+                // when we first knew of it: with fixedAt, when its current token was issued (lifetime history)
+                .setIfAbsent(Attributes.ADDED_AT, UpdateBuilder.s(Watermark.timeKey(c.eventTime())));
         // the census index's key (ByBrokerage): the brokerage once known, never blank or too long for a key; a
         // deleted connection leaves the index, so no census reads it again
         String census = Keys.censusBrokerage(c.brokerageId());

@@ -3,6 +3,7 @@ package com.connectionkeeper.store;
 import static com.connectionkeeper.store.Attributes.BROKEN_AFTER;
 import static com.connectionkeeper.store.Attributes.BROKEN_SINCE;
 import static com.connectionkeeper.store.Attributes.CONNECTION_ENTITY;
+import static com.connectionkeeper.store.Attributes.DUE_AT;
 import static com.connectionkeeper.store.Attributes.ENTITY;
 import static com.connectionkeeper.store.Attributes.EXPIRES_AT;
 import static com.connectionkeeper.store.Attributes.FLAGGED_AFTER;
@@ -49,6 +50,8 @@ public final class DynamoSweepQueue implements SweepQueue {
     static final String BY_VERIFY_REQUEST_INDEX = "ByVerifyRequest";
     /** Index of users by sweepOrder. */
     public static final String BY_SWEEP_ORDER_INDEX = "BySweepOrder";
+    /** Index of users by when they are next due (likely to break first). */
+    public static final String BY_DUE_INDEX = "ByDue";
     /** Index of users waiting for a retry after a transient failure, by retryAt. */
     static final String BY_RETRY_INDEX = "ByRetry";
 
@@ -100,6 +103,12 @@ public final class DynamoSweepQueue implements SweepQueue {
     }
 
     @Override
+    public Stream<SweepEntry> usersInDueOrder() {
+        return table.indexItems(BY_DUE_INDEX, ENTITY, USER_ENTITY).map(item -> new SweepEntry(str(item, USER_ID),
+                time(item, LAST_CHECKED_AT)));
+    }
+
+    @Override
     public Optional<Pass> pass() {
         return Optional.ofNullable(table.get(passKey())).map(item -> new Pass(time(item, STARTED_AT),
                 str(item, BROKEN_AFTER), str(item, FLAGGED_AFTER)));
@@ -138,26 +147,36 @@ public final class DynamoSweepQueue implements SweepQueue {
 
     @Override
     public void markVerified(String userId, Instant at) {
-        checked(userId, at, true);
+        checked(userId, at, true, null);
+    }
+
+    @Override
+    public void markVerified(String userId, Instant at, Instant dueAt) {
+        checked(userId, at, true, dueAt);
     }
 
     @Override
     public void markChecked(String userId, Instant at) {
-        checked(userId, at, false);
+        checked(userId, at, false, null);
     }
 
-    private void checked(String userId, Instant at, boolean verified) {
+    private void checked(String userId, Instant at, boolean verified, Instant dueAt) {
         String t = Watermark.timeKey(at);
         UpdateBuilder u = new UpdateBuilder().set(LAST_CHECKED_AT, t).set(SWEEP_ORDER, Keys.sweepOrder(at, userId))
                 .remove(RETRY_AT).remove(SWEEP_FAILURES);
         if (verified) {
             u.set(LAST_VERIFIED_AT, t);
         }
+        if (dueAt != null) {
+            u.set(DUE_AT, Keys.dueAt(dueAt, userId));
+        } else if (!verified) {
+            u.remove(DUE_AT); // an unverified user is not due by risk: the deadline guard and the passes take it
+        }
         if (!updateInSweep(u, userId, ReturnValue.NONE).isPresent()) {
             // Flagged, deleted, without a secret, or known only from its connections' webhooks (no user item yet): the
             // check still counts for the pass, and the user leaves the sweep order (an earlier release queued users
             // registered by webhook without a secret: each such entry takes one place, once).
-            table.write(new UpdateBuilder().set(LAST_CHECKED_AT, t).remove(SWEEP_ORDER)
+            table.write(new UpdateBuilder().set(LAST_CHECKED_AT, t).remove(SWEEP_ORDER).remove(DUE_AT)
                     .setIfAbsent(ENTITY, UpdateBuilder.s(USER_ENTITY)).setIfAbsent(USER_ID, UpdateBuilder.s(userId)),
                     DynamoTable.key(userId, Keys.USER_SK), ReturnValue.NONE);
         }
@@ -166,7 +185,8 @@ public final class DynamoSweepQueue implements SweepQueue {
     @Override
     public int scheduleRetry(String userId, Instant at, RetryBackoff backoff) {
         UpdateBuilder u = new UpdateBuilder().set(LAST_CHECKED_AT, Watermark.timeKey(at))
-                .set(SWEEP_ORDER, Keys.sweepOrder(at, userId)).add(SWEEP_FAILURES, AttributeValue.fromN("1"));
+                .set(SWEEP_ORDER, Keys.sweepOrder(at, userId)).add(SWEEP_FAILURES, AttributeValue.fromN("1"))
+                .remove(DUE_AT); // retried on its own backoff, not by the due order
         Optional<UpdateItemResponse> counted = updateInSweep(u, userId, ReturnValue.UPDATED_NEW);
         if (counted.isEmpty()) {
             // a flagged user whose recheck failed for a transient reason: its recheck moves by the same backoff

@@ -60,6 +60,8 @@ public final class Keys {
      */
     static final String REQUESTS_PARTITION_PREFIX = "REQUESTS#";
     static final String WINDOW_PREFIX = "W#";
+    /** Every brokerage's token lifetimes: one partition, one item per brokerage id. */
+    static final String LIFETIMES_PARTITION = "LIFETIMES";
     /** sweepOrder prefix of a user never verified: sorts before every timestamp. */
     static final String NEVER_VERIFIED = "!";
 
@@ -129,6 +131,17 @@ public final class Keys {
     static String requestsPartition(String clientId) {
         return REQUESTS_PARTITION_PREFIX
                 + fit(escape(clientId), MAX_PARTITION_KEY_BYTES - REQUESTS_PARTITION_PREFIX.length());
+    }
+
+    /** A brokerage's item in {@link #LIFETIMES_PARTITION}. */
+    static String lifetimes(String brokerageId) {
+        return fit(escape(brokerageId), MAX_SORT_KEY_BYTES);
+    }
+
+    /** A user's place in the ByDue index: when it is next due, then its id. */
+    static String dueAt(Instant at, String userId) {
+        String head = Watermark.timeKey(at) + "#";
+        return head + userSortPart(userId, head.length());
     }
 
     /** One sub-window of a client id's budget. */

@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.connectionkeeper.core.config.Config;
 import com.connectionkeeper.core.config.EnvironmentVariables;
 import com.connectionkeeper.core.log.Emf;
+import com.connectionkeeper.core.sweep.ScheduleSource;
 import com.connectionkeeper.core.sweep.SweepPlanner;
 import com.connectionkeeper.core.sweep.UserSweep;
 import com.connectionkeeper.kms.Sealers;
@@ -14,6 +15,7 @@ import com.connectionkeeper.snaptrade.BudgetPlan;
 import com.connectionkeeper.snaptrade.CallPriority;
 import com.connectionkeeper.snaptrade.SnapTradeSdkGateway;
 import com.connectionkeeper.snaptrade.SnapTradeSettings;
+import com.connectionkeeper.store.DynamoLifetimes;
 import com.connectionkeeper.store.DynamoRequestWindows;
 import com.connectionkeeper.store.DynamoStores;
 import java.time.Clock;
@@ -70,11 +72,14 @@ public final class SweepHandler implements RequestHandler<ScheduledEvent, Map<St
     private static SweepRun over(DynamoStores store, Config config) {
         SnapTradeSettings snaptrade = SnapTradeSettings.from(config);
         Clock clock = Clock.systemUTC();
-        return new SweepRun(store.sweepQueue(), new SweepPlanner(store.sweepQueue()),
+        // likely to break first, once the lifecycle function has recorded token lifetimes (README "Sweep order")
+        ScheduleSource schedules = new ScheduleSource(new DynamoLifetimes(store.table()),
+                SweepSettings.schedule(config), clock, SweepSettings.LIFETIMES_REFRESH);
+        return new SweepRun(store.sweepQueue(), new SweepPlanner(store.sweepQueue(), schedules),
                 new UserSweep(store.connections(), store.secrets(), store.sweepQueue(),
                         SnapTradeSdkGateway.fromConfig(config, clientId -> new DynamoRequestWindows(store.table(),
                                 clientId, BudgetPlan.DEFAULT_SUB_WINDOW), CallPriority.BACKGROUND), clock,
-                        SweepSettings.retryBackoff(config)), clock,
+                        SweepSettings.retryBackoff(config), schedules), clock,
                 SweepSettings.from(config, snaptrade.retryBudget()));
     }
 

@@ -3,6 +3,7 @@ package com.connectionkeeper.sweep;
 import com.connectionkeeper.core.config.Config;
 import com.connectionkeeper.core.config.EnvironmentVariables;
 import com.connectionkeeper.core.model.RetryBackoff;
+import com.connectionkeeper.core.sweep.CheckSchedule;
 import java.time.Duration;
 
 /**
@@ -24,6 +25,11 @@ public record SweepSettings(int requestsPerRun, int concurrency, Duration safety
     public static final String ENV_RETRY_MAX_SECONDS = "SWEEP_RETRY_MAX_SECONDS";
     public static final String ENV_SUSPECT_STREAK = "SWEEP_SUSPECT_STREAK";
     public static final int DEFAULT_SUSPECT_STREAK = 5;
+    public static final String ENV_MAX_INTERVAL_HOURS = "SWEEP_MAX_INTERVAL_HOURS";
+    public static final String ENV_MIN_INTERVAL_MINUTES = "SWEEP_MIN_INTERVAL_MINUTES";
+    public static final String ENV_RISK_PERCENT = "SWEEP_RISK_PERCENT";
+    /** How often a sweep process reads the lifetime history again. */
+    public static final Duration LIFETIMES_REFRESH = Duration.ofMinutes(10);
 
     /**
      * @param chunk         users planned at a time within a run (each plan read afresh: new breaks and flags come first)
@@ -60,6 +66,25 @@ public record SweepSettings(int requestsPerRun, int concurrency, Duration safety
         return new SweepSettings(env.positiveInt(ENV_REQUESTS_PER_RUN, DEFAULT_REQUESTS_PER_RUN),
                 env.positiveInt(ENV_CONCURRENCY, DEFAULT_CONCURRENCY), marginFor(retryBudget),
                 env.positiveInt(ENV_SUSPECT_STREAK, DEFAULT_SUSPECT_STREAK));
+    }
+
+    /**
+     * The likely-to-break-first schedule's settings: {@value #ENV_MAX_INTERVAL_HOURS} (default 24; every user is
+     * checked at least this often), {@value #ENV_MIN_INTERVAL_MINUTES} (default 10; never more often) and
+     * {@value #ENV_RISK_PERCENT} (default 5: a user is due when its connections have probably broken with this
+     * chance since its last check). A user without a model is due after the maximum interval, so with no history the
+     * order is least recently checked. A minimum not below the maximum stops the function at start, naming both.
+     */
+    public static CheckSchedule.Settings schedule(Config config) {
+        EnvironmentVariables env = config.settings();
+        Duration max = Duration.ofHours(env.positiveInt(ENV_MAX_INTERVAL_HOURS, 24));
+        Duration min = Duration.ofMinutes(env.positiveInt(ENV_MIN_INTERVAL_MINUTES, 10));
+        int risk = env.positiveInt(ENV_RISK_PERCENT, 5);
+        if (min.compareTo(max) >= 0 || risk >= 100) {
+            throw new IllegalStateException(ENV_MIN_INTERVAL_MINUTES + " must be below " + ENV_MAX_INTERVAL_HOURS
+                    + " and " + ENV_RISK_PERCENT + " below 100");
+        }
+        return CheckSchedule.Settings.of(min, max, risk / 100.0);
     }
 
     /**

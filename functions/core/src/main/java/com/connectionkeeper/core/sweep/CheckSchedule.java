@@ -119,6 +119,11 @@ public final class CheckSchedule {
     }
 
     /** The settings in use. */
+    /** The lifetimes the schedule reads. */
+    public BrokerageLifetimes lifetimes() {
+        return lifetimes;
+    }
+
     public Settings settings() {
         return settings;
     }

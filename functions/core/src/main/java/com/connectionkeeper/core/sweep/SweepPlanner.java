@@ -1,5 +1,6 @@
 package com.connectionkeeper.core.sweep;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -17,14 +18,34 @@ import java.util.stream.Stream;
  * verification, users whose retry after a transient failure is due (a failed check counts as the user's check in
  * the pass, so one failing user never holds a pass open; its retries follow its own backoff), users never checked,
  * then the least recently checked. Users out of the sweep — no secret held, or one SnapTrade rejected (its recheck
- * comes through the retry list, on its own backoff), or deleted — take no place in a plan. Everything is read page by page from the table's indexes; nothing proportional to
- * the number of users is held.
+ * comes through the retry list, on its own backoff), or deleted — take no place in a plan. Everything is read page by
+ * page from the table's indexes; nothing proportional to the number of users is held.
+ *
+ * <p>Once there is a lifetime history ({@link ScheduleSource}), the users after the priority lists and the retries
+ * come likely to break first instead of least recently checked: the deadline guard (never checked, or about to go
+ * unchecked for the maximum interval), then by due time ({@link CheckSchedule}).
  */
 public final class SweepPlanner {
-    private final SweepQueue queue;
+    /** How far ahead the deadline guard looks: users that would pass their maximum interval by then come first. */
+    static final Duration GUARD_LOOKAHEAD = Duration.ofMinutes(5);
+    /** Users just checked the due order may pass over, per user planned, before the plan stops looking. */
+    private static final int SKIPS_PER_USER = 4;
 
+    private final SweepQueue queue;
+    private final ScheduleSource schedules;
+
+    /** Least recently checked order only (no lifetime history is ever read). */
     public SweepPlanner(SweepQueue queue) {
+        this(queue, null);
+    }
+
+    /**
+     * Likely to break first once {@code schedules} has a lifetime history ({@link ScheduleSource#modelled()}); until
+     * then, and with null, least recently checked order.
+     */
+    public SweepPlanner(SweepQueue queue, ScheduleSource schedules) {
         this.queue = queue;
+        this.schedules = schedules;
     }
 
     /** At most {@code capacity} distinct users, in the order to check them. */
@@ -54,6 +75,10 @@ public final class SweepPlanner {
             queue.advancePass(new SweepQueue.Pass(pass, brokenAfter, flaggedAfter));
         }
         takeRetries(queue.usersDueForRetry(now), capacity, chosen);
+        if (schedules != null && schedules.modelled()) {
+            takeLikelyFirst(capacity, now, chosen);
+            return new ArrayList<>(chosen);
+        }
         try (Stream<SweepQueue.SweepEntry> order = queue.usersInSweepOrder()) {
             Iterator<SweepQueue.SweepEntry> it = order.iterator();
             while (chosen.size() < capacity && it.hasNext()) {
@@ -65,6 +90,40 @@ public final class SweepPlanner {
             }
         }
         return new ArrayList<>(chosen);
+    }
+
+    /**
+     * Likely to break first ({@link CheckSchedule}): the deadline guard — users never checked, and users whose last
+     * check is about to be {@code maxInterval} old, least recently checked first — then users by due time, earliest
+     * first, passing over those checked less than {@code minInterval} ago (due later than now, they are taken only
+     * when the budget reaches that far).
+     */
+    private void takeLikelyFirst(int capacity, Instant now, Set<String> chosen) {
+        CheckSchedule.Settings settings = schedules.settings();
+        Instant cutoff = now.plus(GUARD_LOOKAHEAD).minus(settings.maxInterval());
+        try (Stream<SweepQueue.SweepEntry> order = queue.usersInSweepOrder()) {
+            Iterator<SweepQueue.SweepEntry> it = order.iterator();
+            while (chosen.size() < capacity && it.hasNext()) {
+                SweepQueue.SweepEntry e = it.next();
+                if (e.lastChecked() != null && e.lastChecked().isAfter(cutoff)) {
+                    break; // in last-check order: everyone after this one is further from its deadline
+                }
+                chosen.add(e.userId());
+            }
+        }
+        Instant recent = now.minus(settings.minInterval());
+        int skipsLeft = SKIPS_PER_USER * capacity;
+        try (Stream<SweepQueue.SweepEntry> order = queue.usersInDueOrder()) {
+            Iterator<SweepQueue.SweepEntry> it = order.iterator();
+            while (chosen.size() < capacity && skipsLeft > 0 && it.hasNext()) {
+                SweepQueue.SweepEntry e = it.next();
+                if (e.lastChecked() != null && e.lastChecked().isAfter(recent)) {
+                    skipsLeft--;
+                } else {
+                    chosen.add(e.userId());
+                }
+            }
+        }
     }
 
     /** The pass in progress, unless every user has been checked since it began (or none began yet). */

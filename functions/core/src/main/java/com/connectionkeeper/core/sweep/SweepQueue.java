@@ -48,6 +48,13 @@ public interface SweepQueue {
     Stream<SweepEntry> usersInSweepOrder();
 
     /**
+     * Users by when they are next due ({@link CheckSchedule}), earliest first, with their last check; only users
+     * verified since their due time was first recorded are in it (never-checked ones come through
+     * {@link #usersInSweepOrder()}).
+     */
+    Stream<SweepEntry> usersInDueOrder();
+
+    /**
      * The pass over all users in progress: when it began, and how far the planner has read the broken and flagged
      * lists in it (so a run does not read again, from the start, entries an earlier run of the pass has taken).
      */
@@ -89,10 +96,13 @@ public interface SweepQueue {
      */
     void markVerified(String userId, Instant at);
 
+    /** As {@link #markVerified(String, Instant)}, recording when the user is next due (its place in the due order). */
+    void markVerified(String userId, Instant at, Instant dueAt);
+
     /**
      * Records a check that could not verify the user and would not be helped by retrying soon (no secret, an answer
      * we could not read, credentials rejected): the user moves to the end of the sweep order, its last verification
-     * stays as it was.
+     * stays as it was; it leaves the due order until its next verification.
      */
     void markChecked(String userId, Instant at);
 

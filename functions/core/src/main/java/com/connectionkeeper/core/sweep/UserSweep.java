@@ -85,11 +85,22 @@ public final class UserSweep {
     private final Clock clock;
     private final RetryBackoff backoff;
     private final Reconciler reconciler;
+    private final ScheduleSource schedules;
     /** The version of the secret each blamed user was checked with, until the blame is confirmed or doubted. */
     private final Map<String, String> blamedSecrets = new ConcurrentHashMap<>();
 
     public UserSweep(ConnectionStore store, SecretStore secrets, SweepQueue queue, SnapTradeGateway gateway,
                      Clock clock, RetryBackoff backoff) {
+        this(store, secrets, queue, gateway, clock, backoff, null);
+    }
+
+    /**
+     * A sweep that records, at each verification, when the user is next due by {@code schedules} (null: no due time,
+     * least recently checked order only).
+     */
+    public UserSweep(ConnectionStore store, SecretStore secrets, SweepQueue queue, SnapTradeGateway gateway,
+                     Clock clock, RetryBackoff backoff, ScheduleSource schedules) {
+        this.schedules = schedules;
         this.store = store;
         this.secrets = secrets;
         this.queue = queue;
@@ -145,7 +156,11 @@ public final class UserSweep {
             secrets.clearFlag(userId, held.get().version()); // accepted again: back in the sweep
         }
         Map<Transition, Integer> transitions = reconciler.reconcile(userId, listed, observedAt, runId, Source.SWEEP);
-        queue.markVerified(userId, observedAt);
+        if (schedules == null) {
+            queue.markVerified(userId, observedAt);
+        } else {
+            queue.markVerified(userId, observedAt, schedules.dueAt(userId, observedAt));
+        }
         return new Outcome(userId, transitions, Optional.empty(), observedAt, recheck);
     }
 
