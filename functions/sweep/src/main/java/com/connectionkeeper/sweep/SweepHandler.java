@@ -51,30 +51,38 @@ public final class SweepHandler implements RequestHandler<ScheduledEvent, Map<St
     SweepHandler(Config config, DynamoDbClient dynamo) {
         DynamoStores store = dynamo == null ? DynamoStores.fromConfig(config, Sealers.fromConfig(config))
                 : DynamoStores.fromConfig(config, dynamo, Sealers.fromConfig(config));
-        this.sweep = over(store, config);
+        ScheduleSource schedules = schedules(store, config);
+        this.sweep = over(store, config, schedules);
+        BudgetPlan budget = BudgetPlan.from(config);
         this.metrics = new SweepMetrics(new DynamoConnectionCensus(store.table()), store.sweepQueue(),
                 Clock.systemUTC(), config.settings().optional(Emf.NAMESPACE_VARIABLE).orElse(Emf.DEFAULT_NAMESPACE),
                 SweepSettings.from(config, SnapTradeSettings.from(config).retryBudget()).requestsPerRun(),
                 config.settings().optional(ENV_SCHEDULE).flatMap(SweepMetrics::rateInterval),
+                budget.budget() * budget.ceiling(), schedules::modelled, schedules.settings().maxInterval(),
                 line -> System.out.println(line));
     }
 
     /** The production wiring: the table, the gateway and the sweep's settings, all from one {@link Config}. */
     public static SweepRun fromConfig(Config config) {
-        return over(DynamoStores.fromConfig(config, Sealers.fromConfig(config)), config);
+        DynamoStores store = DynamoStores.fromConfig(config, Sealers.fromConfig(config));
+        return over(store, config, schedules(store, config));
     }
 
     /** The production wiring over a DynamoDB client of the caller's (tests: one that records the table's changes). */
     public static SweepRun fromConfig(Config config, DynamoDbClient dynamo) {
-        return over(DynamoStores.fromConfig(config, dynamo, Sealers.fromConfig(config)), config);
+        DynamoStores store = DynamoStores.fromConfig(config, dynamo, Sealers.fromConfig(config));
+        return over(store, config, schedules(store, config));
     }
 
-    private static SweepRun over(DynamoStores store, Config config) {
+    /** Likely to break first, once the lifecycle function has recorded token lifetimes (README "Sweep order"). */
+    private static ScheduleSource schedules(DynamoStores store, Config config) {
+        return new ScheduleSource(new DynamoLifetimes(store.table()), SweepSettings.schedule(config),
+                Clock.systemUTC(), SweepSettings.LIFETIMES_REFRESH);
+    }
+
+    private static SweepRun over(DynamoStores store, Config config, ScheduleSource schedules) {
         SnapTradeSettings snaptrade = SnapTradeSettings.from(config);
         Clock clock = Clock.systemUTC();
-        // likely to break first, once the lifecycle function has recorded token lifetimes (README "Sweep order")
-        ScheduleSource schedules = new ScheduleSource(new DynamoLifetimes(store.table()),
-                SweepSettings.schedule(config), clock, SweepSettings.LIFETIMES_REFRESH);
         return new SweepRun(store.sweepQueue(), new SweepPlanner(store.sweepQueue(), schedules),
                 new UserSweep(store.connections(), store.secrets(), store.sweepQueue(),
                         SnapTradeSdkGateway.fromConfig(config, clientId -> new DynamoRequestWindows(store.table(),

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -53,6 +54,9 @@ final class SweepMetrics {
     private final SweepQueue queue;
     private final Clock clock;
     private final int requestsPerRun;
+    private final double budgetPerMinute;
+    private final BooleanSupplier modelled;
+    private final Duration maxInterval;
     private final Optional<Duration> runInterval;
     private final Consumer<String> out;
     private final String namespace;
@@ -66,6 +70,22 @@ final class SweepMetrics {
      */
     SweepMetrics(ConnectionCensus census, SweepQueue queue, Clock clock, String namespace, int requestsPerRun,
                  Optional<Duration> runInterval, Consumer<String> out) {
+        this(census, queue, clock, namespace, requestsPerRun, runInterval, Double.POSITIVE_INFINITY, () -> false,
+                Duration.ZERO, out);
+    }
+
+    /**
+     * @param budgetPerMinute what the shared SnapTrade budget leaves the sweep per minute at most (the pace is the
+     *                        smaller of this and the runs' own caps)
+     * @param modelled        true while the sweep orders users likely to break first: a pass then takes up to
+     *                        {@code maxInterval} (low-risk users are checked that rarely), and that is the age expected
+     */
+    SweepMetrics(ConnectionCensus census, SweepQueue queue, Clock clock, String namespace, int requestsPerRun,
+                 Optional<Duration> runInterval, double budgetPerMinute, BooleanSupplier modelled,
+                 Duration maxInterval, Consumer<String> out) {
+        this.budgetPerMinute = budgetPerMinute;
+        this.modelled = modelled;
+        this.maxInterval = maxInterval;
         this.census = census;
         this.queue = queue;
         this.clock = clock;
@@ -115,7 +135,8 @@ final class SweepMetrics {
         Optional<Long> passAge = read(run.runId(), "pass", () -> queue.pass()
                 .map(p -> Duration.between(p.startedAt(), now).toMinutes()).orElse(0L));
         Optional<Long> expected = runInterval.isEmpty() ? Optional.empty()
-                : users.map(u -> expectedPassMinutes(u, requestsPerRun, runInterval.get()));
+                : users.map(u -> modelled.getAsBoolean() ? maxInterval.toMinutes()
+                        : expectedPassMinutes(u, requestsPerRun, runInterval.get(), budgetPerMinute));
         List<Emf.Metric> metrics = new ArrayList<>(List.of(new Emf.Metric(USERS_CHECKED, "Count"),
                 new Emf.Metric(REQUESTS, "Count"), new Emf.Metric(RATE_LIMITED, "Count"),
                 new Emf.Metric(CLIENT_REJECTED, "Count")));
@@ -166,6 +187,16 @@ final class SweepMetrics {
     static long expectedPassMinutes(int users, int requestsPerRun, Duration interval) {
         long runs = Math.max(1, (users + (long) requestsPerRun - 1) / requestsPerRun);
         return runs * Math.max(1, interval.toMinutes());
+    }
+
+    /**
+     * As {@link #expectedPassMinutes(int, int, Duration)}, at most {@code budgetPerMinute} users a minute (what the
+     * shared SnapTrade budget leaves the sweep): the slower of the two paces.
+     */
+    static long expectedPassMinutes(int users, int requestsPerRun, Duration interval, double budgetPerMinute) {
+        long byRuns = expectedPassMinutes(users, requestsPerRun, interval);
+        long byBudget = (long) Math.ceil(users / Math.max(1e-9, budgetPerMinute));
+        return Math.max(byRuns, byBudget);
     }
 
     /**

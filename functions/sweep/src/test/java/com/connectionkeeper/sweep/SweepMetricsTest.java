@@ -244,5 +244,9 @@ class SweepMetricsTest {
         assertEquals(10, SweepMetrics.expectedPassMinutes(150, 150, Duration.ofMinutes(10)));
         assertEquals(20, SweepMetrics.expectedPassMinutes(151, 150, Duration.ofMinutes(10)));
         assertEquals(6670, SweepMetrics.expectedPassMinutes(100_000, 150, Duration.ofMinutes(10)));
+        // continuous runs: the shared budget, not the runs' cap, sets the pace
+        assertEquals(477, SweepMetrics.expectedPassMinutes(100_000, 5000, Duration.ofMinutes(1), 210.0));
+        assertEquals(6670, SweepMetrics.expectedPassMinutes(100_000, 150, Duration.ofMinutes(10), 210.0),
+                "the slower of the two");
     }
 }
