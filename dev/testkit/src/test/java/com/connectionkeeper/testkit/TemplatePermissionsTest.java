@@ -32,21 +32,24 @@ class TemplatePermissionsTest {
                     "dynamodb:GetItem " + TABLE, "dynamodb:Query " + TABLE, "dynamodb:UpdateItem " + TABLE,
                     "secretsmanager:GetSecretValue CredentialsSecret"),
             // UserSweep, SweepPlanner, SweepRun: connection and secret stores (get, query, update), the sweep queue
-            // (its four indexes, its lease released by a conditional DeleteItem), the credentials, and KMS: open
-            // each user's sealed secret, seal a plaintext one on first use
+            // (its five indexes, its lease released by a conditional DeleteItem), the lifetimes (a Query), the
+            // shared SnapTrade budget (an UpdateItem per take; a 429's pause closes later sub-windows in one
+            // BatchWriteItem), the credentials, and KMS: open each user's sealed secret, seal a plaintext one
             "SweepFunction", calls("SweepFunction",
                     "dynamodb:GetItem " + TABLE, "dynamodb:Query " + TABLE, "dynamodb:UpdateItem " + TABLE,
-                    "dynamodb:DeleteItem " + TABLE,
+                    "dynamodb:DeleteItem " + TABLE, "dynamodb:BatchWriteItem " + TABLE,
                     "dynamodb:Query " + TABLE + "/index/ByStatus", "dynamodb:Query " + TABLE + "/index/ByVerifyRequest",
                     "dynamodb:Query " + TABLE + "/index/BySweepOrder", "dynamodb:Query " + TABLE + "/index/ByRetry",
+                    "dynamodb:Query " + TABLE + "/index/ByDue",
                     "dynamodb:Query " + TABLE + "/index/ByBrokerage",
                     "secretsmanager:GetSecretValue CredentialsSecret",
                     "kms:Decrypt KeeperKey", "kms:Encrypt KeeperKey"),
             // UserService, ReconnectService, DynamoAccountStore (a registration attempt's item removed by a
-            // conditional DeleteItem), the credentials, KMS to seal stored secrets and open them for SnapTrade
+            // conditional DeleteItem), the shared SnapTrade budget (as the sweep's), the credentials, KMS to seal
+            // stored secrets and open them for SnapTrade
             "ApiFunction", calls("ApiFunction",
                     "dynamodb:GetItem " + TABLE, "dynamodb:Query " + TABLE, "dynamodb:UpdateItem " + TABLE,
-                    "dynamodb:DeleteItem " + TABLE,
+                    "dynamodb:DeleteItem " + TABLE, "dynamodb:BatchWriteItem " + TABLE,
                     "secretsmanager:GetSecretValue CredentialsSecret",
                     "kms:Decrypt KeeperKey", "kms:Encrypt KeeperKey"),
             // the stream (Lambda's event source mapping reads it with the function's role), IncidentWatch's and
