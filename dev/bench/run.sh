@@ -14,6 +14,9 @@
 #   dev/bench/run.sh sweep-heap [--users 2000,20000 --runs 8 --run-size 250 --concurrency 8 --jvm "…"]
 #                                    the sweep's peak heap per user count, a JVM per count → sweep-heap-results.md
 #   dev/bench/run.sh ratelimit       the SnapTrade gateway's shared rate limit → ratelimit-results.md
+#   dev/bench/run.sh budget          the deployment's one SnapTrade budget: 3 JVMs over one dynalite table at 250 per
+#                                    60 s (utilisation, 429s, DynamoDB requests per SnapTrade request, interactive
+#                                    call times; some 7 minutes) → budget-results.md
 #   dev/bench/run.sh reminders       one reminder run over 10,000 and 100,000 broken connections → reminder-results.md
 #   dev/bench/run.sh lifecycle       the stream handler: events per record, PutEvents calls per batch → lifecycle-results.md
 #   dev/bench/run.sh artifacts       every function zip template.yaml deploys: sizes, the webhook's targets
@@ -33,6 +36,7 @@ main_of() {
     sweep) echo com.connectionkeeper.sweep.SweepBench ;;
     sweep-heap) echo com.connectionkeeper.sweep.SweepHeapBench ;;
     ratelimit) echo com.connectionkeeper.snaptrade.RateLimitBench ;;
+    budget) echo com.connectionkeeper.snaptrade.BudgetBench ;;
     reminders) echo com.connectionkeeper.reminders.ReminderBench ;;
     lifecycle) echo com.connectionkeeper.lifecycle.LifecycleBench ;;
     artifacts) echo com.connectionkeeper.bench.Artifacts ;;
@@ -41,7 +45,7 @@ main_of() {
   esac
 }
 
-usage="usage: [CK_BENCH_QUICK=1] dev/bench/run.sh [all|webhook|cold-start|worst-case|sweep|sweep-heap|ratelimit"
+usage="usage: [CK_BENCH_QUICK=1] dev/bench/run.sh [all|webhook|cold-start|worst-case|sweep|sweep-heap|ratelimit|budget"
 usage+="|reminders|lifecycle|artifacts|report] [options]"
 bench="${1:-webhook}"
 if [[ "$bench" != all ]] && ! main_of "$bench" >/dev/null; then
@@ -85,7 +89,7 @@ rm -f "$dir"/figures/*.properties # figures of earlier runs must not stand in fo
 : > "$dir/figures/runs.tsv"
 failed=0
 started=$(date +%s)
-for name in artifacts webhook worst-case ratelimit sweep sweep-heap lifecycle reminders; do
+for name in artifacts webhook worst-case ratelimit budget sweep sweep-heap lifecycle reminders; do
   echo "[all] $name: started $(date -u +%H:%M:%S), log $logs/$name.log" >&2
   t0=$(date +%s)
   rc=0

@@ -23,6 +23,12 @@ public final class Targets {
     public static final double WARM_RATIO = 1.3;
     /** Largest acceptable median handler time of an unsigned body, ms. */
     public static final double WORST_UNSIGNED_MS = 50;
+    /** Least share of the configured limit the deployment's processes must spend together. */
+    public static final double BUDGET_UTILISATION = 0.90;
+    /** Most DynamoDB requests the shared budget may cost per SnapTrade request, slots taken one at a time. */
+    public static final double BUDGET_COST = 1;
+    /** The same, slots taken in blocks. */
+    public static final double BUDGET_COST_BLOCKS = 0.3;
     /** The webhook zip's size limit, bytes. */
     public static final long WEBHOOK_ZIP_BYTES = 8_000_000;
 
@@ -31,7 +37,8 @@ public final class Targets {
 
     /** The report's areas, in its order. */
     public enum Area {
-        WEBHOOK("Webhook"), GATEWAY("SnapTrade gateway"), SWEEP("Sweep"), EVENTS("Events (lifecycle, reminders)"),
+        WEBHOOK("Webhook"), GATEWAY("SnapTrade gateway"), BUDGET("Shared SnapTrade budget (3 processes)"),
+        SWEEP("Sweep"), EVENTS("Events (lifecycle, reminders)"),
         ARTIFACTS("Artifacts"), COLD_START("Cold start");
 
         private final String title;
@@ -50,6 +57,7 @@ public final class Targets {
         WEBHOOK("webhook", "results.md"),
         WORST_CASE("worst-case", "webhook-worst-case-results.md"),
         RATELIMIT("ratelimit", "ratelimit-results.md"),
+        BUDGET("budget", "budget-results.md"),
         SWEEP("sweep", "sweep-results.md"),
         SWEEP_HEAP("sweep-heap", "sweep-heap-results.md"),
         LIFECYCLE("lifecycle", "lifecycle-results.md"),
@@ -125,6 +133,26 @@ public final class Targets {
                     "unhandled429", Check.atMost(0, "0")),
             new Target(Area.GATEWAY, "share used at the production setting (200 of 250)", BenchId.RATELIMIT,
                     "productionPercent", Check.none()),
+            // the shared budget
+            new Target(Area.BUDGET, "SnapTrade requests per minute of 3 processes / the configured limit (SnapTrade's "
+                    + "250 less the app's reserve, here 0), 60-s window, 2-s sub-windows, 3 steady minutes",
+                    BenchId.BUDGET, "utilisation", Check.atLeast(BUDGET_UTILISATION, "≥ 0.90")),
+            new Target(Area.BUDGET, "unhandled 429s (calls failing RATE_LIMITED)", BenchId.BUDGET, "unhandled429",
+                    Check.atMost(0, "0")),
+            new Target(Area.BUDGET, "failed calls of any kind", BenchId.BUDGET, "failedCalls", Check.atMost(0, "0")),
+            new Target(Area.BUDGET, "429s from the simulator (handled or not)", BenchId.BUDGET, "throttled",
+                    Check.atMost(0, "0")),
+            new Target(Area.BUDGET, "DynamoDB requests per SnapTrade request, slots taken in blocks of 8",
+                    BenchId.BUDGET, "costBlocks", Check.atMost(BUDGET_COST_BLOCKS, "≤ 0.3")),
+            new Target(Area.BUDGET, "DynamoDB requests per SnapTrade request, slots taken one at a time",
+                    BenchId.BUDGET, "costSingle", Check.atMost(BUDGET_COST, "≤ 1")),
+            new Target(Area.BUDGET, "interactive call time under the saturating sweep: p95 / (one sub-window + a "
+                    + "request)", BenchId.BUDGET, "interactiveP95", Check.atMost(1, "≤ 1 (a wait of at most one "
+                    + "sub-window)")),
+            new Target(Area.BUDGET, "busiest rolling window at SnapTrade (of its 250)", BenchId.BUDGET, "busiest",
+                    Check.none()),
+            new Target(Area.BUDGET, "the plan's ceiling: sub-windows per window / span", BenchId.BUDGET, "ceiling",
+                    Check.none()),
             // sweep
             new Target(Area.SWEEP, "runs for one pass beyond ceil((users + retries) / 250)", BenchId.SWEEP,
                     "runsOverMinimum", Check.atMost(0, "0")),

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.connectionkeeper.bench.Targets.BenchId;
 import com.connectionkeeper.bench.Targets.Check;
 import com.connectionkeeper.bench.Targets.Target;
+import com.connectionkeeper.testkit.RepoPaths;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -118,6 +119,18 @@ class BenchReportTest {
                 + "[artifacts-results.md](artifacts-results.md) |"), report);
         assertTrue(row(report, "priming (beforeCheckpoint): its own time, fresh JVM")
                 .contains("| — | 41 ms | no target |"), report);
+    }
+
+    @Test
+    void runShRunsEveryBenchTheReportReadsAndAllIncludesIt() throws IOException {
+        String runSh = Files.readString(RepoPaths.root().resolve("dev/bench/run.sh"));
+        String all = runSh.lines().filter(l -> l.startsWith("for name in ")).findFirst().orElseThrow();
+        for (BenchId bench : BenchId.values()) {
+            assertTrue(runSh.contains("    " + bench.id() + ") echo com.connectionkeeper."), bench.id());
+            assertTrue(runSh.contains("|" + bench.id() + "|") || runSh.contains("|" + bench.id() + "\""),
+                    "usage names " + bench.id());
+            assertTrue(List.of(all.split("[ ;]+")).contains(bench.id()), "all runs " + bench.id());
+        }
     }
 
     @Test

@@ -10,6 +10,7 @@ import com.connectionkeeper.simulator.SimulatorConfig;
 import com.connectionkeeper.simulator.SnapTradeSimulator;
 import com.connectionkeeper.testkit.Dynalite;
 import com.connectionkeeper.testkit.Integration;
+import com.connectionkeeper.testkit.OwnJvm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -149,15 +150,7 @@ class SharedBudgetProcessesTest {
     }
 
     private static Process start(Map<String, String> env, Path out) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), BudgetProcess.class.getName());
-        Map<String, String> childEnv = pb.environment();
-        String path = childEnv.getOrDefault("PATH", "/usr/bin:/bin");
-        childEnv.clear();
-        childEnv.put("PATH", path);
-        childEnv.put("HOME", System.getProperty("java.io.tmpdir"));
-        childEnv.putAll(env);
-        return pb.redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        return OwnJvm.builder(BudgetProcess.class, env).redirectErrorStream(true).redirectOutput(out.toFile()).start();
     }
 
     /** Requests SnapTrade accepted per window, over the windows after the first (JVMs starting) and before the last. */
