@@ -13,6 +13,9 @@
 #   dev/bench/run.sh sweep           one sweep pass against the simulator's rate limit → sweep-results.md
 #   dev/bench/run.sh sweep-heap [--users 2000,20000 --runs 8 --run-size 250 --concurrency 8 --jvm "…"]
 #                                    the sweep's peak heap per user count, a JVM per count → sweep-heap-results.md
+#   dev/bench/run.sh detection       detection time of breaks whose webhook was lost, 100,000 users over weeks of
+#                                    simulated time: today's sweep, the shared budget uniform, likely-to-break first
+#                                    → detection-results.md
 #   dev/bench/run.sh ratelimit       the SnapTrade gateway's shared rate limit → ratelimit-results.md
 #   dev/bench/run.sh budget          the deployment's one SnapTrade budget: 3 JVMs over one dynalite table at 250 per
 #                                    60 s (utilisation, 429s, DynamoDB requests per SnapTrade request, interactive
@@ -35,6 +38,7 @@ main_of() {
     worst-case) echo com.connectionkeeper.bench.WebhookWorstCase ;;
     sweep) echo com.connectionkeeper.sweep.SweepBench ;;
     sweep-heap) echo com.connectionkeeper.sweep.SweepHeapBench ;;
+    detection) echo com.connectionkeeper.sweep.DetectionBench ;;
     ratelimit) echo com.connectionkeeper.snaptrade.RateLimitBench ;;
     budget) echo com.connectionkeeper.snaptrade.BudgetBench ;;
     reminders) echo com.connectionkeeper.reminders.ReminderBench ;;
@@ -46,7 +50,7 @@ main_of() {
 }
 
 usage="usage: [CK_BENCH_QUICK=1] dev/bench/run.sh [all|webhook|cold-start|worst-case|sweep|sweep-heap|ratelimit|budget"
-usage+="|reminders|lifecycle|artifacts|report] [options]"
+usage+="|detection|reminders|lifecycle|artifacts|report] [options]"
 bench="${1:-webhook}"
 if [[ "$bench" != all ]] && ! main_of "$bench" >/dev/null; then
   echo "$usage" >&2
@@ -89,7 +93,7 @@ rm -f "$dir"/figures/*.properties # figures of earlier runs must not stand in fo
 : > "$dir/figures/runs.tsv"
 failed=0
 started=$(date +%s)
-for name in artifacts webhook worst-case ratelimit budget sweep sweep-heap lifecycle reminders; do
+for name in artifacts webhook worst-case ratelimit budget sweep sweep-heap detection lifecycle reminders; do
   echo "[all] $name: started $(date -u +%H:%M:%S), log $logs/$name.log" >&2
   t0=$(date +%s)
   rc=0

@@ -29,6 +29,10 @@ public final class Targets {
     public static final double BUDGET_COST = 1;
     /** The same, slots taken in blocks. */
     public static final double BUDGET_COST_BLOCKS = 0.3;
+    /** Lost-webhook detection, shared budget, uniform order: largest p95 as a multiple of N / B (one pass). */
+    public static final double DETECTION_UNIFORM_P95 = 1.10;
+    /** Lost-webhook detection, likely-to-break first: largest p50 as a share of the uniform order's p50. */
+    public static final double DETECTION_LIKELY_P50 = 0.50;
     /** The webhook zip's size limit, bytes. */
     public static final long WEBHOOK_ZIP_BYTES = 8_000_000;
 
@@ -60,6 +64,7 @@ public final class Targets {
         BUDGET("budget", "budget-results.md"),
         SWEEP("sweep", "sweep-results.md"),
         SWEEP_HEAP("sweep-heap", "sweep-heap-results.md"),
+        DETECTION("detection", "detection-results.md"),
         LIFECYCLE("lifecycle", "lifecycle-results.md"),
         REMINDERS("reminders", "reminder-results.md"),
         ARTIFACTS("artifacts", "artifacts-results.md");
@@ -165,6 +170,16 @@ public final class Targets {
                     "decryptsPerUser", Check.within(1, 1, "1.00")),
             new Target(Area.SWEEP, "peak post-GC heap, largest / smallest user count", BenchId.SWEEP_HEAP, "heapRatio",
                     Check.within(0.8, 1.2, "within ± 20 %")),
+            // sweep: detection time of breaks whose webhook was lost (issue 15; N users, B checks per minute)
+            new Target(Area.SWEEP, "lost-webhook break found, (a) today's defaults (150 checks every 10 min, least "
+                    + "recently checked first)", BenchId.DETECTION, "today.p95Minutes", Check.none()),
+            new Target(Area.SWEEP, "lost-webhook break found, (b) shared budget B, least recently checked first: "
+                    + "p95 / (N / B)", BenchId.DETECTION, "uniform.p95OverPass",
+                    Check.atMost(DETECTION_UNIFORM_P95, "≤ 1.10")),
+            new Target(Area.SWEEP, "lost-webhook break found, (c) likely-to-break first: p50 / (b)'s p50",
+                    BenchId.DETECTION, "likely.p50OverUniform", Check.atMost(DETECTION_LIKELY_P50, "≤ 0.50")),
+            new Target(Area.SWEEP, "(c): longest gap between two checks of a user / maxInterval (no starvation)",
+                    BenchId.DETECTION, "likely.longestGapOverMax", Check.atMost(1, "≤ 1.00")),
             // events
             new Target(Area.EVENTS, "lifecycle: events published per status-transition record", BenchId.LIFECYCLE,
                     "eventsPerTransition", Check.within(1, 1, "1.000")),

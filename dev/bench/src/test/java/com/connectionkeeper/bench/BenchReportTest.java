@@ -134,6 +134,27 @@ class BenchReportTest {
     }
 
     @Test
+    void detectionTargetsAreRatiosJudgedAgainstTheirBounds() {
+        Map<BenchId, Properties> figures = allMet();
+        Properties detection = figures.get(BenchId.DETECTION);
+        detection.setProperty("uniform.p95OverPass", "1.1008");
+        detection.setProperty("likely.p50OverUniform", "0.237");
+        detection.setProperty("likely.longestGapOverMax", "1.0007");
+        detection.setProperty("today.p95Minutes.text", "p50 2.31 d, p95 4.40 d (21,000 breaks)");
+        String report = BenchReport.render(Targets.ALL, figures, List.of(), HEADER);
+        assertTrue(row(report, "lost-webhook break found, (b) shared budget B, least recently checked first: p95 / "
+                + "(N / B)").contains("| ≤ 1.10 | 1.10 | **not met** (1.1008) | "
+                + "[detection-results.md](detection-results.md) |"), report);
+        assertTrue(row(report, "lost-webhook break found, (c) likely-to-break first: p50 / (b)'s p50")
+                .contains("| ≤ 0.50 | 0.24 | met |"), report);
+        assertTrue(row(report, "(c): longest gap between two checks of a user / maxInterval (no starvation)")
+                .contains("**not met** (1.0007)"), "a minute over the maximum interval is starvation: " + report);
+        assertTrue(row(report, "lost-webhook break found, (a) today's defaults (150 checks every 10 min, least "
+                + "recently checked first)").contains("| — | p50 2.31 d, p95 4.40 d (21,000 breaks) | no target |"),
+                report);
+    }
+
+    @Test
     void quickModeSaysItsFiguresAreNotTheProjects() {
         String report = BenchReport.render(Targets.ALL, allMet(), List.of(),
                 new BenchReport.Header("2026-11-30T00:00:00Z", true, "abc1234", "OpenJDK 17.0.15", "2 cores"));
