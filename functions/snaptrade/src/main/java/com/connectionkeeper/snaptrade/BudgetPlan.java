@@ -39,8 +39,8 @@ public record BudgetPlan(int limit, int appReserved, int interactiveReserved, Du
     public static final int DEFAULT_LIMIT = 250;
     /** Kept for the customer's own app unless configured. */
     public static final int DEFAULT_APP_RESERVED = 25;
-    /** One slot every 2-s sub-window for users in a browser. */
-    public static final int DEFAULT_INTERACTIVE_RESERVED = 30;
+    /** Two slots every 2-s sub-window for users in a browser. */
+    public static final int DEFAULT_INTERACTIVE_RESERVED = 60;
     public static final Duration DEFAULT_SUB_WINDOW = Duration.ofSeconds(2);
     public static final int DEFAULT_SLACK = 1;
     public static final int DEFAULT_BLOCK = 8;
@@ -149,6 +149,20 @@ public record BudgetPlan(int limit, int appReserved, int interactiveReserved, Du
     /** When, within sub-window {@code k}, background callers may take its reserved slots too. */
     public long lateStartOf(long k) {
         return startOf(k) + subWindow.toMillis() * 3 / 4;
+    }
+
+    /**
+     * When a background process with {@code salt} takes its first slots of sub-window {@code k}: a little after the
+     * sub-window begins, by an amount that differs per process and sub-window (up to an eighth of it), so that when
+     * several background processes want more than there is, a different one comes first each time.
+     */
+    public long backgroundStartOf(long k, long salt) {
+        long spread = Math.max(1, subWindow.toMillis() / 8);
+        long mixed = (k + 0x9E3779B97F4A7C15L) * (salt | 1L);
+        mixed ^= mixed >>> 29;
+        mixed *= 0xBF58476D1CE4E5B9L;
+        mixed ^= mixed >>> 32;
+        return startOf(k) + Math.floorMod(mixed, spread);
     }
 
     /** The most any sub-window grants: fewer remaining at SnapTrade than this means our count has drifted. */

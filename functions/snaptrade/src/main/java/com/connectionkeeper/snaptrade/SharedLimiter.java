@@ -1,6 +1,7 @@
 package com.connectionkeeper.snaptrade;
 
 import com.connectionkeeper.core.log.JsonLog;
+import com.connectionkeeper.core.runtime.Entropy;
 import com.connectionkeeper.core.snaptrade.RequestWindows;
 import java.time.Duration;
 import java.util.Optional;
@@ -33,6 +34,8 @@ final class SharedLimiter implements Limiter {
     private final RollingWindowLimiter own;
     private final LongSupplier wallMillis;
     private final Consumer<String> log;
+    /** This process's own order among background processes at the start of each sub-window. */
+    private final long salt;
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicLong sharedTakes = new AtomicLong();
     private final AtomicLong fallbacks = new AtomicLong();
@@ -56,12 +59,19 @@ final class SharedLimiter implements Limiter {
      */
     SharedLimiter(RequestWindows windows, BudgetPlan plan, CallPriority priority, RollingWindowLimiter own,
                   LongSupplier wallMillis, Consumer<String> log) {
+        this(windows, plan, priority, own, wallMillis, log, Double.doubleToLongBits(Entropy.unit()));
+    }
+
+    /** @param salt this process's order among background processes ({@link BudgetPlan#backgroundStartOf}) */
+    SharedLimiter(RequestWindows windows, BudgetPlan plan, CallPriority priority, RollingWindowLimiter own,
+                  LongSupplier wallMillis, Consumer<String> log, long salt) {
         this.windows = windows;
         this.plan = plan;
         this.priority = priority;
         this.own = own;
         this.wallMillis = wallMillis;
         this.log = log;
+        this.salt = salt;
     }
 
     @Override
@@ -108,6 +118,9 @@ final class SharedLimiter implements Limiter {
         if (k <= closedThrough || ownWindowFull(now)) {
             return Optional.empty();
         }
+        if (priority == CallPriority.BACKGROUND && now < plan.backgroundStartOf(k, salt)) {
+            return Optional.empty(); // background processes start a sub-window in an order that changes each time
+        }
         boolean late = now >= plan.lateStartOf(k);
         int shared = plan.cap(k) - plan.reserve();
         int reserved = Math.min(plan.reserve(), plan.cap(k));
@@ -130,7 +143,8 @@ final class SharedLimiter implements Limiter {
 
     private Optional<Permit> take(long k, RequestWindows.Pool pool, int cap, int wanted, long now) {
         long[] full = pool == RequestWindows.Pool.SHARED ? fullShared : fullReserved;
-        if (cap < 1 || full[0] == k || ownUntil != NONE && now < ownUntil) {
+        if (cap < 1 || full[0] == k || ownUntil != NONE && now < ownUntil
+                || plan.windowAt(wallMillis.getAsLong()) != k) { // the last take's answer came after k ended
             return Optional.empty();
         }
         int granted;
@@ -170,7 +184,12 @@ final class SharedLimiter implements Limiter {
         if (k > closedThrough && ownWindowFull(now)) {
             return now + Math.max(1, own.nextFreeIn().toMillis());
         }
-        long next = plan.startOf(Math.max(k, closedThrough) + 1);
+        if (priority == CallPriority.BACKGROUND && k > closedThrough && now < plan.backgroundStartOf(k, salt)) {
+            return plan.backgroundStartOf(k, salt);
+        }
+        long nextWindow = Math.max(k, closedThrough) + 1;
+        long next = priority == CallPriority.BACKGROUND ? plan.backgroundStartOf(nextWindow, salt)
+                : plan.startOf(nextWindow);
         if (priority == CallPriority.BACKGROUND && k > closedThrough && plan.reserve() > 0 && fullReserved[0] != k
                 && now < plan.lateStartOf(k)) {
             return plan.lateStartOf(k);

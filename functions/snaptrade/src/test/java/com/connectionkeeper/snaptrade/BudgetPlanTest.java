@@ -69,16 +69,16 @@ class BudgetPlanTest {
         assertEquals(30, plan.perWindow());
         assertEquals(32, plan.span());
         assertEquals(0.9375, plan.ceiling(), 1e-9);
-        assertEquals(1, plan.reserve(), "one slot in every 2-s sub-window for users in a browser");
+        assertEquals(2, plan.reserve(), "two slots in every 2-s sub-window for users in a browser");
         assertEquals(8, plan.lowWater());
     }
 
     @Test
     void readsTheFunctionsSettings() {
         BudgetPlan plan = BudgetPlan.from(config(Map.of(BudgetPlan.ENV_RATE_LIMIT, "500",
-                BudgetPlan.ENV_APP_RESERVED, "0", BudgetPlan.ENV_INTERACTIVE_RESERVED, "60")));
+                BudgetPlan.ENV_APP_RESERVED, "0", BudgetPlan.ENV_INTERACTIVE_RESERVED, "90")));
         assertEquals(500, plan.budget());
-        assertEquals(2, plan.reserve());
+        assertEquals(3, plan.reserve());
         assertEquals(BudgetPlan.defaults(), BudgetPlan.from(config(Map.of())));
     }
 

@@ -16,13 +16,15 @@ class SharedLimiterTest {
     /** 120 per minute in 2-s sub-windows: K = 32, caps of 3 or 4, one slot each kept for interactive calls. */
     private static final BudgetPlan PLAN = new BudgetPlan(120, 0, 30, Duration.ofMinutes(1), Duration.ofSeconds(2),
             1, 8);
-    private final AtomicLong now = new AtomicLong(PLAN.startOf(900_000_000L));
+    private static final long SALT = 7;
+    /** A quarter into a sub-window: after every background start ({@link BudgetPlan#backgroundStartOf}), before late. */
+    private final AtomicLong now = new AtomicLong(PLAN.startOf(900_000_000L) + PLAN.subWindow().toMillis() / 4);
     private final InMemoryRequestWindows windows = new InMemoryRequestWindows();
     private final LogCapture log = new LogCapture();
 
     private SharedLimiter limiter(CallPriority priority, int ownLimit) {
         return new SharedLimiter(windows, PLAN, priority, new RollingWindowLimiter(ownLimit, PLAN.window(),
-                () -> now.get() * 1_000_000L), now::get, log);
+                () -> now.get() * 1_000_000L), now::get, log, SALT);
     }
 
     private static int drain(SharedLimiter limiter) throws InterruptedException {
@@ -50,6 +52,29 @@ class SharedLimiterTest {
         now.set(PLAN.lateStartOf(k()));
         assertEquals(PLAN.reserve(), drain(sweep), "late in the sub-window the reserve is the sweep's too");
         assertEquals(cap, windows.taken(k()));
+    }
+
+    @Test
+    void backgroundProcessesStartEachSubWindowInAnOrderThatChanges() throws Exception {
+        long k = k();
+        now.set(PLAN.startOf(k));
+        SharedLimiter sweep = limiter(CallPriority.BACKGROUND, 1000);
+        long start = PLAN.backgroundStartOf(k, SALT);
+        if (start > now.get()) {
+            assertFalse(sweep.acquire(Duration.ZERO).isPresent(), "not before its start");
+            assertEquals(0, windows.requests(), "nothing asked before it");
+            assertEquals(start - now.get(), sweep.nextFreeIn().toMillis());
+        }
+        now.set(start);
+        assertTrue(sweep.acquire(Duration.ZERO).isPresent());
+        int first = 0;
+        for (long w = k; w < k + 200; w++) {
+            long a = PLAN.backgroundStartOf(w, 1) - PLAN.startOf(w);
+            long b = PLAN.backgroundStartOf(w, 2) - PLAN.startOf(w);
+            assertTrue(a >= 0 && a < PLAN.subWindow().toMillis() / 8 && b >= 0 && b < PLAN.subWindow().toMillis() / 8);
+            first += a < b ? 1 : 0;
+        }
+        assertTrue(first > 60 && first < 140, "each of two processes first about half the time: " + first);
     }
 
     @Test
@@ -94,9 +119,10 @@ class SharedLimiterTest {
             }
         };
         SharedLimiter api = new SharedLimiter(slow, PLAN, CallPriority.INTERACTIVE, new RollingWindowLimiter(1000,
-                PLAN.window(), () -> now.get() * 1_000_000L), now::get, log);
+                PLAN.window(), () -> now.get() * 1_000_000L), now::get, log, SALT);
         assertFalse(api.acquire(Duration.ZERO).isPresent(), "granted for a sub-window that is over");
-        assertEquals(2, api.lateGrants(), "the reserved pool's grant, then the shared pool's, both too late");
+        assertEquals(1, api.lateGrants());
+        assertEquals(1, slow.requests(), "and the sub-window that is over is not asked again (the other pool)");
     }
 
     @Test
