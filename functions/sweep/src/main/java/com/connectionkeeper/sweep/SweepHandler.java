@@ -76,8 +76,11 @@ public final class SweepHandler implements RequestHandler<ScheduledEvent, Map<St
 
     /** Likely to break first, once the lifecycle function has recorded token lifetimes (README "Sweep order"). */
     private static ScheduleSource schedules(DynamoStores store, Config config) {
+        // a user without a model is due after a pass at the sweep's pace: the users over what the budget leaves it
+        BudgetPlan budget = BudgetPlan.from(config);
+        DynamoConnectionCensus census = new DynamoConnectionCensus(store.table());
         return new ScheduleSource(new DynamoLifetimes(store.table()), SweepSettings.schedule(config),
-                Clock.systemUTC(), SweepSettings.LIFETIMES_REFRESH);
+                Clock.systemUTC(), SweepSettings.LIFETIMES_REFRESH, census::users, budget.budget() * budget.ceiling());
     }
 
     private static SweepRun over(DynamoStores store, Config config, ScheduleSource schedules) {

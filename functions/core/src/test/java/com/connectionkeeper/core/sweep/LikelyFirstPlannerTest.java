@@ -36,6 +36,7 @@ class LikelyFirstPlannerTest {
         return switch (brokerage) {
             case "WEEK" -> Duration.ofMinutes((long) (7 * 24 * 60 + random.nextGaussian() * 6 * 60));
             case "MONTH" -> Duration.ofMinutes((long) (30 * 24 * 60 + random.nextGaussian() * 24 * 60));
+            case "NEW" -> Duration.ofMinutes((long) (14 * 24 * 60 + random.nextGaussian() * 12 * 60));
             default -> Duration.ofMinutes((long) (-Math.log(1 - random.nextDouble()) * 60 * 24 * 60));
         };
     }
@@ -49,6 +50,11 @@ class LikelyFirstPlannerTest {
     }
 
     private static Outcome simulate(boolean history) {
+        return simulate(history, BROKERAGES);
+    }
+
+    /** With {@code brokerages} among the users; a history only of {@link #BROKERAGES} (when {@code history}). */
+    private static Outcome simulate(boolean history, String[] brokerages) {
         Random random = new Random(15);
         MemoryLifetimes lifetimes = new MemoryLifetimes();
         if (history) { // the history a deployment learned: 200 lifetimes each, from the same distributions
@@ -61,7 +67,7 @@ class LikelyFirstPlannerTest {
         MutableTime clock = new MutableTime(START);
         Map<String, Token> tokens = new HashMap<>();
         for (int i = 0; i < USERS; i++) {
-            String b = BROKERAGES[i % BROKERAGES.length];
+            String b = brokerages[i % brokerages.length];
             Instant issued = START.minus(Duration.ofMinutes(random.nextInt(20 * 24 * 60)));
             Token t = new Token(b, issued, issued.plus(lifetime(b, random)));
             while (!t.expires.isAfter(START)) {
@@ -72,7 +78,8 @@ class LikelyFirstPlannerTest {
         lifetimes.tokens = tokens;
         MemoryQueue queue = new MemoryQueue();
         tokens.keySet().forEach(queue::add);
-        ScheduleSource schedules = new ScheduleSource(lifetimes, SETTINGS, clock, Duration.ofHours(1));
+        ScheduleSource schedules = new ScheduleSource(lifetimes, SETTINGS, clock, Duration.ofHours(1), () -> USERS,
+                PER_STEP / (double) STEP.toMinutes());
         SweepPlanner planner = new SweepPlanner(queue, schedules);
         List<Long> detections = new ArrayList<>();
         Map<String, List<Instant>> checks = new HashMap<>();
@@ -108,6 +115,27 @@ class LikelyFirstPlannerTest {
                 uniform.median(), likely.median(), likely.longestGap());
         assertTrue(likely.median() * 2 <= uniform.median(), likely.median() + " vs " + uniform.median());
         assertTrue(likely.longestGap().compareTo(SETTINGS.maxInterval()) <= 0, "longest gap " + likely.longestGap());
+    }
+
+    @Test
+    void usersOfABrokerageWithNoHistoryAreSweptAtTheUniformPace() {
+        Outcome mixed = simulate(true, new String[] {"WEEK", "MONTH", "RANDOM", "NEW"});
+        Duration pass = STEP.multipliedBy((USERS + PER_STEP - 1) / PER_STEP);
+        List<Long> gaps = new ArrayList<>();
+        mixed.checks().forEach((user, times) -> {
+            if (Integer.parseInt(user.substring(1)) % 4 == 3) { // a NEW user
+                for (int i = 1; i < times.size(); i++) {
+                    gaps.add(Duration.between(times.get(i - 1), times.get(i)).toMinutes());
+                }
+            }
+        });
+        List<Long> sorted = gaps.stream().sorted().toList();
+        long median = sorted.get(sorted.size() / 2);
+        System.out.printf("a brokerage with no history: median gap %d min (a uniform pass: %d min)%n", median,
+                pass.toMinutes());
+        assertTrue(median >= pass.toMinutes() / 2 && median <= pass.toMinutes() * 3 / 2,
+                "checked about once a pass, like everyone in a uniform sweep: " + median + " min");
+        assertTrue(sorted.get(sorted.size() - 1) <= SETTINGS.maxInterval().toMinutes());
     }
 
     @Test
