@@ -146,15 +146,21 @@ public final class LifecycleHandler implements RequestHandler<DynamodbEvent, Str
     }
 
     /**
-     * Counts the token lifetime each break in the batch ended (records delivered again after a failure are left to
-     * that delivery). Best effort: a lifetime not counted makes the history a little shorter, never fails the batch.
+     * Counts the token lifetime each break in the batch ended, up to the first record that failed: Lambda delivers
+     * that record and every one after it again, and their breaks are counted then. Best effort: a lifetime not counted
+     * makes the history a little shorter, never fails the batch.
      */
     private void recordLifetimes(List<DynamodbStreamRecord> records, Set<String> failed) {
         if (lifetimes == null) {
             return;
         }
         for (DynamodbStreamRecord record : records) {
-            if (record.getDynamodb() == null || failed.contains(record.getDynamodb().getSequenceNumber())) {
+            String sequence = record.getDynamodb() == null ? record.getEventID()
+                    : record.getDynamodb().getSequenceNumber();
+            if (failed.contains(sequence)) {
+                return; // this one and all after it come again
+            }
+            if (record.getDynamodb() == null) {
                 continue;
             }
             try {

@@ -130,6 +130,9 @@ class LifecycleEndToEndTest {
     void aBreakCountsTheTokensLifetimeAndTheNextSweepOrdersTheUserByIt() {
         String secret = simulator.control().seedUser("alice");
         String c = simulator.control().addConnection("alice", "ALPACA", "trade");
+        // SnapTrade's CONNECTION_ADDED tells when the token was issued (a connection first seen otherwise has no
+        // known issue time until it is fixed)
+        assertEquals("applied", deliverLatest(simulator, webhooks, "CONNECTION_ADDED", c));
         assertEquals(200, api.handleRequest(request("api-import-secret.json", "PUT", "/users/alice/secret",
                 "PUT /users/{userId}/secret", Writers.JSON.createObjectNode().put("userSecret", secret).toString()),
                 null).getStatusCode());

@@ -78,10 +78,11 @@ final class SharedLimiter implements Limiter {
     public Optional<Permit> acquire(Duration maxWait) throws InterruptedException {
         long deadline = wallMillis.getAsLong() + Math.max(0, maxWait.toMillis());
         while (true) {
-            long now = wallMillis.getAsLong();
+            long now;
             long wakeAt;
             lock.lockInterruptibly();
             try {
+                now = wallMillis.getAsLong(); // read under the lock: a slot is handed out in the sub-window it is for
                 if (ownUntil != NONE && now < ownUntil) {
                     wakeAt = NONE;
                 } else {
@@ -207,21 +208,28 @@ final class SharedLimiter implements Limiter {
         ownUntil = now + RETRY_SHARED.toMillis();
     }
 
+    /** Holds every process back for {@code delay}, at most one window (a wait longer than that is not believed). */
     @Override
     public void pause(Duration delay) {
-        own.pause(delay);
+        Duration bounded = delay.isNegative() ? Duration.ZERO
+                : delay.compareTo(plan.window()) > 0 ? plan.window() : delay;
+        own.pause(bounded);
         long now = wallMillis.getAsLong();
-        close(plan.windowAt(now), plan.windowAt(now + Math.max(0, delay.toMillis())));
+        close(plan.windowAt(now), plan.windowAt(now + bounded.toMillis()));
     }
 
+    /**
+     * SnapTrade's count is ahead of ours when fewer remain than one sub-window grants: every process holds back for
+     * the share of SnapTrade's reset that the shortfall is of a sub-window's grant (none left: the whole reset).
+     */
     @Override
     public void remaining(int remaining, Duration reset) {
-        if (remaining <= 0) {
-            pause(reset);
-        } else if (remaining < plan.lowWater()) {
-            long k = plan.windowAt(wallMillis.getAsLong());
-            close(k, k);
+        int low = plan.lowWater();
+        if (remaining >= low) {
+            return;
         }
+        long hold = reset.toMillis() * (low - Math.max(0, remaining)) / low;
+        pause(Duration.ofMillis(Math.max(hold, 1)));
     }
 
     /** Closes the sub-windows for every process, once each (the shared count being down, for this one only). */
@@ -256,6 +264,9 @@ final class SharedLimiter implements Limiter {
         try {
             if (ownUntil != NONE && now < ownUntil) {
                 return own.nextFreeIn();
+            }
+            if (held == plan.windowAt(now) && left > 0 && held > closedThrough) {
+                return Duration.ZERO;
             }
             return Duration.ofMillis(Math.max(0, nextChance(now) - now));
         } finally {

@@ -292,6 +292,11 @@ public final class SnapTradeSdkGateway implements SnapTradeGateway {
     }
 
     @Override
+    public java.time.Duration nextSlotIn() {
+        return limiter.nextFreeIn();
+    }
+
+    @Override
     public long rateLimitedAnswers() {
         return runner.rateLimited();
     }

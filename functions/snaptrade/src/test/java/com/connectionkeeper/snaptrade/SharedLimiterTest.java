@@ -154,16 +154,22 @@ class SharedLimiterTest {
     }
 
     @Test
-    void snapTradeSayingAlmostNothingRemainsClosesTheCurrentSubWindow() throws Exception {
+    void snapTradeSayingAlmostNothingRemainsHoldsEveryoneBackForItsShareOfTheReset() throws Exception {
         SharedLimiter api = limiter(CallPriority.INTERACTIVE, 1000);
         api.remaining(PLAN.lowWater(), Duration.ofSeconds(30));
         assertFalse(windows.closed(k()), "as many as one sub-window grants: our count agrees");
-        api.remaining(PLAN.lowWater() - 1, Duration.ofSeconds(30));
-        assertTrue(windows.closed(k()), "fewer: our count has drifted, nobody takes more in this sub-window");
-        assertFalse(windows.closed(k() + 1));
+        int low = PLAN.lowWater();
+        api.remaining(low - 1, Duration.ofSeconds(32));
+        long hold = 32_000L / low; // one short of a sub-window's grant: that share of the reset
+        assertTrue(windows.closed(k()) && windows.closed(PLAN.windowAt(now.get() + hold)),
+                "fewer: our count has drifted, nobody takes more for " + hold + " ms");
+        assertFalse(windows.closed(PLAN.windowAt(now.get() + hold) + 1));
 
         api.remaining(0, Duration.ofSeconds(7));
         assertTrue(windows.closed(PLAN.windowAt(now.get() + 7_000)), "none left: closed until SnapTrade's reset");
+        api.remaining(0, Duration.ofDays(365));
+        assertFalse(windows.closed(PLAN.windowAt(now.get() + PLAN.window().toMillis()) + 1),
+                "a wait longer than a window is not believed (a reset sent as an epoch time)");
     }
 
     @Test

@@ -43,6 +43,7 @@ import com.connectionkeeper.core.ingest.ConnectionStore;
 import com.connectionkeeper.core.model.ConnectionChange;
 import com.connectionkeeper.core.model.ConnectionState;
 import com.connectionkeeper.core.model.ConnectionStatus;
+import com.connectionkeeper.core.model.EventType;
 import com.connectionkeeper.core.model.HistoryEntry;
 import com.connectionkeeper.core.model.Observed;
 import com.connectionkeeper.core.model.Source;
@@ -89,9 +90,13 @@ public final class DynamoConnectionStore implements ConnectionStore {
                 .set(LAST_EVENT_TYPE, c.eventType())
                 .set(SOURCE, c.source().wire())
                 .set(BROKERAGE_ID, c.brokerageId())
-                .set(FIXED_AT, c.fixedAt() == null ? null : Watermark.timeKey(c.fixedAt()))
-                // when we first knew of it: with fixedAt, when its current token was issued (lifetime history)
-                .setIfAbsent(Attributes.ADDED_AT, UpdateBuilder.s(Watermark.timeKey(c.eventTime())));
+                .set(FIXED_AT, c.fixedAt() == null ? null : Watermark.timeKey(c.fixedAt()));
+        if (EventType.CONNECTION_ADDED.name().equals(c.eventType())) {
+            // when it was added (SnapTrade's CONNECTION_ADDED): with fixedAt, when its current token was issued. Not
+            // from any other write: a connection first seen otherwise (an earlier release, the sweep, an import) has
+            // no known issue time until its first repair
+            u.setIfAbsent(Attributes.ADDED_AT, UpdateBuilder.s(Watermark.timeKey(c.eventTime())));
+        }
         // the census index's key (ByBrokerage): the brokerage once known, never blank or too long for a key; a
         // deleted connection leaves the index, so no census reads it again
         String census = Keys.censusBrokerage(c.brokerageId());
@@ -175,7 +180,7 @@ public final class DynamoConnectionStore implements ConnectionStore {
                 .set(WATERMARK, w)
                 .set(DELETION_WATERMARK, w)
                 .set(SOURCE, source.wire())
-                .remove(SWEEP_ORDER).remove(RETRY_AT).remove(SWEEP_FAILURES)
+                .remove(SWEEP_ORDER).remove(Attributes.DUE_AT).remove(RETRY_AT).remove(SWEEP_FAILURES)
                 .whenAbsentOrNotAfter(WATERMARK, w);
         return table.update(u, DynamoTable.key(userId, Keys.USER_SK)); // false: stale
     }

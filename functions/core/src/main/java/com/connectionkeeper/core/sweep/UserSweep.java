@@ -115,6 +115,11 @@ public final class UserSweep {
         return gateway.requestsSent();
     }
 
+    /** How long a check starting now would wait for its first SnapTrade slot at least. */
+    public java.time.Duration nextSlotIn() {
+        return gateway.nextSlotIn();
+    }
+
     /** Of those, the ones SnapTrade answered 429. */
     public long rateLimitedAnswers() {
         return gateway.rateLimitedAnswers();
