@@ -17,9 +17,10 @@
 #                                    simulated time: today's sweep, the shared budget uniform, likely-to-break first
 #                                    → detection-results.md
 #   dev/bench/run.sh ratelimit       the SnapTrade gateway's shared rate limit → ratelimit-results.md
-#   dev/bench/run.sh budget          the deployment's one SnapTrade budget: 3 JVMs over one dynalite table at 250 per
-#                                    60 s (utilisation, 429s, DynamoDB requests per SnapTrade request, interactive
-#                                    call times; some 7 minutes) → budget-results.md
+#   dev/bench/run.sh budget          the deployment's one SnapTrade budget: the sweep and 3 API instances (4 JVMs),
+#                                    then 3 competing sweeps, over one dynalite table at 250 per 60 s (utilisation,
+#                                    429s, DynamoDB requests per SnapTrade request, interactive call times; some 9
+#                                    minutes) → budget-results.md
 #   dev/bench/run.sh reminders       one reminder run over 10,000 and 100,000 broken connections → reminder-results.md
 #   dev/bench/run.sh lifecycle       the stream handler: events per record, PutEvents calls per batch → lifecycle-results.md
 #   dev/bench/run.sh artifacts       every function zip template.yaml deploys: sizes, the webhook's targets

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -24,11 +25,15 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One process of the deployment for {@link BudgetBench}, as {@code BudgetProcess} of the gateway's tests: a background
- * gateway (the sweep's, its threads calling in a loop) and an interactive one (the API's, its threads calling with a
- * random think time between calls), each over its own {@link DynamoRequestWindows} on the shared table. All threads
- * start at {@code START_AT} and stop at {@code END_AT} (epoch ms, alike in every process). Writes its counts (calls,
- * failures, DynamoDB requests, takes per pool and outcome, the limiter's own counters) to {@code RESULT} as properties,
- * and each interactive call ({@code start-epoch-ms duration-µs ok|failed}) to {@code CALLS}.
+ * gateway (the sweep's, {@code BACKGROUND_THREADS} threads calling in a loop) and an interactive one (the API's,
+ * {@code INTERACTIVE_THREADS} callers, each thinking for an exponential time of mean {@code THINK_MILLIS}, then making
+ * 1 to {@code BURST} calls back to back, as one API request may), each over its own {@link DynamoRequestWindows} on the
+ * shared table; either may have no threads (the sweep's process, an API instance). Each gateway calls as its own user
+ * ({@code BACKGROUND_USER_ID}, {@code INTERACTIVE_USER_ID}), so the simulator's log tells their requests apart. All
+ * threads start at {@code START_AT} and stop at {@code END_AT} (epoch ms, alike in every process). Writes its counts
+ * (calls, failures, DynamoDB requests, takes per pool and outcome, the limiter's own counters) to {@code RESULT} as
+ * properties, and each interactive call ({@code start-epoch-ms duration-µs ok|failed}) to {@code CALLS}; failures are
+ * logged to stdout with their time.
  */
 public final class BudgetBenchProcess {
     private BudgetBenchProcess() {
@@ -56,10 +61,15 @@ public final class BudgetBenchProcess {
                     settings.clientId(), settings.consumerKey()), () -> false, Sleeper.SYSTEM, Math::random, log,
                     new SharedBudget(counted, plan, priority)));
         }
-        UserCredentials user = new UserCredentials(env.get("USER_ID"), env.get("USER_SECRET"));
+        Map<CallPriority, UserCredentials> users = new EnumMap<>(CallPriority.class);
+        for (CallPriority priority : CallPriority.values()) {
+            String p = priority.name();
+            users.put(priority, new UserCredentials(env.get(p + "_USER_ID"), env.get(p + "_USER_SECRET")));
+        }
         long startAt = number(env, "START_AT");
         long endAt = number(env, "END_AT");
         long thinkMillis = number(env, "THINK_MILLIS");
+        int burst = (int) number(env, "BURST");
         Map<CallPriority, AtomicLong> ok = counters();
         Map<CallPriority, AtomicLong> failed = counters();
         Map<CallPriority, AtomicLong> rateLimited = counters();
@@ -70,16 +80,21 @@ public final class BudgetBenchProcess {
         for (int i = 0; i < background + interactive; i++) {
             CallPriority priority = i < background ? CallPriority.BACKGROUND : CallPriority.INTERACTIVE;
             SnapTradeSdkGateway gateway = gateways.get(priority);
+            UserCredentials user = users.get(priority);
             Thread t = new Thread(() -> {
                 sleepUntil(startAt);
+                int inBurst = 0;
                 while (System.currentTimeMillis() < endAt) {
-                    if (priority == CallPriority.INTERACTIVE) { // a user: thinks, then calls (exponential think time)
+                    if (priority == CallPriority.INTERACTIVE && inBurst == 0) { // thinks, then 1 to BURST calls
+                        ThreadLocalRandom random = ThreadLocalRandom.current();
                         sleepUntil(System.currentTimeMillis()
-                                + (long) (-thinkMillis * Math.log(1 - ThreadLocalRandom.current().nextDouble())));
+                                + (long) (-thinkMillis * Math.log(1 - random.nextDouble())));
                         if (System.currentTimeMillis() >= endAt) {
                             break;
                         }
+                        inBurst = 1 + random.nextInt(burst);
                     }
+                    inBurst = Math.max(0, inBurst - 1);
                     long started = System.currentTimeMillis();
                     long t0 = System.nanoTime();
                     boolean success = true;
@@ -92,7 +107,8 @@ public final class BudgetBenchProcess {
                         if (e.kind() == SnapTradeException.Kind.RATE_LIMITED) {
                             rateLimited.get(priority).incrementAndGet();
                         }
-                        System.out.println(priority + " failed: " + e.getMessage());
+                        System.out.println(Instant.now() + " " + priority
+                                + " failed after " + (System.nanoTime() - t0) / 1_000_000 + " ms: " + e.getMessage());
                     }
                     if (priority == CallPriority.INTERACTIVE) {
                         calls.add(started + " " + (System.nanoTime() - t0) / 1000 + " " + (success ? "ok" : "failed"));
@@ -121,6 +137,7 @@ public final class BudgetBenchProcess {
             result.store(out, "BudgetBenchProcess");
         }
         Files.write(Path.of(env.get("CALLS")), calls, StandardCharsets.UTF_8);
+        System.out.println("done: " + result);
         System.exit(0);
     }
 
