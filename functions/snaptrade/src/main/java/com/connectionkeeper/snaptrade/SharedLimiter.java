@@ -126,8 +126,10 @@ final class SharedLimiter implements Limiter {
         int shared = plan.cap(k) - plan.reserve();
         int reserved = Math.min(plan.reserve(), plan.cap(k));
         if (priority == CallPriority.INTERACTIVE) {
+            // the shared pool, found spent in the last sub-window too, is most likely the sweep's again: not asked
+            boolean sweepBusy = fullShared[0] == k - 1;
             return take(k, RequestWindows.Pool.RESERVED, reserved, 1, now)
-                    .or(() -> take(k, RequestWindows.Pool.SHARED, shared, 1, now));
+                    .or(() -> sweepBusy ? Optional.empty() : take(k, RequestWindows.Pool.SHARED, shared, 1, now));
         }
         Optional<Permit> slot = take(k, RequestWindows.Pool.SHARED, shared, plan.block(), now);
         return slot.isPresent() || !late ? slot : take(k, RequestWindows.Pool.RESERVED, reserved, plan.block(), now);

@@ -95,6 +95,24 @@ class SharedLimiterTest {
     }
 
     @Test
+    void anInteractiveCallerThatFoundTheSweepsPoolSpentDoesNotAskItAgainInTheNextSubWindow() throws Exception {
+        SharedLimiter sweep = limiter(CallPriority.BACKGROUND, 1000);
+        SharedLimiter api = limiter(CallPriority.INTERACTIVE, 1000);
+        drain(sweep);
+        assertEquals(PLAN.reserve(), drain(api), "the reserve, then the shared pool found spent");
+        now.addAndGet(PLAN.subWindow().toMillis());
+        drain(sweep);
+        int before = windows.requests();
+        assertEquals(PLAN.reserve(), drain(api));
+        assertEquals(before + PLAN.reserve() + 1, windows.requests(),
+                "the reserve's takes and the one that found it spent; the shared pool, spent a sub-window ago, not asked");
+        now.addAndGet(2 * PLAN.subWindow().toMillis());
+        int quiet = windows.requests();
+        assertEquals(PLAN.cap(k()), drain(api), "the sweep quiet for a sub-window: the shared pool is asked again");
+        assertTrue(windows.requests() > quiet);
+    }
+
+    @Test
     void whenTheSubWindowIsSpentAnInteractiveCallWaitsAtMostUntilTheNextOne() throws Exception {
         SharedLimiter api = limiter(CallPriority.INTERACTIVE, 1000);
         SharedLimiter sweep = limiter(CallPriority.BACKGROUND, 1000);
