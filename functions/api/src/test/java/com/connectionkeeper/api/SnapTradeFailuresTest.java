@@ -179,7 +179,8 @@ class SnapTradeFailuresTest {
 
         assertEquals(503, next.getStatusCode(), next.getBody());
         long retryAfter = Long.parseLong(next.getHeaders().get("retry-after"));
-        assertTrue(retryAfter >= 25 && retryAfter <= 30, "the rest of SnapTrade's reset: " + retryAfter);
+        // the rest of the reset, to the end of the shared budget's sub-window it ends in (2 s at most)
+        assertTrue(retryAfter >= 25 && retryAfter <= 32, "the rest of SnapTrade's reset: " + retryAfter);
         assertEquals(sent, api.simulator.requests().all().size(), "held back without asking SnapTrade");
         assertFailedCleanly(route, next, before);
     }
