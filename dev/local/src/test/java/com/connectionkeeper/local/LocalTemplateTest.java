@@ -55,7 +55,7 @@ class LocalTemplateTest {
         assertFalse(webhook.environment().containsKey("SNAPTRADE_CONSUMER_KEY"), "no secret in the environment");
         assertFalse(webhook.environment().containsKey("SECRET_SEALING"), "the webhook neither seals nor opens");
         assertEquals(Duration.ofSeconds(60), t.function("LifecycleFunction").timeout());
-        assertEquals(Duration.ofSeconds(300), t.function("SweepFunction").timeout(), "!Ref SweepTimeoutSeconds");
+        assertEquals(Duration.ofSeconds(900), t.function("SweepFunction").timeout(), "!Ref SweepTimeoutSeconds");
         assertEquals("local-bus", t.function("LifecycleFunction").environment().get("EVENT_BUS_NAME"));
         Map<String, String> api = t.function("ApiFunction").environment();
         assertEquals("JWT", api.get("AUTH_MODE"), "JwtIssuer set: the condition UseJwt holds");

@@ -147,9 +147,11 @@ class TemplateChecksTest {
                 "WebhookFunction: published through an alias, but a change of [CredentialsRefreshSeconds, "
                         + "CredentialsSecretArn, HistoryRetentionDays] would publish no version (not in its "
                         + "VersionDescription)",
-                "ApiFunction: published through an alias, but a change of [CredentialsRefreshSeconds, "
-                        + "HistoryRetentionDays, JwtUserClaim, ReconnectLinkWindowSeconds, ReconnectLinksPerWindow, "
-                        + "ReconnectStateTtlMinutes, ReturnLandingUrl, ReturnUrlAllowList] would publish no version "
+                "ApiFunction: published through an alias, but a change of [AppReservedRequestsPerMinute, "
+                        + "CredentialsRefreshSeconds, HistoryRetentionDays, InteractiveReservedRequestsPerMinute, "
+                        + "JwtUserClaim, ReconnectLinkWindowSeconds, ReconnectLinksPerWindow, "
+                        + "ReconnectStateTtlMinutes, ReturnLandingUrl, ReturnUrlAllowList, "
+                        + "SnapTradeFallbackRequestsPerMinute, SnapTradeRateLimitPerMinute] would publish no version "
                         + "(not in its VersionDescription)"), problems(broken));
     }
 }
