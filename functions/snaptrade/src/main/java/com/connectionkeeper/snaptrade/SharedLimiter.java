@@ -17,8 +17,10 @@ import java.util.function.LongSupplier;
  * shared count costs a fraction of a request per SnapTrade request. Slots are only good in their own sub-window:
  * those left when it ends are dropped, and so is a grant whose answer comes back after its sub-window ended.
  *
- * <p>A 429 closes the sub-windows its wait covers, for every process; an answer saying fewer remain at SnapTrade than
- * one sub-window grants closes the current one. When the shared count cannot be reached, the process falls back to
+ * <p>A 429 closes the sub-windows its wait covers (at most one window), for every process; an answer saying fewer
+ * remain at SnapTrade than one sub-window grants holds every process back for the shortfall's share of SnapTrade's
+ * reset. Background processes start each sub-window at a moment that changes per process and sub-window
+ * ({@link BudgetPlan#backgroundStartOf}). When the shared count cannot be reached, the process falls back to
  * its own rolling limit (never to none), which has counted its own requests all along, and tries the shared count
  * again after {@link #RETRY_SHARED}. Back on the shared count, it keeps to its own limit as well for one window, until
  * the requests it sent on its own have left it.
