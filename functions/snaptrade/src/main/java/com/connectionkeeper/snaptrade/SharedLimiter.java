@@ -18,8 +18,8 @@ import java.util.function.LongSupplier;
  * those left when it ends are dropped, and so is a grant whose answer comes back after its sub-window ended.
  *
  * <p>A 429 closes the sub-windows its wait covers (at most one window), for every process; an answer saying fewer
- * remain at SnapTrade than one sub-window grants holds every process back for the shortfall's share of SnapTrade's
- * reset. Background processes start each sub-window at a moment that changes per process and sub-window
+ * remain at SnapTrade than half a sub-window's grant holds every process back for the shortfall's share of SnapTrade's
+ * reset (at most a quarter of the window). Background processes start each sub-window at a moment that changes per process and sub-window
  * ({@link BudgetPlan#backgroundStartOf}). When the shared count cannot be reached, the process falls back to
  * its own rolling limit (never to none), which has counted its own requests all along, and tries the shared count
  * again after {@link #RETRY_SHARED}. Back on the shared count, it keeps to its own limit as well for one window, until
@@ -223,16 +223,22 @@ final class SharedLimiter implements Limiter {
     }
 
     /**
-     * SnapTrade's count is ahead of ours when fewer remain than one sub-window grants: every process holds back for
-     * the share of SnapTrade's reset that the shortfall is of a sub-window's grant (none left: the whole reset).
+     * SnapTrade's count is ahead of ours when fewer remain than half of what one sub-window grants (at full use, with
+     * the app's reserve spent too, a few less than a sub-window's grant may remain without any drift): every process
+     * holds back for the shortfall's share of SnapTrade's reset, at most a quarter of the window (a hold never
+     * outlasts a caller's retry budget by much; a 429 pauses for longer). None left: the whole reset, as a 429.
      */
     @Override
     public void remaining(int remaining, Duration reset) {
-        int low = plan.lowWater();
-        if (remaining >= low) {
+        if (remaining <= 0) {
+            pause(reset);
             return;
         }
-        long hold = reset.toMillis() * (low - Math.max(0, remaining)) / low;
+        int threshold = Math.max(1, plan.lowWater() / 2);
+        if (remaining >= threshold) {
+            return;
+        }
+        long hold = Math.min(reset.toMillis() * (threshold - remaining) / threshold, plan.window().toMillis() / 4);
         pause(Duration.ofMillis(Math.max(hold, 1)));
     }
 

@@ -29,7 +29,9 @@ public final class BudgetProcess {
     }
 
     static BudgetPlan plan() {
-        return new BudgetPlan(LIMIT, 0, 30, WINDOW, SUB_WINDOW, 1, 8);
+        // slack 2 (400 ms): the minute is compressed tenfold, but a loaded 2-core machine's delays from taking a slot
+        // to the simulator receiving the request (scheduling, GC in four JVMs) are not; production's slack is 2 s
+        return new BudgetPlan(LIMIT, 0, 30, WINDOW, SUB_WINDOW, 2, 8);
     }
 
     public static void main(String[] args) throws Exception {

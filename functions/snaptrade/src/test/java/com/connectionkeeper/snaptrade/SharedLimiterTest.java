@@ -174,17 +174,22 @@ class SharedLimiterTest {
     @Test
     void snapTradeSayingAlmostNothingRemainsHoldsEveryoneBackForItsShareOfTheReset() throws Exception {
         SharedLimiter api = limiter(CallPriority.INTERACTIVE, 1000);
-        api.remaining(PLAN.lowWater(), Duration.ofSeconds(30));
-        assertFalse(windows.closed(k()), "as many as one sub-window grants: our count agrees");
-        int low = PLAN.lowWater();
-        api.remaining(low - 1, Duration.ofSeconds(32));
-        long hold = 32_000L / low; // one short of a sub-window's grant: that share of the reset
+        int threshold = PLAN.lowWater() / 2;
+        api.remaining(threshold, Duration.ofSeconds(30));
+        assertFalse(windows.closed(k()), "half a sub-window's grant left: full use, no drift");
+        api.remaining(threshold - 1, Duration.ofSeconds(8));
+        long hold = 8_000L / threshold; // one short: that share of the reset
         assertTrue(windows.closed(k()) && windows.closed(PLAN.windowAt(now.get() + hold)),
                 "fewer: our count has drifted, nobody takes more for " + hold + " ms");
         assertFalse(windows.closed(PLAN.windowAt(now.get() + hold) + 1));
 
-        api.remaining(0, Duration.ofSeconds(7));
-        assertTrue(windows.closed(PLAN.windowAt(now.get() + 7_000)), "none left: closed until SnapTrade's reset");
+        api.remaining(1, Duration.ofSeconds(50));
+        long quarter = PLAN.window().toMillis() / 4;
+        assertTrue(windows.closed(PLAN.windowAt(now.get() + quarter)), "held at most a quarter of the window");
+        assertFalse(windows.closed(PLAN.windowAt(now.get() + quarter) + 1));
+
+        api.remaining(0, Duration.ofSeconds(20));
+        assertTrue(windows.closed(PLAN.windowAt(now.get() + 20_000)), "none left: closed until SnapTrade's reset");
         api.remaining(0, Duration.ofDays(365));
         assertFalse(windows.closed(PLAN.windowAt(now.get() + PLAN.window().toMillis()) + 1),
                 "a wait longer than a window is not believed (a reset sent as an epoch time)");

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 class SweepBudgetTest {
     private static final int LIMIT = 250;
     private static final Duration WINDOW = Duration.ofSeconds(6);
-    private static final BudgetPlan PLAN = new BudgetPlan(LIMIT, 0, 30, WINDOW, Duration.ofMillis(200), 1, 8);
+    private static final BudgetPlan PLAN = new BudgetPlan(LIMIT, 0, 30, WINDOW, Duration.ofMillis(200), 2, 8);
+    // slack 2: the minute is compressed tenfold, a loaded machine's scheduling delays are not (see BudgetProcess)
 
     @Test
     void theSweepSpendsAtLeastSixtyPercentOfTheBudgetAndTheApiWaitsAtMostASubWindow() throws Exception {

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 @Integration
 class SweepPauseReviewTest {
     private static final Duration WINDOW = Duration.ofSeconds(6);
-    private static final BudgetPlan PLAN = new BudgetPlan(250, 0, 30, WINDOW, Duration.ofMillis(200), 1, 8);
+    private static final BudgetPlan PLAN = new BudgetPlan(250, 0, 30, WINDOW, Duration.ofMillis(200), 2, 8);
 
     @Test
     void oneLong429DoesNotFailTheUsersTheRunStartsDuringThePause() throws Exception {
