@@ -79,7 +79,7 @@ public final class SnapTradeSdkGateway implements SnapTradeGateway {
      * they are used, so a rotation reaches the gateway without a restart.
      */
     public static SnapTradeSdkGateway fromConfig(Config config) {
-        return fromConfig(config, null);
+        return fromConfig(config, SnapTradeSettings.from(config), null);
     }
 
     /**
@@ -90,12 +90,11 @@ public final class SnapTradeSdkGateway implements SnapTradeGateway {
     public static SnapTradeSdkGateway fromConfig(Config config, Function<String, RequestWindows> windows,
                                                  CallPriority priority) {
         SnapTradeSettings settings = SnapTradeSettings.from(config);
-        return fromConfig(config, new SharedBudget(windows.apply(settings.clientId()), BudgetPlan.from(config),
-                priority));
+        return fromConfig(config, settings, new SharedBudget(windows.apply(settings.clientId()),
+                BudgetPlan.from(config), priority));
     }
 
-    private static SnapTradeSdkGateway fromConfig(Config config, SharedBudget budget) {
-        SnapTradeSettings settings = SnapTradeSettings.from(config);
+    private static SnapTradeSdkGateway fromConfig(Config config, SnapTradeSettings settings, SharedBudget budget) {
         return new SnapTradeSdkGateway(settings, () -> new ClientKeys(
                 config.secret(SnapTradeSettings.ENV_CLIENT_ID).orElse(settings.clientId()),
                 config.secret(SnapTradeSettings.ENV_CONSUMER_KEY).orElse(settings.consumerKey())),
