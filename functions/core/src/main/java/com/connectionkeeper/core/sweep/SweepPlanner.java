@@ -59,11 +59,11 @@ public final class SweepPlanner {
      * users are not checked over and over within one run). Empty when there is nothing left.
      */
     public List<String> plan(int capacity, Instant now, boolean mayStartPass) {
-        Optional<SweepQueue.Pass> current0 = mayStartPass ? Optional.of(currentPass(now)) : passInProgress();
-        if (current0.isEmpty()) {
+        Optional<SweepQueue.Pass> inProgress = mayStartPass ? Optional.of(currentPass(now)) : passInProgress();
+        if (inProgress.isEmpty()) {
             return List.of();
         }
-        SweepQueue.Pass current = current0.get();
+        SweepQueue.Pass current = inProgress.get();
         Instant pass = current.startedAt();
         Set<String> chosen = new LinkedHashSet<>();
         String brokenAfter = takePriority(queue.usersWithBrokenConnections(current.brokenAfter()),
@@ -141,18 +141,10 @@ public final class SweepPlanner {
 
     /** The pass in progress, or a new one when every user has been checked since the last began. */
     private SweepQueue.Pass currentPass(Instant now) {
-        Optional<SweepQueue.Pass> pass = queue.pass();
-        boolean someoneDue;
-        try (Stream<SweepQueue.SweepEntry> order = queue.usersInSweepOrder()) {
-            someoneDue = order.findFirst()
-                    .map(e -> pass.isEmpty() || dueIn(e.lastChecked(), pass.get().startedAt()))
-                    .orElse(false);
-        }
-        if (pass.isPresent() && someoneDue) {
-            return pass.get();
-        }
-        queue.startPass(now);
-        return new SweepQueue.Pass(now, null, null);
+        return passInProgress().orElseGet(() -> {
+            queue.startPass(now);
+            return new SweepQueue.Pass(now, null, null);
+        });
     }
 
     /**
